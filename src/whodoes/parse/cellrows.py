@@ -1,0 +1,193 @@
+"""Rows of a table flattened one cell per line, with no separator at all.
+
+Web pages of Word tables lose their grid when copied as text: every cell
+becomes a line, merged cells appear only in the first row they span, and an
+empty cell becomes a line holding a non-breaking space.  The grid is rebuilt
+from what each line is:
+
+* a number one more than (or a little more than) the last 序号 starts a row;
+* a line holding only spaces is an empty cell (the 备注 column closes a row);
+* a unit list (every piece ends like a unit name: 局, 分局, 公司, 相关部门 ...)
+  is a unit cell; unit cells come after the text cells of their row;
+* any other line is a text cell; a text cell after unit cells starts a row
+  that has no printed number.
+
+Within a row, the text cells are matched to the text columns of the header
+(category, task, per-year columns, deadline): a numbered short cell
+("1.实施主体功能定位工程") or a category seen before is the category; when
+there are more cells than columns, a cell that does not end a sentence was
+wrapped and is joined to the next; as many cells as task + year columns give
+the per-year targets; fewer leave the extra cells as detail (a cell spanning
+several years cannot be placed).
+
+Unit cells: a cell ending in a separator (、 ; ，) continues on the next line.
+Two unit cells are lead and support.  A single unit cell is the lead or the
+support by the table's own convention, learnt from its rows that print both:
+when support cells end in 。 and lead cells never do, the final 。 tells;
+otherwise a group marker (等, 相关, 有关, 各) marks support.  The other unit
+column is then merged from above.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whodoes.cleanup import Line
+from whodoes.parse.markers import NUMBERED, looks_like_units
+from whodoes.parse.tables import SEPARATOR_END, Header, TableRow, is_table_end
+
+TERMINAL = tuple("。；;！？!?)）”\"")
+DEADLINE = re.compile(r"(年|月|底|前|季度|持续|长期|常态|每年|逐年)")
+
+
+@dataclass
+class _Raw:
+    line: int
+    line_end: int
+    seq: str | None
+    texts: list[str] = field(default_factory=list)
+    text_lines: list[int] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    closed: bool = False
+    source: list[str] = field(default_factory=list)
+
+
+def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], int]:
+    has_seq = bool(header.index("seq"))
+    has_note = bool(header.index("note"))
+    rows: list[_Raw] = []
+    last_seq = 0
+    cur: _Raw | None = None
+    i = header.end
+    while i < stop:
+        ln = lines[i]
+        if ln.blank:
+            i += 1
+            continue
+        if is_table_end(ln):
+            break
+        t = ln.text
+        if has_seq and re.fullmatch(r"\d{1,3}", t) and last_seq < int(t) <= last_seq + 5:
+            last_seq = int(t)
+            cur = _Raw(ln.number, ln.number, t)
+            rows.append(cur)
+        elif ln.empty_cell:
+            if cur is not None and has_note and (cur.texts or cur.units):
+                cur.closed = True
+        elif cur is not None and not cur.closed and cur.texts and looks_like_units(t):
+            cur.units.append(t)
+        else:
+            if cur is None or cur.closed or cur.units:
+                cur = _Raw(ln.number, ln.number, None)
+                rows.append(cur)
+            cur.texts.append(t)
+            cur.text_lines.append(ln.number)
+        if cur is not None:
+            cur.line_end = ln.number
+            cur.source.append(ln.raw)
+        i += 1
+    return rows, i
+
+
+def _join_wrapped_units(cells: list[str]) -> list[str]:
+    out: list[str] = []
+    for c in cells:
+        if out and out[-1].rstrip().endswith(SEPARATOR_END):
+            out[-1] = out[-1] + c
+        else:
+            out.append(c)
+    return out
+
+
+def _join_wrapped_text(cells: list[str], want: int) -> list[str]:
+    cells = list(cells)
+    while len(cells) > want:
+        for k in range(len(cells) - 1):
+            if not cells[k].rstrip().endswith(TERMINAL):
+                cells[k: k + 2] = [cells[k] + cells[k + 1]]
+                break
+        else:
+            break
+    return cells
+
+
+def _support_by_period(raws: list[_Raw]) -> bool:
+    """Does this table end support cells with 。 and never lead cells?"""
+    pairs = [_join_wrapped_units(r.units) for r in raws]
+    pairs = [p for p in pairs if len(p) == 2]
+    if len(pairs) < 3:
+        return False
+    lead_dot = sum(p[0].rstrip().endswith("。") for p in pairs) / len(pairs)
+    support_dot = sum(p[1].rstrip().endswith("。") for p in pairs) / len(pairs)
+    return support_dot >= 0.8 and lead_dot <= 0.1
+
+
+def _single_is_support(cell: str, by_period: bool) -> bool:
+    if by_period:
+        return cell.rstrip().endswith("。")
+    return "等" in cell or bool(re.match(r"^(相关|有关|各|其他)", cell))
+
+
+def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[TableRow], int]:
+    raws, end = _segment(lines, header, stop)
+    has_seq = bool(header.index("seq"))
+    text_cols = [c for c in header.columns if c.kind in ("category", "task", "year", "deadline")]
+    years = [c.extra for c in text_cols if c.kind == "year"]
+    has_category = any(c.kind == "category" for c in text_cols)
+    has_deadline = any(c.kind == "deadline" for c in text_cols)
+    has_lead = header.label("lead") is not None
+    has_support = header.label("support") is not None
+    by_period = _support_by_period(raws)
+    categories: set[str] = set()
+    numbered_categories = any(
+        r.texts and NUMBERED.match(r.texts[0]) and "。" not in r.texts[0] for r in raws
+    )
+    out: list[TableRow] = []
+    for r in raws:
+        if has_seq and r.seq is None and not r.units:
+            continue  # stray lines after a row (page furniture), not a row of their own
+        row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, source_text="\n".join(r.source))
+        cells = list(r.texts)
+        cell_lines = list(r.text_lines)
+        if has_category and cells:
+            first = cells[0]
+            is_cat = first in categories or (
+                NUMBERED.match(first) and "。" not in first and len(first) <= 40
+            )
+            if not numbered_categories and not is_cat and len(cells) == len(text_cols) and len(cells) > 1:
+                is_cat = not first.rstrip().endswith(TERMINAL)
+            if is_cat and len(cells) > 1:
+                row.category = cells.pop(0)
+                cell_lines.pop(0)
+                categories.add(row.category)
+        if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
+            row.deadline = cells.pop()
+        cells = _join_wrapped_text(cells, 1 + len(years))
+        if cells:
+            row.task = cells[0]
+            row.task_line = cell_lines[0]
+            if years and len(cells) == 1 + len(years):
+                row.years = dict(zip(years, cells[1:]))
+            else:
+                row.detail = cells[1:]
+        units = _join_wrapped_units(r.units)
+        if len(units) >= 2 and has_lead and has_support:
+            row.lead, row.support = units[0], "、".join(units[1:])
+        elif len(units) == 1:
+            if has_lead and has_support:
+                if _single_is_support(units[0], by_period):
+                    row.support = units[0]
+                else:
+                    row.lead = units[0]
+            elif has_lead:
+                row.lead = units[0]
+            else:
+                row.support = units[0]
+        elif len(units) >= 2:
+            if has_lead:
+                row.lead = "、".join(units)
+            else:
+                row.support = "、".join(units)
+        out.append(row)
+    return out, end
