@@ -130,9 +130,9 @@ def split_pieces(text: str) -> list[str]:
             depth += 1
         elif ch in ")）]】" and depth:
             depth -= 1
-        if ch in SEPARATORS and depth == 0:
+        if ch == "\n" or (ch in SEPARATORS and depth == 0):
             pieces.append("".join(cur))
-            cur = []
+            cur, depth = [], 0
         else:
             cur.append(ch)
     pieces.append("".join(cur))

@@ -75,8 +75,7 @@ def inline_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
         for clause in clauses:
             segment = text[pos: clause.start]
             pos = clause.end
-            seq, body = _split_seq(segment)
-            body = body.strip().lstrip("。；;，, ")
+            seq, body = _split_seq(segment.lstrip("。；;，, "))
             if not body:
                 continue
             rows.append(

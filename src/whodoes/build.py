@@ -1,0 +1,188 @@
+"""Build the database from a folder of sources: the pipeline, one document at a time.
+
+sources -> cleanup -> parse -> units (split, resolve) -> store.  Used by
+``scripts/build_db.py`` and ``whodoes build``.  A failure anywhere leaves the
+previous database in place (see ``store``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from whodoes.cleanup import CJK, clean_lines, to_simplified
+from whodoes.infer import infer_metadata
+from whodoes.parse.document import parse_document
+from whodoes.sources import load_metadata, parse_period, read_source, source_files, SourceError
+from whodoes.store import Writer
+
+META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
+
+
+class BuildError(Exception):
+    """A build that cannot go on; the message names the file and the problem."""
+
+
+@dataclass
+class DocReport:
+    id: str
+    rows: int
+    encoding: str
+    traditional: bool
+    layouts: list[str]
+    inferred: bool
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    documents: list[DocReport] = field(default_factory=list)
+    rows: int = 0
+    bytes: int = 0
+    units: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_units_file(sources: Path) -> Path | None:
+    """data/units.toml beside the sources folder (data/sources -> data/units.toml)."""
+    for candidate in (Path(sources) / "units.toml", Path(sources).parent / "units.toml"):
+        if candidate.is_file():
+            return candidate
+    from whodoes.paths import checkout_root
+
+    root = checkout_root()
+    if root and (root / "data" / "units.toml").is_file():
+        return root / "data" / "units.toml"
+    return None
+
+
+def build(
+    sources: Path,
+    out: Path,
+    units_file: Path | None = None,
+    on_document: Callable[[str, int, int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> BuildReport:
+    """Build ``out`` from the plan files of ``sources``; returns what was done.
+
+    ``on_start(n_files)`` and ``on_document(doc_id, rows, index)`` report progress.
+    """
+    from whodoes.units.catalog import Catalog, CatalogError, pinyin_keys
+
+    started = time.perf_counter()
+    sources, out = Path(sources), Path(out)
+    try:
+        files = source_files(sources)
+        metadata = load_metadata(sources)
+    except SourceError as e:
+        raise BuildError(str(e)) from None
+    if not files:
+        raise BuildError(f"{sources}: no plan files (*.txt) to build from")
+    units_file = units_file or default_units_file(sources)
+    try:
+        catalog = Catalog.load(units_file) if units_file else Catalog(jurisdictions={}, units=[])
+    except CatalogError as e:
+        raise BuildError(str(e)) from None
+
+    report = BuildReport(out=out)
+    seen_chars: set[str] = set()
+    unit_ids: dict[str, int] = {}
+
+    def resolve(name: str, jurisdiction: str | None) -> int:
+        unit = catalog.resolve(name, jurisdiction or "")
+        if unit.key not in unit_ids:
+            unit_ids[unit.key] = len(unit_ids) + 1
+        return unit_ids[unit.key]
+
+    if on_start:
+        on_start(len(files))
+    with Writer(out) as writer:
+        for index, path in enumerate(files, 1):
+            try:
+                src = read_source(path, metadata.get(path.name))
+            except SourceError as e:
+                raise BuildError(str(e)) from None
+            lines, traditional = clean_lines(src.text)
+            parsed = parse_document(lines)
+            meta = infer_metadata(lines, src.meta)
+            inferred = path.name not in metadata
+            if not meta.get("jurisdiction"):
+                report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
+            start, end = parse_period(meta.get("period"))
+            doc = {k: meta.get(k) for k in META_KEYS}
+            doc.update(
+                id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
+                encoding=src.encoding, layouts=parsed.layouts,
+            )
+            if traditional:
+                doc["layouts"] = ["traditional Chinese, converted to simplified"] + parsed.layouts
+            writer.add_document(doc, parsed.rows, resolve)
+            for r in parsed.rows:
+                seen_chars.update(r.text)
+                for n in r.lead + r.support:
+                    seen_chars.update(n)
+            if traditional:
+                seen_chars.update(c for c in src.text if "\u3400" <= c <= "\u9fff")
+            report.documents.append(
+                DocReport(src.id, len(parsed.rows), src.encoding, traditional, doc["layouts"], inferred)
+            )
+            if not parsed.rows:
+                report.warnings.append(f"{path.name}: no task rows found ({'; '.join(parsed.layouts)})")
+            report.rows += len(parsed.rows)
+            report.bytes += len(src.data)
+            if on_document:
+                on_document(src.id, len(parsed.rows), index)
+
+        units, names = [], []
+        for unit in catalog.units():
+            if unit.key not in unit_ids:
+                unit_ids[unit.key] = len(unit_ids) + 1
+            uid = unit_ids[unit.key]
+            units.append(
+                {"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
+                 "kind": unit.kind, "curated": int(unit.curated), "note": unit.note}
+            )
+            for entry in unit.names:
+                full, initials = pinyin_keys(entry.name)
+                names.append(
+                    {"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
+                     "year": entry.year, "change": entry.change, "reason": entry.reason,
+                     "pinyin": full, "initials": initials}
+                )
+                seen_chars.update(entry.name)
+        units.sort(key=lambda u: u["id"])
+        writer.add_units(units, names)
+        writer.add_chars(_traditional_forms(seen_chars))
+        report.units = len(units)
+        writer.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _traditional_forms(chars: set[str]) -> dict[str, str]:
+    """traditional character -> simplified, for every character of the corpus that has one.
+
+    Stored in the database so that queries typed in traditional characters can be
+    converted at query time without OpenCC.
+    """
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    cjk = sorted(c for c in chars if re.match(f"[{CJK}]", c))
+    pairs: dict[str, str] = {}
+    if not cjk:
+        return pairs
+    trad = s2t.convert("\n".join(cjk)).split("\n")
+    for simp, t in zip(cjk, trad):
+        if t != simp and len(t) == 1:
+            pairs[t] = simp
+    # characters written in traditional form in a source map back by t2s
+    for c in cjk:
+        s = to_simplified(c)
+        if s != c and len(s) == 1:
+            pairs[c] = s
+    return pairs

@@ -1,0 +1,228 @@
+"""Store: write the database with sqlite-utils, atomically.
+
+The database is written to a temporary file beside the target, checked
+(``PRAGMA integrity_check`` and a row count), then renamed into place with
+``os.replace``: readers see the old file or the new one, never half of one,
+and a failed or interrupted build leaves the old database untouched.
+
+Documents are written one at a time (tasks in batches), so memory does not
+grow with the corpus.  The schema is described in docs/DESIGN.md; its
+version is in ``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+BATCH = 500
+
+
+class StoreError(Exception):
+    pass
+
+
+def bigrams(text: str) -> str:
+    """Space-separated character bigrams of the searchable characters (for 2-character queries)."""
+    chars = [c for c in text if c.isalnum()]
+    return " ".join(a + b for a, b in zip(chars, chars[1:]))
+
+
+class Writer:
+    """Writes one database; use as a context manager around ``add_document`` calls."""
+
+    def __init__(self, out_path: Path):
+        self.out_path = Path(out_path)
+        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.out_path.name}.", suffix=".tmp", dir=self.out_path.parent)
+        os.close(fd)
+        self.tmp_path = Path(tmp)
+        self.conn = sqlite3.connect(self.tmp_path)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.db = sqlite_utils.Database(self.conn)
+        self.next_task_id = 1
+        self.doc_ordinal = 0
+        self._create_schema()
+
+    # -- schema ---------------------------------------------------------------
+    def _create_schema(self) -> None:
+        db = self.db
+        db["documents"].create(
+            {
+                "id": str, "ordinal": int, "file": str, "sha256": str, "title": str, "issuer": str,
+                "jurisdiction": str, "doc_number": str, "date": str, "period_start": int,
+                "period_end": int, "period_note": str, "encoding": str, "layouts": str,
+                "task_count": int, "original": str,
+            },
+            pk="id",
+        )
+        db["tasks"].create(
+            {
+                "id": int, "document_id": str, "ordinal": int, "part": str, "seq": str, "section": str,
+                "category": str, "title": str, "text": str, "detail": str, "targets": str,
+                "deadline": str, "commanders": str, "lead_label": str, "support_label": str,
+                "lead_raw": str, "support_raw": str, "inherited": str, "line": int, "line_end": int,
+                "source_text": str,
+            },
+            pk="id",
+            foreign_keys=[("document_id", "documents", "id")],
+        )
+        db["units"].create(
+            {"id": int, "key": str, "name": str, "jurisdiction": str, "kind": str, "curated": int, "note": str},
+            pk="id",
+        )
+        db["unit_names"].create(
+            {
+                "name": str, "unit_id": int, "jurisdiction": str, "how": str, "year": int,
+                "change": str, "reason": str, "pinyin": str, "initials": str,
+            },
+            foreign_keys=[("unit_id", "units", "id")],
+        )
+        db["task_units"].create(
+            {"task_id": int, "role": str, "position": int, "name": str, "unit_id": int, "label": str, "inherited": int},
+            foreign_keys=[("task_id", "tasks", "id"), ("unit_id", "units", "id")],
+        )
+        db["chars_t2s"].create({"trad": str, "simp": str}, pk="trad")
+        self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
+
+    # -- rows -----------------------------------------------------------------
+    def add_document(self, doc: dict, rows: list, resolve) -> int:
+        """Write one document and its task rows; ``resolve(name, jurisdiction)`` gives a unit id."""
+        self.doc_ordinal += 1
+        record = dict(doc)
+        record["ordinal"] = self.doc_ordinal
+        record["task_count"] = len(rows)
+        record["layouts"] = json.dumps(record.get("layouts", []), ensure_ascii=False)
+        self.db["documents"].insert(record)
+        jurisdiction = doc.get("jurisdiction")
+        tasks, links, grams = [], [], []
+        for ordinal, r in enumerate(rows, 1):
+            task_id = self.next_task_id
+            self.next_task_id += 1
+            tasks.append(
+                {
+                    "id": task_id, "document_id": doc["id"], "ordinal": ordinal, "part": r.part,
+                    "seq": r.seq, "section": r.section, "category": r.category, "title": r.title,
+                    "text": r.text, "detail": r.detail,
+                    "targets": json.dumps(r.targets, ensure_ascii=False),
+                    "deadline": r.deadline,
+                    "commanders": json.dumps(r.commanders, ensure_ascii=False),
+                    "lead_label": r.lead_label, "support_label": r.support_label,
+                    "lead_raw": r.lead_raw, "support_raw": r.support_raw,
+                    "inherited": json.dumps(r.inherited), "line": r.line, "line_end": r.line_end,
+                    "source_text": r.source_text,
+                }
+            )
+            for role, names in (("lead", r.lead), ("support", r.support)):
+                label = r.lead_label if role == "lead" else r.support_label
+                for position, name in enumerate(names, 1):
+                    links.append(
+                        {
+                            "task_id": task_id, "role": role, "position": position, "name": name,
+                            "unit_id": resolve(name, jurisdiction), "label": label,
+                            "inherited": int(role in r.inherited),
+                        }
+                    )
+            searchable = " ".join(x for x in (r.category, r.title, r.text, r.detail) if x)
+            grams.append((task_id, bigrams(searchable)))
+            if len(tasks) >= BATCH:
+                self._flush(tasks, links, grams)
+                tasks, links, grams = [], [], []
+        self._flush(tasks, links, grams)
+        return len(rows)
+
+    def _flush(self, tasks, links, grams) -> None:
+        if tasks:
+            self.db["tasks"].insert_all(tasks, batch_size=BATCH)
+        if links:
+            self.db["task_units"].insert_all(links, batch_size=BATCH)
+        if grams:
+            self.conn.executemany("INSERT INTO task_grams(rowid, grams) VALUES (?, ?)", grams)
+
+    def add_units(self, units: list[dict], names: list[dict]) -> None:
+        self.db["units"].insert_all(units, batch_size=BATCH)
+        self.db["unit_names"].insert_all(names, batch_size=BATCH)
+
+    def add_chars(self, pairs: dict[str, str]) -> None:
+        self.db["chars_t2s"].insert_all(
+            ({"trad": t, "simp": s} for t, s in sorted(pairs.items())), batch_size=BATCH
+        )
+
+    # -- finish -----------------------------------------------------------------
+    def _finish_schema(self) -> None:
+        db = self.db
+        db["tasks"].create_index(["document_id"])
+        db["task_units"].create_index(["unit_id"])
+        db["task_units"].create_index(["task_id"])
+        db["unit_names"].create_index(["name"])
+        db["unit_names"].create_index(["pinyin"])
+        db["unit_names"].create_index(["initials"])
+        db["tasks"].enable_fts(["category", "title", "text", "detail"], tokenize="trigram", create_triggers=False)
+        self.conn.execute("INSERT INTO task_grams(task_grams) VALUES ('optimize')")
+        self.conn.executescript(TASK_ROWS_VIEW)
+        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def commit(self) -> None:
+        """Finish, check, and move the new database into place."""
+        try:
+            self._finish_schema()
+            self.conn.commit()
+            check = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"integrity check of the new database failed: {check}")
+            self.conn.execute("VACUUM")
+            self.conn.close()
+        except BaseException:
+            self.abort()
+            raise
+        os.chmod(self.tmp_path, 0o644)
+        os.replace(self.tmp_path, self.out_path)
+
+    def abort(self) -> None:
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+        self.tmp_path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+TASK_ROWS_VIEW = """
+CREATE VIEW task_rows AS
+SELECT
+  t.id AS id,
+  t.document_id AS document,
+  d.jurisdiction AS jurisdiction,
+  CASE WHEN d.period_start IS NULL THEN NULL
+       ELSE d.period_start || '-' || d.period_end END AS period,
+  t.seq AS seq,
+  t.section AS section,
+  t.category AS category,
+  t.title AS title,
+  t.text AS task,
+  (SELECT group_concat(name, '、') FROM (SELECT name FROM task_units
+     WHERE task_id = t.id AND role = 'lead' ORDER BY position)) AS lead,
+  (SELECT group_concat(name, '、') FROM (SELECT name FROM task_units
+     WHERE task_id = t.id AND role = 'support' ORDER BY position)) AS support,
+  t.lead_label AS lead_label,
+  t.support_label AS support_label,
+  t.targets AS targets,
+  t.deadline AS deadline,
+  d.file AS source_file,
+  t.line AS source_line
+FROM tasks t JOIN documents d ON d.id = t.document_id
+ORDER BY d.ordinal, t.ordinal;
+"""
