@@ -39,7 +39,7 @@ def split_units(cell: str | None) -> list[str]:
             out.append(m.group(2).strip())
             continue
         if piece.endswith("等") and len(piece) > 1:
-            piece = piece[:-1].strip()
-        if piece:
+            piece = re.sub(r"[。.]+$", "", piece[:-1].strip()).strip()
+        if piece and piece not in _NONE:
             out.append(piece)
     return out
