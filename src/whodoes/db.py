@@ -1,0 +1,122 @@
+"""Query-time database access: open read-only with sqlite3, check the schema.
+
+Standard library only (this module is on the query path).  Every problem
+with the database becomes a ``DataError`` with a one-line message that says
+what is wrong and how to rebuild; the CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+SCHEMA_VERSION = 1
+REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s")
+REBUILD_HINT = "rebuild it with `whodoes build` (or `python scripts/build_db.py`)"
+
+
+class WhodoesError(Exception):
+    """An error the user caused or can fix; the message is one line. Exit code 2."""
+
+    exit_code = 2
+
+
+class DataError(WhodoesError):
+    """The database is missing, unreadable or of another schema."""
+
+
+class UsageError(WhodoesError):
+    """A bad query or option value; the message names the accepted values."""
+
+
+def _uri(path: str) -> str:
+    """A ``file:`` URI for sqlite3 that opens ``path`` read-only.
+
+    Only the characters that mean something in a URI are escaped (% ? #);
+    everything else, including non-ASCII, is passed as it is.
+    """
+    text = os.path.abspath(path)
+    text = text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    if os.sep != "/":  # pragma: no cover - Windows
+        text = "/" + text.replace(os.sep, "/")
+    return f"file:{text}?mode=ro"
+
+
+def _check_file(path: str) -> None:
+    """Missing, a folder, empty, not SQLite or shorter than its header says -> DataError."""
+    if not os.path.exists(path):
+        raise DataError(f"database not found: {path}; {REBUILD_HINT}, or point --db / WHODOES_DB at one")
+    if os.path.isdir(path):
+        raise DataError(f"database path is a folder: {path}; give the .sqlite file")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as e:
+        raise DataError(f"cannot read database {path}: {e.strerror}") from None
+    if not head:
+        raise DataError(f"database is empty: {path}; {REBUILD_HINT}")
+    if not head.startswith(b"SQLite format 3\x00"):
+        raise DataError(f"not an SQLite database: {path}; {REBUILD_HINT}")
+    if len(head) < 100:
+        raise DataError(f"database is truncated: {path}; {REBUILD_HINT}")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    # the page count in the header is valid when "version-valid-for" equals the change counter
+    if head[92:96] == head[24:28] and pages and size < pages * page_size:
+        raise DataError(f"database is truncated ({size} of {pages * page_size} bytes): {path}; {REBUILD_HINT}")
+
+
+def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sqlite3.Connection:
+    """Open the database read-only; check the file, the schema version and the tables.
+
+    ``path`` defaults to ``whodoes.paths.default_db()`` ($WHODOES_DB, the
+    checkout's data/plans.sqlite, or <prefix>/share/whodoes/plans.sqlite).
+    Rows come back as ``sqlite3.Row``.
+    """
+    if path is None or str(path).strip() == "":
+        from whodoes.paths import default_db
+
+        path = default_db()
+    path = os.path.expanduser(os.fspath(path))
+    _check_file(path)
+    try:
+        conn = sqlite3.connect(_uri(path), uri=True)
+    except sqlite3.Error as e:
+        raise DataError(f"cannot open database {path}: {e}; {REBUILD_HINT}") from None
+    conn.row_factory = sqlite3.Row
+    if check:
+        try:
+            _check_schema(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+def _check_schema(conn: sqlite3.Connection, path: str) -> None:
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    except sqlite3.DatabaseError as e:
+        raise DataError(f"database is damaged ({e}): {path}; {REBUILD_HINT}") from None
+    if version != SCHEMA_VERSION:
+        if version == 0 and not names:
+            raise DataError(f"database has no whodoes tables: {path}; {REBUILD_HINT}")
+        raise DataError(
+            f"database schema version is {version}, this whodoes reads version {SCHEMA_VERSION}: {path}; {REBUILD_HINT}"
+        )
+    missing = [t for t in REQUIRED_TABLES if t not in names]
+    if missing:
+        raise DataError(f"database lacks table(s) {', '.join(missing)}: {path}; {REBUILD_HINT}")
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def database_error(e: sqlite3.Error) -> DataError:
+    """A one-line DataError for an sqlite3 error raised while querying."""
+    return DataError(f"database error: {e}; {REBUILD_HINT}")

@@ -1,0 +1,86 @@
+"""Where the shipped database lives.
+
+``default_db()`` is the database a query uses when neither ``--db`` nor
+``WHODOES_DB`` names one:
+
+1. ``$WHODOES_DB`` when set (and not blank);
+2. the source checkout's ``data/plans.sqlite`` (relative to this file:
+   ``src/whodoes/paths.py`` -> ``data/plans.sqlite``), for editable installs
+   and for running from the repository;
+3. ``<sys.prefix>/share/whodoes/plans.sqlite``, where a non-editable
+   ``pip install .`` puts it (pyproject ``[tool.setuptools.data-files]``);
+   then the base prefix and the user base (``pip install --user``).
+
+When none exists the first candidate is returned, so that the error message
+names a sensible place.  ``default_db()`` returns a plain string (os.path, not
+pathlib: this module is on the query path, where every millisecond of import
+counts); ``checkout_root()`` returns a pathlib.Path for the build path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ENV_VAR = "WHODOES_DB"
+DB_NAME = "plans.sqlite"
+
+
+def _checkout_root() -> str | None:
+    here = os.path.dirname(os.path.realpath(__file__))  # <root>/src/whodoes
+    root = os.path.dirname(os.path.dirname(here))
+    if os.path.isfile(os.path.join(root, "pyproject.toml")) and os.path.isdir(os.path.join(root, "data")):
+        return root
+    return None
+
+
+def checkout_root():
+    """The source checkout holding this package (a pathlib.Path), or None when installed."""
+    root = _checkout_root()
+    if root is None:
+        return None
+    from pathlib import Path
+
+    return Path(root)
+
+
+def data_dir() -> str | None:
+    """The folder holding sources/ and units.toml: the checkout's data/, else
+    <prefix>/share/whodoes (a non-editable install), else None."""
+    root = _checkout_root()
+    if root is not None:
+        return os.path.join(root, "data")
+    for prefix in (sys.prefix, getattr(sys, "base_prefix", sys.prefix)):
+        path = os.path.join(prefix, "share", "whodoes")
+        if os.path.isdir(path):
+            return path
+    return None
+
+
+def candidates() -> list[str]:
+    """Every place the shipped database is looked for, in order ($WHODOES_DB aside)."""
+    out: list[str] = []
+    root = _checkout_root()
+    if root is not None:
+        out.append(os.path.join(root, "data", DB_NAME))
+    prefixes = [sys.prefix, getattr(sys, "base_prefix", sys.prefix)]
+    userbase = getattr(sys.modules.get("site"), "USER_BASE", None)
+    if userbase:
+        prefixes.append(userbase)
+    for prefix in prefixes:
+        path = os.path.join(prefix, "share", "whodoes", DB_NAME)
+        if path not in out:
+            out.append(path)
+    return out
+
+
+def default_db() -> str:
+    """The database to query when no ``--db`` is given (see the module docstring)."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return os.path.expanduser(env)
+    found = candidates()
+    for path in found:
+        if os.path.isfile(path):
+            return path
+    return found[0]

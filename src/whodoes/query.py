@@ -1,0 +1,705 @@
+"""The query functions: plain Python over an open read-only connection.
+
+The CLI (whodoes.cli) is a thin wrapper over these; tests call them directly::
+
+    from whodoes import query
+    conn = query.connect()                      # the shipped database, read-only
+    res = query.tasks_for_unit(conn, "城管局", year=2020)
+    print(res.description)
+    for row in res.rows: print(row["id"], row["text"], row["lead"])
+
+Rows are dicts (see ``TASK_KEYS``); multi-valued fields (lead, support, ...) are lists.
+Bad filter values raise ``whodoes.db.UsageError``; database problems ``DataError``.
+Standard library + sqlite3 only (rapidfuzz only when a unit query needs fuzzy matching).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from whodoes import resolve as _resolve
+from whodoes.db import DataError, UsageError, WhodoesError, connect  # noqa: F401  (re-exported)
+from whodoes.resolve import Resolution, clean_query, resolve, resolve_where, to_simplified  # noqa: F401
+
+ROLES = ("lead", "support", "any")
+
+# The keys of a task row, in order.  ``year``/``target`` only with a year filter; ``unit``,
+# ``unit_jurisdiction``, ``role``, ``as_written`` only in tasks_for_unit rows; ``match`` only in
+# search_tasks rows; the keys after ``source_file`` only with details=True.
+TASK_KEYS = (
+    "id", "document", "document_title", "jurisdiction", "period", "doc_sha256", "seq", "section",
+    "category", "title", "text", "detail", "deadline", "lead", "support", "lead_canonical",
+    "support_canonical", "lead_label", "support_label", "line", "line_end", "source_file",
+)
+DETAIL_KEYS = ("part", "targets", "commanders", "inherited", "lead_raw", "support_raw")
+
+
+class Filters:
+    """Checked filter values (see ``check_filters``)."""
+
+    def __init__(self, year: int | None = None, role: str = "any", where: list[str] | None = None,
+                 docs: list[str] | None = None, limit: int | None = None):
+        self.year = year
+        self.role = role
+        self.where = where
+        self.docs = docs
+        self.limit = limit
+
+    def __repr__(self) -> str:
+        return f"Filters(year={self.year!r}, role={self.role!r}, where={self.where!r}, docs={self.docs!r}, limit={self.limit!r})"
+
+
+class Result:
+    """Rows of a query and how the query was understood (``description``).
+
+    Truthy when there are rows; iterating gives the rows.
+    """
+
+    def __init__(self, kind: str, query: str, filters: Filters | None = None, resolution: Resolution | None = None,
+                 searched: str | None = None):
+        self.kind = kind  # "unit" | "task" | "export"
+        self.query = query
+        self.rows: list[dict] = []
+        self.description = ""
+        self.filters = filters or Filters()
+        self.resolution = resolution  # unit queries
+        self.searched = searched  # task queries: the text searched (simplified)
+        self.suggestions: list[str] = []  # when there are no rows
+        self.total = 0  # rows before --limit
+        self.unfiltered = 0  # task queries: matches before the --year/--where/--doc/--role filters
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __repr__(self) -> str:
+        return f"Result({self.kind!r}, {self.query!r}, rows={len(self.rows)}, description={self.description!r})"
+
+
+# ----------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _loads(text: str | None, default):
+    """Decode a JSON column; json is imported only for non-trivial values."""
+    if text is None or text in ("", "null", "{}", "[]"):
+        return type(default)()
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return type(default)()
+    return value if isinstance(value, type(default)) else type(default)()
+
+
+def _period(start: int | None, end: int | None) -> str:
+    if start and end:
+        return f"{start}-{end}" if start != end else str(start)
+    return str(start or end or "")
+
+
+def _ids_json(ids) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def _as_int(value, what: str) -> int:
+    if isinstance(value, bool):
+        raise UsageError(f"{what}: not a number")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not text or not (text.isdigit() or (text[0] in "+-" and text[1:].isdigit())) or not text.isascii():
+        raise UsageError(f"{what}: {str(value)[:40]!r} is not a whole number")
+    return int(text)
+
+
+def year_span(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """The first and last year any plan covers."""
+    row = conn.execute(
+        "SELECT min(coalesce(period_start, period_end)), max(coalesce(period_end, period_start)) FROM documents"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return int(row[0]), int(row[1])
+
+
+def resolve_docs(conn: sqlite3.Connection, doc: str | None) -> list[str] | None:
+    """``--doc`` text -> document ids: an id, a part of an id, title, number or file name."""
+    if doc is None:
+        return None
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(doc)).split())
+    rows = conn.execute("SELECT id, title, doc_number, file, ordinal FROM documents ORDER BY ordinal").fetchall()
+    ids = [r["id"] for r in rows]
+    if not text:
+        raise UsageError(f"--doc needs a document: one of {', '.join(ids)}")
+    if text in ids:
+        return [text]
+    needle = to_simplified(conn, text).lower()
+    hits = [
+        r["id"]
+        for r in rows
+        if any(needle in (v or "").lower() for v in (r["id"], r["title"], r["doc_number"], r["file"]))
+    ]
+    if not hits:
+        raise UsageError(f"unknown document {text[:60]!r} for --doc: use one of {', '.join(ids)} (see `whodoes docs`)")
+    return hits
+
+
+def check_filters(
+    conn: sqlite3.Connection,
+    *,
+    year: int | str | None = None,
+    role: str | None = "any",
+    where: str | list[str] | None = None,
+    doc: str | list[str] | None = None,
+    limit: int | str | None = None,
+) -> Filters:
+    """Check filter values against the database; UsageError names the accepted values."""
+    f = Filters()
+    if year is not None:
+        span = year_span(conn)
+        accepted = f"the plans cover {span[0]}-{span[1]}" if span else "no plan has a period"
+        try:
+            y = _as_int(year, "--year")
+        except UsageError:
+            raise UsageError(f"--year must be a year such as 2020 ({accepted}), not {str(year)[:40]!r}") from None
+        if span is None or not span[0] <= y <= span[1]:
+            raise UsageError(f"--year {y}: no plan covers it; {accepted}")
+        f.year = y
+    r = (role or "any").strip().lower()
+    if r not in ROLES:
+        raise UsageError(f"--role must be one of {', '.join(ROLES)}, not {str(role)[:40]!r}")
+    f.role = r
+    if isinstance(where, (list, tuple)):
+        where = ",".join(where)
+    f.where = resolve_where(conn, where)
+    if isinstance(doc, (list, tuple)):
+        docs: list[str] = []
+        for d in doc:
+            docs.extend(x for x in resolve_docs(conn, d) or [] if x not in docs)
+        f.docs = docs
+    else:
+        f.docs = resolve_docs(conn, doc)
+    if limit is not None:
+        try:
+            n = _as_int(limit, "--limit")
+        except UsageError:
+            n = -1
+        if n < 1:
+            raise UsageError(f"--limit must be a positive whole number (1, 2, ...), not {str(limit)[:40]!r}")
+        f.limit = n
+    return f
+
+
+def _doc_filter_sql(f: Filters, *, jurisdiction: bool = True) -> tuple[str, list]:
+    """SQL conditions on ``d`` (documents) for the year, where and doc filters."""
+    sql, args = [], []
+    if f.year is not None:
+        sql.append("coalesce(d.period_start, d.period_end) <= ? AND coalesce(d.period_end, d.period_start) >= ?")
+        args += [f.year, f.year]
+    if jurisdiction and f.where:
+        sql.append(f"d.jurisdiction IN ({','.join('?' * len(f.where))})")
+        args += f.where
+    if f.docs is not None:
+        sql.append(f"d.id IN ({','.join('?' * len(f.docs))})")
+        args += f.docs
+    return (" AND ".join(sql) or "1"), args
+
+
+# ----------------------------------------------------------------------------------------------
+# task rows
+
+_TASK_SELECT = """
+SELECT t.id, t.document_id AS document, d.title AS document_title, d.jurisdiction,
+       d.period_start, d.period_end, d.sha256 AS doc_sha256, d.file AS source_file, d.ordinal AS doc_ordinal,
+       t.ordinal, t.part, t.seq, t.section, t.category, t.title, t.text, t.detail, t.deadline,
+       t.lead_label, t.support_label, t.lead_raw, t.support_raw, t.line, t.line_end,
+       t.targets, t.commanders, t.inherited, {target} AS target
+  FROM tasks t JOIN documents d ON d.id = t.document_id
+"""
+
+
+def _select(year: int | None) -> str:
+    # the year is a checked int; json_extract spares importing json for one target
+    target = f"json_extract(t.targets, '$.\"{int(year)}\"')" if year is not None else "NULL"
+    return _TASK_SELECT.format(target=target)
+
+
+def _record(r: sqlite3.Row, *, year: int | None, details: bool) -> dict:
+    rec = {
+        "id": r["id"],
+        "document": r["document"],
+        "document_title": r["document_title"],
+        "jurisdiction": r["jurisdiction"],
+        "period": _period(r["period_start"], r["period_end"]),
+        "doc_sha256": r["doc_sha256"],
+        "seq": r["seq"],
+        "section": r["section"],
+        "category": r["category"],
+        "title": r["title"],
+        "text": r["text"],
+        "detail": r["detail"],
+        "deadline": r["deadline"],
+        "lead": [],
+        "support": [],
+        "lead_canonical": [],
+        "support_canonical": [],
+        "lead_label": r["lead_label"],
+        "support_label": r["support_label"],
+        "line": r["line"],
+        "line_end": r["line_end"],
+        "source_file": r["source_file"],
+    }
+    if year is not None:
+        rec["year"] = year
+        target = r["target"]
+        rec["target"] = target if target is None or isinstance(target, str) else str(target)
+    if details:
+        rec["part"] = r["part"]
+        rec["targets"] = _loads(r["targets"], {})
+        rec["commanders"] = _loads(r["commanders"], [])
+        rec["inherited"] = _loads(r["inherited"], [])
+        rec["lead_raw"] = r["lead_raw"]
+        rec["support_raw"] = r["support_raw"]
+    return rec
+
+
+def _attach_units(conn: sqlite3.Connection, records: dict[int, dict], *, details: bool) -> None:
+    if not records:
+        return
+    rows = conn.execute(
+        """SELECT tu.task_id, tu.role, tu.position, tu.name, tu.unit_id, tu.label, tu.inherited,
+                  u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind, u.key
+             FROM task_units tu LEFT JOIN units u ON u.id = tu.unit_id
+            WHERE tu.task_id IN (SELECT value FROM json_each(?))
+            ORDER BY tu.task_id, tu.role, tu.position""",
+        (_ids_json(records),),
+    ).fetchall()
+    for r in rows:
+        rec = records.get(r["task_id"])
+        if rec is None or r["role"] not in ("lead", "support"):
+            continue
+        role = r["role"]
+        rec[role].append(r["name"])
+        canonical = r["unit_name"] or r["name"]
+        label = f"{canonical} ({r['unit_jurisdiction']})" if r["unit_jurisdiction"] else canonical
+        if label not in rec[role + "_canonical"]:
+            rec[role + "_canonical"].append(label)
+        if details:
+            rec.setdefault("units", []).append(
+                {
+                    "role": role,
+                    "position": r["position"],
+                    "name": r["name"],
+                    "unit_id": r["unit_id"],
+                    "unit_key": r["key"],
+                    "canonical": canonical,
+                    "jurisdiction": r["unit_jurisdiction"],
+                    "kind": r["kind"],
+                    "label": r["label"],
+                    "inherited": bool(r["inherited"]),
+                }
+            )
+    if details:
+        for rec in records.values():
+            rec.setdefault("units", [])
+
+
+def fetch_tasks(
+    conn: sqlite3.Connection,
+    ids=None,
+    *,
+    filters: Filters | None = None,
+    year: int | None = None,
+    details: bool = True,
+    order: str = "document",
+) -> list[dict]:
+    """Task rows for ``ids`` (all tasks when None), filtered, in document order.
+
+    ``details`` also decodes targets, commanders and inherited and adds ``units`` (every
+    unit cell entry with its canonical unit, label and inherited flag).
+    """
+    f = filters or Filters(year=year)
+    where, args = _doc_filter_sql(f)
+    sql = _select(f.year) + f" WHERE {where}"
+    if ids is not None:
+        sql += " AND t.id IN (SELECT value FROM json_each(?))"
+        args = [*args, _ids_json(ids)]
+    if f.role in ("lead", "support"):
+        sql += " AND EXISTS (SELECT 1 FROM task_units x WHERE x.task_id = t.id AND x.role = ?)"
+        args.append(f.role)
+    sql += " ORDER BY d.ordinal, t.ordinal, t.id"
+    rows = conn.execute(sql, args).fetchall()
+    records = {r["id"]: _record(r, year=f.year, details=details) for r in rows}
+    _attach_units(conn, records, details=details)
+    return list(records.values())
+
+
+# ----------------------------------------------------------------------------------------------
+# whodoes unit
+
+
+def tasks_for_unit(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    year: int | str | None = None,
+    role: str = "any",
+    where: str | list[str] | None = None,
+    doc: str | list[str] | None = None,
+    limit: int | str | None = None,
+    details: bool = True,
+) -> Result:
+    """Every task the unit(s) a query resolves to lead or support.
+
+    Rows are grouped by unit (in resolution order), then by document, lead rows first, then
+    in the order of the plan.  Each row adds ``unit`` ("城市管理局 (两江新区)"),
+    ``unit_jurisdiction``, ``role`` (lead|support) and ``as_written`` (the name in that
+    task's cell, e.g. 环保分局 for 生态环境分局 in the 2018 plan); with ``year`` also
+    ``year`` and ``target`` (that year's target where the table has one).
+    """
+    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    res = resolve(conn, query, f.where)
+    result = Result(kind="unit", query=query, filters=f, resolution=res)
+    if not res.units:
+        result.description = res.describe()
+        result.suggestions = res.suggestions
+        return result
+    unit_ids = res.unit_ids
+    cond, args = _doc_filter_sql(f, jurisdiction=False)
+    sql = f"""SELECT tu.unit_id, tu.task_id, tu.role, group_concat(tu.name, char(31)) AS written,
+                     d.ordinal AS doc_ordinal, t.ordinal AS ordinal
+                FROM task_units tu
+                JOIN tasks t ON t.id = tu.task_id
+                JOIN documents d ON d.id = t.document_id
+               WHERE tu.unit_id IN ({','.join('?' * len(unit_ids))}) AND {cond}"""
+    args = [*unit_ids, *args]
+    if f.role in ("lead", "support"):
+        sql += " AND tu.role = ?"
+        args.append(f.role)
+    sql += " GROUP BY tu.unit_id, tu.task_id, tu.role"
+    hits = conn.execute(sql, args).fetchall()
+    unit_pos = {uid: i for i, uid in enumerate(unit_ids)}
+    hits = sorted(
+        hits,
+        key=lambda h: (unit_pos[h["unit_id"]], h["doc_ordinal"], h["role"] != "lead", h["ordinal"], h["task_id"]),
+    )
+    result.total = len(hits)
+    if f.limit is not None:
+        hits = hits[: f.limit]
+    records = {r["id"]: r for r in fetch_tasks(conn, {h["task_id"] for h in hits}, filters=Filters(year=f.year), details=details)}
+    by_id = {u.unit_id: u for u in res.units}
+    for h in hits:
+        rec = records.get(h["task_id"])
+        if rec is None:
+            continue
+        u = by_id[h["unit_id"]]
+        written = list(dict.fromkeys(w for w in (h["written"] or "").split("\x1f") if w))
+        for w in written:
+            if w not in u.written:
+                u.written.append(w)
+        row = dict(rec)
+        row["unit"] = u.label
+        row["unit_jurisdiction"] = u.jurisdiction
+        row["role"] = h["role"]
+        row["as_written"] = "、".join(written)
+        result.rows.append(row)
+    result.description = res.describe()
+    if not result.rows:
+        result.suggestions = _why_no_rows(conn, res, f)
+    return result
+
+
+def _why_no_rows(conn: sqlite3.Connection, res: Resolution, f: Filters) -> list[str]:
+    """For a unit that matched but has no rows under the filters: what it does have."""
+    out = []
+    ids = res.unit_ids
+    rows = conn.execute(
+        f"""SELECT d.id, d.period_start, d.period_end, tu.role, count(DISTINCT tu.task_id) AS n
+              FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN documents d ON d.id = t.document_id
+             WHERE tu.unit_id IN ({','.join('?' * len(ids))})
+             GROUP BY d.id, tu.role ORDER BY d.ordinal, tu.role""",
+        ids,
+    ).fetchall()
+    for r in rows:
+        out.append(f"{r['role']} in {r['n']} task(s) of {r['id']} ({_period(r['period_start'], r['period_end'])})")
+    if not rows:
+        out.append("no task names this unit")
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# whodoes task
+
+
+def _fts_phrase(term: str) -> str:
+    """An FTS5 phrase matching ``term`` literally: double quotes, inner quotes doubled."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _scan_ids(conn: sqlite3.Connection, term: str) -> set[int]:
+    """Tasks whose category, title, text or detail contain ``term`` (no index; 1 character)."""
+    hay = "lower(coalesce(category, '') || char(31) || coalesce(title, '') || char(31) || coalesce(text, '') || char(31) || coalesce(detail, ''))"
+    return {r[0] for r in conn.execute(f"SELECT id FROM tasks WHERE instr({hay}, lower(?)) > 0", (term,))}
+
+
+def term_ids(conn: sqlite3.Connection, term: str) -> set[int]:
+    """Tasks containing ``term``: FTS5 trigram for >= 3 characters, the bigram index for 2,
+    a scan for 1 (or when an index is missing)."""
+    try:
+        if len(term) >= 3:
+            sql = "SELECT t.id FROM tasks t WHERE t.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)"
+            return {r[0] for r in conn.execute(sql, (_fts_phrase(term),))}
+        if len(term) == 2 and term.isalnum():
+            return {r[0] for r in conn.execute("SELECT rowid FROM task_grams WHERE task_grams MATCH ?", (_fts_phrase(term),))}
+    except sqlite3.OperationalError as e:
+        if "no such table" not in str(e) and "fts5" not in str(e):
+            raise
+    return _scan_ids(conn, term)
+
+
+def _bigrams(text: str) -> list[str]:
+    out: list[str] = []
+    for word in text.split():
+        for i in range(len(word) - 1):
+            g = word[i : i + 2]
+            if g.isalnum() and g not in out:
+                out.append(g)
+    return out
+
+
+def _fuzzy_ids(conn: sqlite3.Connection, text: str, exclude: set[int]) -> dict[int, float]:
+    """Tasks with most of the query's character bigrams (at least 60 %, at least 2): id -> share."""
+    grams = _bigrams(text)[:40]
+    if len(grams) < 2:
+        return {}
+    counts: dict[int, int] = {}
+    for g in grams:
+        for i in term_ids(conn, g):
+            counts[i] = counts.get(i, 0) + 1
+    need = max(2, -(-len(grams) * 3 // 5))
+    return {i: n / len(grams) for i, n in counts.items() if n >= need and i not in exclude}
+
+
+def search_tasks(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    year: int | str | None = None,
+    role: str = "any",
+    where: str | list[str] | None = None,
+    doc: str | list[str] | None = None,
+    limit: int | str | None = None,
+    exact: bool = False,
+    details: bool = True,
+) -> Result:
+    """Tasks whose category, title, text or detail match the query, ranked.
+
+    Exact matches first (the whole query as written, then every word of it), in plan
+    order; then, unless ``exact``, fuzzy matches (tasks holding most of the query's
+    character pairs), best first.  Traditional characters are simplified first.  Each row
+    adds ``match`` ("exact" | "fuzzy"); with ``year`` also ``year`` and ``target``.
+    ``role`` lead|support keeps tasks that have a lead|supporting unit.
+    """
+    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    cleaned = clean_query(query)
+    text = to_simplified(conn, cleaned)
+    result = Result(kind="task", query=query, filters=f, searched=text)
+    terms = text.split(" ")
+    phrase_ids = term_ids(conn, text) if len(terms) > 1 and len(text) >= 3 else None
+    exact_ids: set[int] | None = None
+    for term in sorted(terms, key=len, reverse=True):
+        ids = term_ids(conn, term)
+        exact_ids = ids if exact_ids is None else exact_ids & ids
+        if not exact_ids:
+            break
+    exact_ids = exact_ids or set()
+    if phrase_ids is None:
+        phrase_ids = exact_ids
+    fuzzy: dict[int, float] = {}
+    if not exact and len(text.replace(" ", "")) >= 3:
+        fuzzy = _fuzzy_ids(conn, text, exact_ids)
+    wanted = exact_ids | set(fuzzy)
+    records = fetch_tasks(conn, wanted, filters=f, details=details) if wanted else []
+    pos = {r["id"]: i for i, r in enumerate(records)}
+
+    def rank(rec):
+        i = rec["id"]
+        if i in phrase_ids:
+            return (0, 0.0, pos[i])
+        if i in exact_ids:
+            return (1, 0.0, pos[i])
+        return (2, -fuzzy.get(i, 0.0), pos[i])
+
+    records.sort(key=rank)
+    for rec in records:
+        rec["match"] = "exact" if rec["id"] in exact_ids else "fuzzy"
+    result.total = len(records)
+    result.rows = records[: f.limit] if f.limit else records
+    n_exact = sum(1 for r in records if r["match"] == "exact")
+    head = cleaned if text == cleaned else f"{cleaned} (traditional characters: {text})"
+    how = "trigram index" if min(len(t) for t in terms) >= 3 else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
+    result.description = f"{head}: {n_exact} exact, {len(records) - n_exact} fuzzy ({how})"
+    result.unfiltered = len(wanted)
+    if not records and not wanted:
+        result.suggestions = suggest_terms(conn, text)
+    return result
+
+
+def suggest_terms(conn: sqlite3.Connection, text: str, n: int = 5) -> list[str]:
+    """Nearest searches that do find tasks: the longest parts of the query that occur, and
+    the unit the query names, if any."""
+    out: list[str] = []
+    word = max(text.split(" "), key=len)[:16]
+    found: list[str] = []
+    for size in range(len(word) - 1, 1, -1):
+        for i in range(len(word) - size + 1):
+            part = word[i : i + size]
+            if part in found or any(part in g for g in found):
+                continue
+            try:
+                count = len(term_ids(conn, part))
+            except sqlite3.Error:
+                count = 0
+            if count:
+                found.append(part)
+                out.append(f"{part} ({count} task{'s' if count != 1 else ''})")
+        if len(found) >= 3:
+            break
+    try:
+        res = resolve(conn, text, None, fuzzy=False)
+        if res.units:
+            out.append(f"`whodoes unit {text}` ({'; '.join(u.label for u in res.units[:3])})")
+    except WhodoesError:
+        pass
+    return out[:n]
+
+
+# ----------------------------------------------------------------------------------------------
+# whodoes show / docs / units / export
+
+
+def get_task(conn: sqlite3.Connection, task_id: int | str) -> dict | None:
+    """One task in full (details, units, source text), or None when there is no such id."""
+    try:
+        i = _as_int(task_id, "task id")
+    except UsageError:
+        raise UsageError(f"task id must be a whole number such as 42 (the id column), not {str(task_id)[:40]!r}") from None
+    if i < 1 or i > 2**62:
+        return None
+    rows = fetch_tasks(conn, [i], details=True)
+    if not rows:
+        return None
+    rec = rows[0]
+    r = conn.execute("SELECT source_text FROM tasks WHERE id = ?", (i,)).fetchone()
+    rec["source_text"] = r["source_text"] if r else None
+    return rec
+
+
+def task_id_range(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    row = conn.execute("SELECT min(id), max(id) FROM tasks").fetchone()
+    return None if row[0] is None else (row[0], row[1])
+
+
+def list_documents(conn: sqlite3.Connection, *, verbose: bool = False) -> list[dict]:
+    """The documents in order: id, title, jurisdiction, period, tasks (+ details if verbose)."""
+    rows = conn.execute(
+        """SELECT d.*, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id) AS n
+             FROM documents d ORDER BY d.ordinal, d.id"""
+    ).fetchall()
+    out = []
+    for r in rows:
+        rec = {
+            "id": r["id"],
+            "title": r["title"],
+            "jurisdiction": r["jurisdiction"],
+            "period": _period(r["period_start"], r["period_end"]),
+            "tasks": r["n"],
+        }
+        if verbose:
+            rec.update(
+                issuer=r["issuer"],
+                doc_number=r["doc_number"],
+                date=r["date"],
+                period_note=r["period_note"],
+                layouts=_loads(r["layouts"], []),
+                file=r["file"],
+                sha256=r["sha256"],
+                encoding=r["encoding"],
+            )
+        out.append(rec)
+    return out
+
+
+def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None) -> list[dict]:
+    """Units with jurisdiction, kind and how many tasks each leads and supports.
+
+    Bodies first, collectives after; within each, by jurisdiction (document order), then by
+    number of tasks, then name.
+    """
+    f = check_filters(conn, where=where)
+    known = _resolve.jurisdictions(conn)
+    pos = {j: i for i, j in enumerate(known)}
+    sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.curated, u.note,
+                    count(DISTINCT CASE WHEN tu.role = 'lead' THEN tu.task_id END) AS leads,
+                    count(DISTINCT CASE WHEN tu.role = 'support' THEN tu.task_id END) AS supports,
+                    group_concat(tu.name, char(31)) AS written
+               FROM units u LEFT JOIN task_units tu ON tu.unit_id = u.id"""
+    args: list = []
+    if f.where:
+        sql += f" WHERE u.jurisdiction IN ({','.join('?' * len(f.where))})"
+        args += f.where
+    sql += " GROUP BY u.id"
+    rows = conn.execute(sql, args).fetchall()
+    out = []
+    for r in rows:
+        written = [w for w in dict.fromkeys((r["written"] or "").split("\x1f")) if w and w != r["name"]]
+        out.append(
+            {
+                "id": r["id"],
+                "key": r["key"],
+                "name": r["name"],
+                "jurisdiction": r["jurisdiction"],
+                "kind": r["kind"] or "body",
+                "leads": r["leads"],
+                "supports": r["supports"],
+                "written": written,
+                "curated": bool(r["curated"]),
+            }
+        )
+    out.sort(
+        key=lambda u: (
+            u["kind"] == "collective",
+            pos.get(u["jurisdiction"], len(pos)),
+            -(u["leads"] + u["supports"]),
+            -u["leads"],
+            u["name"],
+        )
+    )
+    return out
+
+
+def export_tasks(
+    conn: sqlite3.Connection,
+    *,
+    year: int | str | None = None,
+    role: str = "any",
+    where: str | list[str] | None = None,
+    doc: str | list[str] | None = None,
+    limit: int | str | None = None,
+    details: bool = True,
+) -> Result:
+    """Every task row in document order (filters as for the other queries)."""
+    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    rows = fetch_tasks(conn, None, filters=f, details=details)
+    result = Result(kind="export", query="", filters=f)
+    result.total = len(rows)
+    result.rows = rows[: f.limit] if f.limit else rows
+    result.description = f"{len(result.rows)} of {len(rows)} tasks"
+    return result

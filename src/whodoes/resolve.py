@@ -1,0 +1,495 @@
+"""Query-time resolution of a unit query (城管局, 環保分局, cgj ...) to units.
+
+The steps, in order; the first step that finds a unit wins and is reported:
+
+1. ``exact``        the canonical name of a unit (units.name or unit_names how=canonical),
+                    or its key "两江新区/城市管理局";
+   ``alias``        a short form, variant, typo or written form (unit_names.how);
+   ``predecessor``  an earlier name of a unit (unit_names how=predecessor: 环保分局 ->
+                    生态环境分局); a successor's tasks include those written under its
+                    predecessors, since they share the unit.
+   All three are one name lookup: a name can be the canonical name of one unit and an
+   alias of another (城管局 in 两江新区 and in 武隆区); every such unit is returned.
+2. ``traditional``  the query converted character by character with chars_t2s, then 1.
+3. ``pinyin``       full pinyin or initials (chengguanju, cgj; unit_names.pinyin/initials).
+4. ``fuzzy``        rapidfuzz over every name (imported only here).
+
+Jurisdiction prefixes: a written 区城管局 in 武隆区 is 城管局 there.  A query 区城管局 also finds
+城管局 in the jurisdictions whose documents write their bodies with the prefix 区 (武隆区, not
+两江新区; see ``prefixed_jurisdictions``), and a query 城管局 also finds a written 区城管局,
+县城管局 or 市城管局.  A query led by a jurisdiction (武隆区城管局, 两江城管局) looks only there.
+``where`` (a list of jurisdictions) narrows every step.
+
+Standard library + sqlite3 only, except rapidfuzz at the fuzzy step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from whodoes.db import UsageError
+
+PREFIXES = "区县市"
+MAX_QUERY = 200
+HOW_RANK = {"canonical": 0, "short": 1, "variant": 2, "typo": 3, "written": 4, "predecessor": 5}
+STEP_OF_HOW = {
+    "canonical": "exact",
+    "short": "alias",
+    "variant": "alias",
+    "typo": "alias",
+    "written": "alias",
+    "predecessor": "predecessor",
+}
+HOW_WORDS = {
+    "canonical": "canonical name",
+    "short": "short form",
+    "variant": "variant",
+    "typo": "misspelling",
+    "written": "as written",
+    "predecessor": "former name",
+}
+FUZZY_CUTOFF = 60.0
+FUZZY_BAND = 8.0  # keep fuzzy matches within this many points of the best
+
+
+class UnitMatch:
+    """One unit a query resolved to, and how.  (A plain class, not a dataclass: importing
+    dataclasses costs milliseconds on the query path.)"""
+
+    __slots__ = ("unit_id", "key", "name", "jurisdiction", "kind", "step", "how", "matched", "score", "year",
+                 "change", "written")
+
+    def __init__(self, unit_id: int, key: str, name: str, jurisdiction: str | None, kind: str, step: str, how: str,
+                 matched: str, score: float | None = None, year: int | None = None, change: str | None = None,
+                 written: list[str] | None = None):
+        self.unit_id = unit_id
+        self.key = key
+        self.name = name  # canonical
+        self.jurisdiction = jurisdiction
+        self.kind = kind  # body | collective
+        self.step = step  # exact | alias | predecessor | traditional | pinyin | fuzzy
+        self.how = how  # unit_names.how of the name that matched (canonical, short, ... predecessor)
+        self.matched = matched  # the stored name that matched
+        self.score = score  # fuzzy score 0-100
+        self.year = year  # predecessor: year of the change
+        self.change = change  # predecessor: renamed | merged
+        self.written = written if written is not None else []  # names written in the result rows
+
+    def __repr__(self) -> str:
+        return f"UnitMatch({self.label!r}, step={self.step!r}, how={self.how!r}, matched={self.matched!r})"
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__} | {"label": self.label}
+
+    @property
+    def label(self) -> str:
+        """"城市管理局 (两江新区)"."""
+        return f"{self.name} ({self.jurisdiction})" if self.jurisdiction else self.name
+
+    def describe(self, query: str | None = None) -> str:
+        """"城市管理局 (两江新区), also written 城管局" (``query``: the text that was looked up)."""
+        parts = [self.label]
+        named = "" if self.matched == query else f" {self.matched}"
+        if self.how == "predecessor":
+            when = f" {self.year}" if self.year else ""
+            parts.append(f"former name{named} ({self.change or 'renamed'}{when})")
+        elif self.step == "fuzzy":
+            parts.append(f"nearest name {self.matched} (score {self.score:.0f})")
+        elif self.step == "pinyin":
+            parts.append(f"pinyin of {self.matched}")
+        elif named and self.matched != self.name:
+            parts.append(f"{HOW_WORDS.get(self.how, self.how)}{named}")
+        others = [w for w in self.written if w != self.name]
+        if others:
+            parts.append("also written " + "、".join(others))
+        return ", ".join(parts)
+
+
+class Resolution:
+    """What a unit query resolved to; ``describe()`` is the line shown above the results."""
+
+    def __init__(self, query: str, cleaned: str, where: list[str] | None = None):
+        self.query = query
+        self.cleaned = cleaned
+        self.where = where
+        self.step: str | None = None  # the step that found the units, None when nothing matched
+        self.text = cleaned  # the text looked up last (after traditional -> simplified)
+        self.units: list[UnitMatch] = []
+        self.notes: list[str] = []  # e.g. "traditional characters: 环保分局"
+        self.suggestions: list[str] = []  # nearest units when nothing matched
+
+    def __repr__(self) -> str:
+        return f"Resolution({self.cleaned!r}, step={self.step!r}, units={self.units!r})"
+
+    def __bool__(self) -> bool:
+        return bool(self.units)
+
+    @property
+    def unit_ids(self) -> list[int]:
+        return [u.unit_id for u in self.units]
+
+    def describe(self) -> str:
+        head = self.cleaned
+        if self.notes:
+            head += " (" + "; ".join(self.notes) + ")"
+        if not self.units:
+            return f"{head}: no unit"
+        body = "; ".join(u.describe(self.text) for u in self.units)
+        where = f" [where {'、'.join(self.where)}]" if self.where else ""
+        return f"{head} -> {body}{where}"
+
+
+# ----------------------------------------------------------------------------------------------
+# query text
+
+
+def clean_query(query: str | None) -> str:
+    """Drop control characters and collapse white space; empty -> UsageError."""
+    if query is None:
+        query = ""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(query))
+    text = " ".join(text.split())
+    if not text:
+        raise UsageError("empty query: give a unit (城管局, cgj) or words to search for (河长制)")
+    if len(text) > MAX_QUERY:
+        raise UsageError(f"query too long ({len(text)} characters; at most {MAX_QUERY})")
+    return text
+
+
+def to_simplified(conn: sqlite3.Connection, text: str) -> str:
+    """Traditional -> simplified, character by character, with the chars_t2s table."""
+    chars = sorted({ch for ch in text if ord(ch) > 0x2E7F})
+    if not chars:
+        return text
+    marks = ",".join("?" * len(chars))
+    table = dict(conn.execute(f"SELECT trad, simp FROM chars_t2s WHERE trad IN ({marks})", chars).fetchall())
+    if not table:
+        return text
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def _ascii_letters(text: str) -> str | None:
+    """"Cheng Guan-Ju" -> "chengguanju"; None when the text is not (full-width) latin letters."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).lower()
+    letters = "".join(ch for ch in text if ch not in " '-_.·")
+    if letters and letters.isascii() and letters.isalpha():
+        return letters
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# jurisdictions
+
+
+def jurisdictions(conn: sqlite3.Connection) -> list[str]:
+    """Every jurisdiction, in document order, then those only units name."""
+    out: list[str] = []
+    for (j,) in conn.execute(
+        "SELECT jurisdiction FROM documents WHERE jurisdiction IS NOT NULL GROUP BY jurisdiction ORDER BY min(ordinal)"
+    ):
+        out.append(j)
+    for (j,) in conn.execute(
+        "SELECT DISTINCT jurisdiction FROM units WHERE jurisdiction IS NOT NULL ORDER BY jurisdiction"
+    ):
+        if j not in out:
+            out.append(j)
+    return out
+
+
+def _short_jurisdiction(name: str) -> str:
+    for suffix in ("新区", "区", "县", "市"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | None:
+    """``--where`` text -> the jurisdictions it names (两江 -> 两江新区); unknown -> UsageError."""
+    if where is None:
+        return None
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in where).split())
+    known = jurisdictions(conn)
+    if not text:
+        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(known)}")
+    wanted: list[str] = []
+    for part in text.replace("，", ",").replace("、", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        simp = to_simplified(conn, part)
+        hits = [j for j in known if j in (part, simp)]
+        if not hits:
+            hits = [j for j in known if _short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
+        if not hits:
+            raise UsageError(f"unknown jurisdiction {part!r} for --where: use one of {'、'.join(known)}")
+        wanted.extend(h for h in hits if h not in wanted)
+    if not wanted:
+        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(known)}")
+    return wanted
+
+
+def _split_jurisdiction(text: str, known: list[str]) -> tuple[str | None, str]:
+    """"武隆区城管局" -> ("武隆区", "城管局"); ("两江城管局") -> ("两江新区", "城管局")."""
+    best: tuple[str | None, str] = (None, text)
+    best_len = 0
+    for j in known:
+        for form in {j, _short_jurisdiction(j)}:
+            if text.startswith(form) and len(text) - len(form) >= 2 and len(form) > best_len:
+                best, best_len = (j, text[len(form):]), len(form)
+    return best
+
+
+# ----------------------------------------------------------------------------------------------
+# lookups
+
+_UNIT_COLUMNS = "u.id AS unit_id, u.key, u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind"
+
+
+def _match_from(row: sqlite3.Row, step: str | None = None, score: float | None = None) -> UnitMatch:
+    how = row["how"] or "canonical"
+    return UnitMatch(
+        unit_id=row["unit_id"],
+        key=row["key"],
+        name=row["unit_name"],
+        jurisdiction=row["unit_jurisdiction"],
+        kind=row["kind"] or "body",
+        step=step or STEP_OF_HOW.get(how, "alias"),
+        how=how,
+        matched=row["matched"],
+        score=score,
+        year=row["year"],
+        change=row["change"],
+    )
+
+
+def _allowed(jurisdiction: str | None, need_prefix: str | None, where: list[str] | None, prefixed: set | None = None) -> bool:
+    if where is not None and jurisdiction not in where:
+        return False
+    if need_prefix is not None and (jurisdiction, need_prefix) not in (prefixed or set()):
+        return False
+    return True
+
+
+def prefixed_jurisdictions(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(jurisdiction, prefix) pairs where the documents write bodies with a prefix 区/县/市.
+
+    Inferred from the names: some written name of a unit is the prefix plus its canonical
+    name or another of its names (区城管局 beside 城管局 in 武隆区; the build strips only the
+    prefixes data/units.toml gives a jurisdiction, so a curated variant such as 两江新区's
+    区污普办 does not count).  When the names show none for a
+    prefix, a jurisdiction whose name ends with it (武隆区, 云阳县, 重庆市) counts.
+    """
+    rows = conn.execute(
+        """SELECT DISTINCT u.jurisdiction, substr(a.name, 1, 1)
+             FROM unit_names a JOIN units u ON u.id = a.unit_id
+            WHERE substr(a.name, 1, 1) IN ('区', '县', '市') AND length(a.name) > 2 AND a.how = 'written'
+              AND (substr(a.name, 2) = u.name
+                   OR EXISTS (SELECT 1 FROM unit_names b WHERE b.unit_id = a.unit_id AND b.name = substr(a.name, 2)))"""
+    ).fetchall()
+    found = {(j, p) for j, p in rows if j}
+    seen = {p for _, p in found}
+    for j in jurisdictions(conn):
+        for p in PREFIXES:
+            if p not in seen and j.endswith(p) and not j.endswith("新" + p):
+                found.add((j, p))
+    return found
+
+
+def _best_per_unit(matches: list[UnitMatch], text: str | None = None) -> list[UnitMatch]:
+    """One match per unit: the best score, then the name as queried, then by how."""
+    best: dict[int, UnitMatch] = {}
+    for m in matches:
+        old = best.get(m.unit_id)
+        if old is None or _rank(m, text) < _rank(old, text):
+            best[m.unit_id] = m
+    return list(best.values())
+
+
+def _rank(m: UnitMatch, text: str | None = None) -> tuple:
+    return (-(m.score or 0), m.matched != text, HOW_RANK.get(m.how, 9))
+
+
+def lookup_names(conn: sqlite3.Connection, name: str, where: list[str] | None = None) -> list[UnitMatch]:
+    """Units that have ``name`` as canonical name, key, alias, written form or former name.
+
+    Also tries the name with a jurisdiction prefix (区/县/市): added (城管局 finds a written
+    区城管局) or removed (区城管局 finds 城管局, only where the documents use that prefix).
+    """
+    forms: dict[str, str | None] = {name: None}  # form -> prefix the jurisdiction must use
+    for p in PREFIXES:
+        forms.setdefault(p + name, None)
+    if len(name) > 2 and name[0] in PREFIXES:
+        forms.setdefault(name[1:], name[0])
+    names = list(forms)
+    marks = ",".join("?" * len(names))
+    rows = conn.execute(
+        f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change
+              FROM unit_names un JOIN units u ON u.id = un.unit_id
+             WHERE un.name IN ({marks})
+            UNION ALL
+            SELECT {_UNIT_COLUMNS}, u.name AS matched, 'canonical' AS how, NULL, NULL
+              FROM units u WHERE u.name IN ({marks}) OR u.key = ?""",
+        [*names, *names, name],
+    ).fetchall()
+    prefixed = None
+    out = []
+    for row in rows:
+        need = None if row["matched"] == row["key"] else forms.get(row["matched"])
+        if need is not None and prefixed is None:
+            prefixed = prefixed_jurisdictions(conn)
+        if _allowed(row["unit_jurisdiction"], need, where, prefixed):
+            out.append(_match_from(row))
+    return _best_per_unit(out, name)
+
+
+def lookup_pinyin(conn: sqlite3.Connection, letters: str, where: list[str] | None = None) -> list[UnitMatch]:
+    """Units one of whose names has this full pinyin or these initials."""
+    rows = conn.execute(
+        f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change
+              FROM unit_names un JOIN units u ON u.id = un.unit_id
+             WHERE un.pinyin = ? OR un.initials = ?""",
+        (letters, letters),
+    ).fetchall()
+    out = [_match_from(r, step="pinyin") for r in rows if _allowed(r["unit_jurisdiction"], None, where)]
+    return _best_per_unit(out)
+
+
+def _all_names(conn: sqlite3.Connection, where: list[str] | None) -> list[sqlite3.Row]:
+    rows = conn.execute(
+        f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change, un.pinyin
+              FROM unit_names un JOIN units u ON u.id = un.unit_id
+            UNION ALL
+            SELECT {_UNIT_COLUMNS}, u.name AS matched, 'canonical', NULL, NULL, NULL FROM units u"""
+    ).fetchall()
+    return [r for r in rows if where is None or r["unit_jurisdiction"] in where]
+
+
+def lookup_fuzzy(
+    conn: sqlite3.Connection,
+    text: str,
+    where: list[str] | None = None,
+    *,
+    cutoff: float = FUZZY_CUTOFF,
+    band: float | None = FUZZY_BAND,
+    limit: int = 20,
+) -> list[UnitMatch]:
+    """Nearest names by rapidfuzz (imported here only): every unit within ``band`` of the best."""
+    from rapidfuzz import fuzz, process
+
+    rows = _all_names(conn, where)
+    letters = _ascii_letters(text)
+    if letters:
+        choices = [(r["pinyin"] or "") for r in rows]
+        query = letters
+    else:
+        choices = [r["matched"] or "" for r in rows]
+        query = text
+    found = process.extract(query, choices, scorer=fuzz.WRatio, score_cutoff=cutoff, limit=max(limit * 4, 40))
+    matches: list[UnitMatch] = []
+    for _choice, score, index in found:
+        if not _choice:
+            continue
+        matches.append(_match_from(rows[index], step="fuzzy", score=float(score)))
+    matches = _best_per_unit(matches)
+    matches.sort(key=lambda m: -(m.score or 0))
+    if matches and band is not None:
+        top = matches[0].score or 0
+        matches = [m for m in matches if (m.score or 0) >= top - band]
+    return matches[:limit]
+
+
+def suggest(conn: sqlite3.Connection, text: str, where: list[str] | None = None, n: int = 5) -> list[str]:
+    """The nearest units to ``text`` as labels ("城市管理局 (两江新区)"), for "no unit" messages."""
+    try:
+        found = lookup_fuzzy(conn, text, where, cutoff=0.0, band=None, limit=n)
+    except ImportError:  # pragma: no cover - rapidfuzz is a dependency
+        return []
+    return [m.label for m in found if (m.score or 0) > 0]
+
+
+# ----------------------------------------------------------------------------------------------
+# the resolver
+
+
+def _order(conn: sqlite3.Connection, matches: list[UnitMatch]) -> list[UnitMatch]:
+    known = jurisdictions(conn)
+    pos = {j: i for i, j in enumerate(known)}
+    return sorted(
+        matches,
+        key=lambda m: (
+            -(m.score or 0),
+            HOW_RANK.get(m.how, 9),
+            m.kind == "collective",
+            pos.get(m.jurisdiction, len(pos)),
+            m.name,
+        ),
+    )
+
+
+def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None = None, *, fuzzy: bool = True) -> Resolution:
+    """Resolve a unit query; see the module docstring for the steps.
+
+    ``where``: jurisdictions to look in (a list from ``resolve_where`` or one name).
+    Never raises for odd input except UsageError for an empty or overlong query.
+    """
+    cleaned = clean_query(query)
+    if isinstance(where, str):
+        where = resolve_where(conn, where)
+    res = Resolution(query=query, cleaned=cleaned, where=where)
+    known = jurisdictions(conn)
+
+    text = cleaned.replace(" ", "")
+    scope = where
+    jur, rest = _split_jurisdiction(text, known)
+    if jur is not None and (where is None or jur in where):
+        scope = [jur]
+
+    def names_step(name: str) -> list[UnitMatch]:
+        found = lookup_names(conn, name, where)
+        if not found and jur is not None:
+            found = lookup_names(conn, rest, scope)
+        return found
+
+    found = names_step(text)
+    if found:
+        res.step = min((m.step for m in found), key=["exact", "alias", "predecessor"].index)
+        hows = []
+        for m in found:
+            word = HOW_WORDS.get(m.how, m.how)
+            if m.how not in ("canonical", "predecessor") and m.matched == text and word not in hows:
+                hows.append(word)
+        if hows:
+            res.notes.append("/".join(hows))
+    if not found:
+        simp = to_simplified(conn, text)
+        if simp != text:
+            found = names_step(simp)
+            if jur is None:
+                j2, rest2 = _split_jurisdiction(simp, known)
+                if not found and j2 is not None:
+                    found = lookup_names(conn, rest2, [j2] if where is None or j2 in where else where)
+            if found:
+                res.notes.append(f"traditional characters: {simp}")
+                for m in found:
+                    m.step = "traditional"
+                res.step = "traditional"
+            text = simp
+    if not found:
+        letters = _ascii_letters(text)
+        if letters:
+            found = lookup_pinyin(conn, letters, where)
+            if found:
+                res.step = "pinyin"
+                res.notes.append(f"pinyin {letters}")
+    if not found and fuzzy:
+        found = lookup_fuzzy(conn, rest if jur is not None else text, scope)
+        if found:
+            res.step = "fuzzy"
+            res.notes.append("no exact match; nearest names")
+    res.text = text
+    res.units = _order(conn, found)
+    if not found:
+        res.suggestions = suggest(conn, text, None)
+    return res

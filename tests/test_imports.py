@@ -1,0 +1,128 @@
+"""The query path imports only what it needs (issue 5): sqlite3 + stdlib (+ typer for help
+and errors); never the build path (sqlite_utils, opencc, pypinyin, tomllib, whodoes.parse,
+whodoes.build ...); rich only to draw a table; rapidfuzz only when the exact, alias and
+pinyin lookups miss; json/csv only for the formats that need them.
+
+Checked in fresh interpreters: ``python -X importtime`` over the installed command, and
+sys.modules after calling the query functions.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "plans.sqlite"
+
+pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
+
+BUILD_ONLY = [
+    "sqlite_utils", "opencc", "pypinyin", "tomllib", "tomli",
+    "whodoes.parse", "whodoes.build", "whodoes.store", "whodoes.cleanup", "whodoes.sources", "whodoes.infer",
+    "whodoes.units.catalog", "whodoes.units.split",
+]
+HEAVY = ["rich", "rapidfuzz", "pydantic", "typer", "click", "dataclasses", "pathlib", "csv", "json", "unicodedata"]
+
+
+def command():
+    exe = Path(sys.executable).parent / "whodoes"
+    return [sys.executable, "-X", "importtime", str(exe)] if exe.exists() else [sys.executable, "-X", "importtime", "-m", "whodoes"]
+
+
+def imported(*args, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("WHODOES_DB", "WHODOES_NO_FAST")}
+    env.update(env_extra or {})
+    p = subprocess.run([*command(), *args], capture_output=True, env=env, cwd="/", timeout=120)
+    names = set()
+    other = []
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        if line.startswith("import time:"):
+            names.add(line.rsplit("|", 1)[1].strip())
+        else:
+            other.append(line)
+    return p.returncode, names, "\n".join(other)
+
+
+def top(names):
+    return names | {n.split(".")[0] for n in names}
+
+
+def test_unit_csv_imports_nothing_it_does_not_need():
+    rc, names, err = imported("unit", "城管局", "--format", "csv")
+    assert rc == 0, err
+    mods = top(names)
+    assert "sqlite3" in mods and "whodoes.query" in names
+    for m in BUILD_ONLY + HEAVY:
+        assert m not in mods, f"{m} imported by `whodoes unit 城管局 --format csv`"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["task", "河长制", "-f", "csv"],
+        ["task", "水质", "-f", "tsv"],
+        ["unit", "環保分局", "-f", "csv"],
+        ["unit", "hbfj", "-f", "csv"],
+        ["docs", "-f", "csv"],
+        ["units", "-f", "csv"],
+        ["show", "1", "-f", "csv"],
+    ],
+)
+def test_other_queries_stay_lean(args):
+    rc, names, err = imported(*args)
+    assert rc == 0, err
+    mods = top(names)
+    for m in BUILD_ONLY + ["rich", "rapidfuzz", "pydantic", "typer"]:
+        assert m not in mods, f"{m} imported by {args}"
+
+
+def test_json_only_for_json():
+    rc, names, _ = imported("task", "河长制", "-f", "jsonl")
+    assert rc == 0 and "json" in names
+    assert not {"rich", "typer", "csv"} & top(names)
+
+
+def test_rich_only_for_a_table():
+    rc, names, _ = imported("task", "河长制", "-f", "table")
+    assert rc == 0 and "rich" in top(names)
+    for m in BUILD_ONLY:
+        assert m not in top(names)
+
+
+def test_rapidfuzz_only_when_lookups_miss():
+    rc, names, _ = imported("unit", "城关局", "-f", "csv")
+    assert rc == 0 and "rapidfuzz" in top(names)
+    for m in BUILD_ONLY + ["rich", "typer"]:
+        assert m not in top(names)
+
+
+def test_help_and_errors_go_through_typer_without_pydantic():
+    rc, names, _ = imported("unit", "--help", env_extra={"COLUMNS": "120"})
+    assert rc == 0 and "typer" in top(names)
+    assert "pydantic" not in top(names)
+    rc, names, _ = imported("unit", "城管局", "--bogus")
+    assert rc == 2 and "pydantic" not in top(names)
+    for m in BUILD_ONLY:
+        assert m not in top(names)
+
+
+def test_query_functions_called_directly_import_no_build_modules():
+    code = f"""
+        import sys
+        from whodoes import query
+        conn = query.connect({str(SHIPPED)!r})
+        assert query.tasks_for_unit(conn, "城管局", year=2020).rows
+        assert query.search_tasks(conn, "河长制").rows
+        assert query.search_tasks(conn, "水质").rows
+        assert query.get_task(conn, 1)
+        query.list_documents(conn); query.list_units(conn); query.export_tasks(conn)
+        bad = {BUILD_ONLY + ["rich", "rapidfuzz", "typer", "pydantic"]!r}
+        print(",".join(m for m in bad if m in sys.modules))
+    """
+    p = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == ""

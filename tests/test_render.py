@@ -1,0 +1,148 @@
+"""whodoes.render: every format, on hand-made rows (no database needed)."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from whodoes import render
+from whodoes.db import UsageError
+
+ROWS = [
+    {"id": 1, "text": "加强河长制,落实“一河一策”", "lead": ["城管局", "环保分局"], "support": [], "targets": {"2020": "完成"},
+     "note": 'says "hi"\nnext line', "n": None},
+    {"id": 2, "text": "a|b\\c\tT", "lead": ["区城管局"], "support": ["相关部门"], "targets": {}, "note": "", "n": 0},
+]
+COLS = ["id", "text", "lead", "support", "targets", "note", "n"]
+
+
+def test_cell():
+    assert render.cell(None) == ""
+    assert render.cell(["a", "b"]) == "a、b"
+    assert render.cell([]) == ""
+    assert render.cell(3) == "3"
+    assert render.cell(True) == "1"
+    assert json.loads(render.cell({"2020": "完成"})) == {"2020": "完成"}
+    assert render.cell({}) == ""
+
+
+def test_csv_round_trips_through_the_csv_module():
+    out = io.StringIO()
+    render.write(ROWS, COLS, "csv", out, headers=[c.upper() for c in COLS])
+    text = out.getvalue()
+    assert text.endswith("\r\n")
+    back = list(csv.reader(io.StringIO(text, newline="")))
+    assert back[0] == [c.upper() for c in COLS]
+    assert back[1][1] == ROWS[0]["text"]
+    assert back[1][2] == "城管局、环保分局"
+    assert back[1][5] == ROWS[0]["note"]
+    assert back[2][1] == ROWS[1]["text"]
+    assert back[2][6] == "0"
+    # the same bytes as the csv module would write
+    ref = io.StringIO()
+    w = csv.writer(ref, lineterminator="\r\n")
+    w.writerow([c.upper() for c in COLS])
+    for r in ROWS:
+        w.writerow([render.cell(r.get(c)) for c in COLS])
+    assert text == ref.getvalue()
+
+
+def test_bom():
+    out = io.StringIO()
+    render.write(ROWS, COLS, "csv", out, bom=True)
+    assert out.getvalue().startswith("\ufeffid,")
+    out = io.StringIO()
+    render.write(ROWS, COLS, "csv", out)
+    assert not out.getvalue().startswith("\ufeff")
+
+
+def test_tsv_one_line_per_row():
+    out = io.StringIO()
+    render.write(ROWS, COLS, "tsv", out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    assert all(len(line.split("\t")) == len(COLS) for line in lines)
+
+
+def test_json_and_jsonl_keep_lists_and_objects():
+    out = io.StringIO()
+    render.write(ROWS, COLS, "json", out)
+    data = json.loads(out.getvalue())
+    assert data[0]["lead"] == ["城管局", "环保分局"] and data[0]["targets"] == {"2020": "完成"}
+    assert "加强河长制" in out.getvalue()  # not \u escapes
+    out = io.StringIO()
+    render.write(ROWS, COLS, "jsonl", out, json_keys=["id", "lead"])
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == [{"id": 1, "lead": ["城管局", "环保分局"]}, {"id": 2, "lead": ["区城管局"]}]
+
+
+def test_markdown_escapes_pipes_and_line_breaks():
+    out = io.StringIO()
+    render.write(ROWS, COLS, "markdown", out, heading="城管局 -> 城市管理局 (两江新区)")
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert lines[0] == "城管局 -> 城市管理局 (两江新区)"
+    table = [line for line in lines if line.startswith("|")]
+    assert len(table) == 4
+    assert "a\\|b" in text
+    for line in table:
+        assert line.count(" | ") == len(COLS) - 1 or line.startswith("|---")
+
+
+def test_table_draws_with_rich():
+    out = io.StringIO()
+    render.write(ROWS, COLS, "table", out, heading="heading")
+    text = out.getvalue()
+    assert "heading" in text and "城管局" in text
+
+
+def test_task_table_groups_by_document():
+    rows = [
+        dict(id=i, document=d, document_title=d.upper(), jurisdiction="两江新区", period="2018-2020", seq=str(i),
+             category="类", title=None, text="任务" * 30, lead=["城管局"], support=["环保分局", "规划分局"],
+             match="exact", unit="城市管理局 (两江新区)", role="lead", as_written="城管局", target="完成")
+        for i, d in enumerate(["a", "a", "b"])
+    ]
+    out = io.StringIO()
+    console = render.make_console(out)
+    render.task_table(rows, console, year=2020, mode="unit")
+    text = out.getvalue()
+    assert text.count("城市管理局 (两江新区) · A") == 1 and text.count("· B") == 1
+    assert "2020 target" in text
+
+
+def test_xlsx(tmp_path):
+    pytest.importorskip("xlsxwriter")
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "out.xlsx"
+    render.write(ROWS, COLS, "xlsx", None, path=str(path))
+    ws = openpyxl.load_workbook(path).active
+    assert [c.value for c in ws[1]] == COLS
+    assert ws["C2"].value == "城管局、环保分局"
+    with pytest.raises(render.RenderError):
+        render.write(ROWS, COLS, "xlsx", io.StringIO(), path=None)
+
+
+class Stream(io.StringIO):
+    def __init__(self, tty):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self):
+        return self.tty
+
+
+def test_choose_format():
+    assert render.choose_format(None, None, Stream(True)) == "table"
+    assert render.choose_format(None, None, Stream(False)) == "csv"
+    assert render.choose_format(None, "x.json") == "json"
+    assert render.choose_format(None, "x.JSONL") == "jsonl"
+    assert render.choose_format(None, "x.md") == "markdown"
+    assert render.choose_format(None, "x.tsv") == "tsv"
+    assert render.choose_format(None, "x.xlsx") == "xlsx"
+    assert render.choose_format(None, "x.dat") == "csv"
+    assert render.choose_format("JSON", "x.csv") == "json"
+    assert render.choose_format("md") == "markdown"
+    with pytest.raises(UsageError, match="table, csv, tsv, json, jsonl, markdown"):
+        render.choose_format("xml")
