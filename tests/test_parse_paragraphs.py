@@ -83,3 +83,16 @@ def test_document_without_tasks_reports_why():
     parsed = parse("通知\n请各单位认真贯彻执行。\n")
     assert parsed.rows == []
     assert "no task table" in parsed.layouts[0]
+
+
+def test_numbered_tasks_in_task_sections_not_headed_as_such():
+    text = "\n".join([
+        "一、总体要求", "1.坚持生态优先。不是任务。",
+        "二、推进产业绿色转型", "1.改造提升传统产业。推动节能降碳改造。", "2.培育绿色产业。",
+        "三、持续改善环境质量", "3.深入打好蓝天保卫战。",
+        "四、保障措施", "1.加强组织领导。",
+    ])
+    rows = parse(text).rows
+    assert [(r.seq, r.section) for r in rows] == [
+        ("1", "二、推进产业绿色转型"), ("2", "二、推进产业绿色转型"), ("3", "三、持续改善环境质量")]
+    assert parse(text).layouts == ["numbered tasks without units in the task section: 3 rows"]

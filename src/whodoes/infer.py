@@ -3,6 +3,20 @@
 Used for documents added with ``whodoes add`` and for folders without a
 metadata file.  Every inferred value says where it came from
 (``period_note``), so a user can check it.
+
+Where each value is looked for, in order:
+
+* title: the notice that issues the plan (关于印发《X》的通知, 现将《X》印发给你们),
+  else the first heading line that names a kind of plan (…方案 / …意见 (2023—2025年));
+  a document merely cited (根据《…方案》) is not the title;
+* issuer: a line that is nothing but issuing bodies (the letterhead or the
+  signature above the date, top or bottom of the page), else a 来源 / 发布机构 label;
+* jurisdiction: the issuer (重庆市北碚区人民政府办公室 -> 北碚区, 中共重庆市涪陵区委 ->
+  涪陵区), else a district or county that starts the title, else 重庆市;
+* date: a line that is only a date (2023年5月12日, （2022年4月18日）), else a
+  发布日期 / 成文日期 label;
+* period: a range in the title ((2022—2025年), 十四五), a single year in the title
+  (2023年…工作要点), else from the year of issue to the last 到20XX年 target.
 """
 
 from __future__ import annotations
@@ -12,89 +26,166 @@ import re
 from whodoes.cleanup import Line
 
 _TITLE_WORDS = r"(方案|意见|计划|规划|通知|办法|纲要|清单|分工|要点|决定|细则)"
-_TITLE_LINE = re.compile(rf"^[^。，,；;]{{6,80}}{_TITLE_WORDS}(\s*[(（][^)）]*[)）])?$")
-_QUOTED_TITLE = re.compile(rf"《([^》]{{4,80}}{_TITLE_WORDS}[^》]{{0,20}})》")
+_TITLE_LINE = re.compile(rf"^[^。，,；;：:]{{6,80}}{_TITLE_WORDS}(\s*[(（][^)）]*[)）])?$")
+_ISSUING_NOTICE = re.compile(r"关于印发《?(.{4,80}?)》?的通知$")
+_ISSUED_QUOTE = re.compile(rf"《([^》]{{4,80}}{_TITLE_WORDS}[^》]{{0,20}})》[^。]*(印发|下发|审议通过|同意)|现将《([^》]{{4,100}})》")
+
+_BODY = r"(?:人民政府|管理委员会|工作委员会|委员会|委)(?:办公室|办公厅)?"
 _ISSUER = re.compile(
-    r"((?:中共)?重庆市?(?:[\u4e00-\u9fff]{1,6}(?:区|县|自治县))?(?:人民政府|委员会|管理委员会|工作委员会)(?:办公室|办公厅)?"
-    r"|重庆两江新区管理委员会|[\u4e00-\u9fff]{2,6}(?:区|县)人民政府(?:办公室)?)"
+    rf"((?:中共)?(?:重庆市?)(?:[\u4e00-\u9fff]{{2,12}}?(?:自治县|新区|区|县))?{_BODY}"
+    rf"|(?:中共)?[\u4e00-\u9fff]{{2,12}}?(?:自治县|区|县){_BODY})"
 )
-_JURISDICTION = re.compile(r"(两江新区|[\u4e00-\u9fff]{2,4}?(?:自治县|区|县))")
+_SOURCE_LABEL = re.compile(r"(?:信息来源|来源|发布机构|发文机关|发文单位)\s*[:：]\s*(\S+)")
+_PLACE = re.compile(r"^(?:中共)?(?:重庆市?)?([\u4e00-\u9fff]{2,12}?(?:自治县|新区|区|县))")
+_TITLE_PLACE = re.compile(
+    r"^(?:关于印发|关于)?(?:进一步)?(?:推动|加快|推进|加强|支持|深化|实施|开展|做好|促进|建设)?(?:重庆市?)?"
+    r"([\u4e00-\u9fff]{2,3}?(?:区|县)|[\u4e00-\u9fff]{2,8}?自治县)"
+)
+_NOT_JURISDICTION = {"地区", "园区", "城区", "新区", "社区", "街区", "景区", "辖区", "片区", "市区", "全区", "该区",
+                     "本区", "山区", "库区", "全县", "本县"}
+
 _PERIOD = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*[-—–~～至到]+\s*((?:19|20)\d\d)\s*年?\s*[)）]")
+_FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?!\s*[-—–~～至到])")
 _BY_YEAR = re.compile(r"到\s*((?:19|20)\d\d)\s*年")
-_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,6}〔(?:19|20)\d\d〕\d+号)")
-_NOT_JURISDICTION = {"地区", "园区", "城区", "新区", "社区", "街区", "景区", "辖区", "片区", "市区", "全区", "该区", "本区", "山区", "库区"}
+_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})")
+_DATE_LABEL = re.compile(r"(?:成文日期|发布日期|发布时间|印发日期|日期|时间)\s*[:：]\s*")
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8}[〔\[［【(（](?:19|20)\d\d[〕\]］】)）]\s*\d+\s*号)")
+
+
+def _head_and_foot(lines: list[Line]) -> list[str]:
+    """The lines where letterheads, titles and signatures are: the first 40 and the last 15."""
+    texts = [ln.text for ln in lines if ln.text]
+    return texts[:40] + texts[40:][-15:]
+
+
+def infer_title(texts: list[str]) -> str | None:
+    for t in texts[:20]:
+        m = _ISSUING_NOTICE.search(t)
+        if m:
+            return m.group(1)
+    for t in texts[:20]:
+        m = _ISSUED_QUOTE.search(t)
+        if m:
+            return m.group(1) or m.group(4)
+    for t in texts[:25]:
+        if _TITLE_LINE.match(t) and not t.startswith(("根据", "按照", "为")):
+            return t
+    return None
+
+
+def infer_issuer(texts: list[str]) -> str | None:
+    """A line that is nothing but issuing bodies wins; a 来源 label is the fallback."""
+    for t in texts:
+        parts = [p for p in re.split(r"\s+", t) if p and not _DATE.fullmatch(p)]
+        if parts and all(_ISSUER.fullmatch(p) for p in parts) and len(t) <= 60:
+            return " ".join(parts)
+    for t in texts:
+        m = _SOURCE_LABEL.search(t)
+        if m and _ISSUER.fullmatch(m.group(1)):
+            return m.group(1)
+    return None
+
+
+def jurisdiction_of_issuer(issuer: str) -> str | None:
+    if "两江新区" in issuer:
+        return "两江新区"
+    for body in issuer.split():
+        m = _PLACE.match(body)
+        if m and m.group(1) not in _NOT_JURISDICTION:
+            return m.group(1)
+    return "重庆市" if "重庆" in issuer else None
+
+
+def jurisdiction_of_title(title: str) -> str | None:
+    if "两江新区" in title:
+        return "两江新区"
+    m = _TITLE_PLACE.match(title)
+    if m and m.group(1) not in _NOT_JURISDICTION and not m.group(1).endswith(("新区", "园区")):
+        return m.group(1)
+    return "重庆市" if title.startswith("重庆市") else None
+
+
+def _iso(m: re.Match) -> str:
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+
+
+def infer_date(texts: list[str]) -> str | None:
+    for t in texts:
+        bare = t.strip(" ?？()（）")
+        m = _DATE.fullmatch(bare)
+        if m:
+            return _iso(m)
+        # a signature line: issuing bodies, then the date
+        m = _DATE.search(bare)
+        if m and m.end() == len(bare) and _ISSUER.fullmatch(bare[: m.start()].strip()):
+            return _iso(m)
+    for t in texts:
+        label = _DATE_LABEL.search(t)
+        m = _DATE.match(t, label.end()) if label else None
+        if m:
+            return _iso(m)
+    return None
+
+
+def infer_period(title: str, head: str, text: str, date: str | None) -> tuple[str | None, str | None]:
+    """(period "START-END", how it was found)."""
+    for source in (title, head):
+        m = _PERIOD.search(source)
+        if m:
+            return f"{m.group(1)}-{m.group(2)}", "period from the title"
+    for name, (a, b) in _FIVE_YEAR.items():
+        if name in title:
+            return f"{a}-{b}", f"period from the title ({name})"
+    m = _TITLE_YEAR.search(title)
+    if m:
+        return f"{m.group(1)}-{m.group(1)}", "period from the year in the title"
+    targets = sorted({int(y) for y in _BY_YEAR.findall(text)})
+    start = int(date[:4]) if date else None
+    if targets:
+        first = start or targets[0]
+        return (f"{min(first, targets[-1])}-{targets[-1]}",
+                f"period inferred: start from the {'date of issue' if start else 'first target'}, "
+                f"end from its targets (到{targets[-1]}年)")
+    if start:
+        return f"{start}-{start}", "period inferred from the date of issue only"
+    return None, None
 
 
 def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
     """Fill in what ``known`` lacks from the document's own words."""
     meta = dict(known or {})
-    head = [ln.text for ln in lines[:60] if ln.text]
-    text = "\n".join(ln.text for ln in lines)
+    texts = _head_and_foot(lines)
     notes = []
     if not meta.get("title"):
-        title = None
-        for t in head[:15]:
-            m = _QUOTED_TITLE.search(t)
-            if m:
-                title = m.group(1)
-                break
-        if title is None:
-            title = next((t for t in head[:25] if _TITLE_LINE.match(t)), None)
+        title = infer_title(texts)
         if title:
             meta["title"] = title
             notes.append("title inferred from the heading lines")
     if not meta.get("issuer"):
-        for t in head[:30]:
-            m = _ISSUER.search(t)
-            if m and len(t) < 40:
-                meta["issuer"] = m.group(1)
-                break
+        issuer = infer_issuer(texts)
+        if issuer:
+            meta["issuer"] = issuer
     if not meta.get("doc_number"):
-        m = _DOC_NUMBER.search("\n".join(head[:15]))
+        m = _DOC_NUMBER.search("\n".join(texts[:15]))
         if m:
             meta["doc_number"] = m.group(1)
     if not meta.get("date"):
-        for t in head[:40]:
-            m = _DATE.fullmatch(t.strip(" ?"))
-            if m:
-                meta["date"] = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-                break
+        date = infer_date(texts)
+        if date:
+            meta["date"] = date
     if not meta.get("jurisdiction"):
-        for source in (meta.get("title") or "", meta.get("issuer") or "", "\n".join(head[:10])):
-            j = _jurisdiction_of(source)
-            if j:
-                meta["jurisdiction"] = j
-                notes.append("jurisdiction inferred from the title or issuer")
-                break
+        j = jurisdiction_of_issuer(meta.get("issuer") or "") or jurisdiction_of_title(meta.get("title") or "")
+        if j:
+            meta["jurisdiction"] = j
+            notes.append("jurisdiction inferred from the issuer or the title")
     if not meta.get("period"):
-        m = _PERIOD.search(meta.get("title") or "") or _PERIOD.search("\n".join(head[:10]))
-        if m:
-            meta["period"] = f"{m.group(1)}-{m.group(2)}"
-            notes.append("period from the title")
-        else:
-            targets = sorted({int(y) for y in _BY_YEAR.findall(text)})
-            start = int(meta["date"][:4]) if meta.get("date") else None
-            if targets:
-                start = start or targets[0]
-                meta["period"] = f"{min(start, targets[-1])}-{targets[-1]}"
-                notes.append(f"period inferred: start from the date of issue, end from its targets (到{targets[-1]}年)")
-            elif start:
-                meta["period"] = f"{start}-{start}"
-                notes.append("period inferred from the date of issue only")
+        text = "\n".join(ln.text for ln in lines)
+        period, how = infer_period(meta.get("title") or "", "\n".join(texts[:10]), text, meta.get("date"))
+        if period:
+            meta["period"] = period
+            notes.append(how)
     if notes and not meta.get("period_note"):
         meta["period_note"] = "; ".join(notes)
     return meta
-
-
-def _jurisdiction_of(text: str) -> str | None:
-    if "两江新区" in text:
-        return "两江新区"
-    for m in _JURISDICTION.finditer(text):
-        name = m.group(1)
-        name = re.sub(r"^(重庆市|重庆|关于|中共|印发)", "", name)
-        if len(name) >= 2 and name not in _NOT_JURISDICTION and not name.endswith(("新区", "园区")):
-            return name
-    if "重庆市" in text:
-        return "重庆市"
-    return None

@@ -20,6 +20,15 @@ wrapped and is joined to the next; as many cells as task + year columns give
 the per-year targets; fewer leave the extra cells as detail (a cell spanning
 several years cannot be placed).
 
+Section rows (一、… / （一）… followed by a 序号) sit between rows; the 序号 may
+restart after them.  Columns printed after the unit columns (完成时限, 备注) are
+read after the unit cells: a short date-like cell is the deadline.
+
+When a row's cells line up one for one with the header (after joining a cell
+that plainly wraps, one ending in ， or 、), and every unit cell falls in a unit
+column, the row is read by position; only rows that do not line up (merged
+cells left out) go through the guessing below.
+
 Unit cells: a cell ending in a separator (、 ; ，) continues on the next line.
 Two unit cells are lead and support.  A single unit cell is the lead or the
 support by the table's own convention, learnt from its rows that print both:
@@ -34,11 +43,16 @@ import re
 from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
-from whodoes.parse.markers import NUMBERED, looks_like_units
-from whodoes.parse.tables import SEPARATOR_END, Header, TableRow, is_table_end
+from whodoes.parse.clauses import roles_in_cell
+from whodoes.parse.headers import UNIT_KINDS, Header
+from whodoes.parse.markers import NUMBERED, is_none_cell, looks_like_units
+from whodoes.parse.tablerows import TableRow, assign_cell, is_section_line
+from whodoes.parse.tables import SEPARATOR_END, is_table_end
 
 TERMINAL = tuple("。；;！？!?)）”\"")
+WRAPS = tuple("，,、；;：:（(")
 DEADLINE = re.compile(r"(年|月|底|前|季度|持续|长期|常态|每年|逐年)")
+_SEQ = re.compile(r"(\d{1,3})[.．、]?")
 
 
 @dataclass
@@ -51,11 +65,32 @@ class _Raw:
     units: list[str] = field(default_factory=list)
     closed: bool = False
     source: list[str] = field(default_factory=list)
+    cells: list[tuple[str, int, str]] = field(default_factory=list)  # (text, line, kind) in order
+    section: str | None = None
+    deadline: str | None = None
+
+
+def _is_deadline(text: str) -> bool:
+    return len(text) <= 20 and bool(DEADLINE.search(text)) and "。" not in text
+
+
+def _unit_cell(text: str) -> bool:
+    """Unit names, or a cell stating roles ("牵头单位：A；配合单位：B")."""
+    return looks_like_units(text) or roles_in_cell(text) is not None
+
+
+def _next_text(lines: list[Line], i: int, stop: int) -> str | None:
+    while i < stop and lines[i].blank:
+        i += 1
+    return lines[i].text if i < stop else None
 
 
 def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], int]:
     has_seq = bool(header.index("seq"))
     has_note = bool(header.index("note"))
+    last_unit = max(header.index("lead") + header.index("support") + header.index("dual"))
+    after_units = [c.kind for c in header.columns[last_unit + 1:]]
+    deadline_closes = bool(after_units) and after_units[-1] == "deadline"
     rows: list[_Raw] = []
     last_seq = 0
     cur: _Raw | None = None
@@ -65,24 +100,40 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
         if ln.blank:
             i += 1
             continue
+        t = ln.text
+        if has_seq and is_section_line(t) and _SEQ.fullmatch(_next_text(lines, i + 1, stop) or ""):
+            cur = None
+            rows.append(_Raw(ln.number, ln.number, None, section=t, source=[ln.raw]))
+            last_seq = 0  # numbering may restart in each section
+            i += 1
+            continue
         if is_table_end(ln):
             break
-        t = ln.text
-        if has_seq and re.fullmatch(r"\d{1,3}", t) and last_seq < int(t) <= last_seq + 5:
-            last_seq = int(t)
-            cur = _Raw(ln.number, ln.number, t)
+        seq = _SEQ.fullmatch(t) if has_seq else None
+        if seq and last_seq < int(seq.group(1)) <= last_seq + 5:
+            last_seq = int(seq.group(1))
+            cur = _Raw(ln.number, ln.number, seq.group(1))
+            cur.cells.append((seq.group(1), ln.number, "seq"))
             rows.append(cur)
         elif ln.empty_cell:
-            if cur is not None and has_note and (cur.texts or cur.units):
-                cur.closed = True
-        elif cur is not None and not cur.closed and cur.texts and looks_like_units(t):
+            if cur is not None and not cur.closed and (cur.texts or cur.units):
+                cur.cells.append(("", ln.number, "empty"))
+                cur.closed = has_note
+        elif cur is not None and not cur.closed and cur.texts and _unit_cell(t):
             cur.units.append(t)
+            cur.cells.append((t, ln.number, "units"))
+        elif (cur is not None and not cur.closed and cur.units and "deadline" in after_units
+              and cur.deadline is None and _is_deadline(t)):
+            cur.deadline = t
+            cur.cells.append((t, ln.number, "deadline"))
+            cur.closed = deadline_closes
         else:
             if cur is None or cur.closed or cur.units:
                 cur = _Raw(ln.number, ln.number, None)
                 rows.append(cur)
             cur.texts.append(t)
             cur.text_lines.append(ln.number)
+            cur.cells.append((t, ln.number, "text"))
         if cur is not None:
             cur.line_end = ln.number
             cur.source.append(ln.raw)
@@ -129,12 +180,47 @@ def _single_is_support(cell: str, by_period: bool) -> bool:
     return "等" in cell or bool(re.match(r"^(相关|有关|各|其他)", cell))
 
 
+def _join_plain_wraps(cells: list[tuple[str, int, str]], want: int) -> list[tuple[str, int, str]]:
+    """Join text cells that end in ， 、 ; : ( (the cell goes on) until there are ``want`` cells."""
+    cells = list(cells)
+    k = 0
+    while len(cells) > want and k < len(cells) - 1:
+        (a, la, ka), (b, _, kb) = cells[k], cells[k + 1]
+        if ka == kb == "text" and a.rstrip().endswith(WRAPS):
+            cells[k: k + 2] = [(a + b, la, "text")]
+        else:
+            k += 1
+    return cells
+
+
+def _by_position(header: Header, r: _Raw) -> TableRow | None:
+    """Read a row whose cells line up with the header, or None."""
+    columns = [c for c in header.columns if r.seq is not None or c.kind != "seq"]
+    cells = _join_plain_wraps(r.cells, len(columns))
+    if len(cells) != len(columns):
+        return None
+    for (text, _, kind), col in zip(cells, columns):
+        if col.kind == "seq" and kind != "seq":
+            return None
+        if col.kind in UNIT_KINDS and kind not in ("units", "empty"):
+            return None
+        if col.kind not in UNIT_KINDS and kind == "units" and not is_none_cell(text):
+            return None
+    row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, source_text="\n".join(r.source))
+    for (text, line, kind), col in zip(cells, columns):
+        if kind == "empty" and col.kind in UNIT_KINDS:
+            text = "/"  # a cell printed empty, not one merged from the row above
+        assign_cell(header, row, col, text, line)
+    return row
+
+
 def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[TableRow], int]:
     raws, end = _segment(lines, header, stop)
     has_seq = bool(header.index("seq"))
     text_cols = [c for c in header.columns if c.kind in ("category", "task", "year", "deadline")]
     years = [c.extra for c in text_cols if c.kind == "year"]
     has_category = any(c.kind == "category" for c in text_cols)
+    has_title = bool(header.index("title"))
     has_deadline = any(c.kind == "deadline" for c in text_cols)
     has_lead = header.label("lead") is not None
     has_support = header.label("support") is not None
@@ -145,9 +231,17 @@ def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[Ta
     )
     out: list[TableRow] = []
     for r in raws:
+        if r.section is not None:
+            out.append(TableRow(line=r.line, line_end=r.line_end, section=r.section, source_text=r.source[0]))
+            continue
         if has_seq and r.seq is None and not r.units:
             continue  # stray lines after a row (page furniture), not a row of their own
-        row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, source_text="\n".join(r.source))
+        row = _by_position(header, r)
+        if row is not None:
+            out.append(row)
+            continue
+        row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, deadline=r.deadline,
+                       source_text="\n".join(r.source))
         cells = list(r.texts)
         cell_lines = list(r.text_lines)
         if has_category and cells:
@@ -163,7 +257,10 @@ def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[Ta
                 categories.add(row.category)
         if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
             row.deadline = cells.pop()
-        cells = _join_wrapped_text(cells, 1 + len(years))
+        cells = _join_wrapped_text(cells, has_title + 1 + len(years))
+        if has_title and len(cells) == 2 + len(years):
+            row.title = cells.pop(0)  # a row that prints its title (merged rows below it do not)
+            cell_lines.pop(0)
         if cells:
             row.task = cells[0]
             row.task_line = cell_lines[0]

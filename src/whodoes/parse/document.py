@@ -6,7 +6,10 @@ neither, each numbered task of its task section.  Narrative paragraphs that
 repeat a table's tasks without naming units are not task rows.
 
 ``parse_document`` also reports what it recognised, so a user can see why a
-document yielded no rows (``whodoes docs --verbose``).
+document yielded no rows (``whodoes docs --verbose``): every table header with
+its columns and row count, a header that was not read because it names no
+unit column, the unit clauses by form, and, when nothing was found, what was
+looked for.
 """
 
 from __future__ import annotations
@@ -15,15 +18,22 @@ from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
 from whodoes.parse.cellrows import read_cellrows
+from whodoes.parse.headers import Header, find_headers
 from whodoes.parse.model import TaskRow
-from whodoes.parse.paragraphs import inline_tasks, numbered_tasks
-from whodoes.parse.tables import find_headers, read_positional, rows_to_tasks
+from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
+from whodoes.parse.tablerows import rows_to_tasks
+from whodoes.parse.tables import read_positional
 
 STYLE_NAMES = {
     "pipe": "pipe table",
     "tabline": "TAB-separated table",
     "tabcell": "TAB-flattened table (one cell per line)",
     "cellline": "table flattened one cell per line",
+}
+FORM_NAMES = {
+    "labels": "labelled (牵头单位：…)",
+    "sentence": "role sentences in brackets (A牵头，B配合)",
+    "plain": "plain role sentences (由A牵头，B配合。)",
 }
 
 
@@ -33,32 +43,57 @@ class Parsed:
     layouts: list[str] = field(default_factory=list)  # human-readable, one per recognised layout
 
 
+def _columns(header: Header) -> str:
+    return " | ".join(c.name for c in header.columns)
+
+
 def parse_document(lines: list[Line]) -> Parsed:
     headers = find_headers(lines)
     table_rows: list[TaskRow] = []
     layouts: list[str] = []
     in_tables: set[int] = set()
     for k, header in enumerate(headers):
-        stop = headers[k + 1].start if k + 1 < len(headers) else len(lines)
+        where = f"line {lines[header.start].number} ({_columns(header)})"
+        if not header.unit_column:
+            layouts.append(
+                f"a table header at {where} had no unit column (牵头单位 / 责任单位 / 配合单位 ...): its rows were not read"
+            )
+            continue
+        stop = next((h.start for h in headers[k + 1:]), len(lines))
         if header.style == "cellline":
             raw_rows, end = read_cellrows(lines, header, stop)
         else:
             raw_rows, end = read_positional(lines, header, stop)
         rows = rows_to_tasks(header, raw_rows)
         in_tables.update(range(header.start, end))
-        cols = " | ".join(c.name for c in header.columns)
-        layouts.append(
-            f"{STYLE_NAMES[header.style]} at line {lines[header.start].number} ({cols}): {len(rows)} rows"
-        )
+        layouts.append(f"{STYLE_NAMES[header.style]} at {where}: {len(rows)} rows")
         table_rows += rows
-    inline = inline_tasks(lines, in_tables)
+    inline, forms = inline_tasks(lines, in_tables)
     if inline:
-        layouts.append(f"task paragraphs with unit clauses: {len(inline)} rows")
+        by_form = ", ".join(f"{FORM_NAMES[f]} {n}" for f, n in forms.items())
+        layouts.append(f"task paragraphs with unit clauses: {len(inline)} rows ({by_form})")
     rows = sorted(table_rows + inline, key=lambda r: r.line)
-    if not rows:
-        rows = numbered_tasks(lines, in_tables)
-        if rows:
-            layouts.append(f"numbered tasks without units in the task section: {len(rows)} rows")
-        else:
-            layouts.append("no task table, no unit clause and no numbered task section found")
-    return Parsed(rows=rows, layouts=layouts)
+    if rows:
+        return Parsed(rows=rows, layouts=layouts)
+    rows = numbered_tasks(lines, in_tables)
+    if rows:
+        layouts.append(f"numbered tasks without units in the task section: {len(rows)} rows")
+        return Parsed(rows=rows, layouts=layouts)
+    return Parsed(rows=[], layouts=layouts + _why_nothing(lines, headers, in_tables))
+
+
+def _why_nothing(lines: list[Line], headers: list[Header], in_tables: set[int]) -> list[str]:
+    """What was looked for and not found, for a document that yielded no rows."""
+    why = []
+    if not any(h.unit_column for h in headers):
+        why.append("no task table (a header row naming a task column and a unit column) found")
+    why.append("unit clauses found: 0")
+    sections = task_sections(lines, in_tables)
+    if sections:
+        names = "; ".join(f"'{t}' at line {n}" for n, t in sections)
+        why.append(f"task section {names} has no numbered items (1. / 1． / （一）)")
+    else:
+        why.append("no task section heading (重点任务 / 主要任务 / 工作任务 ...) found, "
+                   "and no numbered items in sections other than 总体要求 / 保障措施 ...")
+    return why
+

@@ -9,18 +9,26 @@ from __future__ import annotations
 import re
 
 # --- role labels -----------------------------------------------------------
-LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位", "牵头领导单位")
+LEAD_LABELS = (
+    "牵头单位", "牵头部门", "主办单位", "主责单位", "主责部门", "牵头领导单位", "牵头责任单位", "主要责任单位",
+    "牵头处室", "牵头科室", "牵头",
+)
 SUPPORT_LABELS = (
     "配合单位", "配合部门", "协办单位", "协办部门", "协助单位", "参与单位", "参与部门",
-    "协同单位", "参加单位", "协作单位",
+    "协同单位", "参加单位", "协作单位", "协同部门", "协作部门", "配合责任单位", "配合处室", "配合", "协办",
 )
 # 责任单位 is the lead unless a lead label stands beside it (SCHEMA.md, "Roles").
-DUAL_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体")
+DUAL_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室")
 COMMANDER_LABELS = ("副指挥长", "指挥长")
+# Labels of a clause that name people or a date, not units: read (deadline) or skipped.
+DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求")
+PERSON_LABELS = ("牵头领导", "责任领导", "分管领导", "牵头市领导", "牵头区领导", "牵头县领导", "责任人", "联系人")
 UNIT_LABELS = LEAD_LABELS + SUPPORT_LABELS + DUAL_LABELS
 
 LABEL_RE = re.compile(
-    "(" + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS, key=len, reverse=True)) + r")\s*[:：]"
+    "("
+    + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS, key=len, reverse=True))
+    + r")\s*[:：]"
 )
 
 
@@ -43,7 +51,7 @@ CN_NUM = "一二三四五六七八九十百零〇"
 HEADING_1 = re.compile(rf"^(?:第[{CN_NUM}\d]+[章部分篇]\s*|[{CN_NUM}]+\s*[、.．]\s*)(\S.*)$")
 HEADING_2 = re.compile(rf"^[(（]\s*([{CN_NUM}]+)\s*[)）]\s*(\S.*)$")
 NUMBERED = re.compile(r"^(\d{1,3})\s*[.．、]\s*(?!\d)(\S.*)$")
-ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
+ATTACHMENT = re.compile(rf"^附\s*[件表]\s*[\d{CN_NUM}]*\s*[:：]?")
 
 
 def heading_level(text: str) -> int | None:
@@ -67,23 +75,63 @@ def first_sentence(text: str, limit: int = 60) -> str:
 SEQ_HEADERS = {"序号", "编号", "序"}
 CATEGORY_HEADERS = {
     "工程类别", "类别", "项目类别", "任务类别", "分类", "领域", "重点领域", "工作领域", "措施",
-    "主要措施", "类型", "板块", "专项", "工作类别",
+    "主要措施", "类型", "板块", "专项", "工作类别", "重点方向",
 }
 TASK_HEADERS = {
-    "工作任务", "主要内容", "重点任务", "任务", "目标任务", "具体任务", "工作内容", "任务内容",
-    "主要任务", "工作措施", "具体措施", "内容", "任务名称", "工作目标", "重点工作", "主要工作",
+    "工作任务", "主要内容", "重点任务", "任务", "具体任务", "工作内容", "任务内容",
+    "主要任务", "工作措施", "具体措施", "内容", "任务名称", "重点工作", "主要工作",
     "工作事项", "事项", "具体工作", "工作要求", "任务分工", "项目名称", "建设内容", "项目",
+    "重点任务及措施", "工作举措", "主要举措", "具体举措", "重点举措", "任务措施", "改革任务", "工作重点",
+    "整治任务", "整改措施", "整改任务", "重点项目", "建设任务", "任务要求", "具体内容",
 }
-DEADLINE_HEADERS = {"完成时限", "时间节点", "完成时间", "时限", "时间安排", "进度安排", "完成时限要求", "时限要求"}
+# Columns that hold the task only when the table has no task column of its own;
+# beside one (重点任务 | 工作目标) they are detail.
+SECONDARY_TASK_HEADERS = {
+    "工作目标", "目标任务", "目标", "预期目标", "指标", "指标名称", "主要指标", "具体指标", "考核指标",
+    "预期成效", "工作成效", "预期成果",
+}
+# A header cell spanning the per-year columns of a second header line (年度目标: 2023年 | 2024年 ...).
+YEAR_GROUP_HEADERS = {"年度目标", "年度任务", "分年度目标", "分年度任务", "年度安排", "年度计划", "进度安排",
+                      "时间安排", "年度工作目标", "年度目标任务", "分年度推进计划", "年度推进计划"}
+DEADLINE_HEADERS = {
+    "完成时限", "时间节点", "完成时间", "时限", "时间安排", "进度安排", "完成时限要求", "时限要求", "完成期限",
+    "时间进度", "推进时限", "时间要求", "完成时间节点", "整改时限", "整改期限", "办结时限", "完成节点", "时间",
+}
+# Columns that are neither task, unit nor date: their cells are kept as detail.
+OTHER_HEADERS = {
+    "问题", "存在问题", "主要问题", "问题描述", "问题清单", "考核方式", "验收标准", "成果形式", "进展情况",
+    "完成情况", "工作进展", "资金来源", "总投资", "投资", "建设地点", "建设规模", "建设年限", "建设性质",
+    "责任人", "联系人", "政策依据", "依据",
+}
 NOTE_HEADERS = {"备注", "说明"}
-YEAR_HEADER = re.compile(r"^((?:19|20)\d\d)\s*年?\s*(?:任务|目标|工作任务|工作目标|计划|进度)?$")
+YEAR_HEADER = re.compile(
+    r"^((?:19|20)\d\d)\s*年?\s*度?\s*(?:任务|目标|工作任务|工作目标|计划|进度|目标任务|工作安排|重点任务)?$"
+)
+_HEADER_NOISE = re.compile(r"[\s*|]+")
+_HEADER_PAREN = re.compile(r"[(（][^)）]*[)）]$")
+
+
+def header_word(cell: str) -> str:
+    """A header cell as a bare word: no spaces, no markdown bold, no trailing (部门) / (年月)."""
+    return _HEADER_NOISE.sub("", cell)
 
 
 def header_kind(cell: str) -> tuple[str, str | None] | None:
-    """Classify one header cell: ("seq"|"category"|"task"|"year"|"lead"|"support"|"deadline"|"note", extra)."""
-    word = re.sub(r"\s+", "", cell).strip("|")
+    """Classify one header cell: (kind, extra).
+
+    kind: seq | category | task | task2 (a task column only when there is no other) | year | yeargroup
+    (a cell spanning per-year columns) | lead | support | dual | deadline | note; extra: the year, or the label.
+    """
+    word = header_word(cell)
     if not word:
         return None
+    kind = _header_kind(word)
+    if kind is None and _HEADER_PAREN.search(word):
+        kind = _header_kind(_HEADER_PAREN.sub("", word))  # 牵头单位（部门）, 完成时限（年月）
+    return kind
+
+
+def _header_kind(word: str) -> tuple[str, str | None] | None:
     if word in SEQ_HEADERS:
         return ("seq", None)
     if word in LEAD_LABELS:
@@ -96,14 +144,30 @@ def header_kind(cell: str) -> tuple[str, str | None] | None:
         return ("category", None)
     if word in TASK_HEADERS:
         return ("task", None)
+    if word in SECONDARY_TASK_HEADERS:
+        return ("task2", None)
+    if word in YEAR_GROUP_HEADERS:
+        return ("yeargroup", None)
     if word in DEADLINE_HEADERS:
         return ("deadline", None)
     if word in NOTE_HEADERS:
         return ("note", None)
+    if word in OTHER_HEADERS or word.endswith(("领导", "责任人", "联系人")):
+        return ("other", None)  # 牵头区领导, 责任领导: people, not units
     m = YEAR_HEADER.match(word)
     if m:
         return ("year", m.group(1))
     return None
+
+
+def could_be_header(cell: str) -> bool:
+    """A short column name we do not know (考核指标, 预期成效): allowed beside known ones."""
+    word = header_word(cell)
+    return 0 < len(word) <= 10 and not re.search(r"[。，,；;、：:\d]", word)
+
+
+# A 序号 cell that numbers a section, not a task: 一 / （一） / 一、
+SECTION_SEQ = re.compile(rf"^[(（]?[{CN_NUM}]+[)）]?[、.．]?$")
 
 
 # --- unit names ------------------------------------------------------------
@@ -112,7 +176,8 @@ UNIT_SUFFIXES = (
     "局", "委", "办", "部", "室", "处", "厅", "署", "中心", "公司", "集团", "政府", "单位", "部门",
     "街道", "园区", "管委会", "委员会", "小组", "机构", "企业", "队", "所", "站", "院", "行",
     "区", "县", "市", "镇", "乡", "会", "团", "社", "馆", "组", "校", "支队", "大队", "办事处",
-    "分局", "法院", "检察院", "海关", "银行", "机关",
+    "分局", "法院", "检察院", "海关", "银行", "机关", "镇街", "镇乡", "乡镇", "党委", "党组",
+    "联", "协", "村", "专班",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班
 )
 # Verbs that start task text but never a unit name.
 _TASK_START = re.compile(

@@ -1,29 +1,37 @@
 """Task paragraphs: tasks written as running text.
 
-* ``inline_tasks``: paragraphs that carry a unit clause, "(牵头单位:…;责任单位:…)" or
-  "（A牵头，B配合）" (see ``clauses``).  A paragraph with several clauses holds
-  several tasks, each ending at its clause.
+* ``inline_tasks``: paragraphs that carry a unit clause, "(牵头单位:…;责任单位:…)",
+  "（A牵头，B配合）", "由A牵头，B配合。" (see ``clauses``).  A paragraph with
+  several clauses holds several tasks, each ending at its clause.  A clause on
+  a line of its own ("（牵头单位：A）", or label lines "牵头单位：A" / "配合单位：B" /
+  "完成时限：…") belongs to the task paragraph just above it.
 * ``numbered_tasks``: for documents that name no unit at all, the numbered
   items (1. / 1． / 1、, else (一)) of their task section, the part headed
   重点任务 / 主要任务 / 工作任务 ... up to the next top-level heading.
 
-Sections are the nearest (一)-level heading above the task (its words before
-the first 。); the category is the task's own words before its first 。.
+Sections are the nearest (一)-level heading above the task, else the 一、-level
+one (its words before the first 。); the category is the task's own words
+before its first 。.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from whodoes.cleanup import Line
-from whodoes.parse.clauses import find_clauses
+from whodoes.parse.clauses import Clause, find_clauses, parse_labelled
 from whodoes.parse.markers import ATTACHMENT, HEADING_1, HEADING_2, NUMBERED, first_sentence
 from whodoes.parse.model import TaskRow
 from whodoes.units.split import split_units
 
-TASK_SECTION = re.compile(r"(重点任务|主要任务|工作任务|重点工作|主要工作|任务分工|重点工程|主要措施|工作措施)")
+TASK_SECTION = re.compile(
+    r"(重点任务|主要任务|工作任务|重点工作|主要工作|任务分工|重点工程|主要措施|工作措施|重点举措|主要举措|工作举措"
+    r"|具体措施|重点行动|主要行动|工作内容|主要内容|建设任务|整治任务|重点项目)"
+)
 _SEQ_PREFIX = re.compile(
-    r"^\s*(?:(\d{1,3})\s*[.．、]\s*(?!\d)|[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*|([一二三四五六七八九十]+)\s*、\s*)"
+    r"^\s*(?:(\d{1,3})\s*[.．、]\s*(?!\d)|[(（]\s*([一二三四五六七八九十]+|\d{1,3})\s*[)）]\s*"
+    r"|([一二三四五六七八九十]+)\s*、\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)"
 )
 
 
@@ -57,51 +65,194 @@ class _Outline:
         return None
 
 
-def inline_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
-    rows: list[TaskRow] = []
-    outline = _Outline()
-    for idx, ln in enumerate(lines):
-        if idx in skip or not ln.text:
-            continue
+_LEAD_IN_PUNCT = "。；;，, "
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[\w\u4e00-\u9fff]", text))
+
+
+def _task_row(body: str, seq: str | None, section: str | None, ln: Line) -> TaskRow:
+    return TaskRow(
+        part="inline",
+        text=body,
+        seq=seq,
+        section=section,
+        category=first_sentence(body),
+        line=ln.number,
+        line_end=ln.number,
+        source_text=ln.raw,
+    )
+
+
+def _apply(row: TaskRow, clause: Clause) -> None:
+    """Give a row the units, labels, commanders and deadline of its clause."""
+    row.lead_raw, row.support_raw = clause.lead_raw, clause.support_raw
+    row.lead, row.support = split_units(clause.lead_raw), split_units(clause.support_raw)
+    row.lead_label, row.support_label = clause.lead_label, clause.support_label
+    row.commanders = list(clause.commanders)
+    row.deadline = clause.deadline or row.deadline
+
+
+def _tasks_in(text: str, clauses: list[Clause]) -> list[tuple[str | None, str, Clause]]:
+    """The tasks of a paragraph: (number, text, clause) for each clause naming units.
+
+    Usually a clause closes its task ("1.治理A河（甲局牵头）。2.治理B河（乙局牵头）。"),
+    and words after the last clause still belong to the last task.  A paragraph
+    that opens with its clause ("1.（牵头单位：A）治理A河。") gives each clause the
+    words after it.  Deadline-only clauses are not task text; their deadline
+    goes to the task they stand in.
+    """
+    units = [c for c in clauses if c.names_units]
+    deadlines = [c for c in clauses if not c.names_units]
+
+    def words(a: int, b: int) -> str:
+        for d in reversed(deadlines):
+            if a <= d.start and d.end <= b:
+                return words(a, d.start) + words(d.end, b)
+        return text[a:b]
+
+    seq0, body0 = _split_seq(text[: units[0].start].lstrip(_LEAD_IN_PUNCT))
+    prefix = not _has_words(body0) and not units[0].keeps_text and _has_words(text[units[-1].end:])
+    spans = []
+    if prefix:
+        for k, c in enumerate(units):
+            end = units[k + 1].start if k + 1 < len(units) else len(text)
+            spans.append((c.end, end, c, seq0 if k == 0 else None))
+    else:
+        pos = 0
+        for c in units:
+            spans.append((pos, c.end if c.keeps_text else c.start, c, None))
+            pos = c.end
+    for d in deadlines:  # a deadline belongs to the clause before it (prefix form: the one that opens its task)
+        owner = next((c for c in reversed(units) if c.start < d.start), units[0])
+        owner.deadline = owner.deadline or d.deadline
+    out = []
+    for a, b, c, seq in spans:
+        s, body = _split_seq(words(a, b).lstrip(_LEAD_IN_PUNCT))
+        if body:
+            out.append((seq or s, body, c))
+    if out and not prefix:
+        tail = words(units[-1].end, len(text)).strip()
+        if _has_words(tail):  # words after the last clause still belong to its task
+            seq, body, c = out[-1]
+            out[-1] = (seq, body + tail, c)
+    return out
+
+
+def _only_clauses(text: str, clauses: list[Clause], units: list[Clause]) -> bool:
+    """A line with no task words of its own: nothing before its first clause, nothing after its last."""
+    if not clauses or _has_words(text[: clauses[0].start].strip(_LEAD_IN_PUNCT)):
+        return False
+    return not (units and _has_words(text[units[-1].end:]))
+
+
+class _Inline:
+    """Reads task paragraphs line by line.
+
+    A line that is nothing but a clause (a bracket, or label lines such as
+    "牵头单位：A" / "配合单位：B" / "完成时限：2023年底前") belongs to the task
+    paragraph just above it; label lines that follow one another are one clause.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[TaskRow] = []
+        self.forms: Counter[str] = Counter()  # rows per clause form, for the layout report
+        self.outline = _Outline()
+        self.paragraph: tuple[Line, str | None] | None = None  # last paragraph without a clause, its section
+        self.open: tuple[TaskRow, Clause] | None = None  # the row the previous line gave, its clause
+
+    def section_for(self, text: str) -> str | None:
+        """The nearest heading above: the (一) level, else the 一、 level."""
+        if HEADING_2.match(text):
+            return self.outline.level1
+        return self.outline.level2 or self.outline.level1
+
+    def see(self, ln: Line) -> None:
         text = ln.text
         clauses = find_clauses(text)
-        if not clauses:
-            outline.see(text)
+        units = [c for c in clauses if c.names_units]
+        if _only_clauses(text, clauses, units):
+            self.clause_line(ln, clauses)
+            return
+        if not units:
+            level = self.outline.see(text)
+            self.paragraph = None if level == 1 else (ln, self.section_for(text))
+            self.open = None
+            return
+        self.paragraph = None
+        section = self.section_for(text)
+        row = None
+        for seq, body, clause in _tasks_in(text, clauses):
+            row = _task_row(body, seq, section, ln)
+            _apply(row, clause)
+            self.rows.append(row)
+            self.forms[clause.form] += 1
+        self.open = (row, clause) if row is not None else None
+
+    def clause_line(self, ln: Line, clauses: list[Clause]) -> None:
+        clause = clauses[0]
+        if self.open is not None:
+            row, before = self.open
+            if clause.form == "labels" and before.form == "labels":
+                clause = parse_labelled(before.inner + "；" + clause.inner) or clause
+            if clause.names_units:
+                _apply(row, clause)
+            elif clause.deadline:
+                row.deadline = clause.deadline
+            row.line_end = ln.number
+            row.source_text += "\n" + ln.raw
+            self.open = (row, clause)
+            return
+        if self.paragraph is None or not clause.names_units:
+            return
+        para, section = self.paragraph
+        seq, body = _split_seq(para.text)
+        row = _task_row(body, seq, section, para)
+        _apply(row, clause)
+        row.line_end = ln.number
+        row.source_text = para.raw + "\n" + ln.raw
+        self.rows.append(row)
+        self.forms[clause.form] += 1
+        self.paragraph = None
+        self.open = (row, clause)
+
+
+def inline_tasks(lines: list[Line], skip: set[int]) -> tuple[list[TaskRow], Counter[str]]:
+    """Task paragraphs with a unit clause (see ``clauses``); several clauses in one paragraph are several tasks.
+
+    Returns the rows and how many came from each clause form.
+    """
+    reader = _Inline()
+    for idx, ln in enumerate(lines):
+        if idx in skip:
+            reader.paragraph = reader.open = None
             continue
-        section = outline.level2
-        if HEADING_2.match(text):
-            section = outline.level1
-        pos = 0
-        for clause in clauses:
-            segment = text[pos: clause.start]
-            pos = clause.end
-            seq, body = _split_seq(segment.lstrip("。；;，, "))
-            if not body:
-                continue
-            rows.append(
-                TaskRow(
-                    part="inline",
-                    text=body,
-                    seq=seq,
-                    section=section,
-                    category=first_sentence(body),
-                    lead_raw=clause.lead_raw,
-                    support_raw=clause.support_raw,
-                    lead=split_units(clause.lead_raw),
-                    support=split_units(clause.support_raw),
-                    lead_label=clause.lead_label,
-                    support_label=clause.support_label,
-                    commanders=clause.commanders,
-                    line=ln.number,
-                    line_end=ln.number,
-                    source_text=ln.raw,
-                )
-            )
-    return rows
+        if ln.text:
+            reader.see(ln)
+    return reader.rows, reader.forms
+
+
+# Top-level sections that never hold tasks.
+NON_TASK_SECTION = re.compile(
+    r"(总体要求|总体思路|指导思想|基本原则|工作原则|主要目标|工作目标|发展目标|总体目标|目标要求|建设目标|整治目标"
+    r"|保障措施|保障机制|组织保障|组织实施|组织领导|工作要求|实施步骤|工作步骤|进度安排|时间安排|附则|基本情况|现状|形势)"
+)
 
 
 def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
-    """Numbered items of the task section, for documents that name no units."""
+    """Numbered items of the task section, for documents that name no units.
+
+    The task section is the one headed 重点任务 / 主要任务 ...; a document with no
+    such heading has its tasks in every top-level section that is not about
+    aims, principles or safeguards (二、推进产业转型 三、…).
+    """
+    return _numbered(lines, skip, lambda h: bool(TASK_SECTION.search(h))) or _numbered(
+        lines, skip, lambda h: not NON_TASK_SECTION.search(h)
+    )
+
+
+def _numbered(lines: list[Line], skip: set[int], is_task_section) -> list[TaskRow]:
     items_3: list[TaskRow] = []
     items_2: list[TaskRow] = []
     outline = _Outline()
@@ -112,7 +263,7 @@ def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
         text = ln.text
         level = outline.see(text)
         if level == 1:
-            in_tasks = bool(TASK_SECTION.search(outline.level1 or ""))
+            in_tasks = is_task_section(outline.level1 or "")
             continue
         if ATTACHMENT.match(text):
             in_tasks = False
@@ -125,7 +276,7 @@ def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
             part="numbered",
             text=body,
             seq=seq,
-            section=outline.level1 if level == 2 else outline.level2,
+            section=outline.level1 if level == 2 else (outline.level2 or outline.level1),
             category=first_sentence(body),
             line=ln.number,
             line_end=ln.number,
@@ -136,3 +287,12 @@ def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
         elif NUMBERED.match(text):
             items_3.append(row)
     return items_3 or items_2
+
+
+def task_sections(lines: list[Line], skip: set[int]) -> list[tuple[int, str]]:
+    """The task-section headings of a document: (line number, heading)."""
+    found = []
+    for idx, ln in enumerate(lines):
+        if idx not in skip and HEADING_1.match(ln.text) and TASK_SECTION.search(first_sentence(ln.text)):
+            found.append((ln.number, _heading_text(ln.text)))
+    return found
