@@ -3,19 +3,29 @@
 
     python scripts/build_db.py [--sources DIR] [--out PATH] [--units FILE]
 
-Exit codes: 0 built, 2 the build failed (the previous database is left in place).
+Exit codes: 0 built, 2 the build failed (one line naming the file; the previous
+database is left in place), 130 interrupted (Ctrl-C; the previous database is
+unchanged).  No traceback (WHODOES_DEBUG=1 shows one for an unexpected error).
+Sources may be UTF-8 (with or without BOM), UTF-16 or GB18030/GBK; an empty or
+undecodable source fails the build, a source with no task rows is a warning.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing
 
-from whodoes.build import BuildError, build  # noqa: E402
+try:
+    from whodoes.build import BuildError, build, unchanged  # noqa: E402
+except ImportError as _e:  # run with a Python that lacks the build dependencies
+    sys.stderr.write(f"whodoes build: cannot build: {_e}; run it with the environment whodoes is installed in "
+                     "(pip install -e .), e.g. .venv/bin/python scripts/build_db.py\n")
+    sys.exit(2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +40,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"whodoes build: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("whodoes build: interrupted; the previous database is unchanged", file=sys.stderr)
+        print(f"whodoes build: interrupted; {unchanged(args.out)}", file=sys.stderr)
         return 130
+    except Exception as e:  # noqa: BLE001 - a bug: one line, unless WHODOES_DEBUG asks for the traceback
+        if os.environ.get("WHODOES_DEBUG"):
+            raise
+        text = " ".join(str(e).split())[:200]
+        print(f"whodoes build: internal error: {type(e).__name__}: {text}; {unchanged(args.out)} "
+              "(WHODOES_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
     for d in report.documents:
         print(f"{d.id}: {d.rows} task rows ({d.encoding}{', traditional' if d.traditional else ''})")
+    for n in report.notes:
+        print(f"note: {n}", file=sys.stderr)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
@@ -42,4 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # outside the build: nothing was written
+        sys.exit(130)

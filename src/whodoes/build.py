@@ -1,13 +1,32 @@
 """Build the database from a folder of sources: the pipeline, one document at a time.
 
 sources -> cleanup -> parse -> units (split, resolve) -> store.  Used by
-``scripts/build_db.py`` and ``whodoes build``.  A failure anywhere leaves the
-previous database in place (see ``store``).
+``scripts/build_db.py`` and ``whodoes build``.
+
+Failure policy (what ``BuildError`` is for).  The database is all-or-nothing:
+a source that cannot be read (empty, not text in UTF-8, UTF-16 or
+GB18030/GBK, UTF-8 with damaged bytes, unreadable) FAILS the build with a
+one-line message naming the file, rather than being skipped with a warning:
+a database silently missing a plan would give incomplete answers that look
+complete.  So do two files with the same id (stem), a bad metadata.toml or
+units file, and a target that cannot be written.  A failed, interrupted
+(Ctrl-C) or killed (kill -9) build leaves the previous database byte for byte
+as it was (``store.Writer`` writes a temporary file beside it and renames it
+into place only after an integrity check).
+
+Warnings (the build goes on): a source that yields no task rows, a document
+whose jurisdiction is unknown.  Notes: a source not in UTF-8 (its encoding is
+also kept in ``documents.encoding`` and shown by ``whodoes docs --verbose``).
+
+Memory: one document at a time; what is kept across documents is small and
+bounded (per-document counts, the set of characters seen, the unit ids).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +36,14 @@ from whodoes.cleanup import CJK, clean_lines, to_simplified
 from whodoes.infer import infer_metadata
 from whodoes.parse.document import parse_document
 from whodoes.sources import load_metadata, parse_period, read_source, source_files, SourceError
-from whodoes.store import Writer
+from whodoes.store import StoreError, Writer
 
 META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
 
 
 class BuildError(Exception):
-    """A build that cannot go on; the message names the file and the problem."""
+    """A build that cannot go on; the message names the file and the problem, and says
+    that the previous database is unchanged (or that none was written)."""
 
 
 @dataclass
@@ -45,6 +65,7 @@ class BuildReport:
     units: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "x.txt: read as gb18030"
 
 
 def default_units_file(sources: Path) -> Path | None:
@@ -70,11 +91,32 @@ def build(
     """Build ``out`` from the plan files of ``sources``; returns what was done.
 
     ``on_start(n_files)`` and ``on_document(doc_id, rows, index)`` report progress.
+    Raises ``BuildError`` (one line, naming the file) when the build cannot be done; then,
+    as on KeyboardInterrupt, the previous ``out`` is unchanged (see the module docstring).
     """
+    out = Path(out)
+    try:
+        return _build(Path(sources), out, units_file, on_document, on_start)
+    except BuildError as e:
+        raise BuildError(f"{e}; {unchanged(out)}") from None
+    except StoreError as e:
+        raise BuildError(f"{e}; {unchanged(out)}") from None
+    except sqlite3.Error as e:
+        raise BuildError(f"cannot write the new database beside {out}: {e}; {unchanged(out)}") from None
+    except OSError as e:
+        where = f" {e.filename}" if e.filename else ""
+        raise BuildError(f"cannot write{where}: {e.strerror or e}; {unchanged(out)}") from None
+
+
+def unchanged(out: Path) -> str:
+    """What a failed build leaves: 'the previous database is unchanged' or 'no database was written'."""
+    return f"the previous database {out} is unchanged" if os.path.isfile(out) else "no database was written"
+
+
+def _build(sources: Path, out: Path, units_file, on_document, on_start) -> BuildReport:
     from whodoes.units.catalog import Catalog, CatalogError, pinyin_keys
 
     started = time.perf_counter()
-    sources, out = Path(sources), Path(out)
     try:
         files = source_files(sources)
         metadata = load_metadata(sources)
@@ -82,6 +124,13 @@ def build(
         raise BuildError(str(e)) from None
     if not files:
         raise BuildError(f"{sources}: no plan files (*.txt) to build from")
+    if os.path.isdir(out):
+        raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
+    by_id: dict[str, Path] = {}
+    for path in files:
+        if path.stem in by_id:
+            raise BuildError(f"{by_id[path.stem].name} and {path.name} would both be document {path.stem!r}; rename one")
+        by_id[path.stem] = path
     units_file = units_file or default_units_file(sources)
     try:
         catalog = Catalog.load(units_file) if units_file else Catalog(jurisdictions={}, units=[])
@@ -130,6 +179,8 @@ def build(
             report.documents.append(
                 DocReport(src.id, len(parsed.rows), src.encoding, traditional, doc["layouts"], inferred)
             )
+            if src.encoding != "utf-8":
+                report.notes.append(f"{path.name}: read as {src.encoding}")
             if not parsed.rows:
                 report.warnings.append(f"{path.name}: no task rows found ({'; '.join(parsed.layouts)})")
             report.rows += len(parsed.rows)

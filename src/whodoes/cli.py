@@ -24,19 +24,22 @@ import sys
 from whodoes import __version__
 
 EXIT_OK, EXIT_EMPTY, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMPLETE_VAR = "_WHODOES_COMPLETE"  # set by the shell completion script (whodoes --install-completion)
 FORMAT_HELP = "table, csv, tsv, json, jsonl, markdown or xlsx (default: table on a terminal, csv otherwise, or by -o FILE's extension)."
 
 
 class Param:
     """One argument or option of a command."""
 
-    def __init__(self, name, *flags, metavar=None, help="", flag=False, default=None):
+    def __init__(self, name, *flags, metavar=None, help="", flag=False, default=None, complete=None, many=False):
         self.name = name  # the keyword of the command function
         self.flags = flags  # ("--year", "-y"); empty for an argument
         self.metavar = metavar
         self.help = help
         self.flag = flag  # a boolean switch
         self.default = False if flag else default
+        self.complete = complete  # shell completion from the database: a key of whodoes.complete.CALLBACKS
+        self.many = many  # an argument taking one or more values (FILE...)
 
 
 def _opt(name, *flags, **kw):
@@ -46,8 +49,8 @@ def _opt(name, *flags, **kw):
 OPTS = {
     "year": _opt("year", "--year", "-y", metavar="YEAR", help="Only plans whose period covers YEAR, with that year's target where the table has one."),
     "role": _opt("role", "--role", "-r", metavar="ROLE", help="lead, support or any (the default)."),
-    "where": _opt("where", "--where", "-w", metavar="JURISDICTION", help="Only this jurisdiction: 两江新区, 武隆区, 云阳县, 重庆市 (also 两江, 武隆 ...)."),
-    "doc": _opt("doc", "--doc", "-d", metavar="DOCUMENT", help="Only this document: its id or a part of its id or title (see `whodoes docs`)."),
+    "where": _opt("where", "--where", "-w", metavar="JURISDICTION", help="Only this jurisdiction: 两江新区, 武隆区, 云阳县, 重庆市 (also 两江, 武隆 ...).", complete="where"),
+    "doc": _opt("doc", "--doc", "-d", metavar="DOCUMENT", help="Only this document: its id or a part of its id or title (see `whodoes docs`).", complete="doc"),
     "limit": _opt("limit", "--limit", "-n", metavar="N", help="At most N rows."),
     "exact": _opt("exact", "--exact", "-e", flag=True, help="Only exact matches, no fuzzy ones."),
     "verbose": _opt("verbose", "--verbose", "-v", flag=True, help="Also issuer, number, date, period note, the layouts recognised, file."),
@@ -171,7 +174,7 @@ def _emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False,
         _err(heading)
     heading = None if quiet else heading
     if fmt == "xlsx":
-        render.write(rows, keys, fmt, None, headers=headers, path=output)
+        render.write(rows, keys, fmt, None, headers=headers, path=output, heading=heading)
         return
     if output:
         with _open_output(output) as out:
@@ -208,6 +211,14 @@ def _format(fmt, output):
         from whodoes.db import UsageError
 
         raise UsageError("--format xlsx needs a file: add -o FILE.xlsx")
+    if output:  # say so before the query runs and its summary line is printed
+        from whodoes.db import UsageError
+
+        folder = os.path.dirname(os.path.abspath(output))
+        if os.path.isdir(output):
+            raise UsageError(f"cannot write {output}: it is a folder; give a file name")
+        if not os.path.isdir(folder):
+            raise UsageError(f"cannot write {output}: no such folder {folder}")
     return fmt
 
 
@@ -235,7 +246,8 @@ def _no_rows(message: str, suggestions) -> int:
 
 @command(
     "unit",
-    args=[Param("query", metavar="QUERY", help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).")],
+    args=[Param("query", metavar="QUERY", help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).",
+                complete="unit")],
     options=["year", "role", "where", "doc", "limit", "fmt", "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes unit 城管局  ·  whodoes unit 生态环境分局 --year 2020 --format csv  ·  "
     "whodoes unit hbfj --role lead  ·  whodoes unit 城市管理局 --where 武隆区 -o out.csv --bom",
@@ -431,12 +443,15 @@ def cmd_export(year=None, role=None, where=None, doc=None, limit=None, fmt=None,
     fast=False,
 )
 def cmd_build(sources=None, out=None, units=None) -> int:
-    """Rebuild the database from the plan files and data/units.toml (the previous one stays if the build fails)."""
+    """Rebuild the database from the plan files and data/units.toml (the previous one stays if the build fails).
+
+    Sources may be UTF-8 (with or without BOM), UTF-16 or GB18030/GBK; a source that is not UTF-8 gets a note. A source that is empty or cannot be decoded fails the build, naming the file (exit 2), so that the database never silently lacks a plan; a source with no task rows is a warning. A failed or interrupted build leaves the previous database unchanged.
+    """
     from whodoes import paths
     from whodoes.db import DataError
 
     try:
-        from whodoes.build import BuildError, build
+        from whodoes.build import BuildError, build, unchanged
     except ImportError as e:
         raise DataError(f"cannot build: {e} (install whodoes with its build dependencies)") from None
     data = paths.data_dir()
@@ -447,13 +462,197 @@ def cmd_build(sources=None, out=None, units=None) -> int:
     if out is None:
         out = paths.default_db()
     try:
-        report = build(sources, out, units)
+        with BuildProgress() as progress:
+            report = build(sources, out, units, on_start=progress.start, on_document=progress.document)
     except BuildError as e:
         raise DataError(f"build failed: {e}") from None
+    except KeyboardInterrupt:
+        _err(f"build interrupted; {unchanged(out)}")
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - a bug in the build: one line (WHODOES_DEBUG=1: the traceback)
+        if os.environ.get("WHODOES_DEBUG"):
+            raise
+        raise DataError(f"build failed: internal error: {type(e).__name__}: {' '.join(str(e).split())[:200]}; "
+                        f"{unchanged(out)} (WHODOES_DEBUG=1 shows the traceback)") from None
+    for n in report.notes:
+        _err(f"note: {n}")
     for w in report.warnings:
         _err(f"warning: {w}")
     sys.stdout.write(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
                      f"in {report.seconds:.2f} s -> {report.out}\n")
+    return EXIT_OK
+
+
+class BuildProgress:
+    """Progress of a build (``whodoes build``, ``whodoes add``), on standard error: a rich
+    progress bar advancing per document on a terminal, else one plain line per document."""
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        try:
+            self.tty = self.stream.isatty()
+        except (AttributeError, ValueError):
+            self.tty = False
+        self.total = 0
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        return self
+
+    def start(self, n_files: int) -> None:
+        self.total = n_files
+        if not self.tty:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(file=self.stream, highlight=False)
+        self.progress = Progress(TextColumn("[bold]building[/bold] {task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console)
+        self.progress.start()
+        self.task = self.progress.add_task("", total=n_files)
+
+    def document(self, doc_id: str, rows: int, index: int) -> None:
+        line = f"{doc_id}: {rows} task row{'s' if rows != 1 else ''}"
+        if self.progress is not None:
+            self.progress.console.print(f"  {line}", markup=False, highlight=False)
+            self.progress.update(self.task, advance=1)
+        else:
+            self.stream.write(f"whodoes: [{index}/{self.total}] {line}\n")
+            self.stream.flush()
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@command(
+    "stats",
+    options=[
+        "where", "role",
+        Param("top", "--top", "-t", metavar="N", help="The N units with most tasks per jurisdiction and role (default 10)."),
+        Param("collectives", "--all", "-a", flag=True, help="Also collectives (相关部门, 各街道, 有关国有企业 ...), marked *."),
+        "fmt", "output", "bom", "db",
+    ],
+    epilog="Examples:  whodoes stats  ·  whodoes stats --where 两江新区 --top 5  ·  whodoes stats --role lead --all  ·  "
+    "whodoes stats --format csv",
+)
+def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, output=None, bom=False, db=None) -> int:
+    """Who carries the most tasks: per jurisdiction, the units that lead most tasks and those that support most, as bars.
+
+    On a terminal a bar chart; piped or with --format, rows of jurisdiction, role, rank, unit, kind, tasks. Bodies only unless --all.
+    """
+    from whodoes import query as q
+
+    fmt = _format(fmt, output)
+    conn = _connect(db)
+    rows = q.unit_stats(conn, where=where, role=role, top=top, collectives=bool(collectives))
+    if not rows:
+        return _no_rows("no unit leads or supports a task under these filters", [])
+    cols = [("jurisdiction", "jurisdiction"), ("role", "role"), ("rank", "rank"), ("unit", "unit"), ("kind", "kind"),
+            ("tasks", "tasks"), ("key", "key")]
+    n = int(top) if top is not None else 10
+    kinds = "bodies and collectives, marked *" if collectives else "bodies; --all adds collectives"
+
+    def table(rows, console):
+        from whodoes import render
+
+        render.bar_chart(rows, console, title=f"Who carries the most tasks: the top {n} per jurisdiction ({kinds})")
+
+    _emit(rows, cols, fmt, output=output, bom=bom, table=table)
+    return EXIT_OK
+
+
+@command(
+    "serve",
+    options=[
+        Param("host", "--host", metavar="HOST", help="Listen on HOST (default 127.0.0.1: this machine only)."),
+        Param("port", "--port", "-p", metavar="PORT", help="The port (default 8001; 0 picks a free one)."),
+        Param("get", "--get", metavar="PATH", help="Print the page at PATH and exit instead of serving (as datasette --get)."),
+        Param("metadata", "--metadata", "-m", metavar="FILE", help="Datasette metadata (default: data/datasette-metadata.json)."),
+        Param("open_browser", "--open", flag=True, help="Open the site in a web browser."),
+        "db",
+    ],
+    epilog="Examples:  whodoes serve  ·  whodoes serve --port 8080 --open  ·  "
+    "whodoes serve --get '/plans/task_rows.json?_search=海绵城市&_shape=array'",
+    fast=False,
+)
+def cmd_serve(host=None, port=None, get=None, metadata=None, open_browser=False, db=None) -> int:
+    """Browse and search the database in Datasette, read-only, on 127.0.0.1 (needs the web extra: pip install datasette).
+
+    Full-text search on the task text, the flat task view (task_rows) and one row per task and unit (task_units_flat) with facets by document, jurisdiction, unit and role, Chinese column labels and the source of every document.
+    """
+    from whodoes import web
+
+    return web.serve(db=db, host=host, port=port, get=get, metadata=metadata, open_browser=bool(open_browser))
+
+
+@command(
+    "add",
+    args=[Param("files", metavar="FILE", help="Plan files (.txt, .md): text in UTF-8, UTF-16 or GB18030/GBK.", many=True)],
+    options=[
+        Param("title", "--title", "-t", metavar="TITLE", help="The plan's title (default: inferred from its heading lines)."),
+        Param("jurisdiction", "--jurisdiction", "-j", metavar="NAME",
+              help="Whose units it assigns: 北碚区, 两江新区 ... (default: inferred from the title or issuing body)."),
+        Param("period", "--period", "-p", metavar="START-END",
+              help="The years it covers, e.g. 2022-2025 (default: inferred from the title or the date)."),
+        Param("sources", "--sources", metavar="DIR", help="The sources folder to add to (default: data/sources)."),
+        Param("db", "--db", metavar="PATH",
+              help="The database to rebuild (default: $WHODOES_DB; else plans.sqlite beside DIR with --sources, else data/plans.sqlite)."),
+    ],
+    epilog="Examples:  whodoes add ~/Downloads/北碚区方案.txt  ·  "
+    "whodoes add plan.txt --jurisdiction 北碚区 --period 2023-2025  ·  whodoes add a.txt b.txt --sources /tmp/src --db /tmp/p.sqlite",
+    fast=False,
+)
+def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=None) -> int:
+    """Add plan files: copy them byte for byte into the sources folder, describe them in its metadata.toml, rebuild.
+
+    Title, issuing body, jurisdiction and period are inferred from the text where not given, and the report says which were inferred (check them; metadata.toml is the place to correct them). A file of the same name with other bytes is never overwritten (exit 2). If the rebuild fails, the copied files are removed again and the old database stays.
+    """
+    from whodoes import paths
+    from whodoes.db import DataError
+
+    try:
+        from whodoes.add import add
+    except ImportError as e:
+        raise DataError(f"cannot add: {e} (install whodoes with its build dependencies)") from None
+    if not db:
+        env = os.environ.get(paths.ENV_VAR, "").strip()
+        if env:
+            db = os.path.expanduser(env)
+        elif sources is not None:  # a folder of one's own: its database beside it, never the shipped one
+            db = os.path.join(os.path.dirname(os.path.normpath(sources)), paths.DB_NAME)
+        else:
+            db = paths.default_db()
+    if sources is None:
+        data = paths.data_dir()
+        if data is None:
+            raise DataError("cannot find data/sources; give --sources DIR")
+        sources = os.path.join(data, "sources")
+    with BuildProgress() as progress:
+        items, report = add(list(files), sources, db, title=title, jurisdiction=jurisdiction, period=period,
+                            on_start=progress.start, on_document=progress.document)
+    out = _stdout()
+    for item in items:
+        what = "copied" if item.copied else "already there, identical"
+        out.write(f"{item.source} -> {item.target} ({what}; sha256 {item.sha256[:12]})\n")
+        for key in ("title", "issuer", "jurisdiction", "doc_number", "date", "period"):
+            if item.meta.get(key):
+                out.write(f"  {key:<13}{item.meta[key]}  [{item.how.get(key, 'metadata.toml')}]\n")
+        if not item.meta.get("jurisdiction"):
+            out.write("  jurisdiction  unknown: give --jurisdiction (its units cannot be told from others')\n")
+        rows = item.rows if item.rows is not None else 0
+        out.write(f"  task rows    {rows}\n")
+        if item.inferred:
+            out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {item.target.parent / 'metadata.toml'})\n")
+    for n in getattr(report, "notes", []):
+        _err(f"note: {n}")
+    for w in report.warnings:
+        _err(f"warning: {w}")
+    out.write(f"rebuilt: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
+              f"in {report.seconds:.2f} s -> {report.out}\n")
+    out.flush()
     return EXIT_OK
 
 
@@ -517,18 +716,28 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _completion(name):
+    """The autocompletion callback of a parameter (whodoes.complete), or None."""
+    if not name:
+        return None
+    from whodoes.complete import CALLBACKS
+
+    return CALLBACKS[name]
+
+
 def build_app():
     """The Typer app, built from ``COMMANDS`` (imports typer)."""
     import inspect
-    from typing import Optional
+    from typing import List, Optional
 
     import typer
 
     app = typer.Typer(
         name="whodoes",
         help="Who does what in Chongqing's green-development plans: tasks with their lead and supporting units.",
-        epilog="Examples:  whodoes unit 城管局  ·  whodoes task 河长制  ·  whodoes show 42  ·  whodoes docs  ·  whodoes units",
-        add_completion=False,
+        epilog="Examples:  whodoes unit 城管局  ·  whodoes task 河长制  ·  whodoes show 42  ·  whodoes docs  ·  whodoes units  ·  "
+        "whodoes stats  ·  whodoes serve",
+        add_completion=True,  # --install-completion / --show-completion (typer's own)
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
@@ -536,11 +745,13 @@ def build_app():
     for name, spec in COMMANDS.items():
         params, annotations = [], {}
         for p in spec.args:
-            default = typer.Argument(metavar=p.metavar, help=p.help, show_default=False)
+            default = typer.Argument(metavar=p.metavar, help=p.help, show_default=False,
+                                     autocompletion=_completion(p.complete))
             params.append(inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
-            annotations[p.name] = str
+            annotations[p.name] = List[str] if p.many else str
         for p in spec.options:
-            default = typer.Option(p.default, *p.flags, metavar=p.metavar, help=p.help, show_default=False)
+            default = typer.Option(p.default, *p.flags, metavar=p.metavar, help=p.help, show_default=False,
+                                   autocompletion=_completion(p.complete))
             params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=default))
             annotations[p.name] = bool if p.flag else Optional[str]
 
@@ -658,7 +869,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        fast = None if os.environ.get("WHODOES_NO_FAST") else fast_parse(args)
+        slow = os.environ.get("WHODOES_NO_FAST") or os.environ.get(COMPLETE_VAR)  # completion: Typer's business
+        fast = None if slow else fast_parse(args)
         if fast is not None:
             func, kwargs = fast
             return func(**kwargs)
@@ -666,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
     except WhodoesError as e:
         _err(str(e))
         return e.exit_code
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeDecodeError) as e:  # a damaged database (text cells that are not UTF-8)
         _err(str(database_error(e)))
         return EXIT_ERROR
     except (_PipeClosed, BrokenPipeError):
@@ -686,5 +898,11 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         if os.environ.get("WHODOES_DEBUG"):
             raise
+        from whodoes.db import diagnose
+
+        damaged = diagnose()  # a damaged database, not a bug: say so
+        if damaged is not None:
+            _err(str(damaged))
+            return EXIT_ERROR
         _err(f"internal error: {type(e).__name__}: {' '.join(str(e).split())[:200]} (WHODOES_DEBUG=1 shows the traceback)")
         return EXIT_ERROR

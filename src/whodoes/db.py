@@ -44,8 +44,12 @@ def _uri(path: str) -> str:
 
 def _check_file(path: str) -> None:
     """Missing, a folder, empty, not SQLite or shorter than its header says -> DataError."""
-    if not os.path.exists(path):
-        raise DataError(f"database not found: {path}; {REBUILD_HINT}, or point --db / WHODOES_DB at one")
+    try:
+        os.stat(path)
+    except PermissionError:  # a folder on the way that may not be searched: not "not found"
+        raise DataError(f"cannot reach database {path}: permission denied on a folder of its path") from None
+    except (OSError, ValueError):
+        raise DataError(f"database not found: {path}; {REBUILD_HINT}, or point --db / WHODOES_DB at one") from None
     if os.path.isdir(path):
         raise DataError(f"database path is a folder: {path}; give the .sqlite file")
     try:
@@ -60,6 +64,8 @@ def _check_file(path: str) -> None:
         raise DataError(f"not an SQLite database: {path}; {REBUILD_HINT}")
     if len(head) < 100:
         raise DataError(f"database is truncated: {path}; {REBUILD_HINT}")
+    if head[18] == 2 or head[19] == 2:  # WAL: reading it would create -wal/-shm files beside it
+        raise DataError(f"database is in WAL mode, which whodoes does not read (queries never write): {path}; {REBUILD_HINT}")
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(head[28:32], "big")
@@ -92,18 +98,47 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
         except BaseException:
             conn.close()
             raise
+    if path not in _opened:
+        _opened.append(path)
     return conn
+
+
+_opened: list[str] = []  # the databases connect() opened in this process, for diagnose()
+
+
+def diagnose() -> DataError | None:
+    """After an unexpected error in a query: is a database this process opened damaged?
+
+    Runs ``PRAGMA quick_check`` (a few ms) only on this error path, so that a damaged
+    database that passed the header and schema checks is reported as damaged, not as an
+    internal error.  None when every database checks out.
+    """
+    for path in _opened:
+        if not os.path.isfile(path):
+            continue
+        try:
+            conn = sqlite3.connect(_uri(path), uri=True)
+            try:
+                row = conn.execute("PRAGMA quick_check(1)").fetchone()
+            finally:
+                conn.close()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+            return DataError(f"database is damaged ({_reason(e)}): {path}; {REBUILD_HINT}")
+        if row is not None and row[0] != "ok":
+            first = " ".join(str(row[0]).replace("*** in database main ***", "").split())[:120]
+            return DataError(f"database is damaged ({first}): {path}; {REBUILD_HINT}")
+    return None
 
 
 def _check_schema(conn: sqlite3.Connection, path: str) -> None:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-    except sqlite3.DatabaseError as e:
-        raise DataError(f"database is damaged ({e}): {path}; {REBUILD_HINT}") from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:  # (text that is not UTF-8: damaged bytes)
+        raise DataError(f"database is damaged ({_reason(e)}): {path}; {REBUILD_HINT}") from None
     if version != SCHEMA_VERSION:
-        if version == 0 and not names:
-            raise DataError(f"database has no whodoes tables: {path}; {REBUILD_HINT}")
+        if version == 0 and not names & set(REQUIRED_TABLES):
+            raise DataError(f"not a whodoes database (no whodoes tables): {path}; {REBUILD_HINT}")
         raise DataError(
             f"database schema version is {version}, this whodoes reads version {SCHEMA_VERSION}: {path}; {REBUILD_HINT}"
         )
@@ -117,6 +152,14 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     return row is not None
 
 
-def database_error(e: sqlite3.Error) -> DataError:
-    """A one-line DataError for an sqlite3 error raised while querying."""
-    return DataError(f"database error: {e}; {REBUILD_HINT}")
+def _reason(e: Exception) -> str:
+    text = str(e)
+    if isinstance(e, UnicodeDecodeError) or "decode to UTF-8" in text:  # sqlite3: "Could not decode to UTF-8 column 'x' ..."
+        column = text.split("column '", 1)[1].split("'", 1)[0] if "column '" in text else ""
+        return "it holds text that is not UTF-8" + (f" in column {column}" if column else "")
+    return " ".join(text.split())
+
+
+def database_error(e: sqlite3.Error | UnicodeDecodeError) -> DataError:
+    """A one-line DataError for an sqlite3 error (or undecodable text) raised while querying."""
+    return DataError(f"database error: {_reason(e)}; {REBUILD_HINT}")

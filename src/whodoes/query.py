@@ -66,7 +66,19 @@ class Result:
         self.searched = searched  # task queries: the text searched (simplified)
         self.suggestions: list[str] = []  # when there are no rows
         self.total = 0  # rows before --limit
-        self.unfiltered = 0  # task queries: matches before the --year/--where/--doc/--role filters
+        self._unfiltered = 0
+        self._count_unfiltered = None  # a function counting them, called on first use
+
+    @property
+    def unfiltered(self) -> int:
+        """Task queries: matches before the --year/--where/--doc/--role filters."""
+        if self._count_unfiltered is not None:
+            self._unfiltered, self._count_unfiltered = self._count_unfiltered(), None
+        return self._unfiltered
+
+    @unfiltered.setter
+    def unfiltered(self, n: int) -> None:
+        self._unfiltered, self._count_unfiltered = n, None
 
     def __bool__(self) -> bool:
         return bool(self.rows)
@@ -215,95 +227,136 @@ def _doc_filter_sql(f: Filters, *, jurisdiction: bool = True) -> tuple[str, list
 # ----------------------------------------------------------------------------------------------
 # task rows
 
-_TASK_SELECT = """
-SELECT t.id, t.document_id AS document, d.title AS document_title, d.jurisdiction,
-       d.period_start, d.period_end, d.sha256 AS doc_sha256, d.file AS source_file, d.ordinal AS doc_ordinal,
-       t.ordinal, t.part, t.seq, t.section, t.category, t.title, t.text, t.detail, t.deadline,
-       t.lead_label, t.support_label, t.lead_raw, t.support_raw, t.line, t.line_end,
-       t.targets, t.commanders, t.inherited, {target} AS target
-  FROM tasks t JOIN documents d ON d.id = t.document_id
-"""
+# The columns of a task row; the document's columns come from ``_documents`` (once per
+# document, not once per row).  Rows are read as tuples: sqlite3.Row and its lookups by name
+# cost more than the query itself for thousands of rows.
+_COLS = ("t.id", "t.document_id", "t.seq", "t.section", "t.category", "t.title", "t.text", "t.detail",
+         "t.deadline", "t.lead_label", "t.support_label", "t.line", "t.line_end")
+_DETAIL_COLS = ("t.part", "t.targets", "t.commanders", "t.inherited", "t.lead_raw", "t.support_raw")
 
 
-def _select(year: int | None) -> str:
+def _tuples(conn: sqlite3.Connection, sql: str, args=()) -> list[tuple]:
+    cur = conn.cursor()
+    cur.row_factory = None
+    return cur.execute(sql, args).fetchall()
+
+
+def _select(year: int | None, details: bool = True) -> str:
     # the year is a checked int; json_extract spares importing json for one target
     target = f"json_extract(t.targets, '$.\"{int(year)}\"')" if year is not None else "NULL"
-    return _TASK_SELECT.format(target=target)
+    cols = ", ".join((*_COLS, target, *(_DETAIL_COLS if details else ())))
+    return f"SELECT {cols} FROM tasks t JOIN documents d ON d.id = t.document_id"
 
 
-def _record(r: sqlite3.Row, *, year: int | None, details: bool) -> dict:
-    rec = {
-        "id": r["id"],
-        "document": r["document"],
-        "document_title": r["document_title"],
-        "jurisdiction": r["jurisdiction"],
-        "period": _period(r["period_start"], r["period_end"]),
-        "doc_sha256": r["doc_sha256"],
-        "seq": r["seq"],
-        "section": r["section"],
-        "category": r["category"],
-        "title": r["title"],
-        "text": r["text"],
-        "detail": r["detail"],
-        "deadline": r["deadline"],
-        "lead": [],
-        "support": [],
-        "lead_canonical": [],
-        "support_canonical": [],
-        "lead_label": r["lead_label"],
-        "support_label": r["support_label"],
-        "line": r["line"],
-        "line_end": r["line_end"],
-        "source_file": r["source_file"],
-    }
-    if year is not None:
-        rec["year"] = year
-        target = r["target"]
-        rec["target"] = target if target is None or isinstance(target, str) else str(target)
-    if details:
-        rec["part"] = r["part"]
-        rec["targets"] = _loads(r["targets"], {})
-        rec["commanders"] = _loads(r["commanders"], [])
-        rec["inherited"] = _loads(r["inherited"], [])
-        rec["lead_raw"] = r["lead_raw"]
-        rec["support_raw"] = r["support_raw"]
-    return rec
+def _documents(conn: sqlite3.Connection, ids) -> dict[str, tuple]:
+    """document id -> (title, jurisdiction, period, sha256, file)."""
+    rows = _tuples(
+        conn,
+        "SELECT id, title, jurisdiction, period_start, period_end, sha256, file FROM documents"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (_json_strings(ids),),
+    )
+    return {r[0]: (r[1], r[2], _period(r[3], r[4]), r[5], r[6]) for r in rows}
+
+
+def _json_strings(values) -> str:
+    return "[" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "]"
+
+
+def _records(conn: sqlite3.Connection, rows: list[tuple], *, year: int | None, details: bool) -> dict[int, dict]:
+    """Task rows (tuples in the order of ``_select``) -> {id: record}, units attached."""
+    docs = _documents(conn, {r[1] for r in rows})
+    records: dict[int, dict] = {}
+    for r in rows:
+        doc = docs.get(r[1]) or (None, None, "", None, None)
+        rec = {
+            "id": r[0],
+            "document": r[1],
+            "document_title": doc[0],
+            "jurisdiction": doc[1],
+            "period": doc[2],
+            "doc_sha256": doc[3],
+            "seq": r[2],
+            "section": r[3],
+            "category": r[4],
+            "title": r[5],
+            "text": r[6],
+            "detail": r[7],
+            "deadline": r[8],
+            "lead": [],
+            "support": [],
+            "lead_canonical": [],
+            "support_canonical": [],
+            "lead_label": r[9],
+            "support_label": r[10],
+            "line": r[11],
+            "line_end": r[12],
+            "source_file": doc[4],
+        }
+        if year is not None:
+            rec["year"] = year
+            target = r[13]
+            rec["target"] = target if target is None or isinstance(target, str) else str(target)
+        if details:
+            rec["part"] = r[14]
+            rec["targets"] = _loads(r[15], {})
+            rec["commanders"] = _loads(r[16], [])
+            rec["inherited"] = _loads(r[17], [])
+            rec["lead_raw"] = r[18]
+            rec["support_raw"] = r[19]
+        records[r[0]] = rec
+    _attach_units(conn, records, details=details)
+    return records
+
+
+_NO_UNIT = (None, None, None, None)
 
 
 def _attach_units(conn: sqlite3.Connection, records: dict[int, dict], *, details: bool) -> None:
     if not records:
         return
-    rows = conn.execute(
-        """SELECT tu.task_id, tu.role, tu.position, tu.name, tu.unit_id, tu.label, tu.inherited,
-                  u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind, u.key
-             FROM task_units tu LEFT JOIN units u ON u.id = tu.unit_id
-            WHERE tu.task_id IN (SELECT value FROM json_each(?))
-            ORDER BY tu.task_id, tu.role, tu.position""",
+    extra = ", position, label, inherited" if details else ""
+    rows = _tuples(
+        conn,
+        f"""SELECT task_id, role, name, unit_id{extra} FROM task_units
+             WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY task_id, role, position""",
         (_ids_json(records),),
-    ).fetchall()
+    )
+    # each unit once: (canonical name, jurisdiction, kind, key)
+    units = {
+        r[0]: r[1:]
+        for r in _tuples(
+            conn,
+            "SELECT id, name, jurisdiction, kind, key FROM units WHERE id IN (SELECT value FROM json_each(?))",
+            (_ids_json({r[3] for r in rows if r[3] is not None}),),
+        )
+    }
     for r in rows:
-        rec = records.get(r["task_id"])
-        if rec is None or r["role"] not in ("lead", "support"):
+        rec = records.get(r[0])
+        role = r[1]
+        if rec is None or role not in ("lead", "support"):
             continue
-        role = r["role"]
-        rec[role].append(r["name"])
-        canonical = r["unit_name"] or r["name"]
-        label = f"{canonical} ({r['unit_jurisdiction']})" if r["unit_jurisdiction"] else canonical
-        if label not in rec[role + "_canonical"]:
-            rec[role + "_canonical"].append(label)
+        name = r[2]
+        rec[role].append(name)
+        unit = units.get(r[3]) or _NO_UNIT
+        canonical = unit[0] or name
+        label = f"{canonical} ({unit[1]})" if unit[1] else canonical
+        labels = rec[role + "_canonical"]
+        if label not in labels:
+            labels.append(label)
         if details:
             rec.setdefault("units", []).append(
                 {
                     "role": role,
-                    "position": r["position"],
-                    "name": r["name"],
-                    "unit_id": r["unit_id"],
-                    "unit_key": r["key"],
+                    "position": r[4],
+                    "name": name,
+                    "unit_id": r[3],
+                    "unit_key": unit[3],
                     "canonical": canonical,
-                    "jurisdiction": r["unit_jurisdiction"],
-                    "kind": r["kind"],
-                    "label": r["label"],
-                    "inherited": bool(r["inherited"]),
+                    "jurisdiction": unit[1],
+                    "kind": unit[2],
+                    "label": r[5],
+                    "inherited": bool(r[6]),
                 }
             )
     if details:
@@ -327,7 +380,7 @@ def fetch_tasks(
     """
     f = filters or Filters(year=year)
     where, args = _doc_filter_sql(f)
-    sql = _select(f.year) + f" WHERE {where}"
+    sql = _select(f.year, details) + f" WHERE {where}"
     if ids is not None:
         sql += " AND t.id IN (SELECT value FROM json_each(?))"
         args = [*args, _ids_json(ids)]
@@ -335,10 +388,7 @@ def fetch_tasks(
         sql += " AND EXISTS (SELECT 1 FROM task_units x WHERE x.task_id = t.id AND x.role = ?)"
         args.append(f.role)
     sql += " ORDER BY d.ordinal, t.ordinal, t.id"
-    rows = conn.execute(sql, args).fetchall()
-    records = {r["id"]: _record(r, year=f.year, details=details) for r in rows}
-    _attach_units(conn, records, details=details)
-    return list(records.values())
+    return list(_records(conn, _tuples(conn, sql, args), year=f.year, details=details).values())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -443,25 +493,37 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _scan_ids(conn: sqlite3.Connection, term: str) -> set[int]:
-    """Tasks whose category, title, text or detail contain ``term`` (no index; 1 character)."""
-    hay = "lower(coalesce(category, '') || char(31) || coalesce(title, '') || char(31) || coalesce(text, '') || char(31) || coalesce(detail, ''))"
-    return {r[0] for r in conn.execute(f"SELECT id FROM tasks WHERE instr({hay}, lower(?)) > 0", (term,))}
+_HAY = ("lower(coalesce(t.category, '') || char(31) || coalesce(t.title, '') || char(31) || coalesce(t.text, '')"
+        " || char(31) || coalesce(t.detail, ''))")
+
+
+def _index_failed(e: sqlite3.OperationalError) -> bool:
+    """An error from a missing or unusable full-text index (then a scan answers instead)."""
+    text = str(e)
+    return "no such table" in text or "fts5" in text or "no such module" in text or "tokenizer" in text
+
+
+def _term_sql(term: str, *, scan: bool = False) -> tuple[str, list]:
+    """A condition on ``t`` (tasks): category, title, text or detail contain ``term``.  FTS5
+    trigram for >= 3 characters, the bigram index for 2, a scan for 1 (or ``scan``)."""
+    if not scan:
+        if len(term) >= 3:
+            return "t.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)", [_fts_phrase(term)]
+        if len(term) == 2 and term.isalnum():
+            return "t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?)", [_fts_phrase(term)]
+    return f"instr({_HAY}, lower(?)) > 0", [term]
 
 
 def term_ids(conn: sqlite3.Connection, term: str) -> set[int]:
-    """Tasks containing ``term``: FTS5 trigram for >= 3 characters, the bigram index for 2,
-    a scan for 1 (or when an index is missing)."""
-    try:
-        if len(term) >= 3:
-            sql = "SELECT t.id FROM tasks t WHERE t.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)"
-            return {r[0] for r in conn.execute(sql, (_fts_phrase(term),))}
-        if len(term) == 2 and term.isalnum():
-            return {r[0] for r in conn.execute("SELECT rowid FROM task_grams WHERE task_grams MATCH ?", (_fts_phrase(term),))}
-    except sqlite3.OperationalError as e:
-        if "no such table" not in str(e) and "fts5" not in str(e):
-            raise
-    return _scan_ids(conn, term)
+    """Tasks containing ``term`` (see ``_term_sql``)."""
+    for scan in (False, True):
+        cond, args = _term_sql(term, scan=scan)
+        try:
+            return {r[0] for r in _tuples(conn, f"SELECT t.id FROM tasks t WHERE {cond}", args)}
+        except sqlite3.OperationalError as e:
+            if scan or not _index_failed(e):
+                raise
+    return set()  # pragma: no cover
 
 
 def _bigrams(text: str) -> list[str]:
@@ -474,17 +536,73 @@ def _bigrams(text: str) -> list[str]:
     return out
 
 
-def _fuzzy_ids(conn: sqlite3.Connection, text: str, exclude: set[int]) -> dict[int, float]:
-    """Tasks with most of the query's character bigrams (at least 60 %, at least 2): id -> share."""
-    grams = _bigrams(text)[:40]
+def _combinations(n: int, k: int) -> int:
+    out = 1
+    for i in range(k):
+        out = out * (n - i) // (i + 1)
+    return out
+
+
+def _filter_sql(f: Filters) -> tuple[str, list]:
+    """Conditions on ``t`` and ``d`` for every filter (year, where, doc, role)."""
+    cond, args = _doc_filter_sql(f)
+    if f.role in ("lead", "support"):
+        cond += " AND EXISTS (SELECT 1 FROM task_units x WHERE x.task_id = t.id AND x.role = ?)"
+        args = [*args, f.role]
+    return cond, args
+
+
+def _search(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, scan: bool = False
+            ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """The matches of ``text`` under the filters, each in its rank order, the filters in the SQL
+    (documents joined to the full-text lookups, no id set materialised in Python):
+
+    * exact: [(id, 1 if the whole query matches as written else 0)], in plan order;
+    * fuzzy: [(id, number of the query's character pairs the task has)], most first, then in
+      plan order (tasks with at least 60 % of the pairs, at least 2, that are not exact);
+
+    and the number of pairs."""
+    cond, args = _filter_sql(f)
+    terms = text.split(" ")
+    parts = [_term_sql(t, scan=scan) for t in dict.fromkeys(sorted(terms, key=len, reverse=True))]
+    phrase, phrase_args = ("1", [])
+    if len(terms) > 1 and len(text) >= 3:
+        phrase, phrase_args = _term_sql(text, scan=scan)
+    sql = (f"SELECT t.id, {phrase} FROM tasks t JOIN documents d ON d.id = t.document_id"
+           f" WHERE {' AND '.join(c for c, _ in parts)} AND {cond} ORDER BY d.ordinal, t.ordinal, t.id")
+    exact = _tuples(conn, sql, [*phrase_args, *(a for _, x in parts for a in x), *args])
+    grams = _bigrams(text)[:40] if fuzzy and len(text.replace(" ", "")) >= 3 else []
     if len(grams) < 2:
-        return {}
-    counts: dict[int, int] = {}
-    for g in grams:
-        for i in term_ids(conn, g):
-            counts[i] = counts.get(i, 0) + 1
+        return exact, [], len(grams)
     need = max(2, -(-len(grams) * 3 // 5))
-    return {i: n / len(grams) for i, n in counts.items() if n >= need and i not in exclude}
+    if scan:
+        count = " + ".join(f"(instr({_HAY}, lower(?)) > 0)" for _ in grams)
+        source = f"(SELECT t.id AS id, {count} AS n FROM tasks t) g"
+        source_args = list(grams)
+        source_cond = "g.n >= ?"
+    elif _combinations(len(grams), need) <= 32:
+        # "at least ``need`` of the pairs" as one full-text query, (a AND b) OR (a AND c) OR
+        # (b AND c): FTS5 merges the lists of the pairs itself; the pairs are counted only for
+        # the tasks left after the filters (a common pair such as 城市 is in most tasks)
+        from itertools import combinations
+
+        some = " OR ".join("(" + " AND ".join(map(_fts_phrase, c)) + ")" for c in combinations(grams, need))
+        count = " + ".join("(t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?))" for _ in grams)
+        sql = (f"SELECT t.id, {count} AS n FROM tasks t JOIN documents d ON d.id = t.document_id"
+               f" WHERE t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?) AND {cond}"
+               " AND t.id NOT IN (SELECT value FROM json_each(?)) ORDER BY n DESC, d.ordinal, t.ordinal, t.id")
+        fuzzy_rows = _tuples(conn, sql, [*map(_fts_phrase, grams), some, *args, _ids_json(i for i, _ in exact)])
+        return exact, fuzzy_rows, len(grams)
+    else:  # counted by SQLite
+        union = " UNION ALL ".join("SELECT rowid AS id FROM task_grams WHERE task_grams MATCH ?" for _ in grams)
+        source = f"(SELECT id, count(*) AS n FROM ({union}) GROUP BY id HAVING count(*) >= ?) g"
+        source_args = [*(_fts_phrase(g) for g in grams), need]
+        source_cond = "1"
+    sql = (f"SELECT t.id, g.n FROM {source} JOIN tasks t ON t.id = g.id JOIN documents d ON d.id = t.document_id"
+           f" WHERE {source_cond} AND {cond} AND t.id NOT IN (SELECT value FROM json_each(?))"
+           " ORDER BY g.n DESC, d.ordinal, t.ordinal, t.id")
+    fuzzy_rows = _tuples(conn, sql, [*source_args, *([need] if scan else []), *args, _ids_json(i for i, _ in exact)])
+    return exact, fuzzy_rows, len(grams)
 
 
 def search_tasks(
@@ -506,48 +624,42 @@ def search_tasks(
     character pairs), best first.  Traditional characters are simplified first.  Each row
     adds ``match`` ("exact" | "fuzzy"); with ``year`` also ``year`` and ``target``.
     ``role`` lead|support keeps tasks that have a lead|supporting unit.
+    Only the rows shown (``limit``) are read in full.
     """
     f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
     cleaned = clean_query(query)
     text = to_simplified(conn, cleaned)
     result = Result(kind="task", query=query, filters=f, searched=text)
     terms = text.split(" ")
-    phrase_ids = term_ids(conn, text) if len(terms) > 1 and len(text) >= 3 else None
-    exact_ids: set[int] | None = None
-    for term in sorted(terms, key=len, reverse=True):
-        ids = term_ids(conn, term)
-        exact_ids = ids if exact_ids is None else exact_ids & ids
-        if not exact_ids:
-            break
-    exact_ids = exact_ids or set()
-    if phrase_ids is None:
-        phrase_ids = exact_ids
-    fuzzy: dict[int, float] = {}
-    if not exact and len(text.replace(" ", "")) >= 3:
-        fuzzy = _fuzzy_ids(conn, text, exact_ids)
-    wanted = exact_ids | set(fuzzy)
-    records = fetch_tasks(conn, wanted, filters=f, details=details) if wanted else []
-    pos = {r["id"]: i for i, r in enumerate(records)}
 
-    def rank(rec):
-        i = rec["id"]
-        if i in phrase_ids:
-            return (0, 0.0, pos[i])
-        if i in exact_ids:
-            return (1, 0.0, pos[i])
-        return (2, -fuzzy.get(i, 0.0), pos[i])
+    def search(filters: Filters):
+        try:
+            return _search(conn, text, filters, fuzzy=not exact)
+        except sqlite3.OperationalError as e:
+            if not _index_failed(e):
+                raise
+            return _search(conn, text, filters, fuzzy=not exact, scan=True)
 
-    records.sort(key=rank)
-    for rec in records:
-        rec["match"] = "exact" if rec["id"] in exact_ids else "fuzzy"
-    result.total = len(records)
-    result.rows = records[: f.limit] if f.limit else records
-    n_exact = sum(1 for r in records if r["match"] == "exact")
+    exact_rows, fuzzy_rows, n_grams = search(f)
+    ranked = [(i, 0 if whole else 1) for i, whole in exact_rows if whole] + [(i, 1) for i, whole in exact_rows if not whole]
+    ranked += [(i, 2) for i, _ in fuzzy_rows]
+    shown = ranked[: f.limit] if f.limit else ranked
+    records = {r["id"]: r for r in fetch_tasks(conn, [i for i, _ in shown], filters=Filters(year=f.year), details=details)} if shown else {}
+    for i, rank in shown:
+        rec = records.get(i)
+        if rec is not None:
+            rec["match"] = "exact" if rank < 2 else "fuzzy"
+            result.rows.append(rec)
+    result.total = len(ranked)
     head = cleaned if text == cleaned else f"{cleaned} (traditional characters: {text})"
     how = "trigram index" if min(len(t) for t in terms) >= 3 else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
-    result.description = f"{head}: {n_exact} exact, {len(records) - n_exact} fuzzy ({how})"
-    result.unfiltered = len(wanted)
-    if not records and not wanted:
+    result.description = f"{head}: {len(exact_rows)} exact, {len(fuzzy_rows)} fuzzy ({how})"
+    if f.year is not None or f.where is not None or f.docs is not None or f.role in ("lead", "support"):
+        # counted when asked for (the CLI asks only when the filters leave nothing)
+        result._count_unfiltered = lambda: sum(len(x) for x in search(Filters())[:2])
+    else:
+        result.unfiltered = len(ranked)
+    if not ranked and not result.unfiltered:
         result.suggestions = suggest_terms(conn, text)
     return result
 
@@ -703,3 +815,46 @@ def export_tasks(
     result.rows = rows[: f.limit] if f.limit else rows
     result.description = f"{len(result.rows)} of {len(rows)} tasks"
     return result
+
+
+# ----------------------------------------------------------------------------------------------
+# whodoes stats
+
+
+def unit_stats(
+    conn: sqlite3.Connection,
+    *,
+    where: str | list[str] | None = None,
+    role: str | None = "any",
+    top: int | str | None = 10,
+    collectives: bool = False,
+) -> list[dict]:
+    """Who carries the most tasks: per jurisdiction (document order), the ``top`` units by
+    the number of tasks they lead, then by the number they support.
+
+    Rows: jurisdiction, role, rank, unit, kind, tasks, key.  Collectives (相关部门, 各街道 ...)
+    only with ``collectives``; units with no task in that role are left out.
+    """
+    f = check_filters(conn, where=where, role=role)
+    n = 10
+    if top is not None:
+        try:
+            n = _as_int(top, "--top")
+        except UsageError:
+            n = 0
+        if n < 1:
+            raise UsageError(f"--top must be a positive whole number (1, 2, ...), not {str(top)[:40]!r}")
+    units = [u for u in list_units(conn, where=f.where) if collectives or u["kind"] != "collective"]
+    order = {j: i for i, j in enumerate(_resolve.jurisdictions(conn))}
+    jurisdictions = sorted({u["jurisdiction"] or "" for u in units}, key=lambda j: (order.get(j, len(order)), j))
+    roles = ["lead", "support"] if f.role == "any" else [f.role]
+    out = []
+    for j in jurisdictions:
+        for r in roles:
+            key = r + "s"
+            ranked = sorted((u for u in units if (u["jurisdiction"] or "") == j and u[key] > 0),
+                            key=lambda u: (-u[key], u["name"]))
+            for rank, u in enumerate(ranked[:n], 1):
+                out.append({"jurisdiction": j, "role": r, "rank": rank, "unit": u["name"], "kind": u["kind"],
+                            "tasks": u[key], "key": u["key"]})
+    return out

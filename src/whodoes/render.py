@@ -153,27 +153,77 @@ def write_markdown(rows, columns, out, *, headers=None, heading=None, bom=False)
         out.write("| " + " | ".join(_md(cell(r.get(c))) for c in columns) + " |\n")
 
 
-def write_xlsx(rows, columns, path, *, headers=None):
+def display_width(text: str) -> int:
+    """Columns a text takes in a monospaced font or a spreadsheet: CJK and full-width
+    characters count 2 (enough for column widths; no unicodedata import)."""
+    n = 0
+    for ch in text:
+        o = ord(ch)
+        wide = (0x1100 <= o <= 0x115F or 0x2E80 <= o <= 0xA4CF or 0xAC00 <= o <= 0xD7A3
+                or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFF60
+                or 0xFFE0 <= o <= 0xFFE6 or 0x20000 <= o <= 0x3FFFD or 0x201C <= o <= 0x201D)
+        n += 2 if wide else 1
+    return n
+
+
+XLSX_MAX_WIDTH = 60  # characters; longer cells wrap
+XLSX_MAX_CELL = 32767  # Excel's limit on the characters of one cell
+
+
+def write_xlsx(rows, columns, path, *, headers=None, title=None):
+    """A real spreadsheet: a bold frozen header row with a filter, column widths fitted to
+    the content (CJK characters count double, at most 60), long text wrapped, cells aligned
+    to the top; whole numbers stay numbers.  Needs xlsxwriter (the ``xlsx`` extra)."""
     if not path:
         raise RenderError("xlsx needs a file: add -o FILE.xlsx")
     try:
         import xlsxwriter
+        from xlsxwriter.exceptions import XlsxWriterException
     except ImportError:
-        raise RenderError("xlsx needs xlsxwriter: pip install 'whodoes[xlsx]'") from None
-    wb = xlsxwriter.Workbook(path)
-    ws = wb.add_worksheet("whodoes")
-    bold = wb.add_format({"bold": True})
-    for j, h in enumerate(headers or columns):
-        ws.write_string(0, j, h, bold)
-    for i, r in enumerate(rows, start=1):
+        raise RenderError("--format xlsx needs xlsxwriter: pip install 'whodoes[xlsx]' (or pip install xlsxwriter)") from None
+    heads = list(headers or columns)
+    table = []
+    widths = [display_width(h) for h in heads]
+    for r in rows:
+        line = []
         for j, c in enumerate(columns):
             v = r.get(c)
-            if isinstance(v, int) and not isinstance(v, bool):
-                ws.write_number(i, j, v)
-            else:
-                ws.write_string(i, j, cell(v))
-    ws.freeze_panes(1, 0)
-    wb.close()
+            if not (isinstance(v, int) and not isinstance(v, bool)):
+                v = cell(v)
+                if len(v) > XLSX_MAX_CELL:
+                    v = v[: XLSX_MAX_CELL - 1] + "…"
+            line.append(v)
+            if len(table) < 1000:
+                w = max((display_width(part) for part in str(v).split("\n")), default=0)
+                widths[j] = max(widths[j], w)
+        table.append(line)
+    try:
+        wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+        if title:
+            wb.set_properties({"title": title, "comments": "written by whodoes"})
+        ws = wb.add_worksheet("whodoes")
+        head_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#EEEEEE"})
+        wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
+        plain_fmt = wb.add_format({"valign": "top"})
+        wrapped = [w > XLSX_MAX_WIDTH for w in widths]
+        for j, h in enumerate(heads):
+            ws.write_string(0, j, h, head_fmt)
+            ws.set_column(j, j, min(max(widths[j], 4), XLSX_MAX_WIDTH) + 2, wrap_fmt if wrapped[j] else plain_fmt)
+        for i, line in enumerate(table, start=1):
+            for j, v in enumerate(line):
+                fmt = wrap_fmt if wrapped[j] else plain_fmt
+                if isinstance(v, int):
+                    ws.write_number(i, j, v, fmt)
+                elif v:
+                    ws.write_string(i, j, v, fmt)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(table), 1), max(len(heads) - 1, 0))
+        wb.close()
+    except OSError as e:
+        raise RenderError(f"cannot write {path}: {getattr(e, 'strerror', None) or e}") from None
+    except XlsxWriterException as e:
+        raise RenderError(f"cannot write {path}: {e}") from None
 
 
 def write(rows, columns, fmt, out, *, headers=None, heading=None, bom=False, json_keys=None, path=None, table=None):
@@ -194,7 +244,7 @@ def write(rows, columns, fmt, out, *, headers=None, heading=None, bom=False, jso
     elif fmt == "markdown":
         write_markdown(rows, columns, out, headers=headers, heading=heading, bom=bom)
     elif fmt == "xlsx":
-        write_xlsx(rows, columns, path, headers=headers)
+        write_xlsx(rows, columns, path, headers=headers, title=heading)
     elif fmt == "table":
         console = make_console(out)
         if heading:
@@ -237,66 +287,252 @@ def plain_table(rows, columns, console, *, headers=None, ratios=None):
     console.print(t)
 
 
-def _units_text(names, highlight=None):
-    """One unit per line (names are not broken across lines); the queried unit in bold."""
-    from rich.text import Text
+# ----------------------------------------------------------------------------------------------
+# the task table on a terminal: laid out here, drawn by rich
+#
+# rich.table.Table measures and wraps every cell (about 0.5 ms a row: 50 ms for a hundred
+# rows, twice the whole query).  The task table has a known shape, so whodoes lays it out:
+# column widths once from the terminal width, each text wrapped once (by terminal cells,
+# with rich's character widths; a line never starts with closing punctuation), and rich
+# draws it (its console, box characters and styles) in the look of its own tables.  The
+# terminal view is a summary: the task text stops after TABLE_TEXT_LINES lines (with …);
+# `whodoes show ID` shows a task in full, and csv/json/markdown/xlsx always have all of it.
 
-    text = Text()
-    for i, n in enumerate(names):
-        if i:
-            text.append("\n")
-        text.append(n, style="bold" if highlight and n in highlight else None)
-    return text
+TABLE_TEXT_LINES = 3
+_NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’,.;:?!)]}%…·")
+_NO_LINE_END = frozenset("（《「『【〔“‘([{")
+_CONTROL = {i: " " for i in range(32)}
+
+
+def _wrap(text, width, max_lines, cell_width):
+    """``text`` in lines of at most ``width`` terminal cells: ([(line, cells)], cut); at most
+    ``max_lines`` lines (0: no limit), the last ending with … when the text goes on (cut)."""
+    lines = []
+    cur: list[str] = []
+    w = 0
+    cut = False
+    for ch in text.strip():
+        if ch < " ":
+            if ch == "\n":
+                lines.append(("".join(cur), w))
+                cur, w = [], 0
+                if len(lines) == max_lines:
+                    cut = True
+                    break
+                continue
+            ch = " "
+        c = cell_width(ch)
+        if w + c > width and cur:
+            if len(cur) > 1 and (ch in _NO_LINE_START or cur[-1] in _NO_LINE_END):  # take the last character along
+                carry = cur.pop()
+                c2 = cell_width(carry)
+                lines.append(("".join(cur), w - c2))
+                cur, w = [carry], c2
+            else:
+                lines.append(("".join(cur), w))
+                cur, w = [], 0
+            if len(lines) == max_lines:
+                cut = True
+                break
+        cur.append(ch)
+        w += c
+    if not cut:
+        if cur or not lines:
+            lines.append(("".join(cur), w))
+        return lines, False
+    last, w = lines[-1]
+    while last and w + 1 > width:
+        w -= cell_width(last[-1])
+        last = last[:-1]
+    lines[-1] = (last + "…", w + 1)
+    return lines, True
+
+
+class _Grid:
+    """A laid-out table for rich to draw, in the look of rich.table.Table (box HEAVY_HEAD,
+    bold header, a line between rows).  ``columns``: (header, width, right-justified);
+    ``rows``: cells, each a list of lines (segments, cells)."""
+
+    def __init__(self, title, columns, rows):
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+
+    def __rich_console__(self, console, options):
+        from rich import box as _box
+        from rich.cells import get_character_cell_size as cw
+        from rich.segment import Segment
+        from rich.style import Style
+
+        bold = Style(bold=True)
+        box = _box.HEAVY_HEAD.substitute(options, safe=True)
+        widths = [w for _, w, _ in self.columns]
+        outer = [w + 2 for w in widths]
+        nl = Segment.line()
+        last = len(widths) - 1
+        if self.title:
+            for text, _ in _wrap(self.title, sum(outer) + len(outer) + 1, 0, cw)[0]:
+                yield Segment(text, bold)
+                yield nl
+        yield Segment(box.get_top(outer))
+        yield nl
+        yield Segment(box.head_left)
+        for i, (head, w, right) in enumerate(self.columns):
+            head = head[:w]
+            yield Segment(f" {head:>{w}} " if right else f" {head:<{w}} ", bold)
+            yield Segment(box.head_right if i == last else box.head_vertical)
+        yield nl
+        yield Segment(box.get_row(outer, "head"))
+        yield nl
+        between = Segment(box.get_row(outer, "row"))
+        left, mid, right_edge = Segment(box.mid_left), Segment(box.mid_vertical), Segment(box.mid_right)
+        space = Segment(" ")
+        blank = [Segment(" " * w) for w in outer]
+        for n, row in enumerate(self.rows):
+            if n:
+                yield between
+                yield nl
+            for k in range(max(len(c) for c in row)):
+                yield left
+                for i, cell in enumerate(row):
+                    if k < len(cell):
+                        segs, cells = cell[k]
+                        pad = " " * (widths[i] - cells)
+                        if self.columns[i][2]:
+                            yield Segment(" " + pad)
+                            yield from segs
+                            yield space
+                        else:
+                            yield space
+                            yield from segs
+                            yield Segment(pad + " ")
+                    else:
+                        yield blank[i]
+                    yield right_edge if i == last else mid
+                yield nl
+        yield Segment(box.get_bottom(outer))
+        yield nl
 
 
 def task_table(rows, console, *, year=None, mode="task"):
-    """Tasks grouped by (unit and) document, with wrapped Chinese text."""
-    from rich.table import Table
-    from rich.text import Text
+    """Tasks grouped by (unit and) document, a table each: id, no., [role], task (the category
+    or title in bold where the text does not start with it, then the text, wrapped, cut after
+    TABLE_TEXT_LINES lines), [the year's target], lead and support as written (the queried
+    unit in bold), [match, when some rows are fuzzy]."""
+    from rich.cells import get_character_cell_size as cw
+    from rich.segment import Segment
+    from rich.style import Style
 
-    def group_key(r):
-        return (r.get("unit"), r["document"])
+    rows = list(rows)
+    if not rows:
+        return
+    bold = Style(bold=True)
 
+    def clean(value):
+        return (value or "").translate(_CONTROL)
+
+    def width(text):
+        return sum(map(cw, text))
+
+    def plain(lines):
+        return [([Segment(text)], n) for text, n in lines]
+
+    show_match = mode == "task" and any(r.get("match") not in (None, "exact") for r in rows)
+    id_w = max(2, max(len(str(r["id"])) for r in rows))
+    seq_w = max(3, min(8, max(width(clean(r.get("seq"))) for r in rows)))
+    role_w = max(4, max(len(clean(r.get("role"))) for r in rows)) if mode == "unit" else 0
+    names = [clean(n) for r in rows for n in (*(r.get("lead") or ()), *(r.get("support") or ()))]
+    n_cols = 5 + (mode == "unit") + (year is not None) + show_match
+    flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - 5 * show_match
+    unit_w = max(6, min(max(map(width, names), default=4), flex // 5))
+    text_w = max(12, flex - 2 * unit_w)
+    target_w = 0
+    if year is not None:
+        target_w = max(len(f"{year} target"), text_w // 3)
+        text_w = max(12, text_w - target_w)
+
+    def units_cell(values, mark):
+        """The names joined with 、 (a line end stands for it), a name broken only when it is
+        wider than the column."""
+        lines = []
+        segs, w = [], 0
+        values = [clean(v) for v in values]
+        for i, name in enumerate(values):
+            nw = width(name)
+            if w and w + nw > unit_w:
+                lines.append((segs, w))
+                segs, w = [], 0
+            style = bold if mark and name in mark else None
+            if nw > unit_w:
+                parts = _wrap(name, unit_w, 0, cw)[0]
+                lines.extend(([Segment(text, style)], n) for text, n in parts[:-1])
+                segs, w = [Segment(parts[-1][0], style)], parts[-1][1]
+            else:
+                segs.append(Segment(name, style))
+                w += nw
+            if i < len(values) - 1:
+                if w + 2 <= unit_w:
+                    segs.append(Segment(JOIN))
+                    w += 2
+                else:
+                    lines.append((segs, w))
+                    segs, w = [], 0
+        if segs or not lines:
+            lines.append((segs, w))
+        return lines
+
+    columns = [("id", id_w, True), ("no.", seq_w, False)]
+    if mode == "unit":
+        columns.append(("role", role_w, False))
+    columns.append(("task", text_w, False))
+    if year is not None:
+        columns.append((f"{year} target", target_w, False))
+    columns += [("lead", unit_w, False), ("support", unit_w, False)]
+    if show_match:
+        columns.append(("match", 5, False))
+
+    too_wide = sum(w for _, w, _ in columns) + 3 * len(columns) + 1 > (console.width or 80)
     groups: list[tuple] = []
     for r in rows:
-        k = group_key(r)
-        if not groups or groups[-1][0] != k:
-            groups.append((k, []))
+        key = (r.get("unit"), r["document"])
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
         groups[-1][1].append(r)
+    cut = False
     for (unit, _doc), members in groups:
         first = members[0]
         title = f"{first['document_title'] or first['document']} ({first['jurisdiction']}, {first['period']})"
         if unit:
             title = f"{unit} · {title}"
-        t = Table(title=title, title_justify="left", title_style="bold", expand=True, show_lines=True)
-        t.add_column("id", justify="right", no_wrap=True)
-        t.add_column("no.", no_wrap=True)
-        if mode == "unit":
-            t.add_column("role", no_wrap=True)
-        t.add_column("category", ratio=2, overflow="fold")
-        t.add_column("task", ratio=6, overflow="fold")
-        if year is not None:
-            t.add_column(f"{year} target", ratio=3, overflow="fold")
-        t.add_column("lead", ratio=2, overflow="fold")
-        t.add_column("support", ratio=2, overflow="fold")
-        if mode == "task":
-            t.add_column("match", no_wrap=True)
+        grid = []
         for r in members:
             mark = set((r.get("as_written") or "").split(JOIN)) if mode == "unit" else None
-            cells = [str(r["id"]), r.get("seq") or ""]
+            sid = str(r["id"])
+            cells = [[([Segment(sid)], len(sid))], plain(_wrap(clean(r.get("seq")), seq_w, 1, cw)[0])]
             if mode == "unit":
-                cells.append(r.get("role") or "")
-            cells.append(" / ".join(x for x in (r.get("category"), r.get("title")) if x))
-            cells.append(r.get("text") or "")
+                role = clean(r.get("role"))
+                cells.append([([Segment(role)], len(role))])
+            text = clean(r.get("text"))
+            head = " / ".join(x for x in (clean(r.get("category")), clean(r.get("title"))) if x and not text.startswith(x))
+            task = [([Segment(line, bold)], n) for line, n in _wrap(head, text_w, 2, cw)[0]] if head else []
+            body, more = _wrap(text, text_w, TABLE_TEXT_LINES, cw)
+            cells.append(task + plain(body))
             if year is not None:
-                cells.append(r.get("target") or "")
-            row = [Text(c) for c in cells]
-            row.append(_units_text(r.get("lead") or [], mark))
-            row.append(_units_text(r.get("support") or [], mark))
-            if mode == "task":
-                row.append(Text(r.get("match") or ""))
-            t.add_row(*row)
-        console.print(t)
+                target, more_target = _wrap(clean(r.get("target")), target_w, TABLE_TEXT_LINES, cw)
+                cells.append(plain(target))
+                more = more or more_target
+            cut = cut or more
+            cells.append(units_cell(r.get("lead") or (), mark))
+            cells.append(units_cell(r.get("support") or (), mark))
+            if show_match:
+                match = clean(r.get("match"))
+                cells.append([([Segment(match)], len(match))])
+            grid.append(cells)
+        # a grid that fits the terminal need not be measured again, line by line, to be cropped
+        console.print(_Grid(title, columns, grid), crop=too_wide)
+    if cut:
+        console.print(f"(task text cut after {TABLE_TEXT_LINES} lines: `whodoes show ID` shows a task in full)",
+                      style="dim", markup=False, highlight=False)
 
 
 def detail_view(rec, console):
@@ -353,3 +589,53 @@ def detail_items(rec) -> list[tuple[str, str]]:
         line += f"-{rec['line_end']}"
     items.append(("source", f"{rec.get('source_file') or ''}:{line}"))
     return items
+
+
+# ----------------------------------------------------------------------------------------------
+# whodoes stats: bars
+
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def bar(value: float, maximum: float, width: int) -> str:
+    """A horizontal bar of ``width`` characters at most, in eighths of a character."""
+    if maximum <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value / maximum * width * 8))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[rest] if rest else "")
+
+
+def bar_chart(rows, console, *, title=None):
+    """``whodoes stats``: per jurisdiction, the units that lead most tasks and those that
+    support most, as bars on one scale per jurisdiction.  Rows as from query.unit_stats."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if title:
+        console.print(title, style="bold", markup=False, highlight=False)
+    groups: dict[str, list] = {}
+    for r in rows:
+        groups.setdefault(r["jurisdiction"], []).append(r)
+    names = [r["unit"] + (" *" if r.get("kind") == "collective" else "") for r in rows]
+    name_w = max((display_width(n) for n in names), default=4)
+    count_w = max((len(str(r["tasks"])) for r in rows), default=1)
+    width = max(10, min(50, (console.width or 80) - name_w - count_w - 16))
+    words = {"lead": "lead 牵头", "support": "support 配合"}
+    for jurisdiction, members in groups.items():
+        top = max(r["tasks"] for r in members)
+        console.print()
+        console.print(Text(jurisdiction or "(no jurisdiction)", style="bold"))
+        t = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+        t.add_column("role", no_wrap=True, min_width=12)
+        t.add_column("unit", no_wrap=True, min_width=name_w)
+        t.add_column("n", justify="right", no_wrap=True, min_width=count_w)
+        t.add_column("bar", no_wrap=True)
+        last = None
+        for r in members:
+            name = r["unit"] + (" *" if r.get("kind") == "collective" else "")
+            role = words.get(r["role"], r["role"]) if r["role"] != last else ""
+            last = r["role"]
+            t.add_row(role, name, str(r["tasks"]),
+                      Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan"))
+        console.print(t)

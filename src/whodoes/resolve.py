@@ -183,19 +183,48 @@ def _ascii_letters(text: str) -> str | None:
 # jurisdictions
 
 
+_CACHE: dict = {}  # one connection's cached lookups: {"conn": ..., "version": ..., key: value}
+
+
+def _cached(conn: sqlite3.Connection, key, compute):
+    """``compute()`` once per connection (and per change of the database under it): the
+    name lists and jurisdictions a query may look up several times."""
+    try:
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+    except sqlite3.Error:
+        return compute()
+    if _CACHE.get("conn") is not conn or _CACHE.get("version") != version:
+        _CACHE.clear()
+        _CACHE.update(conn=conn, version=version)
+    if key not in _CACHE:
+        _CACHE[key] = compute()
+    return _CACHE[key]
+
+
 def jurisdictions(conn: sqlite3.Connection) -> list[str]:
     """Every jurisdiction, in document order, then those only units name."""
-    out: list[str] = []
-    for (j,) in conn.execute(
-        "SELECT jurisdiction FROM documents WHERE jurisdiction IS NOT NULL GROUP BY jurisdiction ORDER BY min(ordinal)"
-    ):
-        out.append(j)
+    return list(_cached(conn, "jurisdictions", lambda: _jurisdictions(conn)))
+
+
+def _document_jurisdictions(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The jurisdictions of the documents, in document order (a few rows; the units are many)."""
+
+    def compute():
+        return tuple(j for (j,) in conn.execute(
+            "SELECT jurisdiction FROM documents WHERE jurisdiction IS NOT NULL GROUP BY jurisdiction ORDER BY min(ordinal)"
+        ))
+
+    return _cached(conn, "document jurisdictions", compute)
+
+
+def _jurisdictions(conn: sqlite3.Connection) -> tuple[str, ...]:
+    out = list(_document_jurisdictions(conn))
     for (j,) in conn.execute(
         "SELECT DISTINCT jurisdiction FROM units WHERE jurisdiction IS NOT NULL ORDER BY jurisdiction"
     ):
         if j not in out:
             out.append(j)
-    return out
+    return tuple(out)
 
 
 def _short_jurisdiction(name: str) -> str:
@@ -210,23 +239,29 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
     if where is None:
         return None
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in where).split())
-    known = jurisdictions(conn)
     if not text:
-        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(known)}")
+        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
+    documents = _document_jurisdictions(conn)
+    known: list[str] | None = None  # every jurisdiction, read only when a part needs it
     wanted: list[str] = []
     for part in text.replace("，", ",").replace("、", ",").split(","):
         part = part.strip()
         if not part:
             continue
         simp = to_simplified(conn, part)
-        hits = [j for j in known if j in (part, simp)]
+        if part in documents and simp in documents:  # a document's jurisdiction, as written
+            hits = [j for j in documents if j in (part, simp)]
+        else:
+            known = known or jurisdictions(conn)
+            hits = [j for j in known if j in (part, simp)]
         if not hits:
+            known = known or jurisdictions(conn)
             hits = [j for j in known if _short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
         if not hits:
             raise UsageError(f"unknown jurisdiction {part!r} for --where: use one of {'、'.join(known)}")
         wanted.extend(h for h in hits if h not in wanted)
     if not wanted:
-        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(known)}")
+        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
     return wanted
 
 
@@ -281,12 +316,18 @@ def prefixed_jurisdictions(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     区污普办 does not count).  When the names show none for a
     prefix, a jurisdiction whose name ends with it (武隆区, 云阳县, 重庆市) counts.
     """
+    return set(_cached(conn, "prefixed", lambda: _prefixed_jurisdictions(conn)))
+
+
+def _prefixed_jurisdictions(conn: sqlite3.Connection) -> frozenset[tuple[str, str]]:
+    # "is the rest another name of the unit" as one IN over every (unit, name) pair: SQLite
+    # builds that set once, where a correlated EXISTS would walk every unit of that name
     rows = conn.execute(
         """SELECT DISTINCT u.jurisdiction, substr(a.name, 1, 1)
              FROM unit_names a JOIN units u ON u.id = a.unit_id
             WHERE substr(a.name, 1, 1) IN ('区', '县', '市') AND length(a.name) > 2 AND a.how = 'written'
               AND (substr(a.name, 2) = u.name
-                   OR EXISTS (SELECT 1 FROM unit_names b WHERE b.unit_id = a.unit_id AND b.name = substr(a.name, 2)))"""
+                   OR a.unit_id || char(31) || substr(a.name, 2) IN (SELECT b.unit_id || char(31) || b.name FROM unit_names b))"""
     ).fetchall()
     found = {(j, p) for j, p in rows if j}
     seen = {p for _, p in found}
@@ -294,7 +335,7 @@ def prefixed_jurisdictions(conn: sqlite3.Connection) -> set[tuple[str, str]]:
         for p in PREFIXES:
             if p not in seen and j.endswith(p) and not j.endswith("新" + p):
                 found.add((j, p))
-    return found
+    return frozenset(found)
 
 
 def _best_per_unit(matches: list[UnitMatch], text: str | None = None) -> list[UnitMatch]:
@@ -324,14 +365,17 @@ def lookup_names(conn: sqlite3.Connection, name: str, where: list[str] | None = 
         forms.setdefault(name[1:], name[0])
     names = list(forms)
     marks = ",".join("?" * len(names))
+    scope, scope_args = "", []
+    if where is not None:  # the same test as _allowed, in the SQL: a name may be every district's unit
+        scope, scope_args = f" AND u.jurisdiction IN ({','.join('?' * len(where))})", list(where)
     rows = conn.execute(
         f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change
               FROM unit_names un JOIN units u ON u.id = un.unit_id
-             WHERE un.name IN ({marks})
+             WHERE un.name IN ({marks}){scope}
             UNION ALL
             SELECT {_UNIT_COLUMNS}, u.name AS matched, 'canonical' AS how, NULL, NULL
-              FROM units u WHERE u.name IN ({marks}) OR u.key = ?""",
-        [*names, *names, name],
+              FROM units u WHERE (u.name IN ({marks}) OR u.key = ?){scope}""",
+        [*names, *scope_args, *names, name, *scope_args],
     ).fetchall()
     prefixed = None
     out = []
@@ -356,14 +400,47 @@ def lookup_pinyin(conn: sqlite3.Connection, letters: str, where: list[str] | Non
     return _best_per_unit(out)
 
 
-def _all_names(conn: sqlite3.Connection, where: list[str] | None) -> list[sqlite3.Row]:
-    rows = conn.execute(
-        f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change, un.pinyin
-              FROM unit_names un JOIN units u ON u.id = un.unit_id
-            UNION ALL
-            SELECT {_UNIT_COLUMNS}, u.name AS matched, 'canonical', NULL, NULL, NULL FROM units u"""
-    ).fetchall()
-    return [r for r in rows if where is None or r["unit_jurisdiction"] in where]
+def _choices(conn: sqlite3.Connection, where: list[str] | None, column: str) -> tuple[str, ...]:
+    """The distinct names (``column`` "name") or pinyin ("pinyin") of the units in ``where``
+    (all units when None); cached per connection.  Names repeat across jurisdictions (every
+    district has a 城市管理局), so these are far fewer than the units."""
+
+    def compute():
+        if where is None:  # the index on the column gives them in order, once each
+            sql = f"""SELECT {column} FROM unit_names WHERE {column} != '' GROUP BY {column}"""
+            if column == "name":
+                sql += " UNION SELECT name FROM units WHERE name != ''"
+            return tuple(r[0] for r in conn.execute(sql))
+        marks = ",".join("?" * len(where))
+        sql = f"""SELECT un.{column} FROM unit_names un JOIN units u ON u.id = un.unit_id
+                   WHERE u.jurisdiction IN ({marks}) AND un.{column} != ''"""
+        if column == "name":
+            sql += f" UNION ALL SELECT name FROM units WHERE jurisdiction IN ({marks}) AND name != ''"
+        return tuple(dict.fromkeys(r[0] for r in conn.execute(sql, [*where, *where] if column == "name" else where)))
+
+    return _cached(conn, ("choices", column, None if where is None else tuple(where)), compute)
+
+
+def _scores(conn: sqlite3.Connection, text: str, where: list[str] | None) -> tuple[str, list[tuple[str, float]]]:
+    """(column, [(name or pinyin, WRatio score > 0)], best first): every choice that could be
+    a fuzzy match or a suggestion, scored once per connection and query.  A name sharing no
+    character with the query scores 0, so only names that share one are scored."""
+
+    def compute():
+        letters = _ascii_letters(text)
+        column, query = ("pinyin", letters) if letters else ("name", text)
+        choices = _choices(conn, where, column)
+        if not letters:
+            chars = set(query)
+            choices = [c for c in choices if not chars.isdisjoint(c)]
+        if not choices:
+            return column, []
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(query, choices, scorer=fuzz.WRatio, limit=None)
+        return column, [(c, float(score)) for c, score, _ in found if score > 0]
+
+    return _cached(conn, ("scores", text, None if where is None else tuple(where)), compute)
 
 
 def lookup_fuzzy(
@@ -376,27 +453,42 @@ def lookup_fuzzy(
     limit: int = 20,
 ) -> list[UnitMatch]:
     """Nearest names by rapidfuzz (imported here only): every unit within ``band`` of the best."""
-    from rapidfuzz import fuzz, process
-
-    rows = _all_names(conn, where)
-    letters = _ascii_letters(text)
-    if letters:
-        choices = [(r["pinyin"] or "") for r in rows]
-        query = letters
-    else:
-        choices = [r["matched"] or "" for r in rows]
-        query = text
-    found = process.extract(query, choices, scorer=fuzz.WRatio, score_cutoff=cutoff, limit=max(limit * 4, 40))
+    column, scored = _scores(conn, text, where)
+    own = "UNION ALL SELECT {cols}, u.name AS matched, 'canonical', NULL, NULL, u.name, 1e18 + u.id FROM units u WHERE u.name IN ({marks})"
     matches: list[UnitMatch] = []
-    for _choice, score, index in found:
-        if not _choice:
-            continue
-        matches.append(_match_from(rows[index], step="fuzzy", score=float(score)))
+    units: set[int] = set()
+    i = 0
+    # names in groups of equal score, best first, until the limit or the band is reached: the
+    # units of lower-scored names could not make it (a name may be every district's unit)
+    while i < len(scored) and scored[i][1] >= cutoff:
+        score = scored[i][1]
+        if units and (len(units) >= limit or (band is not None and score < matches[0].score - band)):
+            break
+        j = i
+        while j < len(scored) and scored[j][1] == score:
+            j += 1
+        names = [c for c, _ in scored[i:j]]
+        i = j
+        marks = ",".join("?" * len(names))
+        rows = conn.execute(
+            f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change, un.{column} AS choice, un.rowid AS ord
+                  FROM unit_names un JOIN units u ON u.id = un.unit_id
+                 WHERE un.{column} IN ({marks}) {own.format(cols=_UNIT_COLUMNS, marks=marks) if column == "name" else ""}
+                 ORDER BY ord""",
+            [*names, *(names if column == "name" else ())],
+        ).fetchall()
+        full = len(units) >= limit
+        for r in rows:  # in the order of the table, as rapidfuzz's extract over every row had them
+            uid = r["unit_id"]
+            if (where is None or r["unit_jurisdiction"] in where) and (uid in units or not full):
+                matches.append(_match_from(r, step="fuzzy", score=score))
+                units.add(uid)
+                full = len(units) >= limit
     matches = _best_per_unit(matches)
     matches.sort(key=lambda m: -(m.score or 0))
     if matches and band is not None:
-        top = matches[0].score or 0
-        matches = [m for m in matches if (m.score or 0) >= top - band]
+        best = matches[0].score or 0
+        matches = [m for m in matches if (m.score or 0) >= best - band]
     return matches[:limit]
 
 

@@ -33,33 +33,93 @@ class Source:
     meta: dict = field(default_factory=dict)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes of a plan; return (text, encoding name).
+ENCODINGS = "UTF-8, UTF-16 or GB18030/GBK"
 
-    BOMs first (UTF-8, UTF-16), then strict UTF-8, then UTF-16 without BOM
-    (many NUL bytes), then GB18030 (a superset of GBK and GB2312, the usual
-    encodings of files saved by Chinese office software on Windows).
+# characters plain text does not hold: C0/C1 controls other than white space, private use,
+# lone surrogates, the replacement character.  Many of them mean a wrong guess of encoding.
+_IMPLAUSIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
+
+
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + 1
+
+
+def _plausible(text: str, slack: int = 2) -> bool:
+    """Text, not bytes of another encoding: at most 0.5 % implausible characters (or ``slack``)."""
+    return len(_IMPLAUSIBLE.findall(text)) <= max(slack, len(text) // 200)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (not GBK, where nearly every non-ASCII byte is invalid UTF-8)."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good >= 20 * bad
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes of a plan; return (text, encoding name); SourceError when they are not text.
+
+    BOMs first (UTF-8 -> "utf-8-sig", UTF-16 -> "utf-16"), then strict UTF-8 ("utf-8"),
+    then UTF-16 without BOM ("utf-16-le"/"utf-16-be": NUL bytes, which UTF-8 and GB18030
+    text never holds, at odd/even offsets), then GB18030 ("gb18030", a superset of GBK
+    and GB2312, the usual encodings of files saved by Chinese office software on
+    Windows).  Nothing is decoded with replacement characters: UTF-8 with a few damaged
+    bytes is an error naming the first one (not mojibake read as GB18030), and a
+    decoding that gives text full of control or private-use characters is rejected.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        try:
+            text = data[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError as e:
+            pos = e.start + len(codecs.BOM_UTF8)
+            raise SourceError(
+                f"starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte {pos}, line {_line_of(data, pos)})"
+            ) from None
+        return text, "utf-8-sig"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise SourceError(f"starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {e.start})") from None
+        if not _plausible(text):
+            raise SourceError("starts with a UTF-16 byte-order mark but does not decode to text")
+        return text, "utf-16"
+    utf8: str | None = None
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if data.count(b"\x00") > len(data) // 4:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text:
-                return text, enc
-    try:
-        return data.decode("gb18030"), "gb18030"
+        utf8 = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise SourceError(f"not UTF-8, UTF-16 or GB18030 text (byte {e.start})") from None
+        utf8_error = e
+    else:
+        if "\x00" not in utf8 and _plausible(utf8):
+            return utf8, "utf-8"
+    if b"\x00" in data and len(data) % 2 == 0:  # (UTF-16 of ASCII text is valid UTF-8, full of NULs)
+        odd = data[1::2].count(b"\x00")
+        even = data[0::2].count(b"\x00")
+        enc = "utf-16-le" if odd >= even else "utf-16-be"
+        try:
+            # ASCII's NULs fall on one side (CJK U+xx00 puts a few on the other)
+            text = data.decode(enc) if 2 * min(odd, even) <= max(odd, even) else None
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and "\x00" not in text and _plausible(text, slack=0):
+            return text, enc
+    if utf8 is not None:
+        raise SourceError("UTF-8, but full of control characters or NUL bytes: not a text file")
+    if _mostly_utf8(data):
+        pos = utf8_error.start
+        raise SourceError(
+            f"UTF-8 with an invalid byte at byte {pos} (line {_line_of(data, pos)}); mend the file or save it again as UTF-8"
+        )
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise SourceError(
+            f"not text in {ENCODINGS} (undecodable byte {e.start}, line {_line_of(data, e.start)})"
+        ) from None
+    if not _plausible(text):
+        raise SourceError(f"not text in {ENCODINGS} (decodes to control or private-use characters)")
+    return text, "gb18030"
 
 
 def read_source(path: Path, meta: dict | None = None) -> Source:
@@ -76,6 +136,8 @@ def read_source(path: Path, meta: dict | None = None) -> Source:
         raise SourceError(f"{path.name}: {e}") from None
     if "\x00" in text:
         raise SourceError(f"{path.name}: binary data, not a text file")
+    if not text.strip():
+        raise SourceError(f"{path.name}: empty file (no text after the byte-order mark)")
     return Source(
         id=path.stem,
         path=path,
@@ -95,12 +157,17 @@ def load_metadata(folder: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as e:
+        raise SourceError(f"{path}: cannot read: {e.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise SourceError(f"{path}: not valid TOML: {e}") from None
+        raise SourceError(f"{path}: not valid TOML: {' '.join(str(e).split())}") from None
+    entries = doc.get("document", [])
+    if not isinstance(entries, list) or not all(isinstance(x, dict) for x in entries):
+        raise SourceError(f"{path}: 'document' must be [[document]] tables")
     out: dict[str, dict] = {}
-    for entry in doc.get("document", []):
-        if "file" not in entry:
+    for entry in entries:
+        if not isinstance(entry.get("file"), str):
             raise SourceError(f"{path}: a [[document]] entry has no 'file'")
         out[entry["file"]] = entry
     return out
@@ -111,11 +178,14 @@ def source_files(folder: Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise SourceError(f"{folder}: no such folder")
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
-    )
+    try:
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
+        )
+    except OSError as e:
+        raise SourceError(f"{folder}: cannot list the folder: {e.strerror}") from None
 
 
 def parse_period(value: str | None) -> tuple[int | None, int | None]:

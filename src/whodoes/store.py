@@ -1,9 +1,14 @@
 """Store: write the database with sqlite-utils, atomically.
 
-The database is written to a temporary file beside the target, checked
-(``PRAGMA integrity_check`` and a row count), then renamed into place with
-``os.replace``: readers see the old file or the new one, never half of one,
-and a failed or interrupted build leaves the old database untouched.
+The database is written to a temporary file beside the target
+(``.plans.sqlite.<pid>.<random>.tmp``), checked (``PRAGMA integrity_check`` and
+the row counts, on the final, vacuumed file), flushed to disk, then renamed
+into place with ``os.replace``: readers see the old file or the new one, never
+half of one (a reader that opened the old file keeps reading it), and a failed
+or interrupted build leaves the old database untouched.  A build that was
+killed (kill -9, power loss) leaves its temporary file behind; the next build
+beside the same target removes it (``remove_stale``), and no query ever opens
+one (queries open the target path only).
 
 Documents are written one at a time (tasks in batches), so memory does not
 grow with the corpus.  The schema is described in docs/DESIGN.md; its
@@ -16,6 +21,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 import sqlite_utils
@@ -38,18 +44,27 @@ class Writer:
     """Writes one database; use as a context manager around ``add_document`` calls."""
 
     def __init__(self, out_path: Path):
-        self.out_path = Path(out_path)
+        self.out_path = Path(os.path.realpath(out_path))  # through a symlink: replace the file it names
+        if self.out_path.is_dir():
+            raise StoreError(f"{out_path} is a folder; give the path of the .sqlite file")
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.out_path.name}.", suffix=".tmp", dir=self.out_path.parent)
+        remove_stale(self.out_path)
+        fd, tmp = tempfile.mkstemp(prefix=f"{temp_prefix(self.out_path)}{os.getpid()}.", suffix=".tmp",
+                                   dir=self.out_path.parent)
         os.close(fd)
         self.tmp_path = Path(tmp)
-        self.conn = sqlite3.connect(self.tmp_path)
-        self.conn.execute("PRAGMA journal_mode = OFF")
-        self.conn.execute("PRAGMA synchronous = OFF")
-        self.db = sqlite_utils.Database(self.conn)
-        self.next_task_id = 1
-        self.doc_ordinal = 0
-        self._create_schema()
+        self.replaced = False
+        try:
+            self.conn = sqlite3.connect(self.tmp_path)
+            self.conn.execute("PRAGMA journal_mode = OFF")
+            self.conn.execute("PRAGMA synchronous = OFF")
+            self.db = sqlite_utils.Database(self.conn)
+            self.next_task_id = 1
+            self.doc_ordinal = 0
+            self._create_schema()
+        except BaseException:
+            self.abort()
+            raise
 
     # -- schema ---------------------------------------------------------------
     def _create_schema(self) -> None:
@@ -167,30 +182,53 @@ class Writer:
         db["tasks"].enable_fts(["category", "title", "text", "detail"], tokenize="trigram", create_triggers=False)
         self.conn.execute("INSERT INTO task_grams(task_grams) VALUES ('optimize')")
         self.conn.executescript(TASK_ROWS_VIEW)
+        self.conn.executescript(TASK_UNITS_FLAT_VIEW)  # for Datasette facets by unit and role
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
+    def _check(self) -> None:
+        """The finished file: integrity_check and the row counts of what was written."""
+        check = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if check != "ok":
+            raise StoreError(f"integrity check of the new database failed: {check}")
+        counts = {
+            "documents": (self.conn.execute("SELECT count(*) FROM documents").fetchone()[0], self.doc_ordinal),
+            "tasks": (self.conn.execute("SELECT count(*) FROM tasks").fetchone()[0], self.next_task_id - 1),
+        }
+        for table, (found, written) in counts.items():
+            if found != written:
+                raise StoreError(f"the new database holds {found} {table}, {written} were written")
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            raise StoreError("the new database has no schema version")
+
     def commit(self) -> None:
-        """Finish, check, and move the new database into place."""
+        """Finish, check, flush and move the new database into place."""
         try:
             self._finish_schema()
             self.conn.commit()
-            check = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
-            if check != "ok":
-                raise StoreError(f"integrity check of the new database failed: {check}")
             self.conn.execute("VACUUM")
+            self._check()
             self.conn.close()
+            try:
+                mode = os.stat(self.out_path).st_mode & 0o777  # keep the old database's permissions
+            except OSError:
+                mode = 0o644
+            os.chmod(self.tmp_path, mode)
+            _fsync(self.tmp_path)
+            os.replace(self.tmp_path, self.out_path)
+            self.replaced = True
         except BaseException:
             self.abort()
             raise
-        os.chmod(self.tmp_path, 0o644)
-        os.replace(self.tmp_path, self.out_path)
+        _fsync(self.out_path.parent)  # the rename itself; best effort
 
     def abort(self) -> None:
+        """Drop the temporary file (the target is untouched)."""
         try:
             self.conn.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - not opened, or already closed
             pass
-        self.tmp_path.unlink(missing_ok=True)
+        if not self.replaced:
+            self.tmp_path.unlink(missing_ok=True)
 
     def __enter__(self) -> "Writer":
         return self
@@ -198,6 +236,77 @@ class Writer:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+
+
+def temp_prefix(out_path: Path) -> str:
+    """The name every temporary file of a build of ``out_path`` starts with."""
+    return f".{Path(out_path).name}."
+
+
+def temp_files(out_path: Path) -> list[Path]:
+    """Temporary files of builds of ``out_path`` (running, or left by a killed build)."""
+    out_path = Path(out_path)
+    try:
+        return sorted(out_path.parent.glob(f"{glob_escape(temp_prefix(out_path))}*.tmp"))
+    except OSError:
+        return []
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def _alive(pid: int) -> bool:
+    """Is process ``pid`` running (a killed process not yet reaped, a zombie, is not)?"""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: someone else's process
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rsplit(b")", 1)[1].split()[0]
+        return state not in (b"Z", b"X")
+    except (OSError, IndexError):  # no /proc (macOS ...): alive, as kill said
+        return True
+
+
+def remove_stale(out_path: Path, max_age: float = 3600.0) -> list[Path]:
+    """Remove temporary files that builds of ``out_path`` left behind when they were killed.
+
+    A file is stale when the process named in it (``.plans.sqlite.<pid>.<random>.tmp``)
+    is gone; a file without a pid (older builds) when it is older than ``max_age``
+    seconds.  A build running at the same time keeps its file.  Returns the removed files.
+    """
+    removed = []
+    prefix = temp_prefix(out_path)
+    for path in temp_files(out_path):
+        pid_text = path.name[len(prefix):].split(".", 1)[0]
+        try:
+            stale = not _alive(int(pid_text)) if pid_text.isdigit() else time.time() - path.stat().st_mtime > max_age
+            if stale:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder: a rename in it) to disk; ignored where not supported."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 TASK_ROWS_VIEW = """
@@ -225,4 +334,29 @@ SELECT
   t.line AS source_line
 FROM tasks t JOIN documents d ON d.id = t.document_id
 ORDER BY d.ordinal, t.ordinal;
+"""
+
+
+# One row per (task, unit, role): the unit canonical and as written, for Datasette's facets
+# (unit, role, jurisdiction, document).  Used by `whodoes serve` (data/datasette-metadata.json).
+TASK_UNITS_FLAT_VIEW = """
+CREATE VIEW task_units_flat AS
+SELECT
+  tu.task_id AS task_id,
+  t.document_id AS document,
+  d.jurisdiction AS jurisdiction,
+  coalesce(u.name, tu.name) AS unit,
+  tu.name AS as_written,
+  tu.role AS role,
+  u.kind AS unit_kind,
+  t.category AS category,
+  t.title AS title,
+  t.text AS task,
+  d.file AS source_file,
+  t.line AS source_line
+FROM task_units tu
+JOIN tasks t ON t.id = tu.task_id
+JOIN documents d ON d.id = t.document_id
+LEFT JOIN units u ON u.id = tu.unit_id
+ORDER BY d.ordinal, t.ordinal, tu.role, tu.position;
 """
