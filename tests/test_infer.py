@@ -89,3 +89,8 @@ def test_known_metadata_is_kept():
 
 def test_a_verb_before_the_district_in_the_title_is_not_part_of_its_name():
     assert meta_of_text("关于推动涪陵区生态优先绿色发展的实施意见\n")["jurisdiction"] == "涪陵区"
+
+
+def test_a_cited_document_number_is_not_the_documents_own():
+    text = "关于印发X行动计划的通知\n按照《市委关于Y的通知》(渝委发〔2018〕30号)要求,特制订本计划。\n"
+    assert "doc_number" not in meta_of_text(text)

@@ -153,6 +153,18 @@ def infer_period(title: str, head: str, text: str, date: str | None) -> tuple[st
     return None, None
 
 
+def infer_doc_number(texts: list[str]) -> str | None:
+    """The document's own number: printed on a line of its own, or before its 《title》.
+
+    A number inside a sentence ("按照…的通知(渝委发〔2018〕30号)要求") is a document it cites.
+    """
+    for t in texts[:15]:
+        m = _DOC_NUMBER.match(t.strip())
+        if m and (t.strip() == m.group(1) or t.strip()[m.end():].lstrip().startswith(("《", "关于"))):
+            return m.group(1)
+    return None
+
+
 def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
     """Fill in what ``known`` lacks from the document's own words."""
     meta = dict(known or {})
@@ -168,9 +180,9 @@ def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
         if issuer:
             meta["issuer"] = issuer
     if not meta.get("doc_number"):
-        m = _DOC_NUMBER.search("\n".join(texts[:15]))
-        if m:
-            meta["doc_number"] = m.group(1)
+        number = infer_doc_number(texts)
+        if number:
+            meta["doc_number"] = number
     if not meta.get("date"):
         date = infer_date(texts)
         if date:
