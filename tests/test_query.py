@@ -354,3 +354,57 @@ def test_export_every_row_in_document_order(conn):
 def test_missing_database(tmp_path):
     with pytest.raises(DataError, match="not found.*whodoes build"):
         query.connect(tmp_path / "nope.sqlite")
+
+
+# ----------------------------------------------------------------------------------------------
+# search_tasks: the filters and the fuzzy step run in SQL (issue 5); same rows as filtering after
+
+
+@pytest.mark.parametrize("q", ["河长制", "水质", "海绵城市", "推进海绵城市建设工作", "河长制 考核", "生态保护修复", "湖"])
+def test_task_filters_in_the_sql_keep_the_rows_and_their_order(conn, q):
+    everything = query.search_tasks(conn, q, details=False).rows
+    for kw, keep in [
+        ({"where": "武隆区"}, lambda r: r["jurisdiction"] == "武隆区"),
+        ({"where": "两江新区,云阳县"}, lambda r: r["jurisdiction"] in ("两江新区", "云阳县")),
+        ({"doc": "2018"}, lambda r: r["document"] == DOC_2018),
+        ({"year": 2021}, lambda r: int(r["period"].split("-")[0]) <= 2021 <= int(r["period"].split("-")[-1])),
+    ]:
+        res = query.search_tasks(conn, q, details=False, **kw)
+        assert [(r["id"], r["match"]) for r in res.rows] == [(r["id"], r["match"]) for r in everything if keep(r)], kw
+        assert res.unfiltered == len(everything)
+    support = query.search_tasks(conn, q, role="support", details=False).rows
+    assert [r["id"] for r in support] == [r["id"] for r in everything if r["support"]]
+
+
+def test_task_limit_reads_only_the_rows_it_shows(conn):
+    everything = query.search_tasks(conn, "推进海绵城市建设工作").rows
+    res = query.search_tasks(conn, "推进海绵城市建设工作", limit=2)
+    assert [r["id"] for r in res.rows] == [r["id"] for r in everything[:2]] and res.total == len(everything)
+
+
+def test_task_fuzzy_ranks_by_share_of_pairs(conn):
+    res = query.search_tasks(conn, "海绵城市建设工作", details=False)
+    fuzzy = [r for r in res.rows if r["match"] == "fuzzy"]
+    assert fuzzy
+    grams = query._bigrams("海绵城市建设工作")
+    shares = [sum(g in haystack(r) for g in grams) for r in fuzzy]
+    assert shares == sorted(shares, reverse=True) and min(shares) >= max(2, -(-len(grams) * 3 // 5))
+
+
+def test_task_search_without_the_full_text_indexes_scans(tmp_path, conn):
+    copy = tmp_path / "plans.sqlite"
+    src = sqlite3.connect(SHIPPED)
+    dst = sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.execute("DROP TABLE tasks_fts")
+    dst.execute("DROP TABLE task_grams")
+    dst.commit()
+    dst.close()
+    bare = query.connect(copy)
+    for q in ["河长制", "水质", "推进海绵城市建设工作", "河长制 考核"]:
+        for kw in ({}, {"where": "两江新区"}):
+            a = query.search_tasks(conn, q, details=False, **kw)
+            b = query.search_tasks(bare, q, details=False, **kw)
+            assert [(r["id"], r["match"]) for r in a.rows] == [(r["id"], r["match"]) for r in b.rows], (q, kw)
+    bare.close()

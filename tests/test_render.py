@@ -146,3 +146,48 @@ def test_choose_format():
     assert render.choose_format("md") == "markdown"
     with pytest.raises(UsageError, match="table, csv, tsv, json, jsonl, markdown"):
         render.choose_format("xml")
+
+
+def _task_rows(text, n=3):
+    return [
+        dict(id=100 + i, document="d", document_title="文件", jurisdiction="两江新区", period="2018-2020", seq=str(i + 1),
+             category="实施城市绿化提升工程", title=None, text=text, lead=["城管局", "相关集团公司"],
+             support=["国土分局", "环保分局", "规划分局", "生态环境保护综合行政执法支队"], match="exact",
+             unit="城市管理局 (两江新区)", role="lead", as_written="城管局", target="城市建成区绿化覆盖率达到45%")
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120, 160])
+@pytest.mark.parametrize("year", [None, 2020])
+def test_task_table_lines_line_up_with_chinese_text(monkeypatch, columns, year):
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    text = "推进城市绿化提升,“300米见绿、7分钟入园”。开展长江、嘉陵江沿岸国土绿化提升行动,打造一批景观滨江公园项目。" * 4
+    out = io.StringIO()
+    render.task_table(_task_rows(text), render.make_console(out), year=year, mode="unit")
+    lines = out.getvalue().splitlines()
+    table = [line for line in lines if line[:1] in "┏┃┡│├└"]
+    assert table and len({cell_len(line) for line in table}) == 1  # every row of the grid as wide
+    assert cell_len(table[0]) <= columns
+    cells = [c.strip() for line in table if line.startswith("│") for c in line.strip("│").split("│")]
+    assert not any(c and c[0] in "，。、,.;；：)）”" for c in cells)  # no line starts with closing punctuation
+    assert "城管局" in out.getvalue() and "国土分局" in out.getvalue()  # names that fit are not broken
+    assert "…" in out.getvalue() and "whodoes show ID" in lines[-1]  # the text is cut, and it says so
+    if year:
+        assert "2020 target" in out.getvalue() and "45%" in out.getvalue()
+
+
+def test_task_table_keeps_short_text_whole_and_shows_match_only_when_fuzzy(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    rows = _task_rows("加强生物多样性保护。", 2)
+    out = io.StringIO()
+    render.task_table(rows, render.make_console(out), mode="task")
+    text = out.getvalue()
+    assert "加强生物多样性保护。" in text and "…" not in text and "whodoes show" not in text
+    assert "match" not in text and "实施城市绿化提升工程" in text  # the category, where the text does not repeat it
+    rows[1]["match"] = "fuzzy"
+    out = io.StringIO()
+    render.task_table(rows, render.make_console(out), mode="task")
+    assert "match" in out.getvalue() and "fuzzy" in out.getvalue()

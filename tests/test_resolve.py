@@ -185,3 +185,38 @@ def test_rapidfuzz_only_at_the_fuzzy_step():
         print("rapidfuzz" in sys.modules)
     """)
     assert out.split() == ["False", "True"]
+
+
+def test_fuzzy_and_suggestions_follow_changes_to_the_database(tmp_path):
+    # names and jurisdictions are cached per connection, and dropped when the database changes
+    import sqlite3
+
+    copy = tmp_path / "plans.sqlite"
+    src = sqlite3.connect(SHIPPED)
+    dst = sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    c = db.connect(copy)
+    before = resolve.resolve(c, "宇宙飞船站")
+    assert "宇宙飞船局 (火星区)" not in labels(before) + before.suggestions
+    with pytest.raises(UsageError):
+        resolve.resolve_where(c, "火星区")
+    w = sqlite3.connect(copy)
+    uid = w.execute("SELECT max(id) + 1 FROM units").fetchone()[0]
+    w.execute("INSERT INTO units (id, key, name, jurisdiction, kind, curated) VALUES (?, ?, ?, ?, 'body', 0)",
+              (uid, "火星区/宇宙飞船局", "宇宙飞船局", "火星区"))
+    w.execute("INSERT INTO unit_names (name, unit_id, jurisdiction, how) VALUES (?, ?, ?, 'canonical')",
+              ("宇宙飞船局", uid, "火星区"))
+    w.commit()
+    w.close()
+    res = resolve.resolve(c, "宇宙飞船站")
+    assert res.step == "fuzzy" and labels(res) == ["宇宙飞船局 (火星区)"]
+    assert resolve.resolve_where(c, "火星区") == ["火星区"]
+    c.close()
+
+
+def test_suggestions_when_nothing_is_near(conn):
+    res = resolve.resolve(conn, "宇宙飞船局")
+    assert not res.units and res.suggestions
+    assert res.suggestions == resolve.suggest(conn, "宇宙飞船局")

@@ -331,6 +331,7 @@ def _attach_units(conn: sqlite3.Connection, records: dict[int, dict], *, details
             (_ids_json({r[3] for r in rows if r[3] is not None}),),
         )
     }
+    labels: dict[tuple, str] = {}  # (unit id, name as written) -> "城市管理局 (两江新区)"
     for r in rows:
         rec = records.get(r[0])
         role = r[1]
@@ -338,13 +339,16 @@ def _attach_units(conn: sqlite3.Connection, records: dict[int, dict], *, details
             continue
         name = r[2]
         rec[role].append(name)
-        unit = units.get(r[3]) or _NO_UNIT
-        canonical = unit[0] or name
-        label = f"{canonical} ({unit[1]})" if unit[1] else canonical
-        labels = rec[role + "_canonical"]
-        if label not in labels:
-            labels.append(label)
+        label = labels.get((r[3], name))
+        if label is None:
+            unit = units.get(r[3]) or _NO_UNIT
+            canonical = unit[0] or name
+            label = labels[r[3], name] = f"{canonical} ({unit[1]})" if unit[1] else canonical
+        canonicals = rec[role + "_canonical"]
+        if label not in canonicals:
+            canonicals.append(label)
         if details:
+            unit = units.get(r[3]) or _NO_UNIT
             rec.setdefault("units", []).append(
                 {
                     "role": role,
@@ -352,7 +356,7 @@ def _attach_units(conn: sqlite3.Connection, records: dict[int, dict], *, details
                     "name": name,
                     "unit_id": r[3],
                     "unit_key": unit[3],
-                    "canonical": canonical,
+                    "canonical": unit[0] or name,
                     "jurisdiction": unit[1],
                     "kind": unit[2],
                     "label": r[5],
@@ -371,9 +375,10 @@ def fetch_tasks(
     filters: Filters | None = None,
     year: int | None = None,
     details: bool = True,
-    order: str = "document",
+    order: str | None = "document",
 ) -> list[dict]:
-    """Task rows for ``ids`` (all tasks when None), filtered, in document order.
+    """Task rows for ``ids`` (all tasks when None), filtered, in document order (``order``
+    None: in any order, for callers that order the rows themselves).
 
     ``details`` also decodes targets, commanders and inherited and adds ``units`` (every
     unit cell entry with its canonical unit, label and inherited flag).
@@ -387,7 +392,8 @@ def fetch_tasks(
     if f.role in ("lead", "support"):
         sql += " AND EXISTS (SELECT 1 FROM task_units x WHERE x.task_id = t.id AND x.role = ?)"
         args.append(f.role)
-    sql += " ORDER BY d.ordinal, t.ordinal, t.id"
+    if order == "document":
+        sql += " ORDER BY d.ordinal, t.ordinal, t.id"
     return list(_records(conn, _tuples(conn, sql, args), year=f.year, details=details).values())
 
 
@@ -434,30 +440,30 @@ def tasks_for_unit(
         sql += " AND tu.role = ?"
         args.append(f.role)
     sql += " GROUP BY tu.unit_id, tu.task_id, tu.role"
-    hits = conn.execute(sql, args).fetchall()
+    hits = _tuples(conn, sql, args)  # (unit_id, task_id, role, written, doc ordinal, ordinal)
     unit_pos = {uid: i for i, uid in enumerate(unit_ids)}
-    hits = sorted(
-        hits,
-        key=lambda h: (unit_pos[h["unit_id"]], h["doc_ordinal"], h["role"] != "lead", h["ordinal"], h["task_id"]),
-    )
+    hits.sort(key=lambda h: (unit_pos[h[0]], h[4], h[2] != "lead", h[5], h[1]))
     result.total = len(hits)
     if f.limit is not None:
         hits = hits[: f.limit]
-    records = {r["id"]: r for r in fetch_tasks(conn, {h["task_id"] for h in hits}, filters=Filters(year=f.year), details=details)}
+    records = {r["id"]: r for r in fetch_tasks(conn, {h[1] for h in hits}, filters=Filters(year=f.year), details=details,
+                                               order=None)}
     by_id = {u.unit_id: u for u in res.units}
-    for h in hits:
-        rec = records.get(h["task_id"])
+    seen: set[int] = set()  # a task in two rows (two units, or lead and support) gets a copy
+    for unit_id, task_id, role, written, _, _ in hits:
+        rec = records.get(task_id)
         if rec is None:
             continue
-        u = by_id[h["unit_id"]]
-        written = list(dict.fromkeys(w for w in (h["written"] or "").split("\x1f") if w))
+        u = by_id[unit_id]
+        written = list(dict.fromkeys(w for w in (written or "").split("\x1f") if w))
         for w in written:
             if w not in u.written:
                 u.written.append(w)
-        row = dict(rec)
+        row = dict(rec) if task_id in seen else rec
+        seen.add(task_id)
         row["unit"] = u.label
         row["unit_jurisdiction"] = u.jurisdiction
-        row["role"] = h["role"]
+        row["role"] = role
         row["as_written"] = "、".join(written)
         result.rows.append(row)
     result.description = res.describe()
@@ -503,14 +509,15 @@ def _index_failed(e: sqlite3.OperationalError) -> bool:
     return "no such table" in text or "fts5" in text or "no such module" in text or "tokenizer" in text
 
 
-def _term_sql(term: str, *, scan: bool = False) -> tuple[str, list]:
+def _term_sql(term: str, *, scan: bool = False, lookup: str = "") -> tuple[str, list]:
     """A condition on ``t`` (tasks): category, title, text or detail contain ``term``.  FTS5
-    trigram for >= 3 characters, the bigram index for 2, a scan for 1 (or ``scan``)."""
+    trigram for >= 3 characters, the bigram index for 2, a scan for 1 (or ``scan``).
+    ``lookup`` "+" keeps SQLite from looking the tasks up by the matches (see ``_from``)."""
     if not scan:
         if len(term) >= 3:
-            return "t.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)", [_fts_phrase(term)]
+            return f"{lookup}t.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)", [_fts_phrase(term)]
         if len(term) == 2 and term.isalnum():
-            return "t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?)", [_fts_phrase(term)]
+            return f"{lookup}t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?)", [_fts_phrase(term)]
     return f"instr({_HAY}, lower(?)) > 0", [term]
 
 
@@ -564,11 +571,16 @@ def _search(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sca
     and the number of pairs."""
     cond, args = _filter_sql(f)
     terms = text.split(" ")
-    parts = [_term_sql(t, scan=scan) for t in dict.fromkeys(sorted(terms, key=len, reverse=True))]
+    # --where/--doc name a few documents: read their tasks and test each against the matches
+    # (a set built once), rather than look up every match (海绵城市: 1,000 at 200x) and its document
+    by_document = f.where is not None or f.docs is not None
+    tables, lookup = ("documents d CROSS JOIN tasks t ON d.id = t.document_id", "+") if by_document else (
+        "tasks t JOIN documents d ON d.id = t.document_id", "")
+    parts = [_term_sql(t, scan=scan, lookup=lookup) for t in dict.fromkeys(sorted(terms, key=len, reverse=True))]
     phrase, phrase_args = ("1", [])
     if len(terms) > 1 and len(text) >= 3:
         phrase, phrase_args = _term_sql(text, scan=scan)
-    sql = (f"SELECT t.id, {phrase} FROM tasks t JOIN documents d ON d.id = t.document_id"
+    sql = (f"SELECT t.id, {phrase} FROM {tables}"
            f" WHERE {' AND '.join(c for c, _ in parts)} AND {cond} ORDER BY d.ordinal, t.ordinal, t.id")
     exact = _tuples(conn, sql, [*phrase_args, *(a for _, x in parts for a in x), *args])
     grams = _bigrams(text)[:40] if fuzzy and len(text.replace(" ", "")) >= 3 else []
@@ -588,8 +600,8 @@ def _search(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sca
 
         some = " OR ".join("(" + " AND ".join(map(_fts_phrase, c)) + ")" for c in combinations(grams, need))
         count = " + ".join("(t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?))" for _ in grams)
-        sql = (f"SELECT t.id, {count} AS n FROM tasks t JOIN documents d ON d.id = t.document_id"
-               f" WHERE t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?) AND {cond}"
+        sql = (f"SELECT t.id, {count} AS n FROM {tables}"
+               f" WHERE {lookup}t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?) AND {cond}"
                " AND t.id NOT IN (SELECT value FROM json_each(?)) ORDER BY n DESC, d.ordinal, t.ordinal, t.id")
         fuzzy_rows = _tuples(conn, sql, [*map(_fts_phrase, grams), some, *args, _ids_json(i for i, _ in exact)])
         return exact, fuzzy_rows, len(grams)
@@ -644,7 +656,8 @@ def search_tasks(
     ranked = [(i, 0 if whole else 1) for i, whole in exact_rows if whole] + [(i, 1) for i, whole in exact_rows if not whole]
     ranked += [(i, 2) for i, _ in fuzzy_rows]
     shown = ranked[: f.limit] if f.limit else ranked
-    records = {r["id"]: r for r in fetch_tasks(conn, [i for i, _ in shown], filters=Filters(year=f.year), details=details)} if shown else {}
+    records = {r["id"]: r for r in fetch_tasks(conn, [i for i, _ in shown], filters=Filters(year=f.year), details=details,
+                                               order=None)} if shown else {}
     for i, rank in shown:
         rec = records.get(i)
         if rec is not None:

@@ -304,6 +304,10 @@ _NO_LINE_END = frozenset("（《「『【〔“‘([{")
 _CONTROL = {i: " " for i in range(32)}
 
 
+def _word(ch):
+    return ch.isascii() and (ch.isalnum() or ch in ".%")
+
+
 def _wrap(text, width, max_lines, cell_width):
     """``text`` in lines of at most ``width`` terminal cells: ([(line, cells)], cut); at most
     ``max_lines`` lines (0: no limit), the last ending with … when the text goes on (cut)."""
@@ -323,14 +327,25 @@ def _wrap(text, width, max_lines, cell_width):
             ch = " "
         c = cell_width(ch)
         if w + c > width and cur:
-            if len(cur) > 1 and (ch in _NO_LINE_START or cur[-1] in _NO_LINE_END):  # take the last character along
-                carry = cur.pop()
-                c2 = cell_width(carry)
-                lines.append(("".join(cur), w - c2))
-                cur, w = [carry], c2
-            else:
-                lines.append(("".join(cur), w))
-                cur, w = [], 0
+            # what goes on to the next line with ``ch``: a number or latin word it continues
+            # (300, 18.67, BIM), or the last character when ``ch`` may not start a line
+            # (，。、”) or that character may not end one (“（《)
+            k = len(cur)
+            if _word(ch):
+                while k > 0 and _word(cur[k - 1]) and len(cur) - k < 12:
+                    k -= 1
+                if k and _word(cur[k - 1]):
+                    k = len(cur)
+                elif 1 < k < len(cur) and cur[k - 1] in _NO_LINE_END:  # “300 stays together
+                    k -= 1
+            if k == len(cur) and (ch in _NO_LINE_START or cur[-1] in _NO_LINE_END):
+                k -= 1
+            if k <= 0:
+                k = len(cur)
+            carry = cur[k:]
+            moved = sum(map(cell_width, carry))
+            lines.append(("".join(cur[:k]), w - moved))
+            cur, w = carry, moved
             if len(lines) == max_lines:
                 cut = True
                 break
@@ -426,7 +441,7 @@ def task_table(rows, console, *, year=None, mode="task"):
     rows = list(rows)
     if not rows:
         return
-    bold = Style(bold=True)
+    bold, italic = Style(bold=True), Style(italic=True)
 
     def clean(value):
         return (value or "").translate(_CONTROL)
@@ -442,14 +457,14 @@ def task_table(rows, console, *, year=None, mode="task"):
     seq_w = max(3, min(8, max(width(clean(r.get("seq"))) for r in rows)))
     role_w = max(4, max(len(clean(r.get("role"))) for r in rows)) if mode == "unit" else 0
     names = [clean(n) for r in rows for n in (*(r.get("lead") or ()), *(r.get("support") or ()))]
-    n_cols = 5 + (mode == "unit") + (year is not None) + show_match
+    n_cols = 5 + (mode == "unit") + show_match
     flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - 5 * show_match
-    unit_w = max(6, min(max(map(width, names), default=4), flex // 5))
+    unit_w = max(8, min(max(map(width, names), default=4), flex // 5))
     text_w = max(12, flex - 2 * unit_w)
-    target_w = 0
-    if year is not None:
-        target_w = max(len(f"{year} target"), text_w // 3)
-        text_w = max(12, text_w - target_w)
+    target_w = 0  # the year's target: a column of its own, or on a narrow terminal under the text
+    if year is not None and text_w - 3 >= 40:
+        target_w = max(len(f"{year} target"), (text_w - 3) // 3)
+        text_w = text_w - 3 - target_w
 
     def units_cell(values, mark):
         """The names joined with 、 (a line end stands for it), a name broken only when it is
@@ -485,7 +500,7 @@ def task_table(rows, console, *, year=None, mode="task"):
     if mode == "unit":
         columns.append(("role", role_w, False))
     columns.append(("task", text_w, False))
-    if year is not None:
+    if target_w:
         columns.append((f"{year} target", target_w, False))
     columns += [("lead", unit_w, False), ("support", unit_w, False)]
     if show_match:
@@ -517,9 +532,14 @@ def task_table(rows, console, *, year=None, mode="task"):
             task = [([Segment(line, bold)], n) for line, n in _wrap(head, text_w, 2, cw)[0]] if head else []
             body, more = _wrap(text, text_w, TABLE_TEXT_LINES, cw)
             cells.append(task + plain(body))
-            if year is not None:
-                target, more_target = _wrap(clean(r.get("target")), target_w, TABLE_TEXT_LINES, cw)
-                cells.append(plain(target))
+            if target_w or (year is not None and r.get("target")):
+                goal = clean(r.get("target"))
+                target, more_target = _wrap(goal if target_w else f"{year} target: {goal}", target_w or text_w,
+                                            TABLE_TEXT_LINES, cw)
+                if target_w:
+                    cells.append(plain(target))
+                else:
+                    cells[-1] += [([Segment(line, italic)], n) for line, n in target]
                 more = more or more_target
             cut = cut or more
             cells.append(units_cell(r.get("lead") or (), mark))
@@ -531,8 +551,7 @@ def task_table(rows, console, *, year=None, mode="task"):
         # a grid that fits the terminal need not be measured again, line by line, to be cropped
         console.print(_Grid(title, columns, grid), crop=too_wide)
     if cut:
-        console.print(f"(task text cut after {TABLE_TEXT_LINES} lines: `whodoes show ID` shows a task in full)",
-                      style="dim", markup=False, highlight=False)
+        console.print("… text cut: `whodoes show ID` shows a task in full", style="dim", markup=False, highlight=False)
 
 
 def detail_view(rec, console):
