@@ -8,16 +8,15 @@ the real data/sources and the shipped database are never touched (checked at the
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from conftest import WHODOES, clean_env
 from whodoes import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,14 +81,8 @@ def work(tmp_path):
     return tmp_path
 
 
-def whodoes_command():
-    exe = Path(sys.executable).parent / "whodoes"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "whodoes"]
-
-
 def run(*args, cwd):
-    env = {k: v for k, v in os.environ.items() if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG")}
-    p = subprocess.run([*whodoes_command(), *map(str, args)], capture_output=True, cwd=cwd, env=env, timeout=300)
+    p = subprocess.run([*WHODOES, *map(str, args)], capture_output=True, cwd=cwd, env=clean_env(), timeout=300)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 

@@ -17,34 +17,18 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from conftest import WHODOES, clean_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "plans.sqlite"
 DOC_2018 = "liangjiang-2018-green-development-action-plan"
 
 pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
-
-
-def whodoes_command() -> list[str]:
-    exe = Path(sys.executable).parent / ("whodoes.exe" if os.name == "nt" else "whodoes")
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("whodoes")
-    return [found] if found else [sys.executable, "-m", "whodoes"]
-
-
-WHODOES = whodoes_command()
-
-
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS")}
-    env.update(extra)
-    return env
 
 
 def run(*args, env=None, prefix=()):

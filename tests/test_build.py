@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WHODOES, clean_env
 from whodoes import store
 from whodoes.build import BuildError, build
 
@@ -35,22 +36,7 @@ DOC_2018 = "liangjiang-2018-green-development-action-plan"
 pytestmark = pytest.mark.skipif(not SHIPPED.exists() or not PLANS, reason="data/plans.sqlite or data/sources missing")
 
 
-def whodoes_command() -> list[str]:
-    exe = Path(sys.executable).parent / ("whodoes.exe" if os.name == "nt" else "whodoes")
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("whodoes")
-    return [found] if found else [sys.executable, "-m", "whodoes"]
-
-
-WHODOES = whodoes_command()
 BUILDERS = {"build_db.py": [sys.executable, str(SCRIPT)], "whodoes build": [*WHODOES, "build"]}
-
-
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS")}
-    env.update(extra)
-    return env
 
 
 def run_build(builder: str, sources: Path, out: Path, **kw) -> subprocess.CompletedProcess:

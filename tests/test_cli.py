@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import WHODOES, clean_env
 from whodoes import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,23 +25,6 @@ DOC_2018 = "liangjiang-2018-green-development-action-plan"
 CSV_COLUMNS = ["id", "document", "jurisdiction", "period", "seq", "category", "task", "lead", "support", "source_line"]
 
 pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
-
-
-def whodoes_command():
-    exe = Path(sys.executable).parent / ("whodoes.exe" if os.name == "nt" else "whodoes")
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("whodoes")
-    return [found] if found else [sys.executable, "-m", "whodoes"]
-
-
-WHODOES = whodoes_command()
-
-
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS")}
-    env.update(extra)
-    return env
 
 
 def run(*args, env=None, cwd=None, input=None):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WHODOES, clean_env, importtime_command
 from whodoes import cli, complete, query, render, web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,17 +30,8 @@ BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
 
 
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE")}
-    env.update(extra)
-    return env
-
-
 def whodoes(*args, env=None, cwd="/"):
-    exe = BIN / "whodoes"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "whodoes"]
-    p = subprocess.run([*cmd, *map(str, args)], capture_output=True, env=env or clean_env(), cwd=cwd, timeout=300)
+    p = subprocess.run([*WHODOES, *map(str, args)], capture_output=True, env=env or clean_env(), cwd=cwd, timeout=300)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 
@@ -402,8 +393,7 @@ def test_stats_usage_errors(args, word):
 
 
 def test_stats_csv_and_completion_stay_off_the_heavy_imports():
-    exe = BIN / "whodoes"
-    cmd = [sys.executable, "-X", "importtime", str(exe)] if exe.exists() else [sys.executable, "-X", "importtime", "-m", "whodoes"]
+    cmd = importtime_command()
     heavy = {"rich", "typer", "sqlite_utils", "opencc", "pypinyin", "datasette", "xlsxwriter", "rapidfuzz"}
     p = subprocess.run([*cmd, "stats", "--format", "csv"], capture_output=True, env=clean_env(), timeout=120)
     assert p.returncode == 0, p.stderr

@@ -7,13 +7,14 @@ Checked in fresh interpreters: ``python -X importtime`` over the installed comma
 sys.modules after calling the query functions.
 """
 
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from conftest import clean_env, importtime_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "plans.sqlite"
@@ -28,15 +29,9 @@ BUILD_ONLY = [
 HEAVY = ["rich", "rapidfuzz", "pydantic", "typer", "click", "dataclasses", "pathlib", "csv", "json", "unicodedata"]
 
 
-def command():
-    exe = Path(sys.executable).parent / "whodoes"
-    return [sys.executable, "-X", "importtime", str(exe)] if exe.exists() else [sys.executable, "-X", "importtime", "-m", "whodoes"]
-
-
 def imported(*args, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("WHODOES_DB", "WHODOES_NO_FAST")}
-    env.update(env_extra or {})
-    p = subprocess.run([*command(), *args], capture_output=True, env=env, cwd="/", timeout=120)
+    p = subprocess.run([*importtime_command(), *args], capture_output=True, env=clean_env(**(env_extra or {})), cwd="/",
+                       timeout=120)
     names = set()
     other = []
     for line in p.stderr.decode("utf-8", "replace").splitlines():

@@ -20,13 +20,6 @@ DOC_2021 = "liangjiang-2021-ecological-protection-14th-plan"
 pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
 
 
-@pytest.fixture(scope="module")
-def conn():
-    c = query.connect(SHIPPED)
-    yield c
-    c.close()
-
-
 def sql(conn, text, *args):
     return conn.execute(text, args).fetchall()
 

@@ -16,13 +16,6 @@ SHIPPED = ROOT / "data" / "plans.sqlite"
 pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
 
 
-@pytest.fixture(scope="module")
-def conn():
-    c = db.connect(SHIPPED)
-    yield c
-    c.close()
-
-
 def labels(res):
     return [u.label for u in res.units]
 

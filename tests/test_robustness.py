@@ -33,15 +33,6 @@ needs_db = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite no
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@pytest.fixture(scope="module")
-def conn():
-    if not SHIPPED.exists():
-        pytest.skip("data/plans.sqlite not built")
-    c = query.connect(SHIPPED)
-    yield c
-    c.close()
-
-
 # ----------------------------------------------------------------------------------------------
 # strategies
 
@@ -76,6 +67,13 @@ WHERES = st.one_of(FILTER_TEXT, st.sampled_from(["两江", "武隆区", "兩江�
 DOCS = st.one_of(FILTER_TEXT, st.sampled_from(["2018", "liangjiang", "%", "_"]))
 LIMITS = st.one_of(st.none(), st.integers(-5, 10**30), st.text(max_size=5), st.sampled_from(["1", "0", "-1", "1e3"]))
 ALLOWED = (UsageError, DataError)
+
+
+def _unit_or_task(conn, unit: bool, q, exact: bool, **filters):
+    """``tasks_for_unit`` or ``search_tasks`` (with ``exact``) under the same filters."""
+    if unit:
+        return query.tasks_for_unit(conn, q, **filters)
+    return query.search_tasks(conn, q, exact=exact, **filters)
 
 
 def _results_are_consistent(res, limit_given: bool):
@@ -132,10 +130,7 @@ def test_tasks_for_unit_any_text(conn, q):
        unit=st.booleans())
 def test_query_entry_points_with_any_filters(conn, q, year, role, where, doc, limit, exact, unit):
     try:
-        if unit:
-            res = query.tasks_for_unit(conn, q, year=year, role=role, where=where, doc=doc, limit=limit)
-        else:
-            res = query.search_tasks(conn, q, year=year, role=role, where=where, doc=doc, limit=limit, exact=exact)
+        res = _unit_or_task(conn, unit, q, exact, year=year, role=role, where=where, doc=doc, limit=limit)
     except ALLOWED as e:
         assert "\n" not in str(e) and str(e)
         return
@@ -158,10 +153,7 @@ GOOD_LIMITS = st.one_of(st.none(), st.integers(1, 500))
 def test_query_entry_points_any_text_with_valid_filters(conn, q, year, role, where, doc, limit, exact, unit):
     """Valid filters, so that the query itself is what varies and runs to the end."""
     try:
-        if unit:
-            res = query.tasks_for_unit(conn, q, year=year, role=role, where=where, doc=doc, limit=limit)
-        else:
-            res = query.search_tasks(conn, q, year=year, role=role, where=where, doc=doc, limit=limit, exact=exact)
+        res = _unit_or_task(conn, unit, q, exact, year=year, role=role, where=where, doc=doc, limit=limit)
     except ALLOWED as e:
         event(f"{type(e).__name__}: {str(e)[:12]}")
         assert "\n" not in str(e) and str(e)

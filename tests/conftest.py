@@ -1,0 +1,60 @@
+"""What several test modules share: the installed ``whodoes`` command, the environment it
+runs in, and a read-only connection to the shipped database.
+
+Test modules import the helpers (``from conftest import WHODOES, clean_env``); pytest
+finds the fixtures itself.  ``python tests/test_battery.py`` and ``python
+tests/test_readme.py`` run as scripts, with tests/ first on sys.path, so the import works
+there too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "plans.sqlite"
+
+# variables that change what whodoes does or how wide it draws: never inherited by a test
+WHODOES_ENV = ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE")
+
+
+def whodoes_command() -> list[str]:
+    """The installed console script beside this interpreter, else on PATH, else ``python -m whodoes``."""
+    exe = Path(sys.executable).parent / ("whodoes.exe" if os.name == "nt" else "whodoes")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("whodoes")
+    return [found] if found else [sys.executable, "-m", "whodoes"]
+
+
+WHODOES = whodoes_command()
+
+
+def importtime_command() -> list[str]:
+    """The whodoes command under ``python -X importtime`` (the imports are listed on stderr)."""
+    exe = Path(sys.executable).parent / "whodoes"
+    return [sys.executable, "-X", "importtime", str(exe)] if exe.exists() else [sys.executable, "-X", "importtime", "-m", "whodoes"]
+
+
+def clean_env(**extra) -> dict[str, str]:
+    """This process's environment without the WHODOES_* variables (and COLUMNS), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in WHODOES_ENV}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def conn():
+    """A read-only query connection to the shipped database, one per test module."""
+    if not SHIPPED.exists():
+        pytest.skip("data/plans.sqlite not built")
+    from whodoes import db
+
+    c = db.connect(SHIPPED)
+    yield c
+    c.close()
