@@ -1,4 +1,4 @@
-"""whodoes.render: every format, on hand-made rows (no database needed)."""
+"""whodoes.render, whodoes.termtable and whodoes.xlsx: every format, on hand-made rows (no database needed)."""
 
 import csv
 import io
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from whodoes import render
+from whodoes import render, termtable
 from whodoes.db import UsageError
 
 ROWS = [
@@ -105,8 +105,8 @@ def test_task_table_groups_by_document():
         for i, d in enumerate(["a", "a", "b"])
     ]
     out = io.StringIO()
-    console = render.make_console(out)
-    render.task_table(rows, console, year=2020, mode="unit")
+    console = termtable.make_console(out)
+    termtable.task_table(rows, console, year=2020, mode="unit")
     text = out.getvalue()
     assert text.count("城市管理局 (两江新区) · A") == 1 and text.count("· B") == 1
     assert "2020 target" in text
@@ -166,7 +166,7 @@ def test_task_table_lines_line_up_with_chinese_text(monkeypatch, columns, year):
     monkeypatch.setenv("COLUMNS", str(columns))
     text = "推进城市绿化提升,“300米见绿、7分钟入园”。开展长江、嘉陵江沿岸国土绿化提升行动,打造一批景观滨江公园项目。" * 4
     out = io.StringIO()
-    render.task_table(_task_rows(text), render.make_console(out), year=year, mode="unit")
+    termtable.task_table(_task_rows(text), termtable.make_console(out), year=year, mode="unit")
     lines = out.getvalue().splitlines()
     table = [line for line in lines if line[:1] in "┏┃┡│├└"]
     assert table and len({cell_len(line) for line in table}) == 1  # every row of the grid as wide
@@ -183,11 +183,11 @@ def test_task_table_keeps_short_text_whole_and_shows_match_only_when_fuzzy(monke
     monkeypatch.setenv("COLUMNS", "120")
     rows = _task_rows("加强生物多样性保护。", 2)
     out = io.StringIO()
-    render.task_table(rows, render.make_console(out), mode="task")
+    termtable.task_table(rows, termtable.make_console(out), mode="task")
     text = out.getvalue()
     assert "加强生物多样性保护。" in text and "…" not in text and "whodoes show" not in text
     assert "match" not in text and "实施城市绿化提升工程" in text  # the category, where the text does not repeat it
     rows[1]["match"] = "fuzzy"
     out = io.StringIO()
-    render.task_table(rows, render.make_console(out), mode="task")
+    termtable.task_table(rows, termtable.make_console(out), mode="task")
     assert "match" in out.getvalue() and "fuzzy" in out.getvalue()

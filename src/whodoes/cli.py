@@ -271,9 +271,9 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, limit=None, fmt=
     year_v = result.filters.year
 
     def table(rows, console):
-        from whodoes import render
+        from whodoes import termtable
 
-        render.task_table(rows, console, year=year_v, mode="unit")
+        termtable.task_table(rows, console, year=year_v, mode="unit")
 
     _emit(result.rows, task_columns("unit", year_v, fmt), fmt, output=output, bom=bom, heading=_summary(result),
           quiet=quiet, table=table)
@@ -308,9 +308,9 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, limit=None, exac
     year_v = result.filters.year
 
     def table(rows, console):
-        from whodoes import render
+        from whodoes import termtable
 
-        render.task_table(rows, console, year=year_v, mode="task")
+        termtable.task_table(rows, console, year=year_v, mode="task")
 
     _emit(result.rows, task_columns("task", year_v, fmt), fmt, output=output, bom=bom, heading=_summary(result),
           quiet=quiet, table=table)
@@ -342,7 +342,9 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
         rows = [{"field": k, "value": v} for k, v in render.detail_items(rec)]
 
         def table(_rows, console):
-            render.detail_view(rec, console)
+            from whodoes import termtable
+
+            termtable.detail_view(rec, console)
 
         _emit(rows, [("field", "field"), ("value", "value")], fmt, output=output, bom=bom, table=table)
     elif fmt == "json":
@@ -394,13 +396,13 @@ def cmd_units(where=None, fmt=None, output=None, bom=False, db=None) -> int:
             ("supports", "supports"), ("written", "written"), ("key", "key")]
 
     def table(rows, console):
-        from whodoes import render
+        from whodoes import termtable
 
         for collective, title in ((False, "bodies"), (True, "collectives")):
             part = [r for r in rows if (r["kind"] == "collective") == collective]
             if part:
                 console.print(f"{title} ({len(part)})", style="bold", markup=False)
-                render.plain_table(part, [k for _, k in cols[:-1]], console, headers=[h for h, _ in cols[:-1]])
+                termtable.plain_table(part, [k for _, k in cols[:-1]], console, headers=[h for h, _ in cols[:-1]])
 
     _emit(rows, cols, fmt, output=output, bom=bom, table=table)
     return EXIT_OK
@@ -424,9 +426,9 @@ def cmd_export(year=None, role=None, where=None, doc=None, limit=None, fmt=None,
     year_v = result.filters.year
 
     def table(rows, console):
-        from whodoes import render
+        from whodoes import termtable
 
-        render.task_table(rows, console, year=year_v, mode="export")
+        termtable.task_table(rows, console, year=year_v, mode="export")
 
     _emit(result.rows, task_columns("export", year_v, fmt), fmt, output=output, bom=bom, table=table)
     return EXIT_OK
@@ -556,9 +558,9 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     kinds = "bodies and collectives, marked *" if collectives else "bodies; --all adds collectives"
 
     def table(rows, console):
-        from whodoes import render
+        from whodoes import termtable
 
-        render.bar_chart(rows, console, title=f"Who carries the most tasks: the top {n} per jurisdiction ({kinds})")
+        termtable.bar_chart(rows, console, title=f"Who carries the most tasks: the top {n} per jurisdiction ({kinds})")
 
     _emit(rows, cols, fmt, output=output, bom=bom, table=table)
     return EXIT_OK
