@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from whodoes import query
+from whodoes import query, search
 from whodoes.db import DataError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -379,7 +379,7 @@ def test_task_fuzzy_ranks_by_share_of_pairs(conn):
     res = query.search_tasks(conn, "海绵城市建设工作", details=False)
     fuzzy = [r for r in res.rows if r["match"] == "fuzzy"]
     assert fuzzy
-    grams = query._bigrams("海绵城市建设工作")
+    grams = search.bigrams("海绵城市建设工作")
     shares = [sum(g in haystack(r) for g in grams) for r in fuzzy]
     assert shares == sorted(shares, reverse=True) and min(shares) >= max(2, -(-len(grams) * 3 // 5))
 

@@ -143,12 +143,16 @@ class Resolution:
 # query text
 
 
+def printable(text: str) -> str:
+    """Control and other unprintable characters as spaces, white space collapsed."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def clean_query(query: str | None) -> str:
     """Drop control characters and collapse white space; empty -> UsageError."""
     if query is None:
         query = ""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(query))
-    text = " ".join(text.split())
+    text = printable(str(query))
     if not text:
         raise UsageError("empty query: give a unit (城管局, cgj) or words to search for (河长制)")
     if len(text) > MAX_QUERY:
@@ -238,7 +242,7 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
     """``--where`` text -> the jurisdictions it names (两江 -> 两江新区); unknown -> UsageError."""
     if where is None:
         return None
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in where).split())
+    text = printable(where)
     if not text:
         raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
     documents = _document_jurisdictions(conn)
