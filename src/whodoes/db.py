@@ -1,4 +1,5 @@
-"""Query-time database access: open read-only with sqlite3, check the schema.
+"""Query-time database access: open read-only with sqlite3, check the schema, diagnose
+damage, cache lookups per connection.
 
 Standard library only (this module is on the query path).  Every problem
 with the database becomes a ``DataError`` with a one-line message that says
@@ -145,6 +146,25 @@ def _check_schema(conn: sqlite3.Connection, path: str) -> None:
     missing = [t for t in REQUIRED_TABLES if t not in names]
     if missing:
         raise DataError(f"database lacks table(s) {', '.join(missing)}: {path}; {REBUILD_HINT}")
+
+
+_CACHE: dict = {}  # one connection's cached lookups: {"conn": ..., "version": ..., key: value}
+
+
+def cached(conn: sqlite3.Connection, key, compute):
+    """``compute()`` once per connection (and per change of the database under it): the
+    name lists and jurisdictions a query may look up several times (whodoes.jurisdictions,
+    whodoes.fuzzy)."""
+    try:
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+    except sqlite3.Error:
+        return compute()
+    if _CACHE.get("conn") is not conn or _CACHE.get("version") != version:
+        _CACHE.clear()
+        _CACHE.update(conn=conn, version=version)
+    if key not in _CACHE:
+        _CACHE[key] = compute()
+    return _CACHE[key]
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from whodoes import resolve as _resolve
 from whodoes.db import DataError, UsageError, WhodoesError, connect  # noqa: F401  (re-exported)
 from whodoes.filters import ROLES, Filters, as_int, check_filters, doc_filter_sql, positive_int  # noqa: F401
+from whodoes.jurisdictions import jurisdiction_order
 from whodoes.resolve import Resolution, clean_query, resolve, resolve_where, to_simplified  # noqa: F401
 from whodoes.rows import DETAIL_KEYS, TASK_KEYS, fetch_by_id, fetch_tasks, loads, period, tuples  # noqa: F401
 
@@ -279,8 +279,7 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
     number of tasks, then name.
     """
     f = check_filters(conn, where=where)
-    known = _resolve.jurisdictions(conn)
-    pos = {j: i for i, j in enumerate(known)}
+    pos = jurisdiction_order(conn)
     sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.curated, u.note,
                     count(DISTINCT CASE WHEN tu.role = 'lead' THEN tu.task_id END) AS leads,
                     count(DISTINCT CASE WHEN tu.role = 'support' THEN tu.task_id END) AS supports,
@@ -361,7 +360,7 @@ def unit_stats(
     f = check_filters(conn, where=where, role=role)
     n = 10 if top is None else positive_int(top, "--top")
     units = [u for u in list_units(conn, where=f.where) if collectives or u["kind"] != "collective"]
-    order = {j: i for i, j in enumerate(_resolve.jurisdictions(conn))}
+    order = jurisdiction_order(conn)
     jurisdictions = sorted({u["jurisdiction"] or "" for u in units}, key=lambda j: (order.get(j, len(order)), j))
     roles = ["lead", "support"] if f.role == "any" else [f.role]
     out = []

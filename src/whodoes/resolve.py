@@ -12,14 +12,16 @@ The steps, in order; the first step that finds a unit wins and is reported:
    alias of another (城管局 in 两江新区 and in 武隆区); every such unit is returned.
 2. ``traditional``  the query converted character by character with chars_t2s, then 1.
 3. ``pinyin``       full pinyin or initials (chengguanju, cgj; unit_names.pinyin/initials).
-4. ``fuzzy``        rapidfuzz over every name (imported only here).
+4. ``fuzzy``        rapidfuzz over every name (whodoes.fuzzy, imported only then).
 
 Jurisdiction prefixes: a written 区城管局 in 武隆区 is 城管局 there.  A query 区城管局 also finds
 城管局 in the jurisdictions whose documents write their bodies with the prefix 区 (武隆区, not
-两江新区; see ``prefixed_jurisdictions``), and a query 城管局 also finds a written 区城管局,
+两江新区; see ``whodoes.jurisdictions.prefixed_jurisdictions``), and a query 城管局 also finds a written 区城管局,
 县城管局 or 市城管局.  A query led by a jurisdiction (武隆区城管局, 两江城管局) looks only there.
 ``where`` (a list of jurisdictions) narrows every step.
 
+Here: the steps (``resolve``), the exact/alias/predecessor and pinyin lookups, the query
+text (``clean_query``, ``to_simplified``) and ``--where`` (``resolve_where``).
 Standard library + sqlite3 only, except rapidfuzz at the fuzzy step.
 """
 
@@ -28,8 +30,9 @@ from __future__ import annotations
 import sqlite3
 
 from whodoes.db import UsageError
+from whodoes.jurisdictions import (PREFIXES, document_jurisdictions, jurisdiction_order, jurisdictions,
+                                   prefixed_jurisdictions, short_jurisdiction, split_jurisdiction)
 
-PREFIXES = "区县市"
 MAX_QUERY = 200
 HOW_RANK = {"canonical": 0, "short": 1, "variant": 2, "typo": 3, "written": 4, "predecessor": 5}
 STEP_OF_HOW = {
@@ -172,7 +175,7 @@ def to_simplified(conn: sqlite3.Connection, text: str) -> str:
     return "".join(table.get(ch, ch) for ch in text)
 
 
-def _ascii_letters(text: str) -> str | None:
+def ascii_letters(text: str) -> str | None:
     """"Cheng Guan-Ju" -> "chengguanju"; None when the text is not (full-width) latin letters."""
     import unicodedata
 
@@ -184,58 +187,7 @@ def _ascii_letters(text: str) -> str | None:
 
 
 # ----------------------------------------------------------------------------------------------
-# jurisdictions
-
-
-_CACHE: dict = {}  # one connection's cached lookups: {"conn": ..., "version": ..., key: value}
-
-
-def _cached(conn: sqlite3.Connection, key, compute):
-    """``compute()`` once per connection (and per change of the database under it): the
-    name lists and jurisdictions a query may look up several times."""
-    try:
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
-    except sqlite3.Error:
-        return compute()
-    if _CACHE.get("conn") is not conn or _CACHE.get("version") != version:
-        _CACHE.clear()
-        _CACHE.update(conn=conn, version=version)
-    if key not in _CACHE:
-        _CACHE[key] = compute()
-    return _CACHE[key]
-
-
-def jurisdictions(conn: sqlite3.Connection) -> list[str]:
-    """Every jurisdiction, in document order, then those only units name."""
-    return list(_cached(conn, "jurisdictions", lambda: _jurisdictions(conn)))
-
-
-def _document_jurisdictions(conn: sqlite3.Connection) -> tuple[str, ...]:
-    """The jurisdictions of the documents, in document order (a few rows; the units are many)."""
-
-    def compute():
-        return tuple(j for (j,) in conn.execute(
-            "SELECT jurisdiction FROM documents WHERE jurisdiction IS NOT NULL GROUP BY jurisdiction ORDER BY min(ordinal)"
-        ))
-
-    return _cached(conn, "document jurisdictions", compute)
-
-
-def _jurisdictions(conn: sqlite3.Connection) -> tuple[str, ...]:
-    out = list(_document_jurisdictions(conn))
-    for (j,) in conn.execute(
-        "SELECT DISTINCT jurisdiction FROM units WHERE jurisdiction IS NOT NULL ORDER BY jurisdiction"
-    ):
-        if j not in out:
-            out.append(j)
-    return tuple(out)
-
-
-def _short_jurisdiction(name: str) -> str:
-    for suffix in ("新区", "区", "县", "市"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
+# --where
 
 
 def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | None:
@@ -245,7 +197,7 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
     text = printable(where)
     if not text:
         raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
-    documents = _document_jurisdictions(conn)
+    documents = document_jurisdictions(conn)
     known: list[str] | None = None  # every jurisdiction, read only when a part needs it
     wanted: list[str] = []
     for part in text.replace("，", ",").replace("、", ",").split(","):
@@ -260,7 +212,7 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
             hits = [j for j in known if j in (part, simp)]
         if not hits:
             known = known or jurisdictions(conn)
-            hits = [j for j in known if _short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
+            hits = [j for j in known if short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
         if not hits:
             raise UsageError(f"unknown jurisdiction {part!r} for --where: use one of {'、'.join(known)}")
         wanted.extend(h for h in hits if h not in wanted)
@@ -269,24 +221,13 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
     return wanted
 
 
-def _split_jurisdiction(text: str, known: list[str]) -> tuple[str | None, str]:
-    """"武隆区城管局" -> ("武隆区", "城管局"); ("两江城管局") -> ("两江新区", "城管局")."""
-    best: tuple[str | None, str] = (None, text)
-    best_len = 0
-    for j in known:
-        for form in {j, _short_jurisdiction(j)}:
-            if text.startswith(form) and len(text) - len(form) >= 2 and len(form) > best_len:
-                best, best_len = (j, text[len(form):]), len(form)
-    return best
-
-
 # ----------------------------------------------------------------------------------------------
 # lookups
 
-_UNIT_COLUMNS = "u.id AS unit_id, u.key, u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind"
+UNIT_COLUMNS = "u.id AS unit_id, u.key, u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind"
 
 
-def _match_from(row: sqlite3.Row, step: str | None = None, score: float | None = None) -> UnitMatch:
+def match_from(row: sqlite3.Row, step: str | None = None, score: float | None = None) -> UnitMatch:
     how = row["how"] or "canonical"
     return UnitMatch(
         unit_id=row["unit_id"],
@@ -311,38 +252,7 @@ def _allowed(jurisdiction: str | None, need_prefix: str | None, where: list[str]
     return True
 
 
-def prefixed_jurisdictions(conn: sqlite3.Connection) -> set[tuple[str, str]]:
-    """(jurisdiction, prefix) pairs where the documents write bodies with a prefix 区/县/市.
-
-    Inferred from the names: some written name of a unit is the prefix plus its canonical
-    name or another of its names (区城管局 beside 城管局 in 武隆区; the build strips only the
-    prefixes data/units.toml gives a jurisdiction, so a curated variant such as 两江新区's
-    区污普办 does not count).  When the names show none for a
-    prefix, a jurisdiction whose name ends with it (武隆区, 云阳县, 重庆市) counts.
-    """
-    return set(_cached(conn, "prefixed", lambda: _prefixed_jurisdictions(conn)))
-
-
-def _prefixed_jurisdictions(conn: sqlite3.Connection) -> frozenset[tuple[str, str]]:
-    # "is the rest another name of the unit" as one IN over every (unit, name) pair: SQLite
-    # builds that set once, where a correlated EXISTS would walk every unit of that name
-    rows = conn.execute(
-        """SELECT DISTINCT u.jurisdiction, substr(a.name, 1, 1)
-             FROM unit_names a JOIN units u ON u.id = a.unit_id
-            WHERE substr(a.name, 1, 1) IN ('区', '县', '市') AND length(a.name) > 2 AND a.how = 'written'
-              AND (substr(a.name, 2) = u.name
-                   OR a.unit_id || char(31) || substr(a.name, 2) IN (SELECT b.unit_id || char(31) || b.name FROM unit_names b))"""
-    ).fetchall()
-    found = {(j, p) for j, p in rows if j}
-    seen = {p for _, p in found}
-    for j in jurisdictions(conn):
-        for p in PREFIXES:
-            if p not in seen and j.endswith(p) and not j.endswith("新" + p):
-                found.add((j, p))
-    return frozenset(found)
-
-
-def _best_per_unit(matches: list[UnitMatch], text: str | None = None) -> list[UnitMatch]:
+def best_per_unit(matches: list[UnitMatch], text: str | None = None) -> list[UnitMatch]:
     """One match per unit: the best score, then the name as queried, then by how."""
     best: dict[int, UnitMatch] = {}
     for m in matches:
@@ -373,11 +283,11 @@ def lookup_names(conn: sqlite3.Connection, name: str, where: list[str] | None = 
     if where is not None:  # the same test as _allowed, in the SQL: a name may be every district's unit
         scope, scope_args = f" AND u.jurisdiction IN ({','.join('?' * len(where))})", list(where)
     rows = conn.execute(
-        f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change
+        f"""SELECT {UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change
               FROM unit_names un JOIN units u ON u.id = un.unit_id
              WHERE un.name IN ({marks}){scope}
             UNION ALL
-            SELECT {_UNIT_COLUMNS}, u.name AS matched, 'canonical' AS how, NULL, NULL
+            SELECT {UNIT_COLUMNS}, u.name AS matched, 'canonical' AS how, NULL, NULL
               FROM units u WHERE (u.name IN ({marks}) OR u.key = ?){scope}""",
         [*names, *scope_args, *names, name, *scope_args],
     ).fetchall()
@@ -388,117 +298,27 @@ def lookup_names(conn: sqlite3.Connection, name: str, where: list[str] | None = 
         if need is not None and prefixed is None:
             prefixed = prefixed_jurisdictions(conn)
         if _allowed(row["unit_jurisdiction"], need, where, prefixed):
-            out.append(_match_from(row))
-    return _best_per_unit(out, name)
+            out.append(match_from(row))
+    return best_per_unit(out, name)
 
 
 def lookup_pinyin(conn: sqlite3.Connection, letters: str, where: list[str] | None = None) -> list[UnitMatch]:
     """Units one of whose names has this full pinyin or these initials."""
     rows = conn.execute(
-        f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change
+        f"""SELECT {UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change
               FROM unit_names un JOIN units u ON u.id = un.unit_id
              WHERE un.pinyin = ? OR un.initials = ?""",
         (letters, letters),
     ).fetchall()
-    out = [_match_from(r, step="pinyin") for r in rows if _allowed(r["unit_jurisdiction"], None, where)]
-    return _best_per_unit(out)
-
-
-def _choices(conn: sqlite3.Connection, where: list[str] | None, column: str) -> tuple[str, ...]:
-    """The distinct names (``column`` "name") or pinyin ("pinyin") of the units in ``where``
-    (all units when None); cached per connection.  Names repeat across jurisdictions (every
-    district has a 城市管理局), so these are far fewer than the units."""
-
-    def compute():
-        if where is None:  # the index on the column gives them in order, once each
-            sql = f"""SELECT {column} FROM unit_names WHERE {column} != '' GROUP BY {column}"""
-            if column == "name":
-                sql += " UNION SELECT name FROM units WHERE name != ''"
-            return tuple(r[0] for r in conn.execute(sql))
-        marks = ",".join("?" * len(where))
-        sql = f"""SELECT un.{column} FROM unit_names un JOIN units u ON u.id = un.unit_id
-                   WHERE u.jurisdiction IN ({marks}) AND un.{column} != ''"""
-        if column == "name":
-            sql += f" UNION ALL SELECT name FROM units WHERE jurisdiction IN ({marks}) AND name != ''"
-        return tuple(dict.fromkeys(r[0] for r in conn.execute(sql, [*where, *where] if column == "name" else where)))
-
-    return _cached(conn, ("choices", column, None if where is None else tuple(where)), compute)
-
-
-def _scores(conn: sqlite3.Connection, text: str, where: list[str] | None) -> tuple[str, list[tuple[str, float]]]:
-    """(column, [(name or pinyin, WRatio score > 0)], best first): every choice that could be
-    a fuzzy match or a suggestion, scored once per connection and query.  A name sharing no
-    character with the query scores 0, so only names that share one are scored."""
-
-    def compute():
-        letters = _ascii_letters(text)
-        column, query = ("pinyin", letters) if letters else ("name", text)
-        choices = _choices(conn, where, column)
-        if not letters:
-            chars = set(query)
-            choices = [c for c in choices if not chars.isdisjoint(c)]
-        if not choices:
-            return column, []
-        from rapidfuzz import fuzz, process
-
-        found = process.extract(query, choices, scorer=fuzz.WRatio, limit=None)
-        return column, [(c, float(score)) for c, score, _ in found if score > 0]
-
-    return _cached(conn, ("scores", text, None if where is None else tuple(where)), compute)
-
-
-def lookup_fuzzy(
-    conn: sqlite3.Connection,
-    text: str,
-    where: list[str] | None = None,
-    *,
-    cutoff: float = FUZZY_CUTOFF,
-    band: float | None = FUZZY_BAND,
-    limit: int = 20,
-) -> list[UnitMatch]:
-    """Nearest names by rapidfuzz (imported here only): every unit within ``band`` of the best."""
-    column, scored = _scores(conn, text, where)
-    own = "UNION ALL SELECT {cols}, u.name AS matched, 'canonical', NULL, NULL, u.name, 1e18 + u.id FROM units u WHERE u.name IN ({marks})"
-    matches: list[UnitMatch] = []
-    units: set[int] = set()
-    i = 0
-    # names in groups of equal score, best first, until the limit or the band is reached: the
-    # units of lower-scored names could not make it (a name may be every district's unit)
-    while i < len(scored) and scored[i][1] >= cutoff:
-        score = scored[i][1]
-        if units and (len(units) >= limit or (band is not None and score < matches[0].score - band)):
-            break
-        j = i
-        while j < len(scored) and scored[j][1] == score:
-            j += 1
-        names = [c for c, _ in scored[i:j]]
-        i = j
-        marks = ",".join("?" * len(names))
-        rows = conn.execute(
-            f"""SELECT {_UNIT_COLUMNS}, un.name AS matched, un.how, un.year, un.change, un.{column} AS choice, un.rowid AS ord
-                  FROM unit_names un JOIN units u ON u.id = un.unit_id
-                 WHERE un.{column} IN ({marks}) {own.format(cols=_UNIT_COLUMNS, marks=marks) if column == "name" else ""}
-                 ORDER BY ord""",
-            [*names, *(names if column == "name" else ())],
-        ).fetchall()
-        full = len(units) >= limit
-        for r in rows:  # in the order of the table, as rapidfuzz's extract over every row had them
-            uid = r["unit_id"]
-            if (where is None or r["unit_jurisdiction"] in where) and (uid in units or not full):
-                matches.append(_match_from(r, step="fuzzy", score=score))
-                units.add(uid)
-                full = len(units) >= limit
-    matches = _best_per_unit(matches)
-    matches.sort(key=lambda m: -(m.score or 0))
-    if matches and band is not None:
-        best = matches[0].score or 0
-        matches = [m for m in matches if (m.score or 0) >= best - band]
-    return matches[:limit]
+    out = [match_from(r, step="pinyin") for r in rows if _allowed(r["unit_jurisdiction"], None, where)]
+    return best_per_unit(out)
 
 
 def suggest(conn: sqlite3.Connection, text: str, where: list[str] | None = None, n: int = 5) -> list[str]:
     """The nearest units to ``text`` as labels ("城市管理局 (两江新区)"), for "no unit" messages."""
     try:
+        from whodoes.fuzzy import lookup_fuzzy
+
         found = lookup_fuzzy(conn, text, where, cutoff=0.0, band=None, limit=n)
     except ImportError:  # pragma: no cover - rapidfuzz is a dependency
         return []
@@ -510,8 +330,7 @@ def suggest(conn: sqlite3.Connection, text: str, where: list[str] | None = None,
 
 
 def _order(conn: sqlite3.Connection, matches: list[UnitMatch]) -> list[UnitMatch]:
-    known = jurisdictions(conn)
-    pos = {j: i for i, j in enumerate(known)}
+    pos = jurisdiction_order(conn)
     return sorted(
         matches,
         key=lambda m: (
@@ -538,7 +357,7 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
 
     text = cleaned.replace(" ", "")
     scope = where
-    jur, rest = _split_jurisdiction(text, known)
+    jur, rest = split_jurisdiction(text, known)
     if jur is not None and (where is None or jur in where):
         scope = [jur]
 
@@ -563,7 +382,7 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
         if simp != text:
             found = names_step(simp)
             if jur is None:
-                j2, rest2 = _split_jurisdiction(simp, known)
+                j2, rest2 = split_jurisdiction(simp, known)
                 if not found and j2 is not None:
                     found = lookup_names(conn, rest2, [j2] if where is None or j2 in where else where)
             if found:
@@ -573,13 +392,15 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
                 res.step = "traditional"
             text = simp
     if not found:
-        letters = _ascii_letters(text)
+        letters = ascii_letters(text)
         if letters:
             found = lookup_pinyin(conn, letters, where)
             if found:
                 res.step = "pinyin"
                 res.notes.append(f"pinyin {letters}")
     if not found and fuzzy:
+        from whodoes.fuzzy import lookup_fuzzy
+
         found = lookup_fuzzy(conn, rest if jur is not None else text, scope)
         if found:
             res.step = "fuzzy"
