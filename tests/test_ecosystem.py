@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import WHODOES, clean_env, importtime_command
-from whodoes import cli, complete, query, render, web
+from whodoes import cli, complete, progress, query, render, web
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "plans.sqlite"
@@ -342,7 +342,7 @@ class TTY(io.StringIO):
 
 def test_build_progress_on_a_terminal_is_a_rich_bar():
     stream = TTY()
-    with cli.BuildProgress(stream) as p:
+    with progress.BuildProgress(stream) as p:
         p.start(2)
         p.document("a", 3, 1)
         p.document("b", 1, 2)

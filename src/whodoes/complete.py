@@ -1,9 +1,10 @@
 """Shell completion from the database: unit names, document ids, jurisdictions.
 
 Typer's own completion (``whodoes --install-completion``) calls these through the
-``autocompletion=`` callbacks declared with the parameters in ``whodoes.cli``.  Each takes
-the click context (for ``--db`` typed earlier on the line) and the word being completed,
-and returns ``(value, help)`` pairs; zsh and fish show the help, bash only the values.
+``autocompletion=`` callbacks declared with the parameters (``Param(complete=...)`` in
+whodoes.commandline and whodoes.cli).  Each takes the click context (for ``--db`` typed
+earlier on the line) and the word being completed, and returns ``(value, help)`` pairs;
+zsh and fish show the help, bash only the values.
 A database that cannot be opened completes nothing (completion must never print an error
 into the user's prompt).  sqlite3 + stdlib only.
 """

@@ -1,0 +1,169 @@
+"""Where and how a command's results go: the format (--format, -o FILE's extension, or
+table on a terminal and csv otherwise), the file or standard output, the columns of the
+task rows, the line saying how the query was understood (above a table, else on stderr),
+and the message when there are no results.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from whodoes.commandline import EXIT_EMPTY, EXIT_OK, PipeClosed, err
+from whodoes.db import UsageError
+
+# ----------------------------------------------------------------------------------------------
+# the columns of task rows in the flat formats
+
+TASK_HEAD = [
+    ("id", "id"), ("document", "document"), ("document_title", "document_title"), ("jurisdiction", "jurisdiction"),
+    ("period", "period"), ("seq", "seq"), ("section", "section"), ("category", "category"), ("title", "title"),
+    ("task", "text"),
+]
+YEAR_COLS = [("year", "year"), ("target", "target")]
+UNIT_COLS = [("unit", "unit"), ("role", "role"), ("as_written", "as_written")]
+MATCH_COLS = [("match", "match")]
+TASK_TAIL = [
+    ("lead", "lead"), ("support", "support"), ("lead_canonical", "lead_canonical"),
+    ("support_canonical", "support_canonical"), ("detail", "detail"), ("deadline", "deadline"),
+    ("source_file", "source_file"), ("source_line", "line"),
+]
+EXPORT_EXTRA = [
+    ("targets", "targets"), ("lead_label", "lead_label"), ("support_label", "support_label"),
+    ("inherited", "inherited"), ("commanders", "commanders"), ("doc_sha256", "doc_sha256"),
+]
+MD_UNIT = [("id", "id"), ("document", "document"), ("seq", "seq"), ("role", "role"), ("as_written", "as_written"),
+           ("category", "category"), ("task", "text")]
+MD_TASK = [("id", "id"), ("document", "document"), ("seq", "seq"), ("category", "category"), ("task", "text")]
+MD_TAIL = [("lead", "lead"), ("support", "support"), ("source_line", "line")]
+
+
+def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]:
+    """(header, key) pairs of the flat formats for ``unit`` / ``task`` / ``export`` rows.
+
+    csv/tsv/xlsx: id, document, document_title, jurisdiction, period, seq, section, category,
+    title, task, [year, target], [unit, role, as_written | match], lead, support,
+    lead_canonical, support_canonical, detail, deadline, source_file, source_line
+    [, targets, lead_label, support_label, inherited, commanders, doc_sha256 for export].
+    """
+    yc = YEAR_COLS if year is not None else []
+    if fmt == "markdown":
+        head = MD_UNIT if kind == "unit" else MD_TASK
+        return head + ([("target", "target")] if year is not None else []) + MD_TAIL + (MATCH_COLS if kind == "task" else [])
+    middle = UNIT_COLS if kind == "unit" else MATCH_COLS if kind == "task" else []
+    return TASK_HEAD + yc + middle + TASK_TAIL + (EXPORT_EXTRA if kind == "export" else [])
+
+
+# ----------------------------------------------------------------------------------------------
+# writing
+
+
+def checked_format(fmt, output):
+    """The format to write (see ``render.choose_format``), checked against ``-o FILE``
+    before the query runs: xlsx needs a file, and the file's folder must exist."""
+    from whodoes import render
+
+    fmt = render.choose_format(fmt, output)
+    if fmt == "xlsx" and not output:
+        raise UsageError("--format xlsx needs a file: add -o FILE.xlsx")
+    if output:  # say so before the query runs and its summary line is printed
+        folder = os.path.dirname(os.path.abspath(output))
+        if os.path.isdir(output):
+            raise UsageError(f"cannot write {output}: it is a folder; give a file name")
+        if not os.path.isdir(folder):
+            raise UsageError(f"cannot write {output}: no such folder {folder}")
+    return fmt
+
+
+def stdout():
+    """Standard output, in UTF-8 whatever the locale says."""
+    out = sys.stdout
+    enc = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if enc != "utf8" and hasattr(out, "reconfigure"):
+        try:
+            out.reconfigure(encoding="utf-8")
+        except (ValueError, OSError):  # pragma: no cover
+            pass
+    return out
+
+
+def _write_to(output: str | None, write) -> None:
+    """``write(stream)`` to the file ``output`` (UTF-8), else to standard output, where a
+    reader that closed the pipe (whodoes ... | head) raises PipeClosed."""
+    if output:
+        try:
+            f = open(output, "w", encoding="utf-8", newline="")
+        except OSError as e:
+            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+        with f:
+            write(f)
+        return
+    out = stdout()
+    try:
+        write(out)
+        out.flush()
+    except BrokenPipeError:
+        raise PipeClosed() from None
+
+
+def emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False, json_keys=None, table=None):
+    """Write rows; the heading goes above a table or markdown, else to stderr."""
+    from whodoes import render
+
+    headers = [h for h, _ in cols]
+    keys = [k for _, k in cols]
+    if heading and not quiet and fmt not in ("table", "markdown"):
+        err(heading)
+    heading = None if quiet else heading
+    if fmt == "xlsx":
+        render.write(rows, keys, fmt, None, headers=headers, path=output, heading=heading)
+        return
+    _write_to(output, lambda out: render.write(rows, keys, fmt, out, headers=headers, heading=heading, bom=bom,
+                                               json_keys=json_keys, table=table))
+
+
+def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True) -> int:
+    """The task rows of ``whodoes unit`` / ``task`` / ``export`` (``result.kind``): the
+    columns of that kind, the task table on a terminal, and (``heading``) the summary line."""
+    year = result.filters.year
+
+    def table(rows, console):
+        from whodoes import termtable
+
+        termtable.task_table(rows, console, year=year, mode=result.kind)
+
+    emit(result.rows, task_columns(result.kind, year, fmt), fmt, output=output, bom=bom,
+         heading=summary(result) if heading else None, quiet=quiet, table=table)
+    return EXIT_OK
+
+
+def write_text(text: str, output: str | None, bom: bool) -> None:
+    """``text`` as it is (``whodoes show --format json``)."""
+    if bom:
+        text = "\ufeff" + text
+    _write_to(output, lambda out: out.write(text))
+
+
+# ----------------------------------------------------------------------------------------------
+# the lines on standard error
+
+
+def summary(result) -> str:
+    """The line saying how a query was understood and how many rows it gave."""
+    rows = result.rows
+    shown = len(rows)
+    text = result.description
+    if result.kind == "unit":
+        lead = sum(1 for r in rows if r.get("role") == "lead")
+        text += f": {shown} row{'s' if shown != 1 else ''} ({lead} lead, {shown - lead} support)"
+    if result.total > shown:
+        text += f", the first {shown} of {result.total} (--limit)"
+    return text
+
+
+def no_rows(message: str, suggestions) -> int:
+    """No results: one line on stderr, with the nearest suggestions; exit code 1."""
+    if suggestions:
+        message += "; nearest: " + ", ".join(suggestions)
+    err(message)
+    return EXIT_EMPTY
