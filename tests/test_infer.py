@@ -94,3 +94,11 @@ def test_a_verb_before_the_district_in_the_title_is_not_part_of_its_name():
 def test_a_cited_document_number_is_not_the_documents_own():
     text = "关于印发X行动计划的通知\n按照《市委关于Y的通知》(渝委发〔2018〕30号)要求,特制订本计划。\n"
     assert "doc_number" not in meta_of_text(text)
+
+
+def test_a_state_level_new_area_is_a_jurisdiction():
+    from whodoes.infer import jurisdiction_of_issuer, jurisdiction_of_title
+
+    assert jurisdiction_of_issuer("重庆两江新区管理委员会") == "两江新区"
+    assert jurisdiction_of_title("四川天府新区生态环境保护规划") == "天府新区"
+    assert jurisdiction_of_title("关于推进城市新区建设的意见") != "城市新区"

@@ -87,9 +87,20 @@ def infer_issuer(texts: list[str]) -> str | None:
     return None
 
 
+# A state-level new area (两江新区, 天府新区) governs itself like a district.
+# In a title it must lead ("两江新区实施…", "重庆两江新区…"): "推进城市新区建设" names none.
+_NEW_AREA = re.compile(r"([\u4e00-\u9fff]{2}新区)")
+_NEW_AREA_LEADING = re.compile(r"^(?:关于)?(?:重庆|四川|中共重庆)?([\u4e00-\u9fff]{2}新区)")
+
+
+def _new_area(text: str, leading: bool = False) -> str | None:
+    m = (_NEW_AREA_LEADING.match if leading else _NEW_AREA.search)(text)
+    return m.group(1) if m and m.group(1) not in _NOT_JURISDICTION else None
+
+
 def jurisdiction_of_issuer(issuer: str) -> str | None:
-    if "两江新区" in issuer:
-        return "两江新区"
+    if _new_area(issuer):
+        return _new_area(issuer)
     for body in issuer.split():
         m = _PLACE.match(body)
         if m and m.group(1) not in _NOT_JURISDICTION:
@@ -98,8 +109,8 @@ def jurisdiction_of_issuer(issuer: str) -> str | None:
 
 
 def jurisdiction_of_title(title: str) -> str | None:
-    if "两江新区" in title:
-        return "两江新区"
+    if _new_area(title, leading=True):
+        return _new_area(title, leading=True)
     m = _TITLE_PLACE.match(title)
     if m and m.group(1) not in _NOT_JURISDICTION and not m.group(1).endswith(("新区", "园区")):
         return m.group(1)
