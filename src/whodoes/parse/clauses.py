@@ -185,19 +185,7 @@ def _verb(word: str) -> str:
 
 def _segments(body: str) -> list[str]:
     """Split on ， , ； ; outside parentheses (、 stays inside a segment: 'A、B配合')."""
-    out, depth, cur = [], 0, []
-    for ch in body:
-        if ch in "(（[【":
-            depth += 1
-        elif ch in ")）]】" and depth:
-            depth -= 1
-        if ch in "，,；;" and depth == 0:
-            out.append("".join(cur).strip())
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur).strip())
-    return [s for s in out if s]
+    return [s.strip() for s in split_pieces(body, "，,；;") if s.strip()]
 
 
 def _is_units(text: str) -> bool:

@@ -187,15 +187,15 @@ _TASK_START = re.compile(
 )
 
 
-def split_pieces(text: str) -> list[str]:
-    """Split on unit separators outside parentheses."""
+def split_pieces(text: str, separators: str = SEPARATORS) -> list[str]:
+    """Split on separators outside parentheses (a line break always splits)."""
     pieces, depth, cur = [], 0, []
     for ch in text:
         if ch in "(（[【":
             depth += 1
         elif ch in ")）]】" and depth:
             depth -= 1
-        if ch == "\n" or (ch in SEPARATORS and depth == 0):
+        if ch == "\n" or (ch in separators and depth == 0):
             pieces.append("".join(cur))
             cur, depth = [], 0
         else:
