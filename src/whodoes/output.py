@@ -27,6 +27,7 @@ TASK_TAIL = [
     ("lead", "lead"), ("support", "support"), ("lead_canonical", "lead_canonical"),
     ("support_canonical", "support_canonical"), ("detail", "detail"), ("deadline", "deadline"),
     ("source_file", "source_file"), ("source_line", "line"),
+    ("status", "status"), ("status_date", "status_date"),  # the latest progress record (whodoes.records)
 ]
 EXPORT_EXTRA = [
     ("targets", "targets"), ("lead_label", "lead_label"), ("support_label", "support_label"),
@@ -35,7 +36,8 @@ EXPORT_EXTRA = [
 MD_UNIT = [("id", "id"), ("document", "document"), ("seq", "seq"), ("role", "role"), ("as_written", "as_written"),
            ("category", "category"), ("task", "text")]
 MD_TASK = [("id", "id"), ("document", "document"), ("seq", "seq"), ("category", "category"), ("task", "text")]
-MD_TAIL = [("lead", "lead"), ("support", "support"), ("source_line", "line")]
+MD_TAIL = [("lead", "lead"), ("support", "support"), ("source_line", "line"), ("status", "status"),
+           ("status_date", "status_date")]
 
 
 def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]:
@@ -43,8 +45,8 @@ def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]
 
     csv/tsv/xlsx: id, document, document_title, jurisdiction, period, seq, section, category,
     title, task, [year, target], [unit, role, as_written | match], lead, support,
-    lead_canonical, support_canonical, detail, deadline, source_file, source_line
-    [, targets, lead_label, support_label, inherited, commanders, doc_sha256 for export].
+    lead_canonical, support_canonical, detail, deadline, source_file, source_line, status,
+    status_date [, targets, lead_label, support_label, inherited, commanders, doc_sha256 for export].
     """
     yc = YEAR_COLS if year is not None else []
     if fmt == "markdown":
