@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "plans.sqlite"
 
 # variables that change what whodoes does or how wide it draws: never inherited by a test
+# Progress records go to the user's folder (whodoes.records): never the real one in tests.  Every
+# process the tests start inherits this empty folder; tests that record progress use their own.
+os.environ["WHODOES_HOME"] = tempfile.mkdtemp(prefix="whodoes-tests-home-")
+
 WHODOES_ENV = ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE")
 
 

@@ -477,11 +477,13 @@ def cmd_progress(task_id=None, text=None, date=None, status=None, by=None, impor
         return _progress_attach(conn, attach, task)
     if text is None and status is None:
         return _progress_list(conn, task, fmt, output, bom)
+    when, status = records.check_date(date), records.check_status(status)  # checked before the file is created
     rec = records.open_records(create=True)
     with rec:
-        entry = records.add_entry(rec, task, text, date=date, status=status, by=by)
-    stdout().write(f"entry {entry}: task {task['id']} ({task['uid']}) {records.check_status(status) or 'no status'}, "
-                   f"{records.check_date(date)} -> {records.records_path()}\n")
+        entry = records.add_entry(rec, task, text, date=when, status=status, by=by)
+    rec.close()
+    stdout().write(f"entry {entry}: task {task['id']} ({task['uid']}) {status or 'no status'}, {when} -> "
+                   f"{records.records_path()}\n")
     return EXIT_OK
 
 
@@ -506,9 +508,13 @@ def _progress_attach(conn, entry, task) -> int:
     from whodoes import records
     from whodoes.filters import positive_int
 
-    rec = records.open_records(create=True)
+    entry_id = positive_int(entry, "--attach")
+    rec = records.open_records()
+    if rec is None:
+        return no_rows(f"no progress recorded yet ({records.records_path()} does not exist)", [])
     with rec:
-        records.attach(rec, positive_int(entry, "--attach"), task)
+        records.attach(rec, entry_id, task)
+    rec.close()
     stdout().write(f"entry {entry} re-attached to task {task['id']} ({task['uid']})\n")
     return EXIT_OK
 
@@ -517,9 +523,13 @@ def _progress_import(conn, path, date, by) -> int:
     from whodoes import records
     from whodoes.ledgerin import import_ledger
 
+    from whodoes.ledgerin import read_rows
+
+    read_rows(path)  # a file it cannot read: said before the progress file is created
     rec = records.open_records(create=True)
     with rec:
         result = import_ledger(conn, rec, path, date=date, by=by)
+    rec.close()
     for line in result.unmatched:
         err(f"not matched: {line}")
     stdout().write(f"{path}: {result.added} entries added, {result.repeated} already recorded, {result.blank} blank rows, "
@@ -563,6 +573,79 @@ def cmd_report(unit=None, where=None, doc=None, period=None, fmt=None, output=No
         total = rep["summary"][-1]
         err(f"{rep['title']}, {rep['scope']}: {total['tasks']} tasks ({total['done']} done, {total['on-track']} on track, "
             f"{total['behind']} behind, {total['not reported']} not reported, {total['overdue']} overdue) -> {output}")
+    return EXIT_OK
+
+
+
+TRACE_COLS = [("rank", "rank"), ("score", "score"), ("verdict", "verdict"), ("id", "id"), ("uid", "uid"),
+              ("period", "period"), ("task", "text"), ("lead", "lead"), ("support", "support"),
+              ("responsibility", "responsibility"), ("text_score", "text_score"), ("unit_score", "unit_score"),
+              ("document", "document")]
+CORRESPOND_COLS = [("status", "status"), ("score", "score"), ("a_id", "a_id"), ("a_uid", "a_uid"), ("a_task", "a_text"),
+                   ("a_lead", "a_lead"), ("b_id", "b_id"), ("b_uid", "b_uid"), ("b_task", "b_text"), ("b_lead", "b_lead"),
+                   ("responsibility", "responsibility"), ("nearest", "nearest")]
+
+
+def _one_doc(conn, text, flag):
+    from whodoes.filters import resolve_docs
+
+    docs = resolve_docs(conn, text)
+    if len(docs) != 1:
+        from whodoes.db import UsageError
+
+        raise UsageError(f"{flag} {text!r} names {len(docs)} documents ({', '.join(docs)}); give one")
+    return docs[0]
+
+
+@command(
+    "trace",
+    args=[Param("task_id", metavar="TASK_ID", optional=True,
+                help="A task: its id or stable id <document id>/<n>; its matches in the other plans of its jurisdiction.")],
+    options=[
+        Param("doc", "--doc", "-d", metavar="DOCUMENT", help="With --to: the earlier plan (an id or a part of its id or title).", complete="doc"),
+        Param("to", "--to", metavar="DOCUMENT", help="With --doc: the later plan; gives the whole correspondence.", complete="doc"),
+        Param("limit", "--limit", "-n", metavar="N", help="At most N matches of TASK_ID (default 5)."),
+        "fmt", "output", "bom", "db",
+    ],
+    epilog="Examples:  whodoes trace 108  ·  whodoes trace liangjiang-2018-green-development-action-plan/49  ·  "
+    "whodoes trace --doc liangjiang-2018 --to liangjiang-2021 -o 对照.xlsx",
+)
+def cmd_trace(task_id=None, doc=None, to=None, limit=None, fmt=None, output=None, bom=False, db=None) -> int:
+    """The same work across plans: a task's matches in its jurisdiction's earlier and later plans, best first, or the correspondence of two plans (--doc A --to B).
+
+    Matching on the task text (TF-IDF of character pairs and triples, and how much of the shorter text the longer holds) and the units (renamed predecessors are the same unit); a score of 0.30 or more is taken as the same work. Each match says whether the lead unit moved. --doc A --to B: every task of A carried over (with its best match in B) or dropped, and every task of B that is new.
+    """
+    from whodoes import trace
+    from whodoes.filters import positive_int
+
+    fmt = checked_format(fmt, output)
+    conn = _connect(db)
+    if doc or to:
+        if task_id is not None or not (doc and to):
+            from whodoes.db import UsageError
+
+            raise UsageError("trace takes a TASK_ID, or --doc A --to B (both)")
+        a, b = _one_doc(conn, doc, "--doc"), _one_doc(conn, to, "--to")
+        rows, n = trace.correspond(conn, a, b)
+        heading = (f"{a} -> {b}: {n['carried']} of {n['a_tasks']} tasks carried over, {n['dropped']} dropped; "
+                   f"{n['new']} of {n['b_tasks']} tasks of {b} new (score >= {trace.SAME_WORK:.2f}: the same work)")
+        emit(rows, CORRESPOND_COLS, fmt, output=output, bom=bom, heading=heading)
+        return EXIT_OK
+    if task_id is None:
+        from whodoes.db import UsageError
+
+        raise UsageError("trace needs a TASK_ID, or --doc A --to B")
+    from whodoes.records import find_task
+
+    task = find_task(conn, task_id)
+    if task is None:
+        return no_rows(f"no task {str(task_id).strip()[:60]}", [])
+    me, rows = trace.trace_task(conn, task["id"], limit=positive_int(limit, "--limit") if limit is not None else 5)
+    if not rows:
+        return no_rows(f"task {me['id']} ({me['uid']}): no other plan of its jurisdiction", [])
+    heading = (f"task {me['id']} ({me['uid']}, {me['period']}, lead {'、'.join(me['lead']) or '-'}): {me['text'][:60]}"
+               f"{'…' if len(me['text']) > 60 else ''}")
+    emit(rows, TRACE_COLS, fmt, output=output, bom=bom, heading=heading)
     return EXIT_OK
 
 
