@@ -500,7 +500,16 @@ def _progress_list(conn, task, fmt, output, bom) -> int:
         entries = [e for e in entries if e["task_id"] == task["id"]]
     if not entries:
         return no_rows(f"no progress recorded for task {task['id']} ({task['uid']})" if task else "no progress recorded", [])
-    emit(entries, PROGRESS_COLS, fmt, output=output, bom=bom)
+    heading = f"task {task['id']} ({task['uid']}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if task else None
+
+    def table(rows, console):  # on a terminal: the columns a person reads
+        from whodoes import termtable
+
+        keys = ["id"] + ([] if task else ["task_id"]) + ["date", "status", "note", "reporter", "attached"]
+        heads = ["entry"] + ([] if task else ["task"]) + ["date", "status", "progress", "by", "attached"]
+        termtable.plain_table(rows, keys, console, headers=heads, ratios={"note": 3})
+
+    emit(entries, PROGRESS_COLS, fmt, output=output, bom=bom, heading=heading, table=table)
     return EXIT_OK
 
 
@@ -645,8 +654,18 @@ def cmd_trace(task_id=None, doc=None, to=None, limit=None, fmt=None, output=None
         return no_rows(f"task {me['id']} ({me['uid']}): no other plan of its jurisdiction", [])
     heading = (f"task {me['id']} ({me['uid']}, {me['period']}, lead {'、'.join(me['lead']) or '-'}): {me['text'][:60]}"
                f"{'…' if len(me['text']) > 60 else ''}")
-    emit(rows, TRACE_COLS, fmt, output=output, bom=bom, heading=heading)
+    emit(rows, TRACE_COLS, fmt, output=output, bom=bom, heading=heading, table=_trace_table)
     return EXIT_OK
+
+
+def _trace_table(rows, console) -> None:
+    """On a terminal: rank, score, verdict, id, period, the text (cut at 60 characters), who led it."""
+    from whodoes import termtable
+
+    keys = ["rank", "score", "verdict", "id", "period", "text", "responsibility"]
+    short = [dict(r, text=r["text"][:60] + ("…" if len(r["text"]) > 60 else "")) for r in rows]
+    termtable.plain_table(short, keys, console, headers=["#", "score", "verdict", "id", "period", "task", "lead"],
+                          ratios={"text": 1, "responsibility": 1})
 
 
 # ----------------------------------------------------------------------------------------------

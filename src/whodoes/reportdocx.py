@@ -12,8 +12,8 @@ from whodoes.db import UsageError
 
 FONT = "宋体"
 # column widths in centimetres (A4 landscape: 25.7 cm between the margins)
-WIDTHS = {"n": 0.9, "uid": 2.6, "text": 7.4, "lead": 2.4, "support": 2.8, "deadline": 1.9, "progress": 4.0,
-          "status_label": 1.4, "date": 1.9, "overdue_label": 1.0}
+WIDTHS = {"n": 0.9, "uid": 3.0, "text": 7.8, "lead": 2.2, "support": 2.6, "deadline": 1.8, "progress": 3.6,
+          "status_label": 1.4, "date": 2.1, "overdue_label": 1.2}
 
 
 def write_docx(report: dict, path: str, cols, summary_cols) -> None:
@@ -53,6 +53,10 @@ def write_docx(report: dict, path: str, cols, summary_cols) -> None:
 def _table(document, rows, cols, widths, Cm, red) -> None:
     table = document.add_table(rows=1, cols=len(cols))
     table.style = "Table Grid"
+    table.autofit = False
+    for j, (_, key) in enumerate(cols):  # the grid's widths: what LibreOffice and Word lay out by
+        if key in widths:
+            table.columns[j].width = Cm(widths[key])
     for j, (head, key) in enumerate(cols):
         cell = table.rows[0].cells[j]
         cell.text = head
