@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import sys
 import sqlite3
 from pathlib import Path
 
@@ -42,6 +44,19 @@ def test_uid_is_document_and_position(conn):
     assert records.find_task(conn, f"{DOC_2018}/99999") is None
     with pytest.raises(db.UsageError):
         records.find_task(conn, "海绵城市")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is for Linux")
+@pytest.mark.parametrize("xdg", [None, "/tmp/xdg-data"])
+def test_the_records_path_is_platformdirs_user_folder(monkeypatch, xdg):
+    from whodoes import paths
+
+    monkeypatch.delenv("WHODOES_HOME", raising=False)
+    if xdg:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    else:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    assert records.records_path() == os.path.join(paths.user_home(), "progress.sqlite")
 
 
 def test_no_progress_file_is_created_by_reading(home, capsys):
@@ -190,3 +205,22 @@ def test_entries_follow_their_text_and_orphans_are_kept(home, tmp_path, capsys):
     conn = build(sources, out)
     assert len(records.orphans(conn)) == 3
     assert all("not in the database" in o["why"] for o in records.orphans(conn))
+
+
+def test_the_query_path_stays_light_with_records(home):
+    """With a progress file: unit reads it with sqlite3; no platformdirs, no report, trace or
+    ledger modules, no xlsx/docx libraries."""
+    import subprocess
+
+    from conftest import clean_env, importtime_command
+
+    assert cli.main(["progress", "64", "x", "--status", "behind"]) == 0
+    for env in ({"WHODOES_HOME": str(home)}, {"HOME": str(home.parent), "XDG_DATA_HOME": str(home.parent / "xdg")}):
+        p = subprocess.run([*importtime_command(), "unit", "城管局", "-f", "csv", "--status", "behind"], capture_output=True,
+                           env={k: v for k, v in clean_env(**env).items() if k != "WHODOES_HOME" or "WHODOES_HOME" in env},
+                           cwd="/", timeout=120)
+        names = {line.rsplit("|", 1)[1].strip() for line in p.stderr.decode().splitlines() if line.startswith("import time:")}
+        assert p.returncode == (0 if "WHODOES_HOME" in env else 1) and "whodoes.records" in names
+        for m in ("platformdirs", "openpyxl", "docx", "xlsxwriter", "whodoes.trace", "whodoes.report", "whodoes.ledgerin",
+                  "rich", "sqlite_utils"):
+            assert m not in names, m

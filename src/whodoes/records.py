@@ -123,9 +123,19 @@ def find_task(conn: sqlite3.Connection, ref) -> dict | None:
 
 
 def records_path() -> str:
-    """Where the progress records are: <user_home>/progress.sqlite."""
-    from whodoes.paths import user_home
+    """Where the progress records are: <user_home>/progress.sqlite.
 
+    On Linux the folder is computed here as platformdirs computes it ($XDG_DATA_HOME or
+    ~/.local/share, then whodoes): every unit/task query asks whether the file exists, and
+    importing platformdirs would cost more than the rest of that question
+    (tests/test_progress.py checks that both agree)."""
+    import sys
+
+    from whodoes.paths import HOME_VAR, user_home
+
+    if not os.environ.get(HOME_VAR, "").strip() and sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
+        return os.path.join(base, "whodoes", RECORDS_NAME)
     return os.path.join(user_home(), RECORDS_NAME)
 
 
