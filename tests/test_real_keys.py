@@ -83,7 +83,7 @@ def test_answer_key_matches_its_text(key_file, to_simplified):
     n_lines = raw.count("\n") + 1
     rows = load_rows(key_file)
     assert rows, f"{doc}: empty answer key"
-    seen = set()
+    seen = {}
     for i, row in enumerate(rows, 1):
         where = f"{doc} row {i}"
         assert row.get("doc") == doc, f"{where}: doc {row.get('doc')!r}"
@@ -97,8 +97,14 @@ def test_answer_key_matches_its_text(key_file, to_simplified):
         key = row["key"]
         assert isinstance(key, str) and squash(key), f"{where}: empty key"
         assert any(squash(key) in t for t in texts), f"{where}: key {key!r} does not occur in the text"
-        assert squash(key) not in seen, f"{where}: key {key!r} used twice"
-        seen.add(squash(key))
+        units = (tuple(row["lead"]), tuple(row["support"]))
+        if squash(key) in seen:
+            # Two rows with the very same words can only share a key when both say so and
+            # their units differ (the scorer then tells them apart by units).
+            other = seen[squash(key)]
+            assert row.get("shared_key") and other[0], f"{where}: key {key!r} used twice"
+            assert units != other[1], f"{where}: rows sharing key {key!r} have the same units"
+        seen[squash(key)] = (bool(row.get("shared_key")), units)
         assert isinstance(row["lead"], list) and isinstance(row["support"], list), f"{where}: lead/support not lists"
         assert isinstance(row["targets"], dict), f"{where}: targets not an object"
         assert isinstance(row["line"], int) and 1 <= row["line"] <= n_lines, f"{where}: line {row['line']!r}"
