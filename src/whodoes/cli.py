@@ -440,7 +440,7 @@ ORPHAN_COLS = [("entry", "id"), ("uid", "uid"), ("date", "date"), ("status", "st
           Param("text", metavar="TEXT", optional=True, help="The progress to record (推进情况); without it, the task's entries are listed.")],
     options=[
         Param("date", "--date", metavar="YYYY-MM-DD", help="The date the progress refers to (default: today)."),
-        "status",
+        Param("status", "--status", "-s", metavar="STATUS", help="The status to record: done, on-track, behind or not-started."),
         Param("by", "--by", metavar="NAME", help="Who reported it."),
         Param("import_file", "--import", metavar="FILE", help="Read a filled-in ledger (.xlsx or .csv): a task id column and a 完成情况/推进情况 column, optional 状态/status and 日期/date."),
         Param("orphans", "--orphans", flag=True, help="List the entries no task takes any more (its text changed or its document is gone)."),
