@@ -190,6 +190,8 @@ def test_entries_follow_their_text_and_orphans_are_kept(home, tmp_path, capsys):
     orphans = records.orphans(conn)
     assert [o["uid"] for o in orphans] == [f"{doc}/6"]
     assert "changed" in orphans[0]["why"] and orphans[0]["note"] == "task 6 progress"
+    assert cli.main(["progress", f"{doc}/7", "--db", str(out)]) == 1
+    assert "1 orphaned entry of its document" in capsys.readouterr().err
     # a person re-attaches it to the task that now holds that work
     assert cli.main(["progress", "--orphans", "--db", str(out), "--format", "csv"]) == 0
     assert f"{doc}/6" in capsys.readouterr().out

@@ -497,9 +497,13 @@ def _progress_list(conn, task, fmt, output, bom) -> int:
     entries = records.all_entries(rec)
     records.place_entries(conn, entries)
     if task is not None:
+        lost = sum(1 for e in entries if e["task_id"] is None and e["key"][1] == task["document_id"])
         entries = [e for e in entries if e["task_id"] == task["id"]]
+        if not entries:
+            hint = [f"{lost} orphaned entr{'y' if lost == 1 else 'ies'} of its document: whodoes progress --orphans"] if lost else []
+            return no_rows(f"no progress recorded for task {task['id']} ({task['uid']})", hint)
     if not entries:
-        return no_rows(f"no progress recorded for task {task['id']} ({task['uid']})" if task else "no progress recorded", [])
+        return no_rows("no progress recorded", [])
     heading = f"task {task['id']} ({task['uid']}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if task else None
 
     def table(rows, console):  # on a terminal: the columns a person reads
