@@ -51,12 +51,14 @@ def _notes_and_warnings(report) -> None:
     "unit",
     args=[Param("query", metavar="QUERY", help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).",
                 complete="unit")],
-    options=["year", "role", "where", "doc", "limit", "fmt", "output", "bom", "quiet", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "fmt", "output",
+             "bom", "quiet", "db"],
     epilog="Examples:  whodoes unit 城管局  ·  whodoes unit 生态环境分局 --year 2020 --format csv  ·  "
-    "whodoes unit hbfj --role lead  ·  whodoes unit 城市管理局 --where 武隆区 -o out.csv --bom",
+    "whodoes unit hbfj --role lead  ·  whodoes unit 城市管理局 --where 武隆区 -o out.csv --bom  ·  "
+    "whodoes unit 城管局 -o 台账.xlsx (a printable ledger; also .docx)  ·  whodoes unit 水利局 --overdue",
 )
-def cmd_unit(query, year=None, role=None, where=None, doc=None, limit=None, fmt=None, output=None, bom=False,
-             quiet=False, db=None) -> int:
+def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
+             as_of=None, limit=None, fmt=None, output=None, bom=False, quiet=False, db=None) -> int:
     """Every task a unit leads or supports, grouped by document, lead rows first.
 
     The line above the results says how the query was resolved (城管局 -> 城市管理局 (两江新区), also written 城管局). A query naming units in several jurisdictions gives each its own group; --where narrows.
@@ -66,23 +68,25 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, limit=None, fmt=
     fmt = checked_format(fmt, output)
     conn = _connect(db)
     result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=limit,
-                              details=fmt in ("json", "jsonl"))
+                              details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
+                              overdue=bool(overdue), as_of=as_of)
     if not result.resolution:
         return no_rows(f"no unit matches {result.resolution.cleaned!r}", result.suggestions)
     if not result.rows:
         return no_rows(f"{result.description}: no tasks under these filters", result.suggestions)
-    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet)
+    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
 @command(
     "task",
     args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional characters).")],
-    options=["year", "role", "where", "doc", "limit", "exact", "fmt", "output", "bom", "quiet", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "exact", "fmt",
+             "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes task 河长制  ·  whodoes task 海绵城市 --format csv  ·  whodoes task 水质 --year 2020  ·  "
-    "whodoes task 河長制 --where 两江",
+    "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30",
 )
-def cmd_task(query, year=None, role=None, where=None, doc=None, limit=None, exact=False, fmt=None, output=None,
-             bom=False, quiet=False, db=None) -> int:
+def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
+             as_of=None, limit=None, exact=False, fmt=None, output=None, bom=False, quiet=False, db=None) -> int:
     """Tasks whose text, title or category match the query, each with its lead and supporting units.
 
     Exact matches first, in the order of the plans; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
@@ -92,21 +96,23 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, limit=None, exac
     fmt = checked_format(fmt, output)
     conn = _connect(db)
     result = q.search_tasks(conn, query, year=year, role=role, where=where, doc=doc, limit=limit, exact=bool(exact),
-                            details=fmt in ("json", "jsonl"))
+                            details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
+                            overdue=bool(overdue), as_of=as_of)
     if not result.rows:
         if result.unfiltered:
             n = result.unfiltered
             return no_rows(f"no task matches {result.searched!r} under these filters "
-                           f"({n} task{'s' if n != 1 else ''} without --year/--where/--doc/--role)", [])
+                           f"({n} task{'s' if n != 1 else ''} without --year/--where/--doc/--role/--due-*)", [])
         return no_rows(f"no task matches {result.searched!r}", result.suggestions)
-    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet)
+    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
 @command(
     "show",
-    args=[Param("task_id", metavar="ID", help="A task id (the id column of unit, task and export).")],
+    args=[Param("task_id", metavar="ID", help="A task's uid (document/number: wulong-2019-two-mountains-base-plan/3, "
+                "or with a document-id prefix, wulong/3), or an old numeric id where unambiguous.")],
     options=["fmt", "output", "bom", "db"],
-    epilog="Examples:  whodoes show 42  ·  whodoes show 42 --format json",
+    epilog="Examples:  whodoes show wulong/3  ·  whodoes show liangjiang-2018/5 --format json",
 )
 def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     """One task in full: document, section, category, text, targets per year, units as written and canonical, source line.
@@ -120,9 +126,7 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     conn = _connect(db)
     rec = q.get_task(conn, task_id)
     if rec is None:
-        span = q.task_id_range(conn)
-        hint = f" (ids run from {span[0]} to {span[1]})" if span else " (the database has no tasks)"
-        return no_rows(f"no task {str(task_id).strip()[:40]}{hint}", [])
+        return no_rows(f"no task {str(task_id).strip()[:60]}{q.task_ref_hint(conn, task_id)}", [])
     if fmt in ("table", "markdown"):
         rows = [{"field": k, "value": v} for k, v in render.detail_items(rec)]
 
@@ -209,6 +213,31 @@ def cmd_export(year=None, role=None, where=None, doc=None, limit=None, fmt=None,
     if not result.rows:
         return no_rows("no tasks under these filters", [])
     return emit_tasks(result, fmt, output=output, bom=bom, heading=False)
+
+
+@command(
+    "due",
+    options=[
+        Param("within", "--within", metavar="SPAN", help="How far ahead: 90d (the default), 12w, 6m, 1y."),
+        "as_of", "where", "doc", "role", "limit", "fmt", "output", "bom", "quiet", "db",
+    ],
+    epilog="Examples:  whodoes due  ·  whodoes due --within 1y --where 两江新区  ·  whodoes due --as-of 2025-01-01 --within 6m",
+)
+def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None, fmt=None, output=None, bom=False,
+            quiet=False, db=None) -> int:
+    """What falls due: tasks whose deadline (完成时限 cell, or a phrase such as 2025年底前 in the text) falls in the next 90 days (--within), month by month.
+
+    From today, or --as-of DATE. Only tasks with a due date; recurring (每季度, 每年) and ongoing (持续推进) ones are counted in the first line.
+    """
+    from whodoes import query as q
+
+    fmt = checked_format(fmt, output)
+    conn = _connect(db)
+    result = q.due_tasks(conn, within=within, as_of=as_of, where=where, doc=doc, role=role, limit=limit,
+                         details=fmt in ("json", "jsonl"))
+    if not result.rows:
+        return no_rows(f"nothing falls {result.description}", [])
+    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
 @command(

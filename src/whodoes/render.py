@@ -199,7 +199,8 @@ def write(rows, columns, fmt, out, *, headers=None, heading=None, bom=False, jso
 def detail_items(rec) -> list[tuple[str, str]]:
     """The fields of ``whodoes show`` as (label, text) pairs, for table and markdown."""
     items = [
-        ("id", str(rec["id"])),
+        ("uid", rec.get("uid") or ""),
+        ("id", f"{rec['id']} (in this database only: numeric ids change when plans are added; cite the uid)"),
         ("document", f"{rec['document_title']} [{rec['document']}]"),
         ("jurisdiction", rec.get("jurisdiction") or ""),
         ("period", rec.get("period") or ""),
@@ -207,6 +208,7 @@ def detail_items(rec) -> list[tuple[str, str]]:
         ("category", rec.get("category") or ""),
         ("title", rec.get("title") or ""),
         ("no.", rec.get("seq") or ""),
+        ("level", (rec.get("level") or "") + (f" of {rec['project']}" if rec.get("project") else "")),
         ("task", rec.get("text") or ""),
     ]
     if rec.get("detail"):
@@ -215,6 +217,9 @@ def detail_items(rec) -> list[tuple[str, str]]:
         items.append((f"target {year}", target))
     if rec.get("deadline"):
         items.append(("deadline", rec["deadline"]))
+    if rec.get("due_kind") not in (None, "none"):
+        due = rec.get("due") or "no single date"
+        items.append(("due", f"{due} ({rec['due_kind']}; as written: {rec.get('deadline_text') or ''})"))
     for role in ("lead", "support"):
         label = rec.get(f"{role}_label")
         units = [u for u in rec.get("units") or [] if u["role"] == role]
