@@ -67,8 +67,8 @@ def checked_format(fmt, output):
     from whodoes import render
 
     fmt = render.choose_format(fmt, output)
-    if fmt == "xlsx" and not output:
-        raise UsageError("--format xlsx needs a file: add -o FILE.xlsx")
+    if fmt in ("xlsx", "docx") and not output:
+        raise UsageError(f"--format {fmt} needs a file: add -o FILE.{fmt}")
     if output:  # say so before the query runs and its summary line is printed
         folder = os.path.dirname(os.path.abspath(output))
         if os.path.isdir(output):
@@ -130,6 +130,14 @@ def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True
     columns of that kind, the task table on a terminal (ids as short uids, ``wulong/3``,
     when ``conn`` is given), and (``heading``) the summary line."""
     year = result.filters.year
+    if fmt == "docx" or (fmt == "xlsx" and result.kind == "unit"):
+        from whodoes.ledger import write_docx_ledger, write_xlsx_ledger
+
+        if heading and not quiet:
+            err(summary(result))
+        write = write_docx_ledger if fmt == "docx" else write_xlsx_ledger
+        write(result.rows, output, title=ledger_title(result), filters=filters_text(result))
+        return EXIT_OK
 
     def table(rows, console):
         from whodoes import termtable
@@ -146,6 +154,29 @@ def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True
     emit(result.rows, task_columns(result.kind, year, fmt), fmt, output=output, bom=bom,
          heading=summary(result) if heading else None, quiet=quiet, table=table)
     return EXIT_OK
+
+
+def ledger_title(result) -> str:
+    """The title of a ledger without units: the query searched, or what the rows are."""
+    if result.kind == "task":
+        return f"“{result.query}”的任务"
+    if result.kind == "due":
+        return "到期任务"
+    return "全部任务"
+
+
+def filters_text(result) -> str:
+    """The filters of a query as written on a ledger (--year 2020, --role lead ...)."""
+    f = result.filters
+    parts = [f"查询 {result.query}"] if result.query else []
+    for label, value in (("--year", f.year), ("--where", "、".join(f.where or []) or None),
+                         ("--doc", "、".join(f.docs or []) or None),
+                         ("--role", f.role if f.role != "any" else None), ("--due-before", f.due_before),
+                         ("--due-after", f.due_after), ("--overdue --as-of", f.overdue_as_of),
+                         ("--limit", f.limit)):
+        if value:
+            parts.append(f"{label} {value}")
+    return "；".join(parts)
 
 
 def write_text(text: str, output: str | None, bom: bool) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx", "docx")
 EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -24,7 +24,10 @@ EXTENSIONS = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".xlsx": "xlsx",
+    ".docx": "docx",
 }
+# the extensions that name one format: -o FILE with one of them and another --format is refused
+STRICT_EXTENSIONS = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".md", ".markdown", ".xlsx", ".docx")
 JOIN = "、"
 BOM = "\ufeff"
 
@@ -38,7 +41,7 @@ def check_format(fmt: str | None) -> str | None:
     if fmt is None:
         return None
     f = str(fmt).strip().lower()
-    f = {"md": "markdown", "ndjson": "jsonl", "excel": "xlsx", "text": "table"}.get(f, f)
+    f = {"md": "markdown", "ndjson": "jsonl", "excel": "xlsx", "text": "table", "word": "docx"}.get(f, f)
     if f not in FORMATS:
         from whodoes.db import UsageError
 
@@ -48,12 +51,18 @@ def check_format(fmt: str | None) -> str | None:
 
 def choose_format(fmt: str | None, output: str | None = None, stream=None) -> str:
     """The format to write: --format, else by -o FILE's extension, else table on a
-    terminal and csv otherwise."""
+    terminal and csv otherwise.  --format and an extension that names another format
+    (``--format csv -o x.xlsx``) is a UsageError."""
     f = check_format(fmt)
+    ext = os.path.splitext(output)[1].lower() if output else ""
     if f:
+        if ext in STRICT_EXTENSIONS and EXTENSIONS[ext] != f and f != "table":
+            from whodoes.db import UsageError
+
+            raise UsageError(f"--format {f} and -o {output} disagree: the file's extension says {EXTENSIONS[ext]}; "
+                             f"drop --format, or name the file .{ 'md' if f == 'markdown' else f}")
         return f
     if output:
-        ext = os.path.splitext(output)[1].lower()
         return EXTENSIONS.get(ext, "csv")
     stream = stream if stream is not None else sys.stdout
     try:
