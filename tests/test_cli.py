@@ -80,7 +80,7 @@ def test_task_csv_columns():
 
 def test_csv_is_the_default_when_piped():
     p = run("task", "海绵城市")
-    assert p.stdout.decode().startswith("id,document,")
+    assert p.stdout.decode().startswith("id,uid,document,")
 
 
 def test_bom_file(tmp_path):

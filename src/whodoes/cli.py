@@ -21,6 +21,13 @@ from whodoes.output import checked_format, emit, emit_tasks, no_rows, stdout, ta
 def _connect(db: str | None):
     from whodoes import db as _db
 
+    if not db:
+        from whodoes.paths import installed
+
+        if installed():  # the user's own database, rebuilt first after an upgrade
+            from whodoes.userdata import ensure_current
+
+            ensure_current()
     return _db.connect(db)
 
 
@@ -151,7 +158,7 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     epilog="Examples:  whodoes docs  ·  whodoes docs --verbose  ·  whodoes docs --format json",
 )
 def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
-    """The documents: id, title, jurisdiction, period, number of tasks (--verbose: and the layouts recognised)."""
+    """The documents: id, title, jurisdiction, period, number of tasks and where the plan's file is (--verbose: and the layouts recognised)."""
     from whodoes import query as q
 
     fmt = checked_format(fmt, output)
@@ -159,10 +166,11 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     rows = q.list_documents(conn, verbose=bool(verbose))
     if not rows:
         return no_rows("the database has no documents", [])
-    cols = [("id", "id"), ("title", "title"), ("jurisdiction", "jurisdiction"), ("period", "period"), ("tasks", "tasks")]
+    cols = [("id", "id"), ("title", "title"), ("jurisdiction", "jurisdiction"), ("period", "period"), ("tasks", "tasks"),
+            ("file", "path")]
     if verbose:
         cols += [("issuer", "issuer"), ("doc_number", "doc_number"), ("date", "date"), ("layouts", "layouts"),
-                 ("period_note", "period_note"), ("file", "file"), ("encoding", "encoding"), ("sha256", "sha256")]
+                 ("period_note", "period_note"), ("encoding", "encoding"), ("sha256", "sha256")]
     emit(rows, cols, fmt, output=output, bom=bom)
     return EXIT_OK
 
@@ -199,17 +207,20 @@ def cmd_units(where=None, fmt=None, output=None, bom=False, db=None) -> int:
 
 @command(
     "export",
-    options=["year", "role", "where", "doc", "limit", "fmt", "output", "bom", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "fmt", "output",
+             "bom", "db"],
     epilog="Examples:  whodoes export --format jsonl > tasks.jsonl  ·  whodoes export -o tasks.csv --bom  ·  "
-    "whodoes export --doc 2018 --format markdown",
+    "whodoes export --doc 2018 --format markdown  ·  whodoes export --overdue --as-of 2025-01-01",
 )
-def cmd_export(year=None, role=None, where=None, doc=None, limit=None, fmt=None, output=None, bom=False, db=None) -> int:
+def cmd_export(year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False, as_of=None,
+               limit=None, fmt=None, output=None, bom=False, db=None) -> int:
     """Every task row in document order; jsonl objects carry targets, units as written and canonical, and source lines."""
     from whodoes import query as q
 
     fmt = checked_format(fmt, output)
     conn = _connect(db)
-    result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
+                            due_after=due_after, overdue=bool(overdue), as_of=as_of)
     if not result.rows:
         return no_rows("no tasks under these filters", [])
     return emit_tasks(result, fmt, output=output, bom=bom, heading=False)
@@ -264,13 +275,17 @@ def cmd_build(sources=None, out=None, units=None) -> int:
         from whodoes.build import BuildError, build, unchanged
     except ImportError as e:
         raise DataError(f"cannot build: {e} (install whodoes with its build dependencies)") from None
+    shipped = None
+    if sources is None and out is None and paths.installed() and os.path.isdir(paths.user_sources()):
+        sources, out, shipped = paths.user_sources(), paths.user_db(), paths.shipped_sources()  # the user's database
+        units = units or paths.shipped_units()
     if sources is None:
         sources = _default_sources()
     if out is None:
         out = paths.default_db()
     try:
         with BuildProgress() as progress:
-            report = build(sources, out, units, on_start=progress.start, on_document=progress.document)
+            report = build(sources, out, units, on_start=progress.start, on_document=progress.document, shipped=shipped)
     except BuildError as e:
         raise DataError(f"build failed: {e}") from None
     except KeyboardInterrupt:
@@ -378,19 +393,12 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
         from whodoes.add import add
     except ImportError as e:
         raise DataError(f"cannot add: {e} (install whodoes with its build dependencies)") from None
-    if not db:
-        env = os.environ.get(paths.ENV_VAR, "").strip()
-        if env:
-            db = os.path.expanduser(env)
-        elif sources is not None:  # a folder of one's own: its database beside it, never the shipped one
-            db = os.path.join(os.path.dirname(os.path.normpath(sources)), paths.DB_NAME)
-        else:
-            db = paths.default_db()
-    if sources is None:
-        sources = _default_sources()
+    sources, db, units, shipped = _add_folders(sources, db)
+    if shipped is not None:
+        _refuse_shipped_names(files, shipped)
     with BuildProgress() as progress:
         items, report = add(list(files), sources, db, title=title, jurisdiction=jurisdiction, period=period,
-                            on_start=progress.start, on_document=progress.document)
+                            units=units, shipped=shipped, on_start=progress.start, on_document=progress.document)
     out = stdout()
     for item in items:
         what = "copied" if item.copied else "already there, identical"
@@ -409,6 +417,41 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
               f"in {report.seconds:.2f} s -> {report.out}\n")
     out.flush()
     return EXIT_OK
+
+
+def _add_folders(sources, db):
+    """Where ``whodoes add`` writes: (sources folder, database, units file, shipped folder).
+
+    Installed (not a checkout) and no --sources: the user's own folder (whodoes.paths.user_home:
+    sources/ and plans.sqlite, outside the installation), the database built from the shipped
+    plans plus the user's.  In a checkout, or with --sources: that folder alone, as before."""
+    from whodoes import paths
+
+    env = os.environ.get(paths.ENV_VAR, "").strip()
+    if sources is None and paths.installed():
+        sources = paths.user_sources()
+        os.makedirs(sources, exist_ok=True)
+        db = db or (os.path.expanduser(env) if env else paths.user_db())
+        return sources, db, paths.shipped_units(), paths.shipped_sources()
+    if not db:
+        if env:
+            db = os.path.expanduser(env)
+        elif sources is not None:  # a folder of one's own: its database beside it, never the shipped one
+            db = os.path.join(os.path.dirname(os.path.normpath(sources)), paths.DB_NAME)
+        else:
+            db = paths.default_db()
+    return sources if sources is not None else _default_sources(), db, None, None
+
+
+def _refuse_shipped_names(files, shipped) -> None:
+    """A plan whose id (file name without extension) is a shipped plan's: exit 2, before anything is copied."""
+    from whodoes.db import UsageError
+
+    taken = {os.path.splitext(n)[0] for n in os.listdir(shipped)} if os.path.isdir(shipped) else set()
+    for f in files:
+        stem = os.path.splitext(os.path.basename(f))[0]
+        if stem in taken:
+            raise UsageError(f"{os.path.basename(f)}: the document id {stem!r} is a shipped plan's; rename the file")
 
 
 # ----------------------------------------------------------------------------------------------

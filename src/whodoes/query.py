@@ -278,6 +278,7 @@ def list_documents(conn: sqlite3.Connection, *, verbose: bool = False) -> list[d
         """SELECT d.*, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id) AS n
              FROM documents d ORDER BY d.ordinal, d.id"""
     ).fetchall()
+    base = database_folder(conn)
     out = []
     for r in rows:
         rec = {
@@ -286,6 +287,7 @@ def list_documents(conn: sqlite3.Connection, *, verbose: bool = False) -> list[d
             "jurisdiction": r["jurisdiction"],
             "period": period(r["period_start"], r["period_end"]),
             "tasks": r["n"],
+            "path": plan_path(base, r["folder"], r["file"]),
         }
         if verbose:
             rec.update(
@@ -300,6 +302,28 @@ def list_documents(conn: sqlite3.Connection, *, verbose: bool = False) -> list[d
             )
         out.append(rec)
     return out
+
+
+def database_folder(conn: sqlite3.Connection) -> str:
+    """The folder of the database file ``conn`` reads."""
+    import os
+
+    for row in conn.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return os.path.dirname(row[2])
+    return ""
+
+
+def plan_path(base: str, folder: str | None, file: str | None) -> str:
+    """Where a document's plan file is: ``documents.folder`` is relative to the database's
+    folder (its own sources/) or absolute (the shipped plans, seen from the user's database)."""
+    import os
+
+    if not file:
+        return ""
+    if folder is None:
+        return file
+    return os.path.normpath(os.path.join(base, folder, file))
 
 
 def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None) -> list[dict]:
@@ -358,9 +382,14 @@ def export_tasks(
     doc: str | list[str] | None = None,
     limit: int | str | None = None,
     details: bool = True,
+    due_before: str | None = None,
+    due_after: str | None = None,
+    overdue: bool = False,
+    as_of: str | None = None,
 ) -> Result:
     """Every task row in document order (filters as for the other queries)."""
-    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
+                      due_after=due_after, overdue=overdue, as_of=as_of)
     rows = fetch_tasks(conn, None, filters=f, details=details)
     result = Result(kind="export", query="", filters=f)
     result.total = len(rows)

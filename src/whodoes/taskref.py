@@ -5,8 +5,8 @@
 * the same with a document-id prefix, ``wulong/3``, when the prefix starts the id of one
   document only (else a UsageError naming the documents it starts);
 * an old numeric id (``tasks.id``), which follows the order of all documents and so
-  changes when a plan is added: accepted while the database holds only the plans it was
-  built from (``build_info.base_folder``), else a UsageError naming the uid to cite.
+  changes when a plan is added: accepted when it names the same task here as in the
+  shipped database (or this is the shipped database), else a UsageError naming both uids.
 
 Query path: sqlite3 only.
 """
@@ -63,15 +63,39 @@ def short_uid(prefixes: dict[str, str], uid: str | None, document: str | None) -
     return f"{prefixes.get(document or doc, doc)}/{n}"
 
 
+def _shipped_uid(conn: sqlite3.Connection, i: int) -> tuple[bool, str | None]:
+    """(is there a shipped database other than ``conn``'s, the uid of id ``i`` in it)."""
+    import os
+
+    from whodoes.db import _uri  # noqa: PLC2701 - our own module
+    from whodoes.paths import shipped_db
+
+    shipped = shipped_db()
+    here = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if not os.path.isfile(shipped) or (here and os.path.samefile(shipped, here)):
+        return False, None
+    try:
+        other = sqlite3.connect(_uri(shipped), uri=True)
+        try:
+            row = other.execute("SELECT uid FROM tasks WHERE id = ?", (i,)).fetchone()
+        finally:
+            other.close()
+    except sqlite3.Error:
+        return False, None
+    return True, (row[0] if row else None)
+
+
 def _numeric(conn: sqlite3.Connection, i: int) -> int | None:
+    """An old numeric id: the task with that id here, when it is the task with that id in
+    the shipped database too (or this is the shipped database); else ambiguous."""
     row = conn.execute("SELECT uid FROM tasks WHERE id = ?", (i,)).fetchone()
     if row is None:
         return None
-    base = conn.execute("SELECT value FROM build_info WHERE key = 'base_folder'").fetchone()
-    added = conn.execute("SELECT count(*) FROM documents WHERE folder IS NOT ?", (base[0] if base else None,)).fetchone()[0]
-    if base is not None and added:
-        raise UsageError(f"numeric id {i} is ambiguous here: numeric ids change when plans are added, and this "
-                         f"database holds {added} added plan(s); id {i} here is {row[0]}: cite that uid")
+    other, uid = _shipped_uid(conn, i)
+    if other and uid != row[0]:
+        there = f"{uid} in the shipped database" if uid else "no task in the shipped database"
+        raise UsageError(f"numeric id {i} is ambiguous: it is {row[0]} in this database but {there} "
+                         "(numeric ids change when plans are added); give the uid")
     return i
 
 
