@@ -153,14 +153,13 @@ def folder_label(folder: Path, out: Path) -> str:
 
 
 def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
-    """What a set of plans was built from: whodoes's version, the schema version, every
-    (file, sha256) and the units file's sha256.  Equal digests: the same build."""
+    """What a set of plans is: every (file, sha256) and the units file's sha256 (not the
+    version of whodoes, kept apart in ``build_info.whodoes``).  The user's database keeps
+    the digest of the shipped plans it was built with; whodoes.userdata compares it with
+    the shipped database's own."""
     import hashlib
 
-    from whodoes import __version__
-    from whodoes.store import SCHEMA_VERSION
-
-    h = hashlib.sha256(f"whodoes {__version__}; schema {SCHEMA_VERSION}\n".encode())
+    h = hashlib.sha256()
     for name, sha in sorted(docs):
         h.update(f"{name} {sha}\n".encode())
     if units_file is not None and Path(units_file).is_file():
