@@ -326,7 +326,7 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     if not rows:
         return no_rows("no unit leads or supports a task under these filters", [])
     cols = [("jurisdiction", "jurisdiction"), ("role", "role"), ("rank", "rank"), ("unit", "unit"), ("kind", "kind"),
-            ("tasks", "tasks"), ("key", "key")]
+            ("tasks", "tasks"), ("projects", "projects"), ("key", "key")]
     n = int(top) if top is not None else 10
     kinds = "bodies and collectives, marked *" if collectives else "bodies; --all adds collectives"
 

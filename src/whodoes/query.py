@@ -337,8 +337,11 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
     sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.curated, u.note,
                     count(DISTINCT CASE WHEN tu.role = 'lead' THEN tu.task_id END) AS leads,
                     count(DISTINCT CASE WHEN tu.role = 'support' THEN tu.task_id END) AS supports,
+                    count(DISTINCT CASE WHEN tu.role = 'lead' AND t.level = 'project' THEN tu.task_id END) AS lead_projects,
+                    count(DISTINCT CASE WHEN tu.role = 'support' AND t.level = 'project' THEN tu.task_id END)
+                      AS support_projects,
                     group_concat(tu.name, char(31)) AS written
-               FROM units u LEFT JOIN task_units tu ON tu.unit_id = u.id"""
+               FROM units u LEFT JOIN task_units tu ON tu.unit_id = u.id LEFT JOIN tasks t ON t.id = tu.task_id"""
     args: list = []
     if f.where:
         sql += f" WHERE u.jurisdiction IN ({','.join('?' * len(f.where))})"
@@ -357,6 +360,8 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
                 "kind": r["kind"] or "body",
                 "leads": r["leads"],
                 "supports": r["supports"],
+                "lead_projects": r["lead_projects"],
+                "support_projects": r["support_projects"],
                 "written": written,
                 "curated": bool(r["curated"]),
             }
@@ -468,8 +473,11 @@ def unit_stats(
     """Who carries the most tasks: per jurisdiction (document order), the ``top`` units by
     the number of tasks they lead, then by the number they support.
 
-    Rows: jurisdiction, role, rank, unit, kind, tasks, key.  Collectives (相关部门, 各街道 ...)
-    only with ``collectives``; units with no task in that role are left out.
+    Rows: jurisdiction, role, rank, unit, kind, tasks, projects, key.  Each level is counted on
+    its own: ``tasks`` the tasks (table rows, plain tasks), ``projects`` the key projects
+    (重点工程 paragraphs), which the table rows break down; ranked by tasks, then projects.
+    Collectives (相关部门, 各街道 ...) only with ``collectives``; units with no task or project
+    in that role are left out.
     """
     f = check_filters(conn, where=where, role=role)
     n = 10 if top is None else positive_int(top, "--top")
@@ -480,10 +488,11 @@ def unit_stats(
     out = []
     for j in jurisdictions:
         for r in roles:
-            key = r + "s"
-            ranked = sorted((u for u in units if (u["jurisdiction"] or "") == j and u[key] > 0),
-                            key=lambda u: (-u[key], u["name"]))
+            counts = {u["key"]: (u[r + "s"] - u[r + "_projects"], u[r + "_projects"]) for u in units}
+            ranked = sorted((u for u in units if (u["jurisdiction"] or "") == j and u[r + "s"] > 0),
+                            key=lambda u: (-counts[u["key"]][0], -counts[u["key"]][1], u["name"]))
             for rank, u in enumerate(ranked[:n], 1):
+                tasks, projects = counts[u["key"]]
                 out.append({"jurisdiction": j, "role": r, "rank": rank, "unit": u["name"], "kind": u["kind"],
-                            "tasks": u[key], "key": u["key"]})
+                            "tasks": tasks, "projects": projects, "key": u["key"]})
     return out

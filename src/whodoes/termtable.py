@@ -369,7 +369,8 @@ def bar(value: float, maximum: float, width: int) -> str:
 
 def bar_chart(rows, console, *, title=None):
     """``whodoes stats``: per jurisdiction, the units that lead most tasks and those that
-    support most, as bars on one scale per jurisdiction.  Rows as from query.unit_stats."""
+    support most, as bars on one scale per jurisdiction, key projects (counted on their own)
+    after the bar.  Rows as from query.unit_stats."""
     from rich.table import Table
     from rich.text import Text
 
@@ -381,10 +382,11 @@ def bar_chart(rows, console, *, title=None):
     names = [r["unit"] + (" *" if r.get("kind") == "collective" else "") for r in rows]
     name_w = max((display_width(n) for n in names), default=4)
     count_w = max((len(str(r["tasks"])) for r in rows), default=1)
-    width = max(10, min(50, (console.width or 80) - name_w - count_w - 16))
+    extra = 18 if any(r.get("projects") for r in rows) else 0  # " +21 key projects"
+    width = max(10, min(50, (console.width or 80) - name_w - count_w - 16 - extra))
     words = {"lead": "lead 牵头", "support": "support 配合"}
     for jurisdiction, members in groups.items():
-        top = max(r["tasks"] for r in members)
+        top = max(max(r["tasks"] for r in members), 1)
         console.print()
         console.print(Text(jurisdiction or "(no jurisdiction)", style="bold"))
         t = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
@@ -397,6 +399,8 @@ def bar_chart(rows, console, *, title=None):
             name = r["unit"] + (" *" if r.get("kind") == "collective" else "")
             role = words.get(r["role"], r["role"]) if r["role"] != last else ""
             last = r["role"]
-            t.add_row(role, name, str(r["tasks"]),
-                      Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan"))
+            shown = Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan")
+            if r.get("projects"):
+                shown.append(f" +{r['projects']} key project{'s' if r['projects'] != 1 else ''}", style="dim")
+            t.add_row(role, name, str(r["tasks"]), shown)
         console.print(t)
