@@ -209,7 +209,7 @@ def detail_items(rec) -> list[tuple[str, str]]:
     """The fields of ``whodoes show`` as (label, text) pairs, for table and markdown."""
     items = [
         ("uid", rec.get("uid") or ""),
-        ("id", f"{rec['id']} (in this database only: numeric ids change when plans are added; cite the uid)"),
+        ("id", f"{rec['id']} (numeric: changes when plans are added; cite the uid)"),
         ("document", f"{rec['document_title']} [{rec['document']}]"),
         ("jurisdiction", rec.get("jurisdiction") or ""),
         ("period", rec.get("period") or ""),
