@@ -129,7 +129,11 @@ def _xlsx_sheet(ws, fmts, title: str, filters: str, rows) -> None:
     ws.set_row(2, 20)
     for i, line in enumerate(ledger_lines(rows), start=3):
         for j, v in enumerate(line):
-            ws.write_string(i, j, v, fmts["num"] if j == 0 else fmts["cell"])
+            fmt = fmts["num"] if j == 0 else fmts["cell"]
+            if v:
+                ws.write_string(i, j, v, fmt)
+            else:
+                ws.write_blank(i, j, None, fmt)  # a bordered, empty cell (完成情况: to be filled in)
         ws.set_row(i, row_height(line))  # spreadsheets do not size wrapped rows when they open a file
     ws.set_landscape()
     ws.set_paper(9)  # A4
