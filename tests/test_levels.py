@@ -46,6 +46,8 @@ def test_levels_follow_structure_not_documents():
     stray = TaskRow(part="table", text="其他。", line=5, category="3.加强组织领导")
     levels = row_levels([para, other, table, renamed, stray])
     assert levels == ["project", "project", "task", "task", "task"]
+    unlinked = TaskRow(part="inline", text="加强组织领导。", line=6, category="加强组织领导")
+    assert row_levels([para, unlinked, table]) == ["project", "task", "task"]  # no table row names it
     assert project_links([para, other, table, renamed, stray], levels) == [None, None, 0, 1, None]
     assert row_levels([para, other]) == ["task", "task"]  # paragraphs alone: tasks
     heading = TaskRow(part="inline", text="……", line=1, section="三、重点工程")

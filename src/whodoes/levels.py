@@ -3,9 +3,9 @@ key project does a table row belong to?
 
 Rules on structure and markers, the same for every document:
 
-* a paragraph row (part ``inline`` or ``numbered``) is a ``project`` when its document also
-  has table rows (the paragraphs name the projects, the table breaks them down), or when
-  its section or category is a 重点工程 / 重点项目 / 重点任务 heading;
+* a paragraph row (part ``inline`` or ``numbered``) is a ``project`` when table rows of its
+  document belong to it (the paragraphs name the projects, the table breaks them down), or
+  when its section or category is a 重点工程 / 重点项目 / 重点任务 heading;
 * every other row is a ``task``;
 * a table row belongs to the project its category names: the category, without its
   printed number, compared with each project's category or title (character pairs in
@@ -55,11 +55,12 @@ def _is_paragraph(row: TaskRow) -> bool:
 def row_levels(rows: list[TaskRow]) -> list[str]:
     """"project" or "task" for each row of one document (see the module docstring)."""
     has_table = any(r.part == "table" for r in rows)
-    has_paragraphs = any(_is_paragraph(r) for r in rows)
+    candidates = ["project" if _is_paragraph(r) and has_table else "task" for r in rows]
+    linked = {i for i in project_links(rows, candidates) if i is not None}
     out = []
-    for r in rows:
+    for i, r in enumerate(rows):
         heading = " ".join(x for x in (r.section, r.category) if x)
-        project = _is_paragraph(r) and ((has_table and has_paragraphs) or bool(PROJECT_HEADING.search(heading)))
+        project = _is_paragraph(r) and (i in linked or bool(PROJECT_HEADING.search(heading)))
         out.append("project" if project else "task")
     return out
 
