@@ -106,7 +106,7 @@ def test_entries_are_never_changed(home):
 @pytest.mark.parametrize("args, words", [
     (["progress", "85", "x", "--status", "late"], "--status must be one of"),
     (["progress", "85", "x", "--date", "2020-13-01"], "a date is YYYY-MM-DD"),
-    (["progress", "海绵", "x"], "a task id is a number"),
+    (["progress", "海绵", "x"], "task id must be a uid"),
     (["unit", "城管局", "--status", "soon"], "--status must be one of"),
 ])
 def test_bad_values_are_one_line_and_exit_2(home, capsys, args, words):

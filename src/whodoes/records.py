@@ -97,22 +97,16 @@ def text_hash(text: str | None) -> str:
 
 
 def find_task(conn: sqlite3.Connection, ref) -> dict | None:
-    """The task a TASK_ID names: a database id (42) or a stable id (<document id>/<n>)."""
-    text = str(ref).strip()
-    cols = f"t.id, {uid_sql(conn)} AS uid, t.document_id, t.text, t.ordinal, d.sha256"
-    base = f"SELECT {cols} FROM tasks t JOIN documents d ON d.id = t.document_id"
-    if text.isdigit() and text.isascii():
-        row = conn.execute(base + " WHERE t.id = ?", (int(text),)).fetchone()
-    elif "/" in text:
-        doc, _, n = text.rpartition("/")
-        if not (n.isdigit() and n.isascii()):
-            return None
-        if has_uid_column(conn):
-            row = conn.execute(base + " WHERE t.uid = ?", (text,)).fetchone()
-        else:
-            row = conn.execute(base + " WHERE t.document_id = ? AND t.ordinal = ?", (doc, int(n))).fetchone()
-    else:
-        raise UsageError(f"a task id is a number (the id column) or <document id>/<n> (the uid column), not {text[:60]!r}")
+    """The task a TASK_ID names (``whodoes.taskref``: a uid such as ``wulong/3``, or a
+    numeric id that names the same task as in the shipped database), or None."""
+    from whodoes.taskref import find_task_id
+
+    task_id = find_task_id(conn, ref)
+    if task_id is None:
+        return None
+    row = conn.execute(
+        f"SELECT t.id, {uid_sql(conn)}, t.document_id, t.text, t.ordinal, d.sha256"
+        " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id = ?", (task_id,)).fetchone()
     if row is None:
         return None
     return {"id": row[0], "uid": row[1], "document_id": row[2], "text": row[3], "ordinal": row[4], "doc_sha256": row[5]}
