@@ -226,3 +226,42 @@ def test_the_query_path_stays_light_with_records(home):
         for m in ("platformdirs", "openpyxl", "docx", "xlsxwriter", "whodoes.trace", "whodoes.report", "whodoes.ledgerin",
                   "rich", "sqlite_utils"):
             assert m not in names, m
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "docx"])
+def test_the_task_ledger_comes_back_filled_in(home, tmp_path, capsys, ext):
+    """`whodoes unit 城管局 -o 台账.xlsx|.docx` (the task ledger: the uid in its 来源 column),
+    filled in by hand in its 完成情况 column, read back."""
+    path = tmp_path / f"台账.{ext}"
+    assert cli.main(["unit", "城管局", "--where", "两江新区", "--role", "lead", "-o", str(path)]) == 0
+    filled = {}
+    if ext == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path)
+        ws = wb.worksheets[0]
+        heads = [c.value for c in ws[3]]
+        for row in list(ws.iter_rows(min_row=4))[:2]:
+            source = row[heads.index("来源")].value
+            row[heads.index("完成情况")].value = f"已完成 ({source.split()[-2]})"
+            filled[source.split()[-2]] = row
+        wb.save(path)
+    else:
+        import docx
+
+        document = docx.Document(path)
+        table = document.tables[0]
+        heads = [c.text for c in table.rows[0].cells]
+        for row in table.rows[1:3]:
+            uid = row.cells[heads.index("来源")].text.split()[-2]
+            row.cells[heads.index("完成情况")].text = f"已完成 ({uid})"
+            filled[uid] = row
+        document.save(path)
+    capsys.readouterr()
+    assert cli.main(["progress", "--import", str(path), "--date", "2020-12-31"]) == 0
+    assert "2 entries added" in capsys.readouterr().out
+    conn = db.connect(SHIPPED)
+    for uid in filled:
+        task = records.find_task(conn, uid)
+        (entry,) = records.entries_for_task(conn, task["id"])
+        assert entry["note"] == f"已完成 ({uid})" and entry["date"] == "2020-12-31"

@@ -481,7 +481,7 @@ ORPHAN_COLS = [("entry", "id"), ("uid", "uid"), ("date", "date"), ("status", "st
         Param("date", "--date", metavar="YYYY-MM-DD", help="The date the progress refers to (default: today)."),
         Param("status", "--status", "-s", metavar="STATUS", help="The status to record: done, on-track, behind or not-started."),
         Param("by", "--by", metavar="NAME", help="Who reported it."),
-        Param("import_file", "--import", metavar="FILE", help="Read a filled-in ledger (.xlsx or .csv): a task id column and a 完成情况/推进情况 column, optional 状态/status and 日期/date."),
+        Param("import_file", "--import", metavar="FILE", help="Read a filled-in ledger (.xlsx, .docx or .csv; the task ledger of `whodoes unit -o 台账.xlsx` too): a task id (or 来源) column and a 完成情况/推进情况 column, optional 状态/status and 日期/date."),
         Param("orphans", "--orphans", flag=True, help="List the entries no task takes any more (its text changed or its document is gone)."),
         Param("attach", "--attach", metavar="ENTRY", help="Re-attach entry ENTRY (see --orphans) to TASK_ID."),
         "fmt", "output", "bom", "db",
@@ -575,9 +575,9 @@ def _progress_import(conn, path, date, by) -> int:
     from whodoes import records
     from whodoes.ledgerin import import_ledger
 
-    from whodoes.ledgerin import read_rows
+    from whodoes.ledgerin import read_tables
 
-    read_rows(path)  # a file it cannot read: said before the progress file is created
+    read_tables(path)  # a file it cannot read: said before the progress file is created
     rec = records.open_records(create=True)
     with rec:
         result = import_ledger(conn, rec, path, date=date, by=by)
