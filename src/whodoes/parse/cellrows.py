@@ -68,6 +68,7 @@ class _Raw:
     cells: list[tuple[str, int, str]] = field(default_factory=list)  # (text, line, kind) in order
     section: str | None = None
     deadline: str | None = None
+    after: list[str] = field(default_factory=list)  # text cells printed after the unit cells (spaced tables)
 
 
 def _is_deadline(text: str) -> bool:
@@ -216,18 +217,17 @@ def _by_position(header: Header, r: _Raw) -> TableRow | None:
 
 def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[TableRow], int]:
     raws, end = _segment(lines, header, stop)
+    return build_rows(header, raws), end
+
+
+def build_rows(header: Header, raws: list[_Raw]) -> list[TableRow]:
+    """Rows rebuilt from the cells of each raw row (by position when they line up, else by kind)."""
     has_seq = bool(header.index("seq"))
     text_cols = [c for c in header.columns if c.kind in ("category", "task", "year", "deadline")]
-    years = [c.extra for c in text_cols if c.kind == "year"]
-    has_category = any(c.kind == "category" for c in text_cols)
-    has_title = bool(header.index("title"))
-    has_deadline = any(c.kind == "deadline" for c in text_cols)
-    has_lead = header.label("lead") is not None
-    has_support = header.label("support") is not None
-    by_period = _support_by_period(raws)
     categories: set[str] = set()
-    numbered_categories = any(
-        r.texts and NUMBERED.match(r.texts[0]) and "。" not in r.texts[0] for r in raws
+    table = _TableFacts(
+        by_period=_support_by_period(raws),
+        numbered_categories=any(r.texts and NUMBERED.match(r.texts[0]) and "。" not in r.texts[0] for r in raws),
     )
     out: list[TableRow] = []
     for r in raws:
@@ -237,54 +237,83 @@ def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[Ta
         if has_seq and r.seq is None and not r.units:
             continue  # stray lines after a row (page furniture), not a row of their own
         row = _by_position(header, r)
-        if row is not None:
-            out.append(row)
-            continue
-        row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, deadline=r.deadline,
-                       source_text="\n".join(r.source))
-        cells = list(r.texts)
-        cell_lines = list(r.text_lines)
-        if has_category and cells:
-            first = cells[0]
-            is_cat = first in categories or (
-                NUMBERED.match(first) and "。" not in first and len(first) <= 40
-            )
-            if not numbered_categories and not is_cat and len(cells) == len(text_cols) and len(cells) > 1:
-                is_cat = not first.rstrip().endswith(TERMINAL)
-            if is_cat and len(cells) > 1:
-                row.category = cells.pop(0)
-                cell_lines.pop(0)
-                categories.add(row.category)
-        if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
-            row.deadline = cells.pop()
-        cells = _join_wrapped_text(cells, has_title + 1 + len(years))
-        if has_title and len(cells) == 2 + len(years):
-            row.title = cells.pop(0)  # a row that prints its title (merged rows below it do not)
-            cell_lines.pop(0)
-        if cells:
-            row.task = cells[0]
-            row.task_line = cell_lines[0]
-            if years and len(cells) == 1 + len(years):
-                row.years = dict(zip(years, cells[1:]))
-            else:
-                row.detail = cells[1:]
-        units = _join_wrapped_units(r.units)
-        if len(units) >= 2 and has_lead and has_support:
-            row.lead, row.support = units[0], "、".join(units[1:])
-        elif len(units) == 1:
-            if has_lead and has_support:
-                if _single_is_support(units[0], by_period):
-                    row.support = units[0]
-                else:
-                    row.lead = units[0]
-            elif has_lead:
-                row.lead = units[0]
-            else:
-                row.support = units[0]
-        elif len(units) >= 2:
-            if has_lead:
-                row.lead = "、".join(units)
-            else:
-                row.support = "、".join(units)
+        if row is None:
+            row = _by_kind(header, r, text_cols, categories, table)
         out.append(row)
-    return out, end
+    return out
+
+
+@dataclass
+class _TableFacts:
+    by_period: bool
+    numbered_categories: bool
+
+
+def _by_kind(header: Header, r: _Raw, text_cols: list, categories: set[str], table: _TableFacts) -> TableRow:
+    """A row whose cells do not line up with the header: text cells by count, unit cells by order."""
+    years = [c.extra for c in text_cols if c.kind == "year"]
+    has_category = any(c.kind == "category" for c in text_cols)
+    has_title = bool(header.index("title"))
+    has_deadline = any(c.kind == "deadline" for c in text_cols)
+    row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, deadline=r.deadline,
+                   source_text="\n".join(r.source))
+    cells = list(r.texts)
+    cell_lines = list(r.text_lines)
+    if has_category and cells:
+        first = cells[0]
+        is_cat = first in categories or (NUMBERED.match(first) and "。" not in first and len(first) <= 40)
+        if not table.numbered_categories and not is_cat and len(cells) == len(text_cols) and len(cells) > 1:
+            is_cat = not first.rstrip().endswith(TERMINAL)
+        if is_cat and len(cells) > 1:
+            row.category = cells.pop(0)
+            cell_lines.pop(0)
+            categories.add(row.category)
+    if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
+        row.deadline = cells.pop()
+    cells = _join_wrapped_text(cells, has_title + 1 + len(years))
+    if has_title and len(cells) == 2 + len(years):
+        row.title = cells.pop(0)  # a row that prints its title (merged rows below it do not)
+        cell_lines.pop(0)
+    if cells:
+        row.task = cells[0]
+        row.task_line = cell_lines[0]
+        _place_years(row, cells[1:], years)
+    for cell in r.after:
+        if has_deadline and row.deadline is None and _is_deadline(cell):
+            row.deadline = cell
+        else:
+            row.detail.append(cell)
+    _place_units(header, row, _join_wrapped_units(r.units), table.by_period)
+    return row
+
+
+def _place_years(row: TableRow, cells: list[str], years: list[str]) -> None:
+    """Per-year cells in column order.  As many cells as years: one each.  Fewer, but at least
+    two: they stand in the first years' columns (the later ones printed nothing); a single
+    cell may span every year, so it stays detail."""
+    if years and (len(cells) == len(years) or 2 <= len(cells) < len(years)):
+        row.years = dict(zip(years, cells))
+    else:
+        row.detail = list(cells)
+
+
+def _place_units(header: Header, row: TableRow, units: list[str], by_period: bool) -> None:
+    has_lead = header.label("lead") is not None
+    has_support = header.label("support") is not None
+    if len(units) >= 2 and has_lead and has_support:
+        row.lead, row.support = units[0], "、".join(units[1:])
+    elif len(units) == 1:
+        if has_lead and has_support:
+            if _single_is_support(units[0], by_period):
+                row.support = units[0]
+            else:
+                row.lead = units[0]
+        elif has_lead:
+            row.lead = units[0]
+        else:
+            row.support = units[0]
+    elif len(units) >= 2:
+        if has_lead:
+            row.lead = "、".join(units)
+        else:
+            row.support = "、".join(units)

@@ -48,6 +48,7 @@ class Header:
     columns: list[Column]
     roles: dict[str, str] = field(default_factory=dict)  # unit label -> lead/support
     unit_column: bool = True  # False: a header without unit columns (reported, not read)
+    gap: str = r"\s+"  # spaced tables: the run of spaces that separates cells
 
     def index(self, kind: str) -> list[int]:
         return [i for i, c in enumerate(self.columns) if c.kind == kind]
@@ -108,7 +109,22 @@ def _normalise(cols: list[Column]) -> list[Column]:
         cats[-1].kind = "task"
     elif len(tasks) >= 2:
         tasks[0].kind = "title"
+    if not any(c.kind == "task" for c in cols):
+        _text_column_as_task(cols)
     return cols
+
+
+def _text_column_as_task(cols: list[Column]) -> None:
+    """A table with no task column of a known name: the first text column before its unit
+    columns holds the task (序号 | 实事项目 | 工作举措 | 责任单位, 序号 | 2022年预期目标 | 责任单位);
+    a year column counts only when it is the table's only one."""
+    years = [c for c in cols if c.kind == "year"]
+    for c in cols:
+        if c.kind in UNIT_KINDS:
+            return
+        if c.kind == "other" and header_kind(c.name) is None or c.kind == "year" and len(years) == 1:
+            c.kind, c.extra = "task", None
+            return
 
 
 _PIPE = re.compile(r"[|｜]")
@@ -184,6 +200,10 @@ def _header_at(lines: list[Line], i: int) -> Header | None:
         cols = columns_of(cells)
         if cols:
             return Header(style, i, i + 1, cols)
+    if re.search(r"\S\s+\S", ln.text):
+        spaced = _spaced(lines, i)
+        if spaced:
+            return spaced
     if not header_kind(ln.text):
         return None
     return _cell_per_line(lines, i)
@@ -213,6 +233,61 @@ def _two_line(lines: list[Line], i: int, style: str, first: list[str]) -> Header
     if not cols:
         return None
     return Header(style, i, j + 1, cols)
+
+
+# The second half of header words broken over two lines (责任 / 单位).
+_WORD_ENDS = re.compile(r"^(单位|部门|领导|时限|时间|任务|内容|措施|事项|目标|处室|科室|情况|节点|期限)$")
+
+
+def _spaced(lines: list[Line], i: int) -> Header | None:
+    """A header whose cells are separated by runs of spaces ("序号 目标任务 责任单位 推进情况").
+
+    Letter-spaced words ("协助 单位") are joined; a header broken over two lines, the
+    second holding only word ends ("责任 配合" / "单位 单位"), is read as one.
+    """
+    text = lines[i].text
+    runs = re.findall(r"(?<=\S)\s+(?=\S)", text)
+    gap = r"\s{2,}" if runs and all(len(r) >= 2 for r in runs) else r"\s+"
+    tokens = re.split(gap, text.strip())
+    end = i + 1
+    j = i + 1
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    if j < len(lines) and lines[j].text:
+        ends = lines[j].text.split()
+        if all(_WORD_ENDS.match(e) for e in ends):
+            tokens = _attach_ends(tokens, ends)
+            end = j + 1 if tokens else end
+    if not tokens or len(tokens) < 3:
+        return None
+    cols = columns_of(tokens) or columns_of(_join_spaced_letters(tokens))
+    if not cols or not any(c.kind in UNIT_KINDS for c in cols):
+        return None
+    return Header("spaced", i, end, cols, gap=gap)
+
+
+def _attach_ends(tokens: list[str], ends: list[str]) -> list[str]:
+    """Give each word end of the second line to the next first-line word it completes."""
+    out, k = list(tokens), 0
+    for e in ends:
+        while k < len(out) and (header_kind(out[k] + e) is None or header_kind(out[k]) and header_kind(out[k])[0] in ("seq", "task", "category")):
+            k += 1
+        if k == len(out):
+            return []
+        out[k] += e
+        k += 1
+    return out
+
+
+def _join_spaced_letters(tokens: list[str]) -> list[str]:
+    """'协助 单位' -> '协助单位': join neighbours that make a column name only together."""
+    out: list[str] = []
+    for t in tokens:
+        if out and header_kind(out[-1] + t) and not (header_kind(t) and header_kind(out[-1])):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
 
 
 def _cell_per_line(lines: list[Line], i: int) -> Header | None:
