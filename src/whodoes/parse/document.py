@@ -22,6 +22,7 @@ from whodoes.parse.headers import Header, find_headers
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
 from whodoes.parse.tablerows import rows_to_tasks
+from whodoes.parse.spacedrows import read_spaced
 from whodoes.parse.tables import read_positional
 
 STYLE_NAMES = {
@@ -29,6 +30,7 @@ STYLE_NAMES = {
     "tabline": "TAB-separated table",
     "tabcell": "TAB-flattened table (one cell per line)",
     "cellline": "table flattened one cell per line",
+    "spaced": "table with cells separated by spaces",
 }
 FORM_NAMES = {
     "labels": "labelled (牵头单位：…)",
@@ -62,6 +64,8 @@ def parse_document(lines: list[Line]) -> Parsed:
         stop = next((h.start for h in headers[k + 1:]), len(lines))
         if header.style == "cellline":
             raw_rows, end = read_cellrows(lines, header, stop)
+        elif header.style == "spaced":
+            raw_rows, end = read_spaced(lines, header, stop)
         else:
             raw_rows, end = read_positional(lines, header, stop)
         rows = rows_to_tasks(header, raw_rows)
