@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from whodoes.parse.markers import (
     COMMANDER_LABELS,
     DEADLINE_LABELS,
+    DIVISION_LABELS,
     LABEL_RE,
     PERSON_LABELS,
     UNIT_LABELS,
@@ -107,6 +108,9 @@ def parse_labelled(inner: str) -> Clause | None:
         value = inner[m.end(): nxt.start() if nxt else len(inner)]
         fields.append((m.group(1), value.strip().strip(";；,，。 ")))
     unit_fields = [(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS]
+    for k, v in fields:
+        if k in DIVISION_LABELS:
+            unit_fields += _division(v)
     clause = Clause(0, 0, inner, inner=inner)
     roles = assign_roles([k for k, _ in unit_fields])
     leads = [(k, v) for k, v in unit_fields if roles.get(k) == "lead"]
@@ -123,6 +127,19 @@ def parse_labelled(inner: str) -> Clause | None:
     if not unit_fields and clause.deadline is None:
         return None
     return clause
+
+
+def _division(value: str) -> list[tuple[str, str]]:
+    """'部门分工：A牵头，B、C配合' -> [(牵头, A), (配合, B、C)] (a lone 'A' or 'A负责' is the lead)."""
+    roles = parse_sentences(value)
+    if roles is None:
+        return [("责任单位", value)] if value and looks_like_units(value) else []
+    out = []
+    if roles.lead_raw:
+        out.append((roles.lead_label if roles.lead_label in UNIT_LABELS else "牵头", roles.lead_raw))
+    if roles.support_raw:
+        out.append((roles.support_label if roles.support_label in UNIT_LABELS else "配合", roles.support_raw))
+    return out
 
 
 def _units_ok(clause: Clause) -> bool:

@@ -11,25 +11,35 @@ import re
 # --- role labels -----------------------------------------------------------
 LEAD_LABELS = (
     "牵头单位", "牵头部门", "主办单位", "主责单位", "主责部门", "牵头领导单位", "牵头责任单位", "主要责任单位",
-    "牵头处室", "牵头科室", "牵头",
+    "牵头处室", "牵头科室", "牵头", "责任单位或牵头单位",
 )
 SUPPORT_LABELS = (
     "配合单位", "配合部门", "协办单位", "协办部门", "协助单位", "参与单位", "参与部门",
     "协同单位", "参加单位", "协作单位", "协同部门", "协作部门", "配合责任单位", "配合处室", "配合", "协办",
+    "协同责任单位", "参与", "协助", "协助部门", "配合科室", "协办处室",
 )
 # 责任单位 is the lead unless a lead label stands beside it (SCHEMA.md, "Roles").
 DUAL_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室")
 COMMANDER_LABELS = ("副指挥长", "指挥长")
 # Labels of a clause that name people or a date, not units: read (deadline) or skipped.
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求")
-PERSON_LABELS = ("牵头领导", "责任领导", "分管领导", "牵头市领导", "牵头区领导", "牵头县领导", "责任人", "联系人")
+PERSON_LABELS = (
+    "牵头领导", "责任领导", "分管领导", "牵头市领导", "牵头区领导", "牵头县领导", "责任人", "联系人", "牵头负责领导",
+    "分管省领导", "分管市领导", "分管区领导", "分管县领导", "责任区领导", "责任市领导", "责任县领导", "联系领导",
+    "牵头省领导", "责任领导同志", "牵头负责人",
+)
+# Labels whose value is role sentences ("部门分工：A牵头，B配合").
+DIVISION_LABELS = ("部门分工", "责任分工", "任务分工", "单位分工", "职责分工", "分工")
 UNIT_LABELS = LEAD_LABELS + SUPPORT_LABELS + DUAL_LABELS
 
 LABEL_RE = re.compile(
     "("
-    + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS, key=len, reverse=True))
+    + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS + DIVISION_LABELS,
+                      key=len, reverse=True))
     + r")\s*[:：]"
 )
+# A line that names people, not units (责任领导：张三 / 牵头负责领导：… / 指挥长：…).
+PERSON_LINE = re.compile(r"^[(（【\[]?\s*(?:[\u4e00-\u9fff]{0,6}领导(?:同志)?|责任人|联系人|负责人|副?指挥长)\s*[】\]]?\s*[:：]")
 
 
 def assign_roles(labels: list[str]) -> dict[str, str]:
@@ -37,7 +47,7 @@ def assign_roles(labels: list[str]) -> dict[str, str]:
     has_lead = any(label in LEAD_LABELS for label in labels)
     roles = {}
     for label in labels:
-        if label in LEAD_LABELS:
+        if label in LEAD_LABELS or label == "主办":
             roles[label] = "lead"
         elif label in SUPPORT_LABELS:
             roles[label] = "support"
@@ -135,7 +145,7 @@ def header_kind(cell: str) -> tuple[str, str | None] | None:
 def _header_kind(word: str) -> tuple[str, str | None] | None:
     if word in SEQ_HEADERS:
         return ("seq", None)
-    if word in LEAD_LABELS:
+    if word in LEAD_LABELS or word == "主办":  # a bare 主办 is a lead only as a column name (a page footer says 主办：…)
         return ("lead", word)
     if word in SUPPORT_LABELS:
         return ("support", word)
@@ -158,7 +168,12 @@ def _header_kind(word: str) -> tuple[str, str | None] | None:
     m = YEAR_HEADER.match(word)
     if m:
         return ("year", m.group(1))
+    if len(word) <= 12 and word.endswith(_TASK_WORD_ENDS):
+        return ("task", None)  # 重点工作目标任务, 实事项目: a compound naming the task
     return None
+
+
+_TASK_WORD_ENDS = ("任务", "措施", "内容", "事项", "举措", "项目")
 
 
 def could_be_header(cell: str) -> bool:
@@ -214,8 +229,14 @@ def looks_like_unit(piece: str) -> bool:
         return False
     if len(piece) > 6 and _TASK_START.match(piece):
         return False  # short names may start like a verb: 建设局, 组织人事部, 发展改革委
+    if _NOT_UNIT.search(piece):
+        return False
     base = re.sub(r"[(（][^)）]*[)）]$", "", piece)  # 招商合作局(招商集团)
-    return base.endswith(UNIT_SUFFIXES)
+    return base.endswith(UNIT_SUFFIXES) or bool(re.fullmatch(r"各[\u4e00-\u9fff]{1,3}", base))
+
+
+# Words of a sentence about tasks, never of a unit name (以下各项任务均需区县政府落实).
+_NOT_UNIT = re.compile(r"任务|以下|上述|均需|均由|不再|工作中|要求")
 
 
 def looks_like_units(cell: str) -> bool:

@@ -21,7 +21,7 @@ from collections import Counter
 
 from whodoes.cleanup import Line
 from whodoes.parse.clauses import Clause, find_clauses, parse_labelled
-from whodoes.parse.markers import ATTACHMENT, HEADING_1, HEADING_2, NUMBERED, first_sentence
+from whodoes.parse.markers import ATTACHMENT, HEADING_1, HEADING_2, NUMBERED, PERSON_LINE, first_sentence
 from whodoes.parse.model import TaskRow
 from whodoes.units.split import split_units
 
@@ -172,6 +172,8 @@ class _Inline:
         text = ln.text
         clauses = find_clauses(text)
         units = [c for c in clauses if c.names_units]
+        if not units and PERSON_LINE.match(text):
+            return  # 责任领导：… names people: neither units nor task text, and it ends no paragraph
         if _only_clauses(text, clauses, units):
             self.clause_line(ln, clauses)
             return
