@@ -168,7 +168,7 @@ def _header_kind(word: str) -> tuple[str, str | None] | None:
     m = YEAR_HEADER.match(word)
     if m:
         return ("year", m.group(1))
-    if len(word) <= 12 and word.endswith(_TASK_WORD_ENDS):
+    if re.fullmatch(r"[\u4e00-\u9fff]{3,12}", word) and word.endswith(_TASK_WORD_ENDS) and not word.startswith("附"):
         return ("task", None)  # 重点工作目标任务, 实事项目: a compound naming the task
     return None
 
