@@ -31,6 +31,7 @@ from whodoes.parse.markers import (
     COMMANDER_LABELS,
     DEADLINE_LABELS,
     DIVISION_LABELS,
+    LEAD_MARKS,
     LABEL_RE,
     PERSON_LABELS,
     UNIT_LABELS,
@@ -106,6 +107,7 @@ def parse_labelled(inner: str) -> Clause | None:
     fields: list[tuple[str, str]] = []
     for m, nxt in zip(matches, matches[1:] + [None]):
         value = inner[m.end(): nxt.start() if nxt else len(inner)]
+        value = _first_sentence(value)  # what follows 。 is a note (以下各项均需…落实，不再列出)
         fields.append((m.group(1), value.strip().strip(";；,，。 ")))
     unit_fields = [(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS]
     for k, v in fields:
@@ -127,6 +129,19 @@ def parse_labelled(inner: str) -> Clause | None:
     if not unit_fields and clause.deadline is None:
         return None
     return clause
+
+
+def _first_sentence(value: str) -> str:
+    """A value up to its first 。 outside brackets."""
+    depth = 0
+    for i, ch in enumerate(value):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+        elif ch == "。" and depth == 0 and value[i + 1:].strip():
+            return value[:i]
+    return value
 
 
 def _division(value: str) -> list[tuple[str, str]]:
@@ -218,7 +233,7 @@ def parse_roles(body: str) -> Clause | None:
     pairs: list[tuple[str, str]] = []  # (units, verb)
     pending: list[str] = []
     for seg in _segments(body):
-        seg = re.sub(r"^由", "", seg)
+        seg = re.sub(r"^(?:此项工作|该项工作|本项工作|上述工作|以上工作|具体)?由", "", seg)
         m = _VERB.match(seg)
         if m and _is_units(m.group(1)):
             pairs.append(("、".join(pending + [m.group(1)]), _verb(m.group(2))))
@@ -342,6 +357,11 @@ def roles_in_cell(cell: str) -> tuple[str, str | None, str | None] | None:
             return clause.lead_raw or "", clause.support_raw, clause.support_label
         return None
     pieces = [p.strip() for p in split_pieces(cell) if p.strip()]
+    starred = [p for p in pieces if p[:1] in LEAD_MARKS or p[-1:] in LEAD_MARKS]
+    if starred:  # ★A、B / A*、B: the marked unit leads, the others support
+        lead = "、".join(p.strip(LEAD_MARKS) for p in starred)
+        support = "、".join(p for p in pieces if p not in starred)
+        return lead, support or None, None
     marked = [p for p in pieces if _LEAD_MARK.search(p)]
     if marked:
         lead = "、".join(_LEAD_MARK.sub("", p) for p in marked)

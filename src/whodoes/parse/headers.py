@@ -290,6 +290,9 @@ def _join_spaced_letters(tokens: list[str]) -> list[str]:
     return out
 
 
+_PAREN_LINE = re.compile(r"^[(（][^()（）]{1,20}[)）]?$|^[^()（）]{1,20}[)）]$")
+
+
 def _cell_per_line(lines: list[Line], i: int) -> Header | None:
     """One header cell per line (with or without a leading TAB), blank lines between."""
     cells, last, j, n = [], i, i, len(lines)
@@ -298,6 +301,11 @@ def _cell_per_line(lines: list[Line], i: int) -> Header | None:
             j += 1
             continue
         t = lines[j].text
+        if cells and _PAREN_LINE.match(t):  # 责任股室 / (单位): the rest of the cell above
+            cells[-1] += t
+            last = j
+            j += 1
+            continue
         if lines[j].empty_cell or not (header_kind(t) or could_be_header(t) and _next_is_header(lines, j + 1)):
             break
         cells.append(t)

@@ -19,7 +19,8 @@ SUPPORT_LABELS = (
     "协同责任单位", "参与", "协助", "协助部门", "配合科室", "协办处室",
 )
 # 责任单位 is the lead unless a lead label stands beside it (SCHEMA.md, "Roles").
-DUAL_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室")
+DUAL_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室", "责任股室",
+               "责任股室单位", "责任科室单位", "责任处室单位", "责任部门单位")
 COMMANDER_LABELS = ("副指挥长", "指挥长")
 # Labels of a clause that name people or a date, not units: read (deadline) or skipped.
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求")
@@ -193,7 +194,7 @@ UNIT_SUFFIXES = (
     "街道", "园区", "管委会", "委员会", "小组", "机构", "企业", "队", "所", "站", "院", "行",
     "区", "县", "市", "镇", "乡", "会", "团", "社", "馆", "组", "校", "支队", "大队", "办事处",
     "分局", "法院", "检察院", "海关", "银行", "机关", "镇街", "镇乡", "乡镇", "党委", "党组",
-    "联", "协", "村", "专班",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班
+    "联", "协", "村", "专班", "股", "科",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班, 文化宣传股, 经管科
 )
 # Verbs that start task text but never a unit name.
 _TASK_START = re.compile(
@@ -207,9 +208,9 @@ def split_pieces(text: str, separators: str = SEPARATORS) -> list[str]:
     """Split on separators outside parentheses (a line break always splits)."""
     pieces, depth, cur = [], 0, []
     for ch in text:
-        if ch in "(（[【":
+        if ch in "(（[【〈〔《":
             depth += 1
-        elif ch in ")）]】" and depth:
+        elif ch in ")）]】〉〕》" and depth:
             depth -= 1
         if ch == "\n" or (ch in separators and depth == 0):
             pieces.append("".join(cur))
@@ -220,8 +221,11 @@ def split_pieces(text: str, separators: str = SEPARATORS) -> list[str]:
     return pieces
 
 
+LEAD_MARKS = "★*＊☆※"
+
+
 def looks_like_unit(piece: str) -> bool:
-    piece = piece.strip().rstrip("。.等")
+    piece = piece.strip().strip(LEAD_MARKS).rstrip("。.等")
     piece = re.sub(r"等$", "", piece)
     if not piece or len(piece) > 24:
         return False

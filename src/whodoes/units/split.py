@@ -24,12 +24,20 @@ def _is_group(x: str) -> bool:
     return x.startswith(_GROUP_START) or x.endswith(_GROUP_END)
 
 
+# A note inside a unit name: 市卫生健康委（除标注外，下同）, 各区人民政府〈含开发区管委会，下同〉.
+_NOTE = re.compile(r"[(（〈]([^()（）〈〉]*(?:下同|除[^()（）〈〉]*外|以下简称|简称)[^()（）〈〉]*)[)）〉]")
+
+
+def drop_notes(cell: str) -> str:
+    return _NOTE.sub("", cell) if ("下同" in cell or "简称" in cell or "除" in cell) else cell
+
+
 def split_units(cell: str | None) -> list[str]:
     if not cell:
         return []
     out: list[str] = []
-    for piece in split_pieces(cell):
-        piece = piece.strip()
+    for piece in split_pieces(drop_notes(cell)):
+        piece = piece.strip().strip("★*＊☆※").strip()
         piece = re.sub(r"[。.]+$", "", piece).strip()
         if not piece or piece in _NONE:
             continue
