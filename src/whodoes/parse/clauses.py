@@ -41,8 +41,8 @@ from whodoes.parse.markers import (
     split_pieces,
 )
 
-OPEN = "(（[【"
-CLOSE = ")）]】"
+OPEN = "(（[【〔"
+CLOSE = ")）]】〕"
 _DUTY = r"按照?职责分工负责|按照?职责负责|按照?职能职责负责|分别负责|共同负责"  # all mean 负责
 
 
@@ -70,7 +70,7 @@ class Clause:
         return self.form == "plain"
 
 
-_BRACKETS = re.compile(r"[(（\[【)）\]】]")
+_BRACKETS = re.compile(r"[(（\[【〔)）\]】〕]")
 
 
 def bracket_groups(text: str) -> list[tuple[int, int]]:
@@ -274,7 +274,7 @@ def parse_sentences(inner: str) -> Clause | None:
 
 
 _ENDS_IN_ROLE = re.compile(r"(牵头|负责|配合|参与|协助|协同|协办|落实|主办|单位)\s*$")  # a quick test before parsing
-_SENTENCE_MARKS = re.compile(r"[(（\[【)）\]】。；;！!]")
+_SENTENCE_MARKS = re.compile(r"[(（\[【〔)）\]】〕。；;！!]")
 
 
 def plain_sentences(text: str, spans: list[tuple[int, int]]) -> list[Clause]:

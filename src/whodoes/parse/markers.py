@@ -243,9 +243,26 @@ def looks_like_unit(piece: str) -> bool:
 _NOT_UNIT = re.compile(r"任务|以下|上述|均需|均由|不再|工作中|要求")
 
 
+# A note inside a unit name: 市卫生健康委（除标注外，下同）, 各区人民政府〈含开发区管委会，下同〉,
+# 各区县〔自治县，以下简称区县〕政府 (only the note goes: 各区县〔自治县〕政府).
+_NOTE_GROUP = re.compile(r"([(（〈〔])([^()（）〈〉〔〕]*)([)）〉〕])")
+_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称")
+
+
+def drop_notes(cell: str) -> str:
+    if not _NOTE_WORDS.search(cell):
+        return cell
+
+    def keep(m: re.Match) -> str:
+        parts = [p for p in re.split(r"[，,]", m.group(2)) if p.strip() and not _NOTE_WORDS.search(p)]
+        return m.group(1) + "，".join(parts) + m.group(3) if parts else ""
+
+    return _NOTE_GROUP.sub(keep, cell)
+
+
 def looks_like_units(cell: str) -> bool:
     """True when every piece of the cell reads as a unit name (or a group of units)."""
-    cell = cell.strip()
+    cell = drop_notes(cell.strip())
     if not cell or cell in ("/", "／", "-", "—", "无"):
         return cell != ""
     pieces = [p for p in split_pieces(cell) if p.strip()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from whodoes.parse.markers import split_pieces
+from whodoes.parse.markers import drop_notes, split_pieces
 
 _NONE = {"/", "／", "-", "—", "——", "无"}
 # X in "A等X" names a group when it ends with one of these, or starts with 相关/有关/各.
@@ -22,14 +22,6 @@ _GROUP_START = ("相关", "有关", "各", "其他", "其它")
 
 def _is_group(x: str) -> bool:
     return x.startswith(_GROUP_START) or x.endswith(_GROUP_END)
-
-
-# A note inside a unit name: 市卫生健康委（除标注外，下同）, 各区人民政府〈含开发区管委会，下同〉.
-_NOTE = re.compile(r"[(（〈]([^()（）〈〉]*(?:下同|除[^()（）〈〉]*外|以下简称|简称)[^()（）〈〉]*)[)）〉]")
-
-
-def drop_notes(cell: str) -> str:
-    return _NOTE.sub("", cell) if ("下同" in cell or "简称" in cell or "除" in cell) else cell
 
 
 def split_units(cell: str | None) -> list[str]:
