@@ -36,6 +36,8 @@ FORM_NAMES = {
     "labels": "labelled (牵头单位：…)",
     "sentence": "role sentences in brackets (A牵头，B配合)",
     "plain": "plain role sentences (由A牵头，B配合。)",
+    "unit-heading": "numbered items under a heading that names their unit",
+    "unit-first": "items that open with their unit (1、区住建局。…)",
 }
 
 
@@ -74,7 +76,7 @@ def parse_document(lines: list[Line]) -> Parsed:
         table_rows += rows
     inline, forms = inline_tasks(lines, in_tables)
     if inline:
-        by_form = ", ".join(f"{FORM_NAMES[f]} {n}" for f, n in forms.items())
+        by_form = ", ".join(f"{FORM_NAMES[f]} {n}" for f, n in forms.items() if n > 0)
         layouts.append(f"task paragraphs with unit clauses: {len(inline)} rows ({by_form})")
     rows = sorted(table_rows + inline, key=lambda r: r.line)
     if rows:

@@ -197,7 +197,7 @@ UNIT_SUFFIXES = (
     "联", "协", "村", "专班", "股", "科",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班, 文化宣传股, 经管科
 )
 # Verbs that start task text but never a unit name.
-_TASK_START = re.compile(
+TASK_START = re.compile(
     r"^(推进|推动|加强|加快|开展|实施|建设|建立|完善|强化|落实|严格|组织|深化|提升|提高|制定|完成|"
     r"按照|积极|持续|全面|探索|打造|构建|支持|鼓励|优化|严控|引导|培育|发展|做好|规范|健全|配合|"
     r"依托|坚持|扎实|大力|着力|深入|继续|确保|促进|保障|编制|启动|巩固|筑牢|聚焦|统筹|围绕)"
@@ -231,7 +231,7 @@ def looks_like_unit(piece: str) -> bool:
         return False
     if re.search(r"[。！？!?：:“”\"]", piece) or re.search(r"\d{2,}", piece):
         return False
-    if len(piece) > 6 and _TASK_START.match(piece):
+    if len(piece) > 6 and TASK_START.match(piece):
         return False  # short names may start like a verb: 建设局, 组织人事部, 发展改革委
     if _NOT_UNIT.search(piece):
         return False
