@@ -52,7 +52,7 @@ from whodoes.parse.tables import SEPARATOR_END, is_table_end
 TERMINAL = tuple("。；;！？!?)）”\"")
 WRAPS = tuple("，,、；;：:（(")
 DEADLINE = re.compile(r"(年|月|底|前|季度|持续|长期|常态|每年|逐年)")
-_SEQ = re.compile(r"(\d{1,3})[.．、]?")
+_SEQ = re.compile(r"(\d{1,3})[.．、*＊★]?")
 
 
 @dataclass

@@ -254,7 +254,8 @@ def drop_notes(cell: str) -> str:
         return cell
 
     def keep(m: re.Match) -> str:
-        parts = [p for p in re.split(r"[，,]", m.group(2)) if p.strip() and not _NOTE_WORDS.search(p)]
+        parts = [p for p in re.split(r"[，,]", m.group(2))
+                 if p.strip() and not _NOTE_WORDS.search(p) and not p.strip().startswith(("含", "包括", "不含"))]
         return m.group(1) + "，".join(parts) + m.group(3) if parts else ""
 
     return _NOTE_GROUP.sub(keep, cell)

@@ -413,14 +413,23 @@ def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
     """
     return _numbered(lines, skip, lambda h: bool(TASK_SECTION.search(h))) or _numbered(
         lines, skip, lambda h: not NON_TASK_SECTION.search(h)
-    )
+    ) or _list_without_sections(lines, skip)
 
 
-def _numbered(lines: list[Line], skip: set[int], is_task_section) -> list[TaskRow]:
+def _list_without_sections(lines: list[Line], skip: set[int]) -> list[TaskRow]:
+    """A document with no top-level heading at all (a list of 实事 under its title): its numbered
+    items 1. 2. 3. … are its tasks, when there are at least three numbered in order."""
+    if any(HEADING_1.match(ln.text) for k, ln in enumerate(lines) if k not in skip):
+        return []
+    rows = _numbered(lines, skip, lambda h: True, in_tasks=True)
+    seqs = [r.seq for r in rows]
+    return rows if len(rows) >= 3 and seqs[:3] == ["1", "2", "3"] else []
+
+
+def _numbered(lines: list[Line], skip: set[int], is_task_section, in_tasks: bool = False) -> list[TaskRow]:
     items_3: list[TaskRow] = []
     items_2: list[TaskRow] = []
     outline = _Outline()
-    in_tasks = False
     for idx, ln in enumerate(lines):
         if idx in skip or not ln.text:
             continue
