@@ -32,6 +32,7 @@ from whodoes.parse.markers import (
     DEADLINE_LABELS,
     DIVISION_LABELS,
     LEAD_MARKS,
+    close_gaps,
     LABEL_RE,
     PERSON_LABELS,
     UNIT_LABELS,
@@ -329,7 +330,7 @@ def find_clauses(text: str) -> list[Clause]:
     text = _unbox_labels(text)
     spans = bracket_groups(text)
     for start, end in spans:
-        inner = text[start + 1: end - 1]
+        inner = close_gaps(text[start + 1: end - 1])
         clause = parse_labelled(inner) or parse_sentences(inner)
         if clause and (clause.names_units or clause.deadline):
             clause.start, clause.end, clause.raw = start, end, text[start:end]

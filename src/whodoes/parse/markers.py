@@ -261,9 +261,37 @@ def drop_notes(cell: str) -> str:
     return _NOTE_GROUP.sub(keep, cell)
 
 
+_GAP = re.compile(r"(?<=[\u4e00-\u9fff）)])[ \t]+(?=[\u4e00-\u9fff（(])")
+_PIECE_END = re.compile(r"[、,，;；:：(（)）\[\]【】]")
+
+
+def close_gaps(text: str) -> str:
+    """Spaces between characters in a unit list or a role clause, left by line breaks of a copy.
+
+    A space between two complete unit names that begin alike ("市规划局 市建设局", or a group
+    "各镇街") separates them (it becomes 、); any other ("市食药 安委", "配 合", "市政府 法制办")
+    is a broken word and goes.
+    """
+    if " " not in text and "\t" not in text:
+        return text
+    out, pos = [], 0
+    for m in _GAP.finditer(text):
+        left = _PIECE_END.split(text[:m.start()])[-1]
+        words = _PIECE_END.split(text[m.end():])[0].split()
+        right = words[0] if words else ""
+        out.append(text[pos:m.start()])
+        if left and right and looks_like_unit(left) and looks_like_unit(right) and (
+            right[0] == left[0] or right.startswith(("各", "相关", "有关"))
+        ):
+            out.append("、")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def looks_like_units(cell: str) -> bool:
     """True when every piece of the cell reads as a unit name (or a group of units)."""
-    cell = drop_notes(cell.strip())
+    cell = close_gaps(drop_notes(cell.strip()))
     if not cell or cell in ("/", "／", "-", "—", "无"):
         return cell != ""
     pieces = [p for p in split_pieces(cell) if p.strip()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from whodoes.parse.markers import drop_notes, split_pieces
+from whodoes.parse.markers import close_gaps, drop_notes, split_pieces
 
 _NONE = {"/", "／", "-", "—", "——", "无"}
 # X in "A等X" names a group when it ends with one of these, or starts with 相关/有关/各.
@@ -47,7 +47,7 @@ def split_units(cell: str | None) -> list[str]:
     if not cell:
         return []
     out: list[str] = []
-    for piece in _join_levels(split_pieces(drop_notes(cell))):
+    for piece in _join_levels(split_pieces(close_gaps(drop_notes(cell)))):
         piece = piece.strip().strip("★*＊☆※").strip()
         piece = re.sub(r"[。.]+$", "", piece).strip()
         if not piece or piece in _NONE:
