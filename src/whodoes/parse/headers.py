@@ -171,8 +171,18 @@ def find_headers(lines: list[Line]) -> list[Header]:
         i = header.end
     for h in headers:
         h.unit_column = any(c.kind in UNIT_KINDS for c in h.columns)
-        h.roles = assign_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS])
+        h.roles = table_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS])
     return headers
+
+
+def table_roles(labels: list[str]) -> dict[str, str]:
+    """The role of each unit column.  Two responsibility columns and no lead or support label
+    (责任部门 | 责任街镇): the first is the lead column, the next the support."""
+    roles = assign_roles(labels)
+    duals = [label for label in labels if header_kind(label) and header_kind(label)[0] == "dual"]
+    if len(duals) >= 2 and len(duals) == len(labels) and len(set(duals)) == len(duals):
+        roles.update({label: "support" for label in duals[1:]})
+    return roles
 
 
 def _row_cells(ln: Line, style: str) -> list[str]:
@@ -290,7 +300,7 @@ def _join_spaced_letters(tokens: list[str]) -> list[str]:
     return out
 
 
-_PAREN_LINE = re.compile(r"^[(（][^()（）]{1,20}[)）]?$|^[^()（）]{1,20}[)）]$")
+_PAREN_LINE = re.compile(r"^[(（](?![一二三四五六七八九十\d]+[)）])[^()（）]{1,20}[)）]?$|^[^()（）]{1,20}[)）]$")
 
 
 def _cell_per_line(lines: list[Line], i: int) -> Header | None:

@@ -19,7 +19,7 @@ SUPPORT_LABELS = (
     "协同责任单位", "参与", "协助", "协助部门", "配合科室", "协办处室",
 )
 # 责任单位 is the lead unless a lead label stands beside it (SCHEMA.md, "Roles").
-DUAL_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室", "责任股室",
+DUAL_LABELS = ("责任单位", "责任部门", "责任街镇", "责任镇街", "责任乡镇", "责任镇乡", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室", "责任股室",
                "责任股室单位", "责任科室单位", "责任处室单位", "责任部门单位")
 COMMANDER_LABELS = ("副指挥长", "指挥长")
 # Labels of a clause that name people or a date, not units: read (deadline) or skipped.
