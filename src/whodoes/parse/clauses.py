@@ -349,13 +349,19 @@ def find_clauses(text: str) -> list[Clause]:
 _LEAD_MARK = re.compile(r"\s*[(（]\s*(?:牵头|牵头单位|牵头部门)\s*[)）]\s*$")
 
 
+_OTHER_LEVEL = ("省", "国家", "中央", "部", "省级", "国家级")
+
+
 def roles_in_cell(cell: str) -> tuple[str, str | None, str | None] | None:
     """(lead, support, support label) of a unit cell that states roles itself, else None.
 
     "A（牵头）、B、C" -> A leads, B and C support; "牵头单位：A；配合单位：B" and
     "A牵头，B配合" are read as clauses.  A cell that names its units without roles gives None.
     """
-    if LABEL_RE.search(cell):
+    label = LABEL_RE.search(cell)
+    if label:
+        if cell[: label.start()].strip() in _OTHER_LEVEL:
+            return None  # 省牵头单位：… names the lead of the task one level up, not this row's units
         clause = parse_labelled(cell)
         if clause and clause.names_units and _units_ok(clause):
             return clause.lead_raw or "", clause.support_raw, clause.support_label

@@ -417,13 +417,23 @@ def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
 
 
 def _list_without_sections(lines: list[Line], skip: set[int]) -> list[TaskRow]:
-    """A document with no top-level heading at all (a list of 实事 under its title): its numbered
-    items 1. 2. 3. … are its tasks, when there are at least three numbered in order."""
+    """A document with no top-level heading at all (a list of 实事 under its title): its items
+    numbered 1. 2. 3. … in order are its tasks, when there are at least three.  The next number
+    is an item even when a figure follows it (2.50个小区…)."""
     if any(HEADING_1.match(ln.text) for k, ln in enumerate(lines) if k not in skip):
         return []
-    rows = _numbered(lines, skip, lambda h: True, in_tasks=True)
-    seqs = [r.seq for r in rows]
-    return rows if len(rows) >= 3 and seqs[:3] == ["1", "2", "3"] else []
+    rows: list[TaskRow] = []
+    for k, ln in enumerate(lines):
+        m = _NEXT_ITEM.match(ln.text)
+        if k in skip or not m or int(m.group(1)) != len(rows) + 1 or not ln.text[m.end():].strip():
+            continue
+        body = ln.text[m.end():].strip()
+        rows.append(TaskRow(part="numbered", text=body, seq=m.group(1), category=first_sentence(body),
+                            line=ln.number, line_end=ln.number, source_text=ln.raw))
+    return rows if len(rows) >= 3 else []
+
+
+_NEXT_ITEM = re.compile(r"^(\d{1,3})\s*[.．、]")
 
 
 def _numbered(lines: list[Line], skip: set[int], is_task_section, in_tasks: bool = False) -> list[TaskRow]:
