@@ -352,10 +352,13 @@ _OPENS_ITEM = re.compile(r"^\s*(?:\d{1,3}\s*[.．、]|[(（]\s*[\d一二三四�
 _ENDS_SENTENCE = tuple("。！？；;!?：:)）】〕」”")
 
 
+_TITLE_END = re.compile(r"(方案|意见|通知|计划|规划|办法|要点|决定|细则|分工|清单|任务|报告|函)(\s*[(（][^)）]*[)）])?$")
+
+
 def _continues(prev: Para, ln: Line) -> bool:
     """Is this line the rest of a sentence broken at the end of the line above?"""
     t = ln.text
-    if prev.text.endswith(_ENDS_SENTENCE) or len(prev.text) < 8 or ln.tabbed:
+    if prev.text.endswith(_ENDS_SENTENCE) or len(prev.text) < 8 or ln.tabbed or _TITLE_END.search(prev.text):
         return False
     if HEADING_1.match(prev.text) or HEADING_2.match(prev.text) or _OPENS_ITEM.match(t):
         return False
@@ -411,9 +414,16 @@ def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
     such heading has its tasks in every top-level section that is not about
     aims, principles or safeguards (二、推进产业转型 三、…).
     """
+    head = [ln.text for ln in lines if ln.text][:3]
+    if any(_NOT_A_PLAN.search(t) for t in head):
+        return []
     return _numbered(lines, skip, lambda h: bool(TASK_SECTION.search(h))) or _numbered(
         lines, skip, lambda h: not NON_TASK_SECTION.search(h)
     ) or _list_without_sections(lines, skip)
+
+
+# A reply to a proposal: its numbered parts tell what was done, not tasks to do.
+_NOT_A_PLAN = re.compile(r"(复函|答复|的回复|建议的办理|提案的办理)")
 
 
 def _list_without_sections(lines: list[Line], skip: set[int]) -> list[TaskRow]:
