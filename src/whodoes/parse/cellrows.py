@@ -83,7 +83,7 @@ def _unit_cell(text: str) -> bool:
 def _next_text(lines: list[Line], i: int, stop: int) -> str | None:
     while i < stop and lines[i].blank:
         i += 1
-    return lines[i].text if i < stop else None
+    return lines[i].text.strip("|｜ ").strip() if i < stop else None
 
 
 def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], int]:
@@ -101,7 +101,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
         if ln.blank:
             i += 1
             continue
-        t = ln.text
+        t = ln.text.strip("|｜ ").strip()  # "cell |": a pipe table flattened one cell per line
         if has_seq and is_section_line(t) and _SEQ.fullmatch(_next_text(lines, i + 1, stop) or ""):
             cur = None
             rows.append(_Raw(ln.number, ln.number, None, section=t, source=[ln.raw]))

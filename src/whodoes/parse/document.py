@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
 from whodoes.parse.cellrows import read_cellrows
+from whodoes.parse.docrules import apply_document_rules
 from whodoes.parse.headers import Header, find_headers
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
@@ -45,6 +46,7 @@ FORM_NAMES = {
 class Parsed:
     rows: list[TaskRow]
     layouts: list[str] = field(default_factory=list)  # human-readable, one per recognised layout
+    warnings: list[str] = field(default_factory=list)  # what a person should check (shown in the build log)
 
 
 def _columns(header: Header) -> str:
@@ -52,9 +54,18 @@ def _columns(header: Header) -> str:
 
 
 def parse_document(lines: list[Line]) -> Parsed:
+    parsed = _read(lines)
+    report = apply_document_rules(parsed.rows, lines)
+    parsed.layouts += report.layouts
+    parsed.warnings += report.warnings
+    return parsed
+
+
+def _read(lines: list[Line]) -> Parsed:
     headers = find_headers(lines)
     table_rows: list[TaskRow] = []
     layouts: list[str] = []
+    warnings: list[str] = []
     in_tables: set[int] = set()
     for k, header in enumerate(headers):
         where = f"line {lines[header.start].number} ({_columns(header)})"
@@ -73,6 +84,8 @@ def parse_document(lines: list[Line]) -> Parsed:
         rows = rows_to_tasks(header, raw_rows)
         in_tables.update(range(header.start, end))
         layouts.append(f"{STYLE_NAMES[header.style]} at {where}: {len(rows)} rows")
+        if not rows:
+            warnings.append(f"a table header at {where} was found, but no row below it could be placed in its columns")
         table_rows += rows
     inline, forms = inline_tasks(lines, in_tables)
     if inline:
@@ -80,12 +93,12 @@ def parse_document(lines: list[Line]) -> Parsed:
         layouts.append(f"task paragraphs with unit clauses: {len(inline)} rows ({by_form})")
     rows = sorted(table_rows + inline, key=lambda r: r.line)
     if rows:
-        return Parsed(rows=rows, layouts=layouts)
+        return Parsed(rows=rows, layouts=layouts, warnings=warnings)
     rows = numbered_tasks(lines, in_tables)
     if rows:
         layouts.append(f"numbered tasks without units in the task section: {len(rows)} rows")
-        return Parsed(rows=rows, layouts=layouts)
-    return Parsed(rows=[], layouts=layouts + _why_nothing(lines, headers, in_tables))
+        return Parsed(rows=rows, layouts=layouts, warnings=warnings)
+    return Parsed(rows=[], layouts=layouts + _why_nothing(lines, headers, in_tables), warnings=warnings)
 
 
 def _why_nothing(lines: list[Line], headers: list[Header], in_tables: set[int]) -> list[str]:
