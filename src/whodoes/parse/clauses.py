@@ -197,7 +197,7 @@ def trailing_labelled(text: str, spans: list[tuple[int, int]]) -> Clause | None:
 # --- role sentences ------------------------------------------------------------
 
 _VERB = re.compile(
-    r"^(.*?)(牵头负责|负责牵头|为牵头单位|牵头实施|牵头推进|牵头落实|牵头组织|分别牵头|牵头|主办|负责落实|具体落实|抓好落实|为配合单位|配合|参与|协助|协同|协办|"
+    r"^(.*?)(牵头负责|负责牵头|为牵头单位|牵头实施|牵头推进|牵头落实|牵头组织|分别牵头|牵头|主办|负责落实|具体落实|抓好落实|组织落实|为配合单位|配合|参与|协助|协同|协办|落实|"
     rf"{_DUTY}|为责任单位|负责)$"
 )
 _ROLE_OF_VERB = {
@@ -206,12 +206,16 @@ _ROLE_OF_VERB = {
     "负责": "lead", "为责任单位": "lead",
     "配合": "support", "参与": "support", "协助": "support", "协同": "support", "协办": "support",
     "为配合单位": "support", "负责落实": "support", "具体落实": "support", "抓好落实": "support",
+    "组织落实": "support", "落实": "support", "会同": "support",
 }
 _LEAD_VERBS = ("牵头", "牵头负责", "负责牵头", "为牵头单位", "主办", "牵头实施", "牵头推进", "牵头落实", "牵头组织",
                "分别牵头")
 _LABEL_OF_VERB = {"牵头负责": "牵头", "负责牵头": "牵头", "牵头实施": "牵头", "牵头推进": "牵头", "牵头落实": "牵头",
                   "牵头组织": "牵头", "分别牵头": "牵头", "为牵头单位": "牵头单位", "为配合单位": "配合单位",
                   "为责任单位": "责任单位"}
+
+
+_TOGETHER = re.compile(r"^(.+?)(?:会同|联合|协调)(.+?)(?:共同)?(?:负责|牵头|实施|推进|落实|组织实施|负责落实)?$")
 
 
 def _verb(word: str) -> str:
@@ -238,6 +242,10 @@ def parse_roles(body: str) -> Clause | None:
     pending: list[str] = []
     for seg in _segments(body):
         seg = re.sub(r"^(?:此项工作|该项工作|本项工作|上述工作|以上工作|具体)?由", "", seg)
+        together = _TOGETHER.match(seg)
+        if together and _is_units(together.group(1)) and _is_units(together.group(2)):
+            pairs += [(together.group(1), "牵头"), (together.group(2), "会同")]  # 由A会同B、C负责
+            continue
         m = _VERB.match(seg)
         if m and _is_units(m.group(1)):
             pairs.append(("、".join(pending + [m.group(1)]), _verb(m.group(2))))
@@ -301,6 +309,11 @@ def plain_sentences(text: str, spans: list[tuple[int, int]]) -> list[Clause]:
         s0 = start + len(sentence) - len(sentence.lstrip())
         if _ENDS_IN_ROLE.search(sentence) and not any(a < i and s0 < b for a, b in spans):
             clause = parse_roles(sentence.strip())
+            k = max(sentence.rfind("，由"), sentence.rfind(",由"))
+            if clause is None and k > 0:  # 推进河道整治，由A会同B负责: the words after 由 assign the task
+                clause = parse_roles(sentence[k + 1:].strip())
+                s0 = start + k + 1 if clause and clause.lead_raw else s0
+                clause = clause if clause and clause.lead_raw else None
             if clause and found and found[-1].end == s0:
                 clause = parse_roles(text[found[-1].start: i]) or clause
                 s0 = found.pop().start

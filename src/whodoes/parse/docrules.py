@@ -69,7 +69,7 @@ def _cut_off(rows: list[TaskRow], lines: list[Line], report: DocumentReport) -> 
     last = next((ln for ln in reversed(lines) if ln.text), None)
     if last is None or not rows or (rows[-1].line_end or rows[-1].line) < last.number:
         return  # the text goes on after the last row: a signature, a footer
-    text = last.text.rstrip("|｜ ")
+    text = re.split(r"\t|[|｜]|\s{2,}", last.text.strip("|｜ \t"))[-1].strip()  # the last cell of a table row
     if not text or text.endswith(_ENDS) or looks_like_units(text) or _DATE_CELL.search(text):
         return
     row = rows[-1]
