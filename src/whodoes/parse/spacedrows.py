@@ -49,7 +49,12 @@ def _slots(r: _Raw) -> int:
     return n
 
 
+_INNER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：])\s(?=[\u4e00-\u9fff，。、；：])")
+
+
 def _add(r: _Raw, piece: str, number: int) -> None:
+    if not _unit_cell(piece):
+        piece = _INNER_SPACE.sub("", piece)  # a line break inside the cell ("加强水资源保 护")
     if r.units and not _unit_cell(piece):
         r.after.append(piece)
         r.cells.append((piece, number, "text"))
