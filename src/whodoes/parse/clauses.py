@@ -218,6 +218,9 @@ _LABEL_OF_VERB = {"牵头负责": "牵头", "负责牵头": "牵头", "牵头实
 _TOGETHER = re.compile(r"^(.+?)(?:会同|联合|协调)(.+?)(?:共同)?(?:负责|牵头|实施|推进|落实|组织实施|负责落实)?$")
 
 
+_TIME_NOTE = re.compile(r"^(?:\d{4}年|年内|年底|今年|全年|[一二三四]?季度|持续|长期|常态|逐步|分步|按期|按时|\d{1,2}月)")
+
+
 def _verb(word: str) -> str:
     """按职责分工负责 / 分别负责 ... are 负责."""
     return "负责" if re.fullmatch(_DUTY, word) else word
@@ -252,6 +255,8 @@ def parse_roles(body: str) -> Clause | None:
             pending = []
         elif _is_units(seg):
             pending.append(seg)
+        elif pairs and _TIME_NOTE.search(seg):
+            continue  # (A分别负责，年内持续推进): a note on time, not units
         else:
             return None
     if pending or not pairs:

@@ -427,22 +427,35 @@ _NOT_A_PLAN = re.compile(r"(复函|答复|的回复|建议的办理|提案的办
 
 
 def _list_without_sections(lines: list[Line], skip: set[int]) -> list[TaskRow]:
-    """A document with no top-level heading at all (a list of 实事 under its title): its items
-    numbered 1. 2. 3. … in order are its tasks, when there are at least three.  The next number
-    is an item even when a figure follows it (2.50个小区…)."""
+    """A document with no top-level heading at all (a list of 实事, a 工作要点 under its title): its
+    items numbered 1. 2. 3. … in order (at least three), else （一）（二）… (at least two), are its
+    tasks.  The next number is an item even when a figure follows it (2.50个小区…)."""
     if any(HEADING_1.match(ln.text) for k, ln in enumerate(lines) if k not in skip):
         return []
+    for pattern, least in ((_NEXT_ITEM, 3), (_NEXT_SECTION, 2)):
+        rows = _items_in_order(lines, skip, pattern)
+        if len(rows) >= least:
+            return rows
+    return []
+
+
+def _items_in_order(lines: list[Line], skip: set[int], pattern: re.Pattern) -> list[TaskRow]:
     rows: list[TaskRow] = []
     for k, ln in enumerate(lines):
-        m = _NEXT_ITEM.match(ln.text)
-        if k in skip or not m or int(m.group(1)) != len(rows) + 1 or not ln.text[m.end():].strip():
+        m = pattern.match(ln.text)
+        if k in skip or not m or _item_number(m.group(1)) != len(rows) + 1 or not ln.text[m.end():].strip():
             continue
         body = ln.text[m.end():].strip()
         rows.append(TaskRow(part="numbered", text=body, seq=m.group(1), category=first_sentence(body),
                             line=ln.number, line_end=ln.number, source_text=ln.raw))
-    return rows if len(rows) >= 3 else []
+    return rows
 
 
+def _item_number(seq: str) -> int:
+    return int(seq) if seq.isdigit() else "一二三四五六七八九十".find(seq) + 1 if len(seq) == 1 else 0
+
+
+_NEXT_SECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十])\s*[)）]")
 _NEXT_ITEM = re.compile(r"^(\d{1,3})\s*[.．、]")
 
 
