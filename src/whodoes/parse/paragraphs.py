@@ -275,6 +275,8 @@ class _Inline:
         para, section = self.paragraph
         first = self.block[0] if len(self.block) >= 2 and self.block[-1] is para else para
         seq, body = _split_seq(first.text)
+        if seq is None and _TITLE_END.search(body):
+            return  # a clause under the document's title (an excerpt that starts mid-list) has no task
         if first is not para:  # the clause after an item's sub-measures: one row for the whole item
             body += "".join(p.text for p in self.block[1:])
         row = _task_row(body, seq, section, first)
