@@ -197,7 +197,7 @@ def trailing_labelled(text: str, spans: list[tuple[int, int]]) -> Clause | None:
 # --- role sentences ------------------------------------------------------------
 
 _VERB = re.compile(
-    r"^(.*?)(牵头负责|负责牵头|为牵头单位|牵头实施|牵头推进|牵头落实|牵头组织|分别牵头|牵头|主办|负责落实|具体落实|抓好落实|组织落实|为配合单位|配合|参与|协助|协同|协办|落实|"
+    r"^(.*?)(牵头负责|负责牵头|为牵头单位|牵头实施|牵头推进|牵头落实|牵头组织|分别牵头|牵头|主办|负责落实|具体落实|抓好落实|组织落实|承办|为配合单位|配合|参与|协助|协同|协办|落实|"
     rf"{_DUTY}|为责任单位|负责)$"
 )
 _ROLE_OF_VERB = {
@@ -206,7 +206,7 @@ _ROLE_OF_VERB = {
     "负责": "lead", "为责任单位": "lead",
     "配合": "support", "参与": "support", "协助": "support", "协同": "support", "协办": "support",
     "为配合单位": "support", "负责落实": "support", "具体落实": "support", "抓好落实": "support",
-    "组织落实": "support", "落实": "support", "会同": "support",
+    "组织落实": "support", "落实": "support", "会同": "support", "承办": "lead",
 }
 _LEAD_VERBS = ("牵头", "牵头负责", "负责牵头", "为牵头单位", "主办", "牵头实施", "牵头推进", "牵头落实", "牵头组织",
                "分别牵头")
@@ -215,6 +215,7 @@ _LABEL_OF_VERB = {"牵头负责": "牵头", "负责牵头": "牵头", "牵头实
                   "为责任单位": "责任单位"}
 
 
+_PERSON_DUTY = re.compile(r"^(?:由|请)?[\u4e00-\u9fff、，,]{1,16}同志(?:负责|牵头|分管|主抓|联系)?$")
 _TOGETHER = re.compile(r"^(.+?)(?:会同|联合|协调)(.+?)(?:共同)?(?:负责|牵头|实施|推进|落实|组织实施|负责落实)?$")
 
 
@@ -245,6 +246,8 @@ def parse_roles(body: str) -> Clause | None:
     pending: list[str] = []
     for seg in _segments(body):
         seg = re.sub(r"^(?:此项工作|该项工作|本项工作|上述工作|以上工作|具体)?由", "", seg)
+        if _PERSON_DUTY.match(seg):
+            continue  # 由小军同志负责 / 请奇帆、家农同志负责: people, not units
         together = _TOGETHER.match(seg)
         if together and _is_units(together.group(1)) and _is_units(together.group(2)):
             pairs += [(together.group(1), "牵头"), (together.group(2), "会同")]  # 由A会同B、C负责
@@ -290,7 +293,7 @@ def parse_sentences(inner: str) -> Clause | None:
     return None
 
 
-_ENDS_IN_ROLE = re.compile(r"(牵头|负责|配合|参与|协助|协同|协办|落实|主办|单位)\s*$")  # a quick test before parsing
+_ENDS_IN_ROLE = re.compile(r"(牵头|负责|配合|参与|协助|协同|协办|落实|主办|承办|单位)\s*$")  # a quick test before parsing
 _SENTENCE_MARKS = re.compile(r"[(（\[【〔)）\]】〕。；;！!]")
 
 
@@ -333,7 +336,7 @@ def plain_sentences(text: str, spans: list[tuple[int, int]]) -> list[Clause]:
 # --- all clauses of a paragraph ------------------------------------------------
 
 
-_ROLE_WORD = re.compile(r"牵头|负责|配合|参与|协助|协同|协办|落实|主办|单位")
+_ROLE_WORD = re.compile(r"牵头|负责|配合|参与|协助|协同|协办|落实|主办|承办|单位")
 _BOXED_LABEL = re.compile(r"【(" + "|".join(UNIT_LABELS + DEADLINE_LABELS) + r")】")
 
 
