@@ -254,3 +254,12 @@ def test_a_reply_to_a_proposal_has_no_tasks():
         "（二）夯实责任。优化顶层设计。",
     ]))
     assert parsed.rows == []
+
+
+def test_quarterly_progress_columns_are_detail():
+    rows = parse("\n".join([
+        "| 序号 | 工作任务 | 责任单位 | 一季度 | 二季度 | 三季度 | 四季度 |",
+        "| 1 | 完成河道整治5公里。 | 区水利局 | 启动设计 | 开工 | 完成2公里 | 完成5公里 |",
+    ])).rows
+    assert rows[0].text == "完成河道整治5公里。" and rows[0].lead == ["区水利局"]
+    assert rows[0].detail.split("\n") == ["启动设计", "开工", "完成2公里", "完成5公里"]

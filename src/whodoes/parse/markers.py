@@ -115,6 +115,11 @@ OTHER_HEADERS = {
     "责任人", "联系人", "政策依据", "依据",
 }
 NOTE_HEADERS = {"备注", "说明"}
+# Progress columns of a report on a plan: 一季度 / 二季度推进情况 / 上半年推进情况 / 1-6月完成情况.
+PROGRESS_HEADER = re.compile(
+    r"^(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|全年|\d{1,2}[-—~至]\d{1,2}月|截至\S{0,8}|目前)"
+    r"(?:推进|进展|完成|落实|工作)?(?:情况|进度|进展)?$|^(?:推进|进展|完成|落实)(?:情况|进度)$"
+)
 YEAR_HEADER = re.compile(
     r"^((?:19|20)\d\d)\s*年?\s*度?\s*(?:任务|目标|工作任务|工作目标|计划|进度|目标任务|工作安排|重点任务|预期目标|主要目标"
     r"|主要预期目标|目标任务|重点工作|工作重点|任务目标)?$"
@@ -164,7 +169,7 @@ def _header_kind(word: str) -> tuple[str, str | None] | None:
         return ("deadline", None)
     if word in NOTE_HEADERS:
         return ("note", None)
-    if word in OTHER_HEADERS or word.endswith(("领导", "责任人", "联系人")):
+    if word in OTHER_HEADERS or word.endswith(("领导", "责任人", "联系人")) or PROGRESS_HEADER.match(word):
         return ("other", None)  # 牵头区领导, 责任领导: people, not units
     m = YEAR_HEADER.match(word)
     if m:
