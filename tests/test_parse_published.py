@@ -263,3 +263,11 @@ def test_quarterly_progress_columns_are_detail():
     ])).rows
     assert rows[0].text == "完成河道整治5公里。" and rows[0].lead == ["区水利局"]
     assert rows[0].detail.split("\n") == ["启动设计", "开工", "完成2公里", "完成5公里"]
+
+
+def test_unit_names_run_together_that_the_table_prints_apart_elsewhere():
+    rows = parse("\n".join([
+        "序号", "工作任务", "责任股室", "1", "免费开放服务人次增长15%。", "文化宣传股", "文化馆",
+        "2", "组织文化下乡演出100场。", "文化宣传股文化馆",
+    ])).rows
+    assert rows[1].lead == ["文化宣传股", "文化馆"]

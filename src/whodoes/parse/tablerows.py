@@ -165,4 +165,21 @@ def rows_to_tasks(header: Header, rows: list[TableRow]) -> list[TaskRow]:
                 source_text=r.source_text,
             )
         )
+    _split_run_together(out)
+    return out
+
+
+def _split_run_together(rows: list[TaskRow]) -> None:
+    """A unit cell written without separators ('文化宣传股文化馆') that is two names the same
+    table prints apart elsewhere ('文化宣传股', '文化馆') is those two names."""
+    known = {n for r in rows for n in r.lead + r.support}
+    for r in rows:
+        r.lead, r.support = _apart(r.lead, known), _apart(r.support, known)
+
+
+def _apart(names: list[str], known: set[str]) -> list[str]:
+    out = []
+    for n in names:
+        cut = next((k for k in range(3, len(n) - 2) if n[:k] in known and n[k:] in known), None)
+        out += [n[:cut], n[cut:]] if cut else [n]
     return out
