@@ -14,6 +14,7 @@ looked for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
@@ -84,6 +85,7 @@ def _read(lines: list[Line]) -> Parsed:
         rows = rows_to_tasks(header, raw_rows)
         in_tables.update(range(header.start, end))
         layouts.append(f"{STYLE_NAMES[header.style]} at {where}: {len(rows)} rows")
+        layouts += table_readings(header, rows)
         if not rows:
             warnings.append(f"a table header at {where} was found, but no row below it could be placed in its columns")
         table_rows += rows
@@ -99,6 +101,27 @@ def _read(lines: list[Line]) -> Parsed:
         layouts.append(f"numbered tasks without units in the task section: {len(rows)} rows")
         return Parsed(rows=rows, layouts=layouts, warnings=warnings)
     return Parsed(rows=[], layouts=layouts + _why_nothing(lines, headers, in_tables), warnings=warnings)
+
+
+_STARRED = re.compile(r"[★☆※]|[\u4e00-\u9fff][*＊](?![*＊])")
+
+
+def table_readings(header: Header, rows: list[TaskRow]) -> list[str]:
+    """The readings taken where a table's layout is ambiguous, for ``whodoes docs --verbose``."""
+    notes = []
+    years = header.index("year")
+    short = [r for r in rows if 0 < len(r.targets) < len(years)]
+    if short:
+        notes.append(f"  {len(short)} rows print fewer per-year cells than the {len(years)} year columns "
+                     f"(first at line {short[0].line}): read as the first years' cells, the later years print nothing")
+    duals = [c for c in header.columns if c.kind == "dual"]
+    if len(duals) >= 2 and header.roles.get(duals[1].extra) == "support":
+        notes.append(f"  two responsibility columns ({duals[0].name} | {duals[1].name}) and no lead or support "
+                     "label: the first read as the lead, the second as the support")
+    starred = [r for r in rows if _STARRED.search(r.source_text)]
+    if starred:
+        notes.append(f"  {len(starred)} rows mark units with ★ / *: the marked unit read as the lead, the others as support")
+    return notes
 
 
 def _why_nothing(lines: list[Line], headers: list[Header], in_tables: set[int]) -> list[str]:
