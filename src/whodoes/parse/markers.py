@@ -125,7 +125,7 @@ YEAR_HEADER = re.compile(
     r"|主要预期目标|目标任务|重点工作|工作重点|任务目标)?$"
 )
 _HEADER_NOISE = re.compile(r"[\s*|]+")
-_HEADER_PAREN = re.compile(r"[(（][^)）]*[)）]$")
+_HEADER_PAREN = re.compile(r"[(（][^()（）]*[)）]$")  # no open bracket inside: linear on any cell
 
 
 def header_word(cell: str) -> str:
@@ -240,7 +240,7 @@ def looks_like_unit(piece: str) -> bool:
         return False  # short names may start like a verb: 建设局, 组织人事部, 发展改革委
     if _NOT_UNIT.search(piece):
         return False
-    base = re.sub(r"[(（][^)）]*[)）]$", "", piece)  # 招商合作局(招商集团)
+    base = re.sub(r"[(（][^()（）]*[)）]$", "", piece)  # 招商合作局(招商集团)
     return base.endswith(UNIT_SUFFIXES) or bool(re.fullmatch(r"各[\u4e00-\u9fff]{1,3}", base))
 
 
@@ -281,8 +281,8 @@ def close_gaps(text: str) -> str:
         return text
     out, pos = [], 0
     for m in _GAP.finditer(text):
-        left = _PIECE_END.split(text[:m.start()])[-1]
-        words = _PIECE_END.split(text[m.end():])[0].split()
+        left = _PIECE_END.split(text[max(0, m.start() - 40):m.start()])[-1]  # names are short: windows keep it linear
+        words = _PIECE_END.split(text[m.end():m.end() + 40])[0].split()
         right = words[0] if words else ""
         out.append(text[pos:m.start()])
         if left and right and looks_like_unit(left) and looks_like_unit(right) and (
@@ -296,6 +296,8 @@ def close_gaps(text: str) -> str:
 
 def looks_like_units(cell: str) -> bool:
     """True when every piece of the cell reads as a unit name (or a group of units)."""
+    if len(cell) > 600:
+        return False  # a unit list is never this long: a paragraph
     cell = close_gaps(drop_notes(cell.strip()))
     if not cell or cell in ("/", "／", "-", "—", "无"):
         return cell != ""

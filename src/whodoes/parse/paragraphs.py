@@ -354,7 +354,7 @@ _OPENS_ITEM = re.compile(r"^\s*(?:\d{1,3}\s*[.．、]|[(（]\s*[\d一二三四�
 _ENDS_SENTENCE = tuple("。！？；;!?：:)）】〕」”")
 
 
-_TITLE_END = re.compile(r"(方案|意见|通知|计划|规划|办法|要点|决定|细则|分工|清单|任务|报告|函)(\s*[(（][^)）]*[)）])?$")
+_TITLE_END = re.compile(r"(方案|意见|通知|计划|规划|办法|要点|决定|细则|分工|清单|任务|报告|函)(\s*[(（][^()（）]{0,40}[)）])?$")
 
 
 def _continues(prev: Para, ln: Line) -> bool:
