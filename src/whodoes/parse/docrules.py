@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
-from whodoes.parse.markers import DUAL_LABELS, looks_like_unit, looks_like_units
+from whodoes.parse.markers import DUAL_LABELS, LABEL_RE, looks_like_unit, looks_like_units
 from whodoes.parse.model import TaskRow
 
 _ROLE_RULE = re.compile(
@@ -70,6 +70,7 @@ def _cut_off(rows: list[TaskRow], lines: list[Line], report: DocumentReport) -> 
     if last is None or not rows or (rows[-1].line_end or rows[-1].line) < last.number:
         return  # the text goes on after the last row: a signature, a footer
     text = re.split(r"\t|[|｜]|\s{2,}", last.text.strip("|｜ \t"))[-1].strip()  # the last cell of a table row
+    text = re.split(r"[:：]", text)[-1].strip() if LABEL_RE.match(text) else text  # the value of a label line
     if not text or text.endswith(_ENDS) or looks_like_units(text) or _DATE_CELL.search(text):
         return
     row = rows[-1]
