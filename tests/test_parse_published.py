@@ -271,3 +271,29 @@ def test_unit_names_run_together_that_the_table_prints_apart_elsewhere():
         "2", "组织文化下乡演出100场。", "文化宣传股文化馆",
     ])).rows
     assert rows[1].lead == ["文化宣传股", "文化馆"]
+
+
+def test_spaced_table_without_a_number_column_and_a_task_wrapped_onto_the_next_line():
+    rows = parse("\n".join([
+        "重点任务  牵头单位  配合单位",
+        "推进污水管网建设，新建管网  区住房城乡建委  区水利局、各镇街",
+        "50公里。",
+        "开展河道清淤。  区水利局  各镇街",
+        "三、保障措施",
+        "各单位要加强配合。",
+    ])).rows
+    assert [(r.text, r.lead, r.support) for r in rows] == [
+        ("推进污水管网建设，新建管网50公里。", ["区住房城乡建委"], ["区水利局", "各镇街"]),
+        ("开展河道清淤。", ["区水利局"], ["各镇街"]),
+    ]
+
+
+def test_spaced_table_with_person_and_deadline_columns_and_a_category_merged_down():
+    rows = parse("\n".join([
+        "序号  类别  重点任务  责任领导  牵头单位  配合单位  完成时限",
+        "1  水环境治理  推进污水管网建设。  张三  区住房城乡建委  区水利局、各镇街  2023年底",
+        "2  开展河道清淤。  李四  区水利局  各镇街  2023年6月",
+    ])).rows
+    assert [r.category for r in rows] == ["水环境治理"] * 2
+    assert rows[1].lead == ["区水利局"] and rows[1].deadline == "2023年6月"
+    assert all("张三" not in r.lead + r.support and "李四" not in r.lead + r.support for r in rows)

@@ -89,8 +89,22 @@ def _wrap_last(r: _Raw, text: str) -> None:
         r.texts[-1] += text
 
 
+def _wraps_task(r: _Raw, piece: str) -> bool:
+    """A line of text under a row whose task cell stops mid-sentence: the rest of the task."""
+    return bool(r.texts) and bool(r.units) and not r.after and not _unit_cell(piece) \
+        and not r.texts[-1].rstrip().endswith(TERMINAL)
+
+
+def _wrap_task(r: _Raw, piece: str) -> None:
+    r.texts[-1] += _INNER_SPACE.sub("", piece)
+    k = next(i for i in range(len(r.cells) - 1, -1, -1) if r.cells[i][2] == "text")
+    cell, number, kind = r.cells[k]
+    r.cells[k] = (r.texts[-1], number, kind)
+
+
 def read_spaced(lines: list[Line], header: Header, stop: int) -> tuple[list[TableRow], int]:
-    ncols = len([c for c in header.columns if c.kind != "seq"]) + 1
+    has_seq = bool(header.index("seq"))
+    ncols = len([c for c in header.columns if c.kind != "seq"]) + has_seq
     raws: list[_Raw] = []
     cur: _Raw | None = None
     last_seq, after_section = 0, False
@@ -104,8 +118,13 @@ def read_spaced(lines: list[Line], header: Header, stop: int) -> tuple[list[Tabl
             continue
         if ATTACHMENT.match(t) and len(t) < 60:
             break
-        n = _next_seq(t, last_seq, after_section)
-        if n is not None:
+        n = _next_seq(t, last_seq, after_section) if has_seq else None
+        line_pieces = [p for p in re.split(header.gap, t) if p]
+        if not has_seq and len(line_pieces) >= 2 and any(_unit_cell(p) for p in line_pieces[1:]):
+            cur = _Raw(ln.number, ln.number, None)  # no 序号 column: a line with a text and a unit cell starts a row
+            raws.append(cur)
+            pieces = line_pieces
+        elif n is not None:
             last_seq, after_section = n, False
             cur = _Raw(ln.number, ln.number, str(n))
             cur.cells.append((str(n), ln.number, "seq"))
@@ -121,7 +140,10 @@ def read_spaced(lines: list[Line], header: Header, stop: int) -> tuple[list[Tabl
             pieces = [p for p in re.split(header.gap, t) if p]
             if not _continue_row(cur, pieces, ncols):
                 break
-            if _slots(cur) >= ncols:
+            if len(pieces) == 1 and _wraps_task(cur, pieces[0]):
+                _wrap_task(cur, pieces[0])
+                pieces = []
+            elif _slots(cur) >= ncols:
                 _wrap_last(cur, t)
                 pieces = []
         else:
