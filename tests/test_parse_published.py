@@ -297,3 +297,13 @@ def test_spaced_table_with_person_and_deadline_columns_and_a_category_merged_dow
     assert [r.category for r in rows] == ["水环境治理"] * 2
     assert rows[1].lead == ["区水利局"] and rows[1].deadline == "2023年6月"
     assert all("张三" not in r.lead + r.support and "李四" not in r.lead + r.support for r in rows)
+
+
+def test_a_measure_line_under_a_numbered_problem_names_the_unit_by_you():
+    rows = parse("\n".join([
+        "市容环境综合整治情况的通报", "", "1、广伟商城户外宣传广告破损。", "", "整改措施:由县住建局督促商户更换。", "",
+        "2、人行道多处水果摊贩流动经营。", "", "整改措施:由包片单位县文广局督促摊贩离开。", "",
+        "3、行道树晾晒衣物。", "",
+    ])).rows
+    assert [(r.seq, r.lead) for r in rows] == [("1", ["县住建局"]), ("2", ["县文广局"]), ("3", [])]
+    assert "督促商户更换" in rows[0].text

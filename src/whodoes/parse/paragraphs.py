@@ -446,11 +446,29 @@ def _items_in_order(lines: list[Line], skip: set[int], pattern: re.Pattern) -> l
     for k, ln in enumerate(lines):
         m = pattern.match(ln.text)
         if k in skip or not m or _item_number(m.group(1)) != len(rows) + 1 or not ln.text[m.end():].strip():
+            if rows and k not in skip and _MEASURE_LINE.match(ln.text) and rows[-1].line_end >= ln.number - 2:
+                _add_measure(rows[-1], ln)
             continue
         body = ln.text[m.end():].strip()
         rows.append(TaskRow(part="numbered", text=body, seq=m.group(1), category=first_sentence(body),
                             line=ln.number, line_end=ln.number, source_text=ln.raw))
     return rows
+
+
+# A measure line under a numbered problem (整改措施：由县住建局督促商户更换。) belongs to it;
+# 由X督促 / 由X负责… names the unit that carries it out.
+_MEASURE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:措施|要求|意见|办法)\s*[:：]")
+_BY_UNIT = re.compile(r"由(?:[\u4e00-\u9fff]{0,4}单位)?([^，,。；;由]{2,30}?)"
+                      r"(?:督促|负责|牵头|组织|落实|开展|实施|协调|进行|抓好|做好|加强|整改|处理|清理)")
+
+
+def _add_measure(row: TaskRow, ln: Line) -> None:
+    row.text += "\n" + ln.text
+    row.line_end = ln.number
+    row.source_text += "\n" + ln.raw
+    m = _BY_UNIT.search(ln.text)
+    if m and not row.lead and looks_like_units(m.group(1)):
+        row.lead, row.lead_raw, row.lead_label = split_units(m.group(1)), m.group(1), "由…负责"
 
 
 def _item_number(seq: str) -> int:
