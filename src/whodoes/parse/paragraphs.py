@@ -223,7 +223,7 @@ class _Inline:
         """A paragraph without a clause: a heading, an item waiting for its clause, or prose."""
         text = ln.text
         self.open = None
-        if level is not None and self.unit_item(ln, level):
+        if (level is not None or _COLON_FIRST.match(text)) and self.unit_item(ln, level or 0):
             return
         outline_level = self.outline.see(text)
         self.paragraph = None if outline_level == 1 else (ln, self.section_for(text))
@@ -238,7 +238,7 @@ class _Inline:
     def unit_item(self, ln: Para, level: int) -> bool:
         """An item that opens with its unit, or a numbered item under a heading that names one."""
         seq, body = _split_seq(ln.text)
-        first = unit_first(body) if level >= 3 else None
+        first = unit_first(body, must=level >= 2) if level >= 2 or level == 0 and _COLON_FIRST.match(body) else None
         if first is not None:
             clause, rest = first
         elif self.owner is not None and level > self.owner[1] and seq is not None:
@@ -319,6 +319,11 @@ def _is_heading_clause(text: str, clauses: list[Clause]) -> bool:
 
 _OWNER = re.compile(r"^(.{2,30}?)(?:的)?(?:主要)?(?:工作)?职责(?:[。：:]|$)|^(.{2,30}?)为.{0,40}?(?:牵头|责任)单位")
 _UNIT_FIRST = re.compile(r"^(.{2,30}?)[：:。]\s*(\S.*)$")
+# An unnumbered duty line of a division list: 区委宣传部:制订宣传工作方案…
+_COLON_FIRST = re.compile(r"^[^：:，,。]{2,30}[：:]\s*(?:负责|协调|做好|制订|制定|承担|督促|指导|配合|会同|参与|组织|牵头|"
+                          r"开展|加强|落实|推进|实施|建立|完善|抓好|监督|检查)")
+# An item whose first words are its units, then what they must do: 区财政局负责安排资金 / 各乡(镇)政府必须依据…
+_UNITS_MUST = re.compile(r"^(.{2,60}?)((?:负责|必须|要|应当|应)\S.*)$")
 
 
 def heading_owner(text: str) -> Clause | None:
@@ -331,12 +336,13 @@ def heading_owner(text: str) -> Clause | None:
     return Clause(0, 0, text, form="unit-heading", lead_raw=name)
 
 
-def unit_first(body: str) -> tuple[Clause, str] | None:
-    """'区住建局。排查辖区内…' / '市市政委：负责…' -> (the unit as lead, the task words)."""
-    m = _UNIT_FIRST.match(body)
-    if not m or not looks_like_units(m.group(1)) or TASK_START.match(m.group(1)) or not _has_words(m.group(2)):
-        return None
-    return Clause(0, 0, body, form="unit-first", lead_raw=m.group(1)), m.group(2)
+def unit_first(body: str, must: bool = True) -> tuple[Clause, str] | None:
+    """'区住建局。排查辖区内…' / '市市政委：负责…' / '区财政局负责安排…' -> (the unit as lead, the task words)."""
+    for pattern in (_UNIT_FIRST, _UNITS_MUST) if must else (_UNIT_FIRST,):
+        m = pattern.match(body)
+        if m and looks_like_units(m.group(1)) and not TASK_START.match(m.group(1)) and _has_words(m.group(2)):
+            return Clause(0, 0, body, form="unit-first", lead_raw=m.group(1)), m.group(2)
+    return None
 
 
 @dataclass(frozen=True)
