@@ -93,6 +93,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
     after_units = [c.kind for c in header.columns[last_unit + 1:]]
     deadline_closes = bool(after_units) and after_units[-1] == "deadline"
     rows: list[_Raw] = []
+    units_first = next((c.kind for c in header.columns if c.kind != "seq"), "") in UNIT_KINDS
     last_seq = 0
     cur: _Raw | None = None
     i = header.end
@@ -120,6 +121,10 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             if cur is not None and not cur.closed and (cur.texts or cur.units):
                 cur.cells.append(("", ln.number, "empty"))
                 cur.closed = has_note
+        elif units_first and not has_seq and _unit_cell(t) and (cur is None or cur.texts or cur.closed):
+            cur = _Raw(ln.number, ln.number, None, units=[t])  # 相关部门 | 职责分工: a unit cell opens each row
+            cur.cells.append((t, ln.number, "units"))
+            rows.append(cur)
         elif cur is not None and not cur.closed and cur.texts and _unit_cell(t):
             cur.units.append(t)
             cur.cells.append((t, ln.number, "units"))
@@ -129,7 +134,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.cells.append((t, ln.number, "deadline"))
             cur.closed = deadline_closes
         else:
-            if cur is None or cur.closed or cur.units:
+            if cur is None or cur.closed or cur.units and not (units_first and not cur.texts):
                 cur = _Raw(ln.number, ln.number, None)
                 rows.append(cur)
             cur.texts.append(t)

@@ -110,7 +110,7 @@ def parse_labelled(inner: str) -> Clause | None:
         value = inner[m.end(): nxt.start() if nxt else len(inner)]
         value = _first_sentence(value)  # what follows 。 is a note (以下各项均需…落实，不再列出)
         fields.append((m.group(1), value.strip().strip(";；,，。 ")))
-    unit_fields = [(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS]
+    unit_fields = [_leads_each(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS]
     for k, v in fields:
         if k in DIVISION_LABELS:
             unit_fields += _division(v)
@@ -130,6 +130,16 @@ def parse_labelled(inner: str) -> Clause | None:
     if not unit_fields and clause.deadline is None:
         return None
     return clause
+
+
+_EACH_LEADS = re.compile(r"(?<=[^：:])(?:分别|共同)?牵头$")
+
+
+def _leads_each(label: str, value: str) -> tuple[str, str]:
+    """'责任单位：A、B分别牵头' -> ('牵头', 'A、B'): the value says its units lead."""
+    if _EACH_LEADS.search(value):
+        return "牵头", _EACH_LEADS.sub("", value)
+    return label, value
 
 
 def _first_sentence(value: str) -> str:

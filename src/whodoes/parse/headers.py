@@ -321,10 +321,16 @@ def _cell_per_line(lines: list[Line], i: int) -> Header | None:
         cells.append(t)
         last = j
         j += 1
-    cols = columns_of(cells) if len(cells) >= 3 else None
+    cols = columns_of(cells) if len(cells) >= 3 or _unit_and_task(cells) else None
     if not cols:
         return None
     return Header("tabcell" if lines[i].tabbed else "cellline", i, last + 1, cols)
+
+
+def _unit_and_task(cells: list[str]) -> bool:
+    """Two header cells are a table only as a unit column and a task column (相关部门 | 职责分工)."""
+    kinds = sorted((header_kind(c) or ("",))[0] for c in cells)
+    return len(cells) == 2 and kinds[1] == "task" and kinds[0] in UNIT_KINDS
 
 
 def _next_is_header(lines: list[Line], j: int) -> bool:

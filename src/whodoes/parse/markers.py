@@ -20,7 +20,7 @@ SUPPORT_LABELS = (
 )
 # 责任单位 is the lead unless a lead label stands beside it (SCHEMA.md, "Roles").
 DUAL_LABELS = ("责任单位", "责任部门", "责任街镇", "责任镇街", "责任乡镇", "责任镇乡", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室", "责任股室",
-               "责任股室单位", "责任科室单位", "责任处室单位", "责任部门单位")
+               "责任股室单位", "责任科室单位", "责任处室单位", "责任部门单位", "相关部门")
 COMMANDER_LABELS = ("副指挥长", "指挥长")
 # Labels of a clause that name people or a date, not units: read (deadline) or skipped.
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求")
@@ -89,6 +89,7 @@ CATEGORY_HEADERS = {
     "主要措施", "类型", "板块", "专项", "工作类别", "重点方向",
 }
 TASK_HEADERS = {
+    "职责分工", "职责", "工作职责", "主要职责", "职责任务", "职责内容",
     "工作任务", "主要内容", "重点任务", "任务", "具体任务", "工作内容", "任务内容",
     "主要任务", "工作措施", "具体措施", "内容", "任务名称", "重点工作", "主要工作",
     "工作事项", "事项", "具体工作", "工作要求", "任务分工", "项目名称", "建设内容", "项目",
@@ -98,6 +99,7 @@ TASK_HEADERS = {
 # Columns that hold the task only when the table has no task column of its own;
 # beside one (重点任务 | 工作目标) they are detail.
 SECONDARY_TASK_HEADERS = {
+    "职责分工", "职责", "工作职责", "主要职责", "职责任务", "职责内容",
     "工作目标", "目标任务", "目标", "预期目标", "指标", "指标名称", "主要指标", "具体指标", "考核指标",
     "预期成效", "工作成效", "预期成果",
 }
@@ -251,7 +253,7 @@ _NOT_UNIT = re.compile(r"任务|以下|上述|均需|均由|不再|工作中|要
 # A note inside a unit name: 市卫生健康委（除标注外，下同）, 各区人民政府〈含开发区管委会，下同〉,
 # 各区县〔自治县，以下简称区县〕政府 (only the note goes: 各区县〔自治县〕政府).
 _NOTE_GROUP = re.compile(r"([(（〈〔])([^()（）〈〉〔〕]*)([)）〉〕])")
-_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称")
+_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称|第一位|排名第一|排在首位")
 
 
 def drop_notes(cell: str) -> str:

@@ -49,7 +49,7 @@ def split_units(cell: str | None) -> list[str]:
     out: list[str] = []
     for piece in _join_levels(split_pieces(close_gaps(drop_notes(cell)))):
         piece = piece.strip().strip("★*＊☆※").strip()
-        piece = re.sub(r"[。.]+$", "", piece).strip()
+        piece = re.sub(r"[。.\s]+$", "", piece).strip()
         if not piece or piece in _NONE:
             continue
         m = re.match(r"^(.+?)等(.+)$", piece)
@@ -58,7 +58,7 @@ def split_units(cell: str | None) -> list[str]:
             out.append(m.group(2).strip())
             continue
         if piece.endswith("等") and len(piece) > 1:
-            piece = re.sub(r"[。.]+$", "", piece[:-1].strip()).strip()
+            piece = re.sub(r"[。.\s]+$", "", piece[:-1].strip()).strip()
         if piece and piece not in _NONE:
             out.append(piece)
     return out
