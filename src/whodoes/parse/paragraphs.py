@@ -238,7 +238,9 @@ class _Inline:
     def unit_item(self, ln: Para, level: int) -> bool:
         """An item that opens with its unit, or a numbered item under a heading that names one."""
         seq, body = _split_seq(ln.text)
-        first = unit_first(body, must=level >= 2) if level >= 2 or level == 0 and _COLON_FIRST.match(body) else None
+        introduces = body.rstrip().endswith((":", "："))  # "…其职责分工为：" introduces the list below
+        first = None if introduces else (
+            unit_first(body, must=level >= 2) if level >= 2 or level == 0 and _COLON_FIRST.match(body) else None)
         if first is not None:
             clause, rest = first
         elif self.owner is not None and level > self.owner[1] and seq is not None:
