@@ -81,6 +81,18 @@ def columns_of(cells: list[str]) -> list[Column] | None:
     return cols if any(c.kind == "task" for c in cols) else None
 
 
+def _years_under_their_group(cols: list[Column]) -> list[Column]:
+    """A header flattened row by row: 年度目标 in the first row, its years (2018年度 …) at the end
+    of the second.  The years stand where their spanning cell stands."""
+    groups = [k for k, c in enumerate(cols) if c.kind == "yeargroup"]
+    years = [c for c in cols if c.kind == "year"]
+    if len(groups) != 1 or not years or cols[-1].kind != "year" or cols[groups[0] + 1].kind == "year":
+        return cols
+    rest = [c for c in cols if c.kind != "year"]
+    k = rest.index(cols[groups[0]])
+    return rest[: k + 1] + years + rest[k + 1:]
+
+
 def _normalise(cols: list[Column]) -> list[Column]:
     """Give every table one text column ("task"), and at most one "title" column before it.
 
@@ -91,6 +103,7 @@ def _normalise(cols: list[Column]) -> list[Column]:
     * two task columns (重点任务 | 具体措施): the first is the row's title (filled
       down from merged cells), the second its text; any further one is detail.
     """
+    cols = _years_under_their_group(cols)
     cols = [c for k, c in enumerate(cols)
             if not (c.kind == "yeargroup" and k + 1 < len(cols) and cols[k + 1].kind == "year")]
     for c in cols:
@@ -316,7 +329,13 @@ def _cell_per_line(lines: list[Line], i: int) -> Header | None:
             last = j
             j += 1
             continue
-        if lines[j].empty_cell or not (header_kind(t) or could_be_header(t) and _next_is_header(lines, j + 1)):
+        if cells and not header_kind(t) and header_kind(cells[-1] + t) and not header_kind(cells[-1]):
+            cells[-1] += t  # 牵头责任 / 部门: a header cell broken over two lines
+            last = j
+            j += 1
+            continue
+        if lines[j].empty_cell or not (header_kind(t) or could_be_header(t) and (
+                _next_is_header(lines, j + 1) or header_kind(t + _next_cell(lines, j + 1)))):
             break
         cells.append(t)
         last = j
@@ -325,6 +344,12 @@ def _cell_per_line(lines: list[Line], i: int) -> Header | None:
     if not cols:
         return None
     return Header("tabcell" if lines[i].tabbed else "cellline", i, last + 1, cols)
+
+
+def _next_cell(lines: list[Line], j: int) -> str:
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    return lines[j].text if j < len(lines) else ""
 
 
 def _unit_and_task(cells: list[str]) -> bool:
