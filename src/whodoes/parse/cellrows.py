@@ -103,6 +103,11 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             i += 1
             continue
         t = ln.text.strip("|｜ ").strip()  # "cell |": a pipe table flattened one cell per line
+        broken = _broken_name(lines, i, stop) if len(t) <= 4 and not _unit_cell(t) else None
+        if broken is not None:  # 市政 / 府办 / 公厅: a unit name broken over short lines
+            t, last_line = broken
+            ln = Line(ln.number, "\n".join(l.raw for l in lines[i:last_line + 1]), t)
+            i = last_line
         if has_seq and is_section_line(t) and _SEQ.fullmatch(_next_text(lines, i + 1, stop) or ""):
             cur = None
             rows.append(_Raw(ln.number, ln.number, None, section=t, source=[ln.raw]))
@@ -145,6 +150,22 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.source.append(ln.raw)
         i += 1
     return rows, i
+
+
+def _broken_name(lines: list[Line], i: int, stop: int) -> tuple[str, int] | None:
+    """Short lines (four characters at most) that only together read as a unit name: the name, its last line."""
+    parts, j, last = [], i, i
+    while j < stop and len(parts) < 8:
+        if lines[j].blank:
+            break
+        t = lines[j].text.strip("|｜ ").strip()
+        if not t or len(t) > 4 or re.search(r"[，。、；：,;:]", t):
+            break
+        parts.append(t)
+        last = j
+        j += 1
+    name = "".join(parts)
+    return (name, last) if len(parts) >= 2 and looks_like_units(name) else None
 
 
 def _join_wrapped_units(cells: list[str]) -> list[str]:

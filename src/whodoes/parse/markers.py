@@ -235,8 +235,8 @@ LEAD_MARKS = "★*＊☆※"
 def looks_like_unit(piece: str) -> bool:
     piece = piece.strip().strip(LEAD_MARKS).rstrip("。.等")
     piece = re.sub(r"等$", "", piece)
-    if not piece or len(piece) > 24:
-        return False
+    if len(piece) < 2 or len(piece) > 24:
+        return False  # no unit is named by one character (区 / 市 cut off, 市 / 监 / 察 / 局 broken)
     if re.search(r"[。！？!?：:“”\"]", piece) or re.search(r"\d{2,}", piece):
         return False
     if len(piece) > 6 and TASK_START.match(piece):
