@@ -94,6 +94,8 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
     deadline_closes = bool(after_units) and after_units[-1] == "deadline"
     rows: list[_Raw] = []
     units_first = next((c.kind for c in header.columns if c.kind != "seq"), "") in UNIT_KINDS
+    task_at = next((k for k, c in enumerate(header.columns) if c.kind == "task"), len(header.columns))
+    units_after_task = any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1:])
     last_seq = 0
     cur: _Raw | None = None
     i = header.end
@@ -126,7 +128,8 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             if cur is not None and not cur.closed and (cur.texts or cur.units):
                 cur.cells.append(("", ln.number, "empty"))
                 cur.closed = has_note
-        elif units_first and not has_seq and _unit_cell(t) and (cur is None or cur.texts or cur.closed):
+        elif units_first and not has_seq and _unit_cell(t) and (
+                cur is None or cur.closed or cur.texts and not (units_after_task and cur.cells[-1][2] == "text")):
             cur = _Raw(ln.number, ln.number, None, units=[t])  # 相关部门 | 职责分工: a unit cell opens each row
             cur.cells.append((t, ln.number, "units"))
             rows.append(cur)
@@ -224,6 +227,9 @@ def _by_position(header: Header, r: _Raw) -> TableRow | None:
     """Read a row whose cells line up with the header, or None."""
     columns = [c for c in header.columns if r.seq is not None or c.kind != "seq"]
     cells = _join_plain_wraps(r.cells, len(columns))
+    missing = len(columns) - len(cells)
+    if 0 < missing and r.seq is None and all(c.kind in UNIT_KINDS + ("category", "title") for c in columns[:missing]):
+        columns = columns[missing:]  # the leading cells were merged from the row above (a lead unit column first)
     if len(cells) != len(columns):
         return None
     for (text, _, kind), col in zip(cells, columns):
