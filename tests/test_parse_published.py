@@ -307,3 +307,28 @@ def test_a_measure_line_under_a_numbered_problem_names_the_unit_by_you():
     ])).rows
     assert [(r.seq, r.lead) for r in rows] == [("1", ["县住建局"]), ("2", ["县文广局"]), ("3", [])]
     assert "督促商户更换" in rows[0].text
+
+
+def test_a_page_copied_onto_one_line_with_wide_gaps():
+    text = "   ".join([
+        "关于印发某某任务清单的通知", "渝府办发〔2025〕27号", "各区县人民政府:", "现印发给你们。", "重庆市人民政府办公厅",
+        "2025年5月12日", "某某任务清单", "序号", "2025年度工作任务", "责任单位", "一、优化提升专项行动",
+        "(一)市场准入(牵头单位:市市场监管局)", "1", "加快建设数字应用。", "市市场监管局", "2", "深化注册资本登记改革。",
+        "市市场监管局", "(二)获取经营场所(牵头单位:市规划自然资源局、市住房城乡",
+    ])
+    rows = parse(text).rows
+    assert [(r.seq, r.text, r.lead, r.line) for r in rows] == [
+        ("1", "加快建设数字应用。", ["市市场监管局"], 1), ("2", "深化注册资本登记改革。", ["市市场监管局"], 1)]
+
+
+def test_lead_column_first_merged_down_and_broken_over_short_lines():
+    rows = parse("\n".join([
+        "牵头单位", "| 目 标 任 务", "| 责 任 单 位", "|",
+        "市政", "府办", "公厅", "| 强化行政监督,优质高效办理议案。", "| 市直各单位、各区县市", "|",
+        "推进国家安全工作发展", "| 市直各单位、各区县市", "|",
+        "市", "监", "察", "局", "| 严肃查处腐败行为。", "| 审计局、财政局", "|",
+    ])).rows
+    assert [(r.lead, r.support) for r in rows] == [
+        (["市政府办公厅"], ["市直各单位", "各区县市"]), (["市政府办公厅"], ["市直各单位", "各区县市"]),
+        (["市监察局"], ["审计局", "财政局"])]
+    assert rows[1].inherited == ["lead"]

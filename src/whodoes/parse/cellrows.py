@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from whodoes.cleanup import Line
 from whodoes.parse.clauses import roles_in_cell
 from whodoes.parse.headers import UNIT_KINDS, Header
-from whodoes.parse.markers import NUMBERED, is_none_cell, looks_like_units
+from whodoes.parse.markers import HEADING_1, HEADING_2, NUMBERED, is_none_cell, looks_like_units
 from whodoes.parse.tablerows import TableRow, assign_cell, is_section_line
 from whodoes.parse.tables import SEPARATOR_END, is_table_end
 
@@ -76,7 +76,10 @@ def _is_deadline(text: str) -> bool:
 
 
 def _unit_cell(text: str) -> bool:
-    """Unit names, or a cell stating roles ("牵头单位：A；配合单位：B")."""
+    """Unit names, or a cell stating roles ("牵头单位：A；配合单位：B"); never a heading
+    ("（二）获取经营场所（牵头单位：…）" names the lead of a group of rows)."""
+    if HEADING_1.match(text) or HEADING_2.match(text):
+        return False
     return looks_like_units(text) or roles_in_cell(text) is not None
 
 
@@ -84,6 +87,18 @@ def _next_text(lines: list[Line], i: int, stop: int) -> str | None:
     while i < stop and lines[i].blank:
         i += 1
     return lines[i].text.strip("|｜ ").strip() if i < stop else None
+
+
+def _after_sections(lines: list[Line], i: int, stop: int) -> str:
+    """The next cell that is not a section line (一、… then （一）… may stand above a row)."""
+    for _ in range(3):
+        t = _next_text(lines, i, stop) or ""
+        if not is_section_line(t):
+            return t
+        i += 1
+        while i < stop and lines[i - 1].blank:
+            i += 1
+    return ""
 
 
 def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], int]:
@@ -110,7 +125,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             t, last_line = broken
             ln = Line(ln.number, "\n".join(l.raw for l in lines[i:last_line + 1]), t)
             i = last_line
-        if has_seq and is_section_line(t) and _SEQ.fullmatch(_next_text(lines, i + 1, stop) or ""):
+        if has_seq and is_section_line(t) and _SEQ.fullmatch(_after_sections(lines, i + 1, stop)):
             cur = None
             rows.append(_Raw(ln.number, ln.number, None, section=t, source=[ln.raw]))
             last_seq = 0  # numbering may restart in each section

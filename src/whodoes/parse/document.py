@@ -54,7 +54,27 @@ def _columns(header: Header) -> str:
     return " | ".join(c.name for c in header.columns)
 
 
+_WIDE_GAP = re.compile(r"\s{3,}")
+
+
+def unfold(lines: list[Line]) -> list[Line]:
+    """A page copied onto one line, its cells and paragraphs kept apart only by runs of three or
+    more spaces (at least eight of them), is read one piece per line, every piece keeping the
+    number of its line."""
+    out = []
+    for ln in lines:
+        if len(_WIDE_GAP.findall(ln.text)) < 8:
+            out.append(ln)
+            continue
+        texts = [t for t in _WIDE_GAP.split(ln.text) if t.strip()]
+        raws = [r for r in _WIDE_GAP.split(ln.raw) if r.strip()]
+        raws = raws if len(raws) == len(texts) else texts
+        out += [Line(ln.number, r, t.strip()) for r, t in zip(raws, texts)]
+    return out
+
+
 def parse_document(lines: list[Line]) -> Parsed:
+    lines = unfold(lines)
     parsed = _read(lines)
     report = apply_document_rules(parsed.rows, lines)
     parsed.layouts += report.layouts
