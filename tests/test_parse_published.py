@@ -332,3 +332,13 @@ def test_lead_column_first_merged_down_and_broken_over_short_lines():
         (["市政府办公厅"], ["市直各单位", "各区县市"]), (["市政府办公厅"], ["市直各单位", "各区县市"]),
         (["市监察局"], ["审计局", "财政局"])]
     assert rows[1].inherited == ["lead"]
+
+
+def test_pipe_rows_whose_header_is_not_in_the_text():
+    parsed = parse("\n".join([
+        "| (一) 持续推进示范村建设 | 1 | 完成示范村 建设 | 完成2021年度1个乡村振兴示范村建设,开展考核验收和总结工作。 | 区农业农村委*、 区发改委 | 浦江镇 |",
+        "| 2 | 开展示范村 建设 | 遴选1个乡村振兴示范村,完成村庄设计,形成建设清单,启动建设工作。 | 区农业农村委*、 区规资局 | 浦江镇 |",
+    ]))
+    assert [(r.seq, r.lead, r.support) for r in parsed.rows] == [
+        ("1", ["区农业农村委"], ["区发改委", "浦江镇"]), ("2", ["区农业农村委"], ["区规资局", "浦江镇"])]
+    assert any("no header printed" in layout for layout in parsed.layouts)

@@ -129,6 +129,9 @@ _STARRED = re.compile(r"[★☆※]|[\u4e00-\u9fff][*＊](?![*＊])")
 def table_readings(header: Header, rows: list[TaskRow]) -> list[str]:
     """The readings taken where a table's layout is ambiguous, for ``whodoes docs --verbose``."""
     notes = []
+    if header.inferred:
+        notes.append("  no header printed above these rows: the columns were read off the rows (a number is the 序号, "
+                     "the longest text the task, unit lists the unit columns: the first read as the lead, the next as the support)")
     years = header.index("year")
     short = [r for r in rows if 0 < len(r.targets) < len(years)]
     if short:

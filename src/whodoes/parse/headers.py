@@ -27,6 +27,7 @@ from whodoes.parse.markers import (
     could_be_header,
     header_kind,
     header_word,
+    looks_like_units,
 )
 
 UNIT_KINDS = ("lead", "support", "dual")
@@ -49,6 +50,7 @@ class Header:
     roles: dict[str, str] = field(default_factory=dict)  # unit label -> lead/support
     unit_column: bool = True  # False: a header without unit columns (reported, not read)
     gap: str = r"\s+"  # spaced tables: the run of spaces that separates cells
+    inferred: bool = False  # no header printed: the columns were read off the rows
 
     def index(self, kind: str) -> list[int]:
         return [i for i, c in enumerate(self.columns) if c.kind == kind]
@@ -182,10 +184,46 @@ def find_headers(lines: list[Line]) -> list[Header]:
             continue
         headers.append(header)
         i = header.end
+    if not any(h.style == "pipe" for h in headers):
+        headers += _headerless_pipe_table(lines, headers)
+        headers.sort(key=lambda h: h.start)
     for h in headers:
         h.unit_column = any(c.kind in UNIT_KINDS for c in h.columns)
-        h.roles = table_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS])
+        if not h.roles:
+            h.roles = table_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS])
     return headers
+
+
+def _headerless_pipe_table(lines: list[Line], headers: list[Header]) -> list[Header]:
+    """Pipe rows with no header above them (an excerpt that starts below it).  The columns are
+    read off the rows: a number is the 序号, the longest text the task, a text before it its
+    title (category before the 序号), unit lists the unit columns, the first the lead, the next
+    the support (the reading a careful person takes without the header's words)."""
+    taken = {k for h in headers for k in range(h.start, h.end)}
+    start = next((k for k, ln in enumerate(lines) if k not in taken and len(split_pipe(ln.text)) >= 4), None)
+    if start is None:
+        return []
+    rows = [split_pipe(ln.text) for ln in lines[start: start + 8] if has_pipe(ln.text)]
+    template = max(rows, key=len)
+    kinds = ["seq" if re.fullmatch(r"\d{1,3}", c) else "units" if c and looks_like_units(c) else "text" for c in template]
+    texts = [k for k, kind in enumerate(kinds) if kind == "text"]
+    if len(rows) < 2 or kinds.count("seq") != 1 or "units" not in kinds or not texts:
+        return []
+    task = max(texts, key=lambda k: len(template[k]))
+    seq = kinds.index("seq")
+    cols, units = [], 0
+    for k, kind in enumerate(kinds):
+        if kind == "units":
+            cols.append(Column("dual" if units == 0 else "support", "责任单位" if units == 0 else "配合单位", "(units)"))
+            units += 1
+        elif kind == "seq":
+            cols.append(Column("seq", None, "序号"))
+        else:
+            name = "task" if k == task else "category" if k < seq else "title" if k < task else "other"
+            cols.append(Column(name, None, f"({name})"))
+    header = Header("pipe", start, start, cols, roles={"责任单位": "lead", "配合单位": "support"})
+    header.inferred = True
+    return [header]
 
 
 def table_roles(labels: list[str]) -> dict[str, str]:
