@@ -342,3 +342,11 @@ def test_pipe_rows_whose_header_is_not_in_the_text():
     assert [(r.seq, r.lead, r.support) for r in parsed.rows] == [
         ("1", ["区农业农村委"], ["区发改委", "浦江镇"]), ("2", ["区农业农村委"], ["区规资局", "浦江镇"])]
     assert any("no header printed" in layout for layout in parsed.layouts)
+
+
+def test_safeguard_sections_and_exhortations_to_everyone_are_not_unit_first_tasks():
+    rows = parse("\n".join([
+        "一、重点任务", "1.推进河道整治。（区水利局牵头）", "（一）各部门要加强协调配合。",
+        "五、保障措施", "（一）加强组织领导。各镇街要切实履行属地责任。", "（二）区财政局要加强资金保障。",
+    ])).rows
+    assert [(r.text, r.lead) for r in rows] == [("推进河道整治。", ["区水利局"])]

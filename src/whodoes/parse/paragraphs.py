@@ -239,7 +239,8 @@ class _Inline:
         """An item that opens with its unit, or a numbered item under a heading that names one."""
         seq, body = _split_seq(ln.text)
         introduces = body.rstrip().endswith((":", "："))  # "…其职责分工为：" introduces the list below
-        first = None if introduces else (
+        safeguards = bool(self.outline.level1 and NON_TASK_SECTION.search(self.outline.level1))
+        first = None if introduces or safeguards else (
             unit_first(body, must=level >= 2) if level >= 2 or level == 0 and _COLON_FIRST.match(body) else None)
         if first is not None:
             clause, rest = first
@@ -328,6 +329,10 @@ _COLON_FIRST = re.compile(r"^[^：:，,。]{2,30}[：:]\s*(?:负责|协调|做�
 _UNITS_MUST = re.compile(r"^(.{2,60}?)((?:负责|必须|要|应当|应)\S.*)$")
 
 
+def _only_groups(names: str) -> bool:
+    return all(re.match(r"^(?:各|相关|有关|全体|全区|全市|全县)", n) for n in split_units(names))
+
+
 def heading_owner(text: str) -> Clause | None:
     """The unit a heading hands its items to: （二）区县监督中心的职责 / （一）区水务局为…的牵头单位."""
     _, body = _split_seq(text)
@@ -342,6 +347,8 @@ def unit_first(body: str, must: bool = True) -> tuple[Clause, str] | None:
     """'区住建局。排查辖区内…' / '市市政委：负责…' / '区财政局负责安排…' -> (the unit as lead, the task words)."""
     for pattern in (_UNIT_FIRST, _UNITS_MUST) if must else (_UNIT_FIRST,):
         m = pattern.match(body)
+        if m and pattern is _UNITS_MUST and m.group(2).startswith("要") and _only_groups(m.group(1)):
+            continue  # 各部门要…: an exhortation to everyone, not a task of named units
         if m and looks_like_units(m.group(1)) and not TASK_START.match(m.group(1)) and _has_words(m.group(2)):
             return Clause(0, 0, body, form="unit-first", lead_raw=m.group(1)), m.group(2)
     return None
