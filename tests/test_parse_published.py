@@ -350,3 +350,9 @@ def test_safeguard_sections_and_exhortations_to_everyone_are_not_unit_first_task
         "五、保障措施", "（一）加强组织领导。各镇街要切实履行属地责任。", "（二）区财政局要加强资金保障。",
     ])).rows
     assert [(r.text, r.lead) for r in rows] == [("推进河道整治。", ["区水利局"])]
+
+
+def test_a_unit_first_duty_opening_with_together_names_the_support():
+    rows = parse("10.市商务局:会同市发展改革委负责应急避难场所物资供应点的建设。\n"
+                 "2.市规划局:负责实施综合普查工作;会同市市政委制定技术规范。").rows
+    assert [(r.lead, r.support) for r in rows] == [(["市商务局"], ["市发展改革委"]), (["市规划局"], [])]

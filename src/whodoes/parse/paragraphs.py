@@ -350,8 +350,16 @@ def unit_first(body: str, must: bool = True) -> tuple[Clause, str] | None:
         if m and pattern is _UNITS_MUST and m.group(2).startswith("要") and _only_groups(m.group(1)):
             continue  # 各部门要…: an exhortation to everyone, not a task of named units
         if m and looks_like_units(m.group(1)) and not TASK_START.match(m.group(1)) and _has_words(m.group(2)):
-            return Clause(0, 0, body, form="unit-first", lead_raw=m.group(1)), m.group(2)
+            clause = Clause(0, 0, body, form="unit-first", lead_raw=m.group(1))
+            together = _TOGETHER_FIRST.match(m.group(2))
+            if together and looks_like_units(together.group(1)):  # 市商务局：会同市发展改革委负责…
+                clause.support_raw, clause.support_label = together.group(1), "会同"
+            return clause, m.group(2)
     return None
+
+
+# A duty that opens with 会同X (市商务局：会同市发展改革委负责…) names X as its support.
+_TOGETHER_FIRST = re.compile(r"^(?:会同|协同|联合)(.{2,30}?)(?:共同)?(?:负责|做好|开展|组织|推进|实施)")
 
 
 @dataclass(frozen=True)
