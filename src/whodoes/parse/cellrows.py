@@ -119,12 +119,8 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
         if ln.blank:
             i += 1
             continue
-        t = ln.text.strip("|｜ ").strip()  # "cell |": a pipe table flattened one cell per line
-        broken = _broken_name(lines, i, stop) if len(t) <= 4 and not _unit_cell(t) else None
-        if broken is not None:  # 市政 / 府办 / 公厅: a unit name broken over short lines
-            t, last_line = broken
-            ln = Line(ln.number, "\n".join(l.raw for l in lines[i:last_line + 1]), t)
-            i = last_line
+        ln, i = _cell_at(lines, i, stop)
+        t = ln.text
         if has_seq and is_section_line(t) and _SEQ.fullmatch(_after_sections(lines, i + 1, stop)):
             cur = None
             rows.append(_Raw(ln.number, ln.number, None, section=t, source=[ln.raw]))
@@ -168,6 +164,18 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.source.append(ln.raw)
         i += 1
     return rows, i
+
+
+def _cell_at(lines: list[Line], i: int, stop: int) -> tuple[Line, int]:
+    """The cell at line i (without the pipes of a "cell |" copy) and the index of its last line:
+    a unit name broken over short lines (市政 / 府办 / 公厅) is one cell."""
+    ln = lines[i]
+    t = ln.text.strip("|｜ ").strip()
+    broken = _broken_name(lines, i, stop) if len(t) <= 4 and not _unit_cell(t) else None
+    if broken is None:
+        return Line(ln.number, ln.raw, t), i
+    t, last = broken
+    return Line(ln.number, "\n".join(l.raw for l in lines[i:last + 1]), t), last
 
 
 def _broken_name(lines: list[Line], i: int, stop: int) -> tuple[str, int] | None:
