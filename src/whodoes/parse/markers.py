@@ -35,7 +35,7 @@ DIVISION_LABELS = ("部门分工", "责任分工", "任务分工", "单位分工
 UNIT_LABELS = LEAD_LABELS + SUPPORT_LABELS + DUAL_LABELS
 
 LABEL_RE = re.compile(
-    "("
+    "(?:主要(?!责任单位|牵头单位|牵头部门))?("  # 主要协作单位 is 协作单位
     + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS + DIVISION_LABELS,
                       key=len, reverse=True))
     + r")\s*[:：]"
