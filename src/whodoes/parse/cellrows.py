@@ -119,7 +119,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
         if ln.blank:
             i += 1
             continue
-        ln, i = _cell_at(lines, i, stop)
+        ln, i = _cell_at(lines, i, stop, units_first)
         t = ln.text
         if has_seq and is_section_line(t) and _SEQ.fullmatch(_after_sections(lines, i + 1, stop)):
             cur = None
@@ -166,12 +166,13 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
     return rows, i
 
 
-def _cell_at(lines: list[Line], i: int, stop: int) -> tuple[Line, int]:
+def _cell_at(lines: list[Line], i: int, stop: int, narrow_units: bool) -> tuple[Line, int]:
     """The cell at line i (without the pipes of a "cell |" copy) and the index of its last line:
-    a unit name broken over short lines (市政 / 府办 / 公厅) is one cell."""
+    in a table whose first column is a (narrow) unit column, a unit name broken over short lines
+    (市政 / 府办 / 公厅) is one cell."""
     ln = lines[i]
     t = ln.text.strip("|｜ ").strip()
-    broken = _broken_name(lines, i, stop) if len(t) <= 4 and not _unit_cell(t) else None
+    broken = _broken_name(lines, i, stop) if narrow_units and len(t) <= 4 and not _unit_cell(t) else None
     if broken is None:
         return Line(ln.number, ln.raw, t), i
     t, last = broken
