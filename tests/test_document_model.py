@@ -1,0 +1,38 @@
+"""The document model: provenance descriptions, table grids with spans, the text rendering."""
+
+from whodoes.document.model import Cell, Document, Paragraph, Provenance, Table
+from whodoes.document.text import text_document
+
+
+def test_describe_per_format():
+    assert Provenance(line=12).describe() == "line 12"
+    assert Provenance(line=40, page=3, table=1, row=5).describe() == "p. 3, table 1, row 5"
+    assert Provenance(line=9, paragraph=14).describe() == "paragraph 14"
+    assert Provenance(line=9, table=2, row=7).describe() == "table 2, row 7"
+    assert Provenance(sheet="任务分解", cells="A5:G5").describe() == "sheet 任务分解!A5:G5"
+
+
+def test_grid_points_spanned_positions_to_their_origin():
+    unit = Cell(1, 2, "区水利局", row_span=2)
+    head = Cell(0, 0, "年度目标", col_span=2)
+    table = Table([head, Cell(0, 2, "牵头单位"), Cell(1, 0, "a"), Cell(1, 1, "b"), unit,
+                   Cell(2, 0, "c"), Cell(2, 1, "d")], n_rows=3, n_cols=3)
+    grid = table.grid()
+    assert grid[0][1] is head and grid[2][2] is unit and grid[1][2] is unit
+    assert grid[2][2].row == 1  # merged down from row 1: a reader sees it is not its own
+
+
+def test_text_lines_one_line_per_paragraph_and_row():
+    table = Table([Cell(0, 0, "序号"), Cell(0, 1, "牵头\n单位"), Cell(1, 0, "1"), Cell(1, 1, "区水利局")],
+                  n_rows=2, n_cols=2, prov=Provenance(table=1))
+    doc = Document([Paragraph("标题"), table, Paragraph("完")], format="docx")
+    assert doc.text_lines() == ["标题", "序号\t牵头 单位", "1\t区水利局", "完"]
+    assert table.row_provs[1].line == 3 and table.row_provs[1].describe() == "table 1, row 2"
+    assert doc.items[2].prov.line == 4
+
+
+def test_text_document_keeps_source_lines():
+    doc = text_document("一、总则\r\n\n1. 任务（牵头单位：区水利局）")
+    assert [p.text for p in doc.items] == ["一、总则", "", "1. 任务（牵头单位：区水利局）"]
+    assert doc.text_lines() == ["一、总则", "", "1. 任务（牵头单位：区水利局）"]
+    assert doc.items[2].prov.describe() == "line 3"
