@@ -308,7 +308,7 @@ def broken_databases(tmp_path):
     v2 = tmp_path / "v2.sqlite"
     shutil.copy(SHIPPED, v2)
     c = sqlite3.connect(v2)
-    c.execute("PRAGMA user_version = 2")
+    c.execute("PRAGMA user_version = 1")  # an older schema
     c.commit()
     c.close()
     out["schema version"] = v2

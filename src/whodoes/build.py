@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from whodoes.cleanup import CJK, clean_lines, to_simplified
+from whodoes.cleanup import CJK, to_simplified
+from whodoes.document.load import read_plan
 from whodoes.infer import infer_metadata
 from whodoes.parse.document import parse_document
-from whodoes.sources import load_metadata, parse_period, read_source, source_files, SourceError
+from whodoes.sources import load_metadata, parse_period, source_files, SourceError
 from whodoes.store import StoreError, Writer
 
 META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
@@ -123,7 +124,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
     except SourceError as e:
         raise BuildError(str(e)) from None
     if not files:
-        raise BuildError(f"{sources}: no plan files (*.txt) to build from")
+        raise BuildError(f"{sources}: no plan files (.txt, .md, .docx, .pdf, .html, .xlsx ...) to build from")
     if os.path.isdir(out):
         raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
     by_id: dict[str, Path] = {}
@@ -152,12 +153,14 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
     with Writer(out) as writer:
         for index, path in enumerate(files, 1):
             try:
-                src = read_source(path, metadata.get(path.name))
+                plan = read_plan(path, metadata.get(path.name))
             except SourceError as e:
                 raise BuildError(str(e)) from None
-            lines, traditional = clean_lines(src.text)
-            parsed = parse_document(lines)
-            meta = infer_metadata(lines, src.meta)
+            src, lines, traditional = plan.source, plan.prepared.lines, plan.prepared.traditional
+            parsed = parse_document(lines, plan.prepared.tables)
+            for r in parsed.rows:
+                r.location = plan.prepared.locations.get(r.line)
+            meta = infer_metadata(lines, {**plan.document.metadata, **src.meta})
             inferred = path.name not in metadata
             if not meta.get("jurisdiction"):
                 report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
@@ -165,7 +168,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
             doc = {k: meta.get(k) for k in META_KEYS}
             doc.update(
                 id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
-                encoding=src.encoding, layouts=parsed.layouts,
+                encoding=src.encoding or src.format, layouts=parsed.layouts,
             )
             if traditional:
                 doc["layouts"] = ["traditional Chinese, converted to simplified"] + parsed.layouts
@@ -175,11 +178,11 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
                 for n in r.lead + r.support:
                     seen_chars.update(n)
             if traditional:
-                seen_chars.update(c for c in src.text if "\u3400" <= c <= "\u9fff")
+                seen_chars.update(c for ln in lines for c in ln.raw if "\u3400" <= c <= "\u9fff")
             report.documents.append(
                 DocReport(src.id, len(parsed.rows), src.encoding, traditional, doc["layouts"], inferred)
             )
-            if src.encoding != "utf-8":
+            if src.encoding not in ("utf-8", ""):
                 report.notes.append(f"{path.name}: read as {src.encoding}")
             if not parsed.rows:
                 report.warnings.append(f"{path.name}: no task rows found ({'; '.join(parsed.layouts)})")

@@ -20,7 +20,7 @@ TASK_KEYS = (
     "category", "title", "text", "detail", "deadline", "lead", "support", "lead_canonical",
     "support_canonical", "lead_label", "support_label", "line", "line_end", "source_file",
 )
-DETAIL_KEYS = ("part", "targets", "commanders", "inherited", "lead_raw", "support_raw")
+DETAIL_KEYS = ("part", "targets", "commanders", "inherited", "lead_raw", "support_raw", "location")
 
 
 def loads(text: str | None, default):
@@ -57,7 +57,7 @@ def _json_strings(values) -> str:
 # cost more than the query itself for thousands of rows.
 _COLS = ("t.id", "t.document_id", "t.seq", "t.section", "t.category", "t.title", "t.text", "t.detail",
          "t.deadline", "t.lead_label", "t.support_label", "t.line", "t.line_end")
-_DETAIL_COLS = ("t.part", "t.targets", "t.commanders", "t.inherited", "t.lead_raw", "t.support_raw")
+_DETAIL_COLS = ("t.part", "t.targets", "t.commanders", "t.inherited", "t.lead_raw", "t.support_raw", "t.location")
 
 
 def tuples(conn: sqlite3.Connection, sql: str, args=()) -> list[tuple]:
@@ -125,6 +125,7 @@ def _records(conn: sqlite3.Connection, rows: list[tuple], *, year: int | None, d
             rec["inherited"] = loads(r[17], [])
             rec["lead_raw"] = r[18]
             rec["support_raw"] = r[19]
+            rec["location"] = r[20]  # where in the file: "line 12", "p. 3, table 1, row 5" ...
         records[r[0]] = rec
     _attach_units(conn, records, details=details)
     return records

@@ -50,7 +50,7 @@ class Paragraph:
     heading: int | None = None  # heading level (1 = top) when the file marks it, else None
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: a grid holds the same cell at every position it spans
 class Cell:
     row: int  # 0-based grid row of its top-left corner
     col: int  # 0-based grid column of its top-left corner
@@ -93,6 +93,7 @@ class Document:
     items: list[Item]
     format: str  # "text", "docx", "pdf", "html", "xlsx", ...
     metadata: dict[str, str] = field(default_factory=dict)  # title, issuer, date, doc_number found in the file
+    encoding: str | None = None  # the character set a web page was read in
 
     def text_lines(self) -> list[str]:
         """The document as text: one line per paragraph, one line per table row (cells

@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
+from whodoes.document.model import Table
 from whodoes.parse.cellrows import read_cellrows
+from whodoes.parse.grid import read_grids
 from whodoes.parse.headers import Header, find_headers
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
@@ -47,10 +49,16 @@ def _columns(header: Header) -> str:
     return " | ".join(c.name for c in header.columns)
 
 
-def parse_document(lines: list[Line]) -> Parsed:
-    headers = find_headers(lines)
+def parse_document(lines: list[Line], tables: list[Table] | None = None) -> Parsed:
+    """``tables``: the tables of a file format that knows them (cells cleaned, rows with
+    their lines in ``lines``); task tables among them are read as grids (``grid``) and
+    their lines left out of the line readers."""
     table_rows: list[TaskRow] = []
     layouts: list[str] = []
+    if tables:
+        table_rows, layouts, used = read_grids(tables, lines)
+        lines = [Line(ln.number, "", "") if ln.number in used else ln for ln in lines]
+    headers = find_headers(lines)
     in_tables: set[int] = set()
     for k, header in enumerate(headers):
         where = f"line {lines[header.start].number} ({_columns(header)})"
