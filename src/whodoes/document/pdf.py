@@ -1,0 +1,307 @@
+"""PDF with a text layer -> Document, with pdfplumber.
+
+* Tables are found by their ruling lines (pdfplumber's lines strategy); the grid is
+  rebuilt from the cells' edges, so a cell spanning rows or columns keeps its span.
+* A cell's text wrapped over several lines is joined (without a space between CJK
+  characters); a line that ends well before the cell's right edge ends a paragraph
+  of the cell and stays a line break (units written one per line).
+* A table that goes on at the top of the next page with the same columns is one
+  table: a repeated header row is dropped, a row broken by the page end is joined
+  again, and an empty cell at the top of the continuation is the merged cell above
+  going on.
+* Running headers and footers (the same text at the same place on most pages) and
+  page numbers are dropped; the lines of a paragraph are joined again (a line that
+  reaches the right margin goes on in the next one, unless that one starts a
+  numbered item).
+* A PDF without a text layer (a scan) is an error: whodoes does no OCR.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from whodoes.document.model import Cell, Document, Paragraph, Provenance, Table
+from whodoes.sources import SourceError
+
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’—…]")
+_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}\s*[.．、)）](?!\d)|"
+                         r"第[一二三四五六七八九十\d]+[章节条部分]|附\s*件|[①-⑳])")
+_PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–_\s]*$")
+EDGE_BAND = 0.12  # running headers and footers live in the top and bottom 12 % of a page
+
+
+def join_wrapped(a: str, b: str) -> str:
+    """Two pieces of one wrapped line of text: no space between CJK, one between latin words."""
+    if not a or not b:
+        return a + b
+    if _WIDE.match(a[-1]) or _WIDE.match(b[0]):
+        return a + b
+    return a + " " + b
+
+
+@dataclass
+class _Line:
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+
+
+@dataclass
+class _PageTable:
+    page: int
+    top: float
+    bottom: float
+    xs: list[float]
+    cells: list[Cell]
+    n_rows: int
+    right: dict[int, float] = field(default_factory=dict)  # id(cell) -> right edge, for wraps
+
+
+def _lines_of(chars: list[dict]) -> list[_Line]:
+    """Characters -> lines (by their baseline band), left to right."""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["bottom"]), c["x0"])):
+        if lines and abs(lines[-1][0]["bottom"] - ch["bottom"]) <= max(2.0, ch["size"] * 0.3):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = []
+    for group in lines:
+        group.sort(key=lambda c: c["x0"])
+        text, prev = "", None
+        for ch in group:
+            if prev is not None and ch["x0"] - prev["x1"] > ch["size"] * 0.3 and text and not text.endswith(" "):
+                if not (_WIDE.match(text[-1]) and _WIDE.match(ch["text"][:1] or " ")):
+                    text += " "
+            text += ch["text"]
+            prev = ch
+        text = text.strip()
+        if text:
+            out.append(_Line(min(c["top"] for c in group), max(c["bottom"] for c in group), group[0]["x0"],
+                             group[-1]["x1"], max(c["size"] for c in group), text))
+    out.sort(key=lambda l: l.top)
+    return out
+
+
+def _cell_text(lines: list[_Line], right: float) -> str:
+    """The lines of one cell: wrapped lines joined, a line ending short of the edge kept apart."""
+    text = ""
+    for k, line in enumerate(lines):
+        if k == 0:
+            text = line.text
+            continue
+        prev = lines[k - 1]
+        wrapped = right - prev.x1 < 1.6 * prev.size + 4
+        text = join_wrapped(text, line.text) if wrapped else text + "\n" + line.text
+    return text
+
+
+def _cluster(values: list[float], tolerance: float = 1.5) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda k: abs(edges[k] - v))
+
+
+def _page_table(found, chars: list[dict], page_number: int) -> _PageTable | None:
+    boxes = found.cells
+    if not boxes:
+        return None
+    xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
+    if len(xs) < 3 or len(ys) < 2:
+        return None
+    by_box: dict[int, list[dict]] = {k: [] for k in range(len(boxes))}
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        for k, (x0, top, x1, bottom) in enumerate(boxes):
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                by_box[k].append(ch)
+                break
+    cells, right = [], {}
+    for k, (x0, top, x1, bottom) in enumerate(boxes):
+        c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, top), _index(ys, bottom)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        cell = Cell(r0, c0, _cell_text(_lines_of(by_box[k]), x1), row_span=r1 - r0, col_span=c1 - c0)
+        cells.append(cell)
+        right[id(cell)] = x1
+    cells.sort(key=lambda c: (c.row, c.col))
+    return _PageTable(page_number, found.bbox[1], found.bbox[3], xs, cells, len(ys) - 1, right)
+
+
+def _running(pages: list[tuple[float, list[_Line]]]) -> set[tuple[int, str]]:
+    """(rounded top, text with digits masked) of lines repeated at the same place on most pages."""
+    if len(pages) < 2:
+        return set()
+    seen: Counter = Counter()
+    for height, lines in pages:
+        keys = {(round(l.top / 4), re.sub(r"\d+", "#", l.text)) for l in lines
+                if l.top < height * EDGE_BAND or l.bottom > height * (1 - EDGE_BAND)}
+        seen.update(keys)
+    return {key for key, n in seen.items() if n >= max(2, len(pages) // 2)}
+
+
+def _furniture(line: _Line, height: float, running: set) -> bool:
+    """A running header or footer, or a page number, in the page's top or bottom band."""
+    if not (line.top < height * EDGE_BAND or line.bottom > height * (1 - EDGE_BAND)):
+        return False
+    return (round(line.top / 4), re.sub(r"\d+", "#", line.text)) in running or bool(_PAGE_NUMBER.match(line.text))
+
+
+def _paragraphs(lines: list[_Line], right: float) -> list[str]:
+    """Lines -> paragraphs: a line reaching the right margin goes on in the next one."""
+    out: list[str] = []
+    prev: _Line | None = None
+    for line in lines:
+        if prev is not None and right - prev.x1 < 1.5 * prev.size and not _ITEM_START.match(line.text):
+            out[-1] = join_wrapped(out[-1], line.text)
+        else:
+            out.append(line.text)
+        prev = line
+    return out
+
+
+def _continues(prev: _PageTable, table: _PageTable) -> bool:
+    """Does ``table`` go on from ``prev`` (the last item of the previous page)?"""
+    if table.page != prev.page + 1 or len(table.xs) != len(prev.xs):
+        return False
+    return all(abs(a - b) < 3 for a, b in zip(prev.xs, table.xs))
+
+
+def _row_texts(table: _PageTable, r: int) -> list[str]:
+    return [c.text for c in table.cells if c.row == r]
+
+
+def _append(whole: Table, part: _PageTable, row_pages: list[int]) -> None:
+    """Join ``part`` (the next page's piece) to ``whole``: drop a repeated header row, join a
+    row broken by the page end, let an empty top cell continue the merged cell above."""
+    first = 0
+    if _row_texts(part, 0) == [c.text for c in whole.cells if c.row == 0]:
+        first = 1  # the header repeated on each page
+    top = [c for c in part.cells if c.row == first]
+    last = whole.n_rows - 1
+    grid = whole.grid()
+    seq = next((c for c in top if c.col == 0), None)
+    broken = seq is not None and not seq.text.strip() and grid[last][0] is not None and grid[last][0].text.strip()
+    offset = whole.n_rows - first
+    for cell in part.cells:
+        if cell.row < first:
+            continue
+        if cell.row == first:
+            above = grid[last][cell.col] if cell.col < whole.n_cols else None
+            if above is not None and (broken or not cell.text.strip()) and above.text.strip():
+                if cell.text.strip():
+                    above.text = join_wrapped(above.text, cell.text)
+                above.row_span = max(above.row_span, last - above.row + (0 if broken else 1) + cell.row_span)
+                continue
+        whole.cells.append(Cell(cell.row + offset - (1 if broken else 0), cell.col, cell.text,
+                                cell.row_span, cell.col_span))
+    added = part.n_rows - first - (1 if broken else 0)
+    whole.n_rows += added
+    row_pages += [part.page] * added
+
+
+def _tables_and_text(page, number: int) -> tuple[list[_PageTable], list[dict], float]:
+    chars = [c for c in page.chars if c.get("text", "").strip()]
+    tables = []
+    for found in page.find_tables():
+        inside = [c for c in chars if found.bbox[0] <= (c["x0"] + c["x1"]) / 2 <= found.bbox[2]
+                  and found.bbox[1] <= (c["top"] + c["bottom"]) / 2 <= found.bbox[3]]
+        table = _page_table(found, inside, number)
+        if table is not None:
+            tables.append(table)
+            taken = {id(c) for c in inside}
+            chars = [c for c in chars if id(c) not in taken]
+    return tables, chars, page.height
+
+
+def _open(data: bytes, name: str):
+    import pdfplumber  # build path only
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pdf.pages  # reading the page tree finds most damage
+    except Exception as e:  # pdfminer raises many kinds: password, syntax, damaged streams
+        text = f"{type(e).__name__} {e}".lower()
+        if "password" in text or "encrypt" in text:
+            raise SourceError(f"{name}: the PDF is password-protected; save it without a password and add it again") from None
+        raise SourceError(f"{name}: not a readable PDF ({type(e).__name__})") from None
+    return pdf
+
+
+def _elements(pdf, name: str) -> list[tuple]:
+    """The pages' lines and tables in reading order, running headers and page numbers left out."""
+    pages = []
+    try:
+        for number, page in enumerate(pdf.pages, 1):
+            tables, chars, height = _tables_and_text(page, number)
+            pages.append((number, height, tables, _lines_of(chars)))
+    except Exception as e:
+        raise SourceError(f"{name}: a damaged PDF ({type(e).__name__} on page {len(pages) + 1})") from None
+    if not any(lines or tables for _, _, tables, lines in pages):
+        raise SourceError(f"{name}: a scanned PDF with no text layer; whodoes does not do OCR "
+                          "(save the plan as text or Word, or OCR it first)")
+    running = _running([(h, lines) for _, h, _, lines in pages])
+    out: list[tuple] = []
+    for number, height, tables, lines in pages:
+        kept = [("line", l.top, l, number) for l in lines if not _furniture(l, height, running)]
+        out += sorted(kept + [("table", t.top, t, number) for t in tables], key=lambda e: e[1])
+    return out
+
+
+def read_pdf(data: bytes, name: str) -> Document:
+    """The text and tables of a PDF as a Document; SourceError for a scan, a password, damage."""
+    pdf = _open(data, name)
+    try:
+        elements = _elements(pdf, name)
+        meta = pdf.metadata or {}
+    finally:
+        pdf.close()
+    right = max((e[2].x1 for e in elements if e[0] == "line"), default=0.0)
+    items: list = []
+    run: list[_Line] = []
+    run_page = 0
+    prev_table: _PageTable | None = None
+    table_pages: dict[int, list[int]] = {}
+
+    def flush():
+        for text in _paragraphs(run, right):
+            items.append(Paragraph(text, Provenance(page=run_page)))
+        run.clear()
+
+    for kind, _top, element, page in elements:
+        if kind == "line":
+            if not run:
+                run_page = page
+            run.append(element)
+            prev_table = None
+            continue
+        flush()
+        if prev_table is not None and _continues(prev_table, element):
+            _append(items[-1], element, table_pages[id(items[-1])])
+        else:
+            number = sum(isinstance(i, Table) for i in items) + 1
+            table = Table(list(element.cells), element.n_rows, len(element.xs) - 1, Provenance(page=page, table=number))
+            table_pages[id(table)] = [page] * element.n_rows
+            items.append(table)
+        prev_table = element
+    flush()
+    for item in items:
+        if isinstance(item, Table):
+            item.row_provs = [Provenance(page=p, table=item.prov.table, row=r + 1)
+                              for r, p in enumerate(table_pages[id(item)])]
+    title = str(meta.get("Title") or "").strip()
+    found = {"title": title} if len(re.findall(r"[\u4e00-\u9fff]", title)) >= 4 else {}
+    return Document(items, format="pdf", metadata=found)
