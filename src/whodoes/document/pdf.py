@@ -234,7 +234,7 @@ def _open(data: bytes, name: str):
         pdf = pdfplumber.open(io.BytesIO(data))
         pdf.pages  # reading the page tree finds most damage
     except Exception as e:  # pdfminer raises many kinds: password, syntax, damaged streams
-        text = f"{type(e).__name__} {e}".lower()
+        text = " ".join([type(e).__name__, str(e), *(type(a).__name__ for a in e.args)]).lower()
         if "password" in text or "encrypt" in text:
             raise SourceError(f"{name}: the PDF is password-protected; save it without a password and add it again") from None
         raise SourceError(f"{name}: not a readable PDF ({type(e).__name__})") from None

@@ -19,7 +19,7 @@ from whodoes.parse.markers import assign_roles, header_kind
 from whodoes.parse.model import TaskRow
 from whodoes.parse.tablerows import TableRow, assign_cell, rows_to_tasks, section_cell
 
-HEADER_SEARCH = 6  # the header is among a table's first rows (a title row may come first)
+HEADER_SEARCH = 10  # the header is among a table's first rows (title rows may come first)
 
 Grid = list[list[Cell | None]]
 
@@ -45,7 +45,8 @@ def _header_at(grid: Grid, r: int) -> tuple[Header, list[list[int]]] | None:
     if r + 1 < len(grid):
         top, bottom = grid[r], grid[r + 1]
         own = [b for b, t in zip(bottom, top) if b is not None and b is not t and b.text.strip()]
-        if own and all(header_kind(_text(b)) for b in own):
+        heads = [t for t in dict.fromkeys(top) if t is not None and t.text.strip()]
+        if own and all(header_kind(_text(b)) for b in own) and all(header_kind(_text(t)) for t in heads):
             keys = [t if b is None or b is t or not b.text.strip() else b for t, b in zip(top, bottom)]
             candidates.append((keys, r + 2))
     candidates.append((list(grid[r]), r + 1))
