@@ -160,12 +160,48 @@ def _furniture(line: _Line, height: float, running: set) -> bool:
     return (round(line.top / 4), re.sub(r"\d+", "#", line.text)) in running or bool(_PAGE_NUMBER.match(line.text))
 
 
-def _paragraphs(lines: list[_Line], right: float) -> list[str]:
-    """Lines -> paragraphs: a line reaching the right margin goes on in the next one."""
+_SENTENCE_END = re.compile(r"[。！？；：:;!?][)）”]?$")
+_LATIN_WORD = re.compile(r"[\x21-\x7e\u00c0-\u02af\u1e00-\u1eff]+")
+
+
+def _full(line: _Line, right: float, after: _Line | None = None) -> bool:
+    """Does ``line`` reach the right margin (or stop short only because the latin word or
+    number that starts the next line did not fit)?"""
+    room = 2.2 * line.size  # a character or two pushed to the next line (no line starts with "，" or ends with "“")
+    if _SENTENCE_END.search(line.text):
+        room = 0.8 * line.size  # a sentence ending short of the margin ends its paragraph
+    word = _LATIN_WORD.match(after.text) if after is not None else None
+    if word:
+        room += 0.62 * line.size * len(word.group(0))
+    return right - line.x1 < room
+
+
+def right_margin(lines: list[_Line]) -> float:
+    """Where full lines end: the commonest line end among the longer lines (a line whose
+    punctuation hangs over the margin, or one of a few long lines, does not move it)."""
+    if not lines:
+        return 0.0
+    longest = max(line.x1 for line in lines)
+    ends = Counter(round(line.x1 / 2) * 2 for line in lines if line.x1 > 0.75 * longest)
+    return float(ends.most_common(1)[0][0])
+
+
+def indent_style(lines: list[_Line], left: float, right: float) -> bool:
+    """Do paragraphs start with an indented first line?  (Most lines after a line that ends
+    short of the margin, i.e. after a paragraph's end, are indented.)"""
+    starts = [line for prev, line in zip(lines, lines[1:]) if not _full(prev, right)]
+    indented = [line for line in starts if line.x0 - left > 1.2 * line.size]
+    return len(starts) >= 3 and len(indented) >= 0.6 * len(starts)
+
+
+def _paragraphs(lines: list[_Line], left: float, right: float, indented: bool) -> list[str]:
+    """Lines -> paragraphs: a line reaching the right margin goes on in the next one, unless
+    that one starts a numbered item or, where paragraphs start indented, is indented."""
     out: list[str] = []
     prev: _Line | None = None
     for line in lines:
-        if prev is not None and right - prev.x1 < 1.5 * prev.size and not _ITEM_START.match(line.text):
+        starts = _ITEM_START.match(line.text) or (indented and line.x0 - left > 1.2 * line.size)
+        if prev is not None and _full(prev, right, line) and not starts:
             out[-1] = join_wrapped(out[-1], line.text)
         else:
             out.append(line.text)
@@ -269,7 +305,10 @@ def read_pdf(data: bytes, name: str) -> Document:
         meta = pdf.metadata or {}
     finally:
         pdf.close()
-    right = max((e[2].x1 for e in elements if e[0] == "line"), default=0.0)
+    text_lines = [e[2] for e in elements if e[0] == "line"]
+    right = right_margin(text_lines)
+    left = min((line.x0 for line in text_lines), default=0.0)
+    indented = indent_style(text_lines, left, right)
     items: list = []
     run: list[_Line] = []
     run_page = 0
@@ -277,7 +316,7 @@ def read_pdf(data: bytes, name: str) -> Document:
     table_pages: dict[int, list[int]] = {}
 
     def flush():
-        for text in _paragraphs(run, right):
+        for text in _paragraphs(run, left, right, indented):
             items.append(Paragraph(text, Provenance(page=run_page)))
         run.clear()
 
