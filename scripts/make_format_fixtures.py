@@ -248,10 +248,36 @@ def _fonts(document) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
 
 
+WIDTHS_CM = (1.1, 2.4, 6.2, 2.4, 2.8, 1.9)
+
+
+def _repeat_header(document) -> None:
+    """Mark the first row of the last table as a header row Word repeats on every page."""
+    from docx.oxml import parse_xml
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    tbl = [el for el in document.element.body.iterchildren() if el.tag == f"{w}tbl"][-1]
+    tr = tbl.find(f"{w}tr")
+    trpr = tr.find(f"{w}trPr")
+    if trpr is None:
+        trpr = parse_xml(f"<w:trPr {ns}/>")
+        tr.insert(0, trpr)
+    trpr.append(parse_xml(f"<w:tblHeader {ns}/>"))
+
+
 def _task_table(document) -> None:
+    from docx.shared import Cm
+
     rows = table_rows()
     table = document.add_table(rows=1 + len(rows), cols=len(HEAD1))
     table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, WIDTHS_CM):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, WIDTHS_CM):
+            cell.width = Cm(width)
     for k, h in enumerate(HEAD1):
         table.cell(0, k).text = h
     task_start = lead_start = None
@@ -269,6 +295,7 @@ def _task_table(document) -> None:
         if r["last"]:  # merge the task and lead cells down over the task's measures
             table.cell(task_start, 1).merge(table.cell(i, 1))
             table.cell(lead_start, 3).merge(table.cell(i, 3))
+    _repeat_header(document)  # the PDF repeats it on every page: read once
 
 
 def _year_table(document) -> None:

@@ -153,9 +153,13 @@ def _running(pages: list[tuple[float, list[_Line]]]) -> set[tuple[int, str]]:
     return {key for key, n in seen.items() if n >= max(2, len(pages) // 2)}
 
 
+def _in_band(line: _Line, height: float) -> bool:
+    return line.top < height * EDGE_BAND or line.bottom > height * (1 - EDGE_BAND)
+
+
 def _furniture(line: _Line, height: float, running: set) -> bool:
     """A running header or footer, or a page number, in the page's top or bottom band."""
-    if not (line.top < height * EDGE_BAND or line.bottom > height * (1 - EDGE_BAND)):
+    if not _in_band(line, height):
         return False
     return (round(line.top / 4), re.sub(r"\d+", "#", line.text)) in running or bool(_PAGE_NUMBER.match(line.text))
 
@@ -292,8 +296,8 @@ def _elements(pdf, name: str) -> list[tuple]:
     running = _running([(h, lines) for _, h, _, lines in pages])
     out: list[tuple] = []
     for number, height, tables, lines in pages:
-        kept = [("line", l.top, l, number) for l in lines if not _furniture(l, height, running)]
-        out += sorted(kept + [("table", t.top, t, number) for t in tables], key=lambda e: e[1])
+        kept = [("line", l.top, l, number, _in_band(l, height)) for l in lines if not _furniture(l, height, running)]
+        out += sorted(kept + [("table", t.top, t, number, False) for t in tables], key=lambda e: e[1])
     return out
 
 
@@ -312,7 +316,8 @@ def read_pdf(data: bytes, name: str) -> Document:
     items: list = []
     run: list[_Line] = []
     run_page = 0
-    prev_table: _PageTable | None = None
+    prev_table: _PageTable | None = None  # the last piece of the last table, while only page furniture follows it
+    last_table: Table | None = None
     table_pages: dict[int, list[int]] = {}
 
     def flush():
@@ -320,21 +325,23 @@ def read_pdf(data: bytes, name: str) -> Document:
             items.append(Paragraph(text, Provenance(page=run_page)))
         run.clear()
 
-    for kind, _top, element, page in elements:
+    for kind, _top, element, page, in_band in elements:
         if kind == "line":
             if not run:
                 run_page = page
             run.append(element)
-            prev_table = None
+            if not in_band:  # a line in the top or bottom band (a header not repeated enough) keeps a table going
+                prev_table = None
             continue
         flush()
-        if prev_table is not None and _continues(prev_table, element):
-            _append(items[-1], element, table_pages[id(items[-1])])
+        if prev_table is not None and last_table is not None and _continues(prev_table, element):
+            _append(last_table, element, table_pages[id(last_table)])
         else:
             number = sum(isinstance(i, Table) for i in items) + 1
             table = Table(list(element.cells), element.n_rows, len(element.xs) - 1, Provenance(page=page, table=number))
             table_pages[id(table)] = [page] * element.n_rows
             items.append(table)
+            last_table = table
         prev_table = element
     flush()
     for item in items:
