@@ -392,7 +392,9 @@ def query_cmds(whodoes: Path, db: Path, db_label: str, *, scoped: bool = False) 
     return cmds
 
 
-FORMAT_FILES = sorted((ROOT / "tests" / "fixtures" / "formats").glob("jiangjin-2023-yangtze-water*.*"))
+# the formats read directly (a .doc is LibreOffice's conversion, then a .docx: seconds, whatever its size)
+FORMAT_FILES = sorted(p for p in (ROOT / "tests" / "fixtures" / "formats").glob("jiangjin-2023-yangtze-water*.*")
+                      if p.suffix != ".doc")
 
 
 def bench_formats(files: list[Path], min_seconds: float = 1.0) -> list[dict]:
