@@ -208,7 +208,7 @@ def test_text_builds_import_no_format_reader(tmp_path):
     sources.mkdir()
     shutil.copy(FORMATS / f"{STEM}.txt", sources)
     code = (f"import sys; from whodoes.build import build; build({str(sources)!r}, {str(tmp_path / 'p.sqlite')!r}, "
-            f"{str(UNITS)!r}); print(' '.join(m for m in ('docx', 'pdfplumber', 'openpyxl', 'xlrd', 'lxml', "
+            f"{str(UNITS)!r}); print(' '.join(m for m in ('docx', 'pdfplumber', 'pypdfium2', 'openpyxl', 'xlrd', 'lxml', "
             "'charset_normalizer') if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(), timeout=300)
     assert p.returncode == 0, p.stderr

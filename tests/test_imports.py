@@ -25,7 +25,7 @@ BUILD_ONLY = [
     "sqlite_utils", "opencc", "pypinyin", "tomllib", "tomli",
     "whodoes.parse", "whodoes.build", "whodoes.store", "whodoes.cleanup", "whodoes.sources", "whodoes.infer",
     "whodoes.units.catalog", "whodoes.units.split", "whodoes.document",
-    "docx", "pdfplumber", "pdfminer", "openpyxl", "xlrd", "lxml", "charset_normalizer",
+    "docx", "pdfplumber", "pdfminer", "pypdfium2", "openpyxl", "xlrd", "lxml", "charset_normalizer",
 ]
 HEAVY = ["rich", "rapidfuzz", "pydantic", "typer", "click", "dataclasses", "pathlib", "csv", "json", "unicodedata"]
 

@@ -1,6 +1,7 @@
-"""PDF with a text layer -> Document, with pdfplumber.
+"""PDF with a text layer -> Document: PDFium (pypdfium2) reads the characters and the lines
+drawn, pdfplumber's table finder turns the lines into cells.
 
-* Tables are found by their ruling lines (pdfplumber's lines strategy); the grid is
+* Tables are found by their ruling lines (pdfplumber's "lines" strategy); the grid is
   rebuilt from the cells' edges, so a cell spanning rows or columns keeps its span.
 * A cell's text wrapped over several lines is joined (without a space between CJK
   characters); a line that ends well before the cell's right edge ends a paragraph
@@ -30,6 +31,7 @@ _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”
 _ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}\s*[.．、)）](?!\d)|"
                          r"第[一二三四五六七八九十\d]+[章节条部分]|附\s*件|[①-⑳])")
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–_\s]*$")
+COLUMN_GAP = 2.5  # a gap of more than 2.5 characters within a line separates columns (a TAB)
 EDGE_BAND = 0.12  # running headers and footers live in the top and bottom 12 % of a page
 
 
@@ -76,7 +78,10 @@ def _lines_of(chars: list[dict]) -> list[_Line]:
         group.sort(key=lambda c: c["x0"])
         text, prev = "", None
         for ch in group:
-            if prev is not None and ch["x0"] - prev["x1"] > ch["size"] * 0.3 and text and not text.endswith(" "):
+            gap = ch["x0"] - prev["x1"] if prev is not None else 0.0
+            if gap > ch["size"] * COLUMN_GAP and text:
+                text = text.rstrip(" ") + "\t"  # columns of a table drawn without lines
+            elif gap > ch["size"] * 0.3 and text and not text.endswith((" ", "\t")):
                 if not (_WIDE.match(text[-1]) and _WIDE.match(ch["text"][:1] or " ")):
                     text += " "
             text += ch["text"]
@@ -114,8 +119,7 @@ def _index(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda k: abs(edges[k] - v))
 
 
-def _page_table(found, chars: list[dict], page_number: int) -> _PageTable | None:
-    boxes = found.cells
+def _page_table(boxes: list[tuple], bbox: tuple, chars: list[dict], page_number: int) -> _PageTable | None:
     if not boxes:
         return None
     xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
@@ -138,7 +142,7 @@ def _page_table(found, chars: list[dict], page_number: int) -> _PageTable | None
         cells.append(cell)
         right[id(cell)] = x1
     cells.sort(key=lambda c: (c.row, c.col))
-    return _PageTable(page_number, found.bbox[1], found.bbox[3], xs, cells, len(ys) - 1, right)
+    return _PageTable(page_number, bbox[1], bbox[3], xs, cells, len(ys) - 1, right)
 
 
 def _running(pages: list[tuple[float, list[_Line]]]) -> set[tuple[int, str]]:
@@ -204,7 +208,8 @@ def _paragraphs(lines: list[_Line], left: float, right: float, indented: bool) -
     out: list[str] = []
     prev: _Line | None = None
     for line in lines:
-        starts = _ITEM_START.match(line.text) or (indented and line.x0 - left > 1.2 * line.size)
+        starts = (_ITEM_START.match(line.text) or (indented and line.x0 - left > 1.2 * line.size)
+                  or "\t" in line.text or (prev is not None and "\t" in prev.text))
         if prev is not None and _full(prev, right, line) and not starts:
             out[-1] = join_wrapped(out[-1], line.text)
         else:
@@ -253,40 +258,114 @@ def _append(whole: Table, part: _PageTable, row_pages: list[int]) -> None:
     row_pages += [part.page] * added
 
 
+def _page_chars(page) -> list[dict]:
+    """The characters of a page with their boxes (top-down coordinates) and font size."""
+    import pypdfium2.raw as pdfium_c  # build path only
+
+    height = page.get_height()
+    textpage = page.get_textpage()
+    chars = []
+    try:
+        handle = textpage.raw
+        for i in range(textpage.count_chars()):
+            if pdfium_c.FPDFText_IsGenerated(handle, i):
+                continue  # spaces and line ends PDFium adds
+            code = pdfium_c.FPDFText_GetUnicode(handle, i)
+            if code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+                continue
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            size = pdfium_c.FPDFText_GetFontSize(handle, i) or (top - bottom)
+            chars.append({"text": chr(code), "x0": left, "x1": right, "top": height - top,
+                          "bottom": height - bottom, "size": size})
+    finally:
+        textpage.close()
+    return chars
+
+
+def _page_edges(page) -> list[dict]:
+    """The ruling lines of a page: every straight segment of its paths, as pdfplumber edges."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c  # build path only
+
+    height = page.get_height()
+    edges = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        a, b, c, d, e, f = obj.get_matrix().get()
+        points, start = [], None
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+            point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
+            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif points and kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                edges += _edge(points[-1], point)
+            if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+                edges += _edge(point, start)
+            points.append(point)
+    return edges
+
+
+def _edge(p: tuple[float, float], q: tuple[float, float]) -> list[dict]:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) < 1 and abs(x0 - x1) >= 3:
+        left, right = sorted((x0, x1))
+        return [{"x0": left, "x1": right, "top": y0, "bottom": y0, "width": right - left, "height": 0,
+                 "orientation": "h", "object_type": "line"}]
+    if abs(x0 - x1) < 1 and abs(y0 - y1) >= 3:
+        top, bottom = sorted((y0, y1))
+        return [{"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
+                 "orientation": "v", "object_type": "line"}]
+    return []
+
+
+def _table_cells(edges: list[dict]) -> list[list[tuple]]:
+    """Cells of the ruled tables, found from the edges as pdfplumber's lines strategy does."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    edges = merge_edges(edges, 3, 3, 3, 3)
+    edges = [e for e in edges if (e["width"] if e["orientation"] == "h" else e["height"]) >= 3]
+    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    return cells_to_tables(cells)
+
+
 def _tables_and_text(page, number: int) -> tuple[list[_PageTable], list[dict], float]:
-    chars = [c for c in page.chars if c.get("text", "").strip()]
+    chars = _page_chars(page)
     tables = []
-    for found in page.find_tables():
-        inside = [c for c in chars if found.bbox[0] <= (c["x0"] + c["x1"]) / 2 <= found.bbox[2]
-                  and found.bbox[1] <= (c["top"] + c["bottom"]) / 2 <= found.bbox[3]]
-        table = _page_table(found, inside, number)
+    for boxes in _table_cells(_page_edges(page)):
+        bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        inside = [c for c in chars if bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]
+                  and bbox[1] <= (c["top"] + c["bottom"]) / 2 <= bbox[3]]
+        table = _page_table(boxes, bbox, inside, number)
         if table is not None:
             tables.append(table)
             taken = {id(c) for c in inside}
             chars = [c for c in chars if id(c) not in taken]
-    return tables, chars, page.height
+    return tables, chars, page.get_height()
 
 
 def _open(data: bytes, name: str):
-    import pdfplumber  # build path only
+    import pypdfium2 as pdfium  # build path only
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pdf.pages  # reading the page tree finds most damage
-    except Exception as e:  # pdfminer raises many kinds: password, syntax, damaged streams
-        text = " ".join([type(e).__name__, str(e), *(type(a).__name__ for a in e.args)]).lower()
-        if "password" in text or "encrypt" in text:
+        return pdfium.PdfDocument(data)
+    except Exception as e:  # PdfiumError: password, damage
+        if "password" in str(e).lower():
             raise SourceError(f"{name}: the PDF is password-protected; save it without a password and add it again") from None
-        raise SourceError(f"{name}: not a readable PDF ({type(e).__name__})") from None
-    return pdf
+        raise SourceError(f"{name}: not a readable PDF ({str(e).split('(')[-1].rstrip(').') or type(e).__name__})") from None
 
 
 def _elements(pdf, name: str) -> list[tuple]:
     """The pages' lines and tables in reading order, running headers and page numbers left out."""
     pages = []
     try:
-        for number, page in enumerate(pdf.pages, 1):
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
             tables, chars, height = _tables_and_text(page, number)
+            page.close()
             pages.append((number, height, tables, _lines_of(chars)))
     except Exception as e:
         raise SourceError(f"{name}: a damaged PDF ({type(e).__name__} on page {len(pages) + 1})") from None
@@ -306,7 +385,7 @@ def read_pdf(data: bytes, name: str) -> Document:
     pdf = _open(data, name)
     try:
         elements = _elements(pdf, name)
-        meta = pdf.metadata or {}
+        meta = pdf.get_metadata_dict(skip_empty=True)
     finally:
         pdf.close()
     text_lines = [e[2] for e in elements if e[0] == "line"]
