@@ -3,6 +3,7 @@
 
     python scripts/make_format_fixtures.py            # needs python-docx, openpyxl, msoffcrypto-tool,
                                                       # LibreOffice (soffice) and qpdf on this machine
+    python scripts/make_format_fixtures.py --measures 40 --out /tmp/big   # a bigger plan, for scripts/bench.py
 
 One plan (paragraph tasks with unit clauses, a long task table with merged cells, a
 table of per-year targets under a spanning header) is written as .txt, .docx (Word's
@@ -535,6 +536,14 @@ def write_encrypted_docx(src: Path, path: Path) -> None:
 
 
 def main() -> int:
+    import argparse
+
+    global OUT, KEYS, MEASURES_PER_TASK
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=OUT, help="the folder to write (default tests/fixtures/formats)")
+    ap.add_argument("--measures", type=int, default=MEASURES_PER_TASK, help="table rows per task (default 3)")
+    args = ap.parse_args()
+    OUT, KEYS, MEASURES_PER_TASK = args.out, args.out / "keys", args.measures
     for tool in ("soffice", "qpdf"):
         if not shutil.which(tool):
             sys.exit(f"make_format_fixtures: needs {tool} (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui qpdf)")
@@ -564,7 +573,7 @@ def main() -> int:
         write_key(path)
     for path in (OUT / f"{STEM}-sheets.xlsx", OUT / f"{STEM}-sheets.xls"):
         write_key(path, clauses=False)
-    print(f"wrote {len(list(OUT.rglob('*.*')))} files under {OUT.relative_to(ROOT)}")
+    print(f"wrote {len(list(OUT.rglob('*.*')))} files under {OUT}")
     return 0
 
 

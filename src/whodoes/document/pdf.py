@@ -19,7 +19,7 @@ drawn, pdfplumber's table finder turns the lines into cells.
 
 from __future__ import annotations
 
-import io
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -126,21 +126,26 @@ def _page_table(boxes: list[tuple], bbox: tuple, chars: list[dict], page_number:
     ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
     if len(xs) < 3 or len(ys) < 2:
         return None
-    by_box: dict[int, list[dict]] = {k: [] for k in range(len(boxes))}
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        for k, (x0, top, x1, bottom) in enumerate(boxes):
-            if x0 <= cx <= x1 and top <= cy <= bottom:
-                by_box[k].append(ch)
-                break
-    cells, right = [], {}
+    spans, owner = [], {}  # box -> its grid span; grid position -> the box covering it
     for k, (x0, top, x1, bottom) in enumerate(boxes):
         c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, top), _index(ys, bottom)
+        spans.append((r0, c0, r1, c1))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                owner.setdefault((r, c), k)
+    by_box: dict[int, list[dict]] = {k: [] for k in range(len(boxes))}
+    for ch in chars:
+        r = bisect.bisect(ys, (ch["top"] + ch["bottom"]) / 2) - 1
+        c = bisect.bisect(xs, (ch["x0"] + ch["x1"]) / 2) - 1
+        if (r, c) in owner:
+            by_box[owner[(r, c)]].append(ch)
+    cells, right = [], {}
+    for k, (r0, c0, r1, c1) in enumerate(spans):
         if c1 <= c0 or r1 <= r0:
             continue
-        cell = Cell(r0, c0, _cell_text(_lines_of(by_box[k]), x1), row_span=r1 - r0, col_span=c1 - c0)
+        cell = Cell(r0, c0, _cell_text(_lines_of(by_box[k]), boxes[k][2]), row_span=r1 - r0, col_span=c1 - c0)
         cells.append(cell)
-        right[id(cell)] = x1
+        right[id(cell)] = boxes[k][2]
     cells.sort(key=lambda c: (c.row, c.col))
     return _PageTable(page_number, bbox[1], bbox[3], xs, cells, len(ys) - 1, right)
 
@@ -237,15 +242,19 @@ def _append(whole: Table, part: _PageTable, row_pages: list[int]) -> None:
         first = 1  # the header repeated on each page
     top = [c for c in part.cells if c.row == first]
     last = whole.n_rows - 1
-    grid = whole.grid()
+    last_row: list[Cell | None] = [None] * whole.n_cols  # the cells reaching down to the last row
+    for cell in whole.cells:
+        if cell.row <= last < cell.row + cell.row_span:
+            for c in range(cell.col, min(cell.col + cell.col_span, whole.n_cols)):
+                last_row[c] = cell
     seq = next((c for c in top if c.col == 0), None)
-    broken = seq is not None and not seq.text.strip() and grid[last][0] is not None and grid[last][0].text.strip()
+    broken = seq is not None and not seq.text.strip() and last_row[0] is not None and last_row[0].text.strip()
     offset = whole.n_rows - first
     for cell in part.cells:
         if cell.row < first:
             continue
         if cell.row == first:
-            above = grid[last][cell.col] if cell.col < whole.n_cols else None
+            above = last_row[cell.col] if cell.col < whole.n_cols else None
             if above is not None and (broken or not cell.text.strip()) and above.text.strip():
                 if cell.text.strip():
                     above.text = join_wrapped(above.text, cell.text)
