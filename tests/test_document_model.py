@@ -36,3 +36,33 @@ def test_text_document_keeps_source_lines():
     assert [p.text for p in doc.items] == ["一、总则", "", "1. 任务（牵头单位：区水利局）"]
     assert doc.text_lines() == ["一、总则", "", "1. 任务（牵头单位：区水利局）"]
     assert doc.items[2].prov.describe() == "line 3"
+
+
+def _rows(items):
+    from whodoes.document.lines import prepare_document
+    from whodoes.parse.document import parse_document
+
+    prepared = prepare_document(Document(items, format="docx"))
+    return parse_document(prepared.lines, prepared.tables)
+
+
+def _table(rows, number):
+    cells = [Cell(r, c, text) for r, row in enumerate(rows) for c, text in enumerate(row) if text is not None]
+    return Table(cells, len(rows), len(rows[0]), Provenance(table=number))
+
+
+def test_a_table_going_on_without_its_header_is_read_with_the_columns_above():
+    first = _table([["序号", "重点任务", "牵头单位", "配合单位"], ["1", "推进污水管网建设。", "区住房城乡建委", "区水利局"]], 1)
+    second = _table([["2", "实施河道生态修复。", "区水利局", ""], ["3", "开展增殖放流。", "区农业农村委", "区水利局"]], 2)
+    other = _table([["指标", "2023年", "2024年", "备注"], ["森林覆盖率", "55%", "56%", ""]], 3)
+    parsed = _rows([first, Paragraph("二、生态修复"), second, Paragraph("三、保障措施"), Paragraph("加强组织领导。"),
+                    Paragraph("强化资金保障。"), Paragraph("严格考核问责。"), _table([["4", "不应读到。", "区林业局", ""]], 4), other])
+    assert [(r.seq, r.lead, r.support) for r in parsed.rows] == [
+        ("1", ["区住房城乡建委"], ["区水利局"]), ("2", ["区水利局"], []), ("3", ["区农业农村委"], ["区水利局"])]
+    assert any("the columns of the table above" in x for x in parsed.layouts)
+
+
+def test_one_header_cell_without_a_name_is_a_detail_column():
+    table = _table([["序号", "重点任务", "牵头单位", "配合单位", ""], ["1", "推进污水管网建设。", "区住房城乡建委", "区水利局", "重点"]], 1)
+    row, = _rows([table]).rows
+    assert (row.text, row.lead, row.support, row.detail) == ("推进污水管网建设。", ["区住房城乡建委"], ["区水利局"], "重点")

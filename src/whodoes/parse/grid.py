@@ -12,9 +12,11 @@ a cell that is really empty is printed empty.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from whodoes.cleanup import Line
 from whodoes.document.model import Cell, Table
-from whodoes.parse.headers import UNIT_KINDS, Header, columns_of
+from whodoes.parse.headers import UNIT_KINDS, Column, Header, columns_of
 from whodoes.parse.markers import assign_roles, header_kind
 from whodoes.parse.model import TaskRow
 from whodoes.parse.tablerows import TableRow, assign_cell, rows_to_tasks, section_cell
@@ -53,9 +55,13 @@ def _header_at(grid: Grid, r: int) -> tuple[Header, list[list[int]]] | None:
     for keys, end in candidates:
         groups = _groups(keys)
         names = [_text(keys[g[0]]) for g in groups]
-        if not all(names):
-            continue
-        cols = columns_of(names)
+        filled = [n for n in names if n]
+        if len(filled) < len(names) and (len(filled) < 3 or len(names) - len(filled) > 1):
+            continue  # one column without a name is kept (as detail) beside three named ones
+        cols = columns_of(filled)
+        if cols and len(filled) < len(names):
+            blank = names.index("")
+            cols.insert(blank, Column("other", None, ""))
         if cols:
             header = Header("grid", r, end, cols)
             header.unit_column = any(c.kind in UNIT_KINDS for c in cols)
@@ -105,18 +111,45 @@ def _body_row(header: Header, values: list[str | None], line: int, source: str) 
     return row
 
 
-def read_grid(table: Table, lines: list[Line]) -> tuple[Header | None, list[TaskRow]]:
-    """The task rows of one table (cells cleaned, ``row_provs`` with their lines set)."""
+@dataclass
+class _Columns:
+    """A task table's columns, carried to a table that goes on without a header of its own."""
+
+    header: Header
+    groups: list[list[int]]
+    names: list[str]
+    n_cols: int
+    last_line: int
+
+
+def _goes_on(table: Table, prev: _Columns | None, lines: list[Line]) -> bool:
+    """Does ``table`` (no header) continue the task table above: the same columns, and between
+    them nothing but blank lines and at most two short ones (a section heading)?"""
+    if prev is None or table.n_cols != prev.n_cols or not table.row_provs:
+        return False
+    between = [ln.text for ln in lines[prev.last_line: table.row_provs[0].line - 1] if ln.text]
+    return len(between) <= 2 and all(len(t) < 40 for t in between)
+
+
+def read_grid(table: Table, lines: list[Line], prev: _Columns | None = None) -> tuple[_Columns | None, list[TaskRow]]:
+    """The task rows of one table (cells cleaned, ``row_provs`` with their lines set); a table
+    without a header that goes on from the task table above is read with its columns."""
     grid = table.grid()
     found = find_grid_header(grid)
-    if not found:
+    if found:
+        header, groups = found
+        names = [_text(grid[header.start][g[0]]) for g in groups]
+        columns = _Columns(header, groups, names, table.n_cols, table.row_provs[-1].line)
+        first = header.end
+    elif _goes_on(table, prev, lines):
+        columns = replace(prev, last_line=table.row_provs[-1].line)
+        header, groups, names, first = prev.header, prev.groups, prev.names, 0
+    else:
         return None, []
-    header, groups = found
     if not header.unit_column:
-        return header, []
-    names = [_text(grid[header.start][g[0]]) for g in groups]
+        return columns, []
     rows: list[TableRow] = []
-    for r in range(header.end, len(grid)):
+    for r in range(first, len(grid)):
         values = _row_values(grid, r, groups)
         if [v or "" for v in values] == names or columns_of([v or "" for v in values]):
             continue  # the header repeated (on each page of a PDF)
@@ -127,7 +160,7 @@ def read_grid(table: Table, lines: list[Line]) -> tuple[Header | None, list[Task
             rows.append(row)
     while rows and rows[-1].section is not None:
         rows.pop()
-    return header, rows_to_tasks(header, rows)
+    return columns, rows_to_tasks(header, rows)
 
 
 def read_grids(tables: list[Table], lines: list[Line]) -> tuple[list[TaskRow], list[str], set[int]]:
@@ -136,17 +169,24 @@ def read_grids(tables: list[Table], lines: list[Line]) -> tuple[list[TaskRow], l
     out: list[TaskRow] = []
     layouts: list[str] = []
     used: set[int] = set()
+    prev: _Columns | None = None
     for table in tables:
-        header, rows = read_grid(table, lines)
-        if header is None:
+        columns, rows = read_grid(table, lines, prev)
+        if columns is None:
+            prev = None
             continue
-        where = table.row_prov(header.start).describe()
-        columns = " | ".join(c.name for c in header.columns)
+        header = columns.header
+        goes_on = prev is not None and header is prev.header
+        where = table.row_prov(0 if goes_on else header.start).describe()
+        names = " | ".join(c.name for c in header.columns)
         if not header.unit_column:
-            layouts.append(f"a table header at {where} ({columns}) had no unit column "
+            layouts.append(f"a table header at {where} ({names}) had no unit column "
                            "(牵头单位 / 责任单位 / 配合单位 ...): its rows were not read")
+            used.update(p.line for p in table.row_provs if p.line is not None)  # said once, here
+            prev = None
             continue
-        layouts.append(f"table at {where} ({columns}): {len(rows)} rows")
+        layouts.append(f"table at {where} ({'the columns of the table above' if goes_on else names}): {len(rows)} rows")
         out += rows
         used.update(p.line for p in table.row_provs if p.line is not None)
+        prev = columns
     return out, layouts, used
