@@ -151,7 +151,8 @@ def read_grid(table: Table, lines: list[Line], prev: _Columns | None = None) -> 
     rows: list[TableRow] = []
     for r in range(first, len(grid)):
         values = _row_values(grid, r, groups)
-        if [v or "" for v in values] == names or columns_of([v or "" for v in values]):
+        texts = [v or "" for v in values]
+        if texts == names or (max(map(len, texts)) <= 12 and columns_of(texts)):
             continue  # the header repeated (on each page of a PDF)
         line = table.row_provs[r].line
         source = lines[line - 1].raw if 0 < line <= len(lines) else ""
