@@ -66,3 +66,23 @@ def test_one_header_cell_without_a_name_is_a_detail_column():
     table = _table([["序号", "重点任务", "牵头单位", "配合单位", ""], ["1", "推进污水管网建设。", "区住房城乡建委", "区水利局", "重点"]], 1)
     row, = _rows([table]).rows
     assert (row.text, row.lead, row.support, row.detail) == ("推进污水管网建设。", ["区住房城乡建委"], ["区水利局"], "重点")
+
+
+def test_chinese_list_numbers():
+    from whodoes.document.numbering import chinese_number, format_number
+
+    assert [chinese_number(n) for n in (1, 10, 11, 20, 21, 100, 105, 110)] == [
+        "一", "十", "十一", "二十", "二十一", "一百", "一百零五", "一百一十"]
+    assert (format_number(3, "decimalEnclosedCircle"), format_number(2, "ideographTraditional"),
+            format_number(4, "upperRoman"), format_number(12, "decimalFullWidth")) == ("③", "乙", "IV", "１２")
+
+
+def test_web_page_charset_declared_wrong_or_not_at_all():
+    from whodoes.document.html import decode_page, read_html
+
+    text = "<html><body><div><p>1．推进污水管网建设。（牵头单位：区住房城乡建委）</p></div></body></html>"
+    assert decode_page(text.encode("gbk"), "x.html")[0] == text  # no declaration: detected
+    wrong = text.replace("<html>", '<html><meta charset="utf-8">')
+    assert decode_page(wrong.encode("gb18030"), "x.html")[0] == wrong  # declared UTF-8, written in GB18030
+    doc = read_html(wrong.encode("gb18030"), "x.html")
+    assert [p.text for p in doc.items] == ["1．推进污水管网建设。（牵头单位：区住房城乡建委）"]
