@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 from whodoes.document.model import Cell, Document, Provenance, Table
 from whodoes.sources import SourceError
@@ -66,7 +67,7 @@ def _table(name: str, values: list[list], merges: list[tuple[int, int, int, int]
     return Table(cells, len(values), n_cols, Provenance(sheet=name), row_provs=provs)
 
 
-def _xlsx(data: bytes, name: str) -> list[Table]:
+def _xlsx(data: bytes, name: str) -> tuple[list[Table], dict]:
     import openpyxl  # build path only
 
     try:
@@ -80,10 +81,11 @@ def _xlsx(data: bytes, name: str) -> list[Table]:
         table = _table(ws.title, values, merges)
         if table is not None:
             tables.append(table)
-    return tables
+    title = (book.properties.title or "").strip()
+    return tables, ({"title": title} if len(re.findall(r"[\u4e00-\u9fff]", title)) >= 4 else {})
 
 
-def _xls(data: bytes, name: str) -> list[Table]:
+def _xls(data: bytes, name: str) -> tuple[list[Table], dict]:
     import xlrd  # build path only
 
     try:
@@ -108,7 +110,7 @@ def _xls(data: bytes, name: str) -> list[Table]:
         table = _table(sh.name, values, merges)
         if table is not None:
             tables.append(table)
-    return tables
+    return tables, {}
 
 
 def read_sheets(data: bytes, name: str, kind: str) -> Document:
@@ -116,7 +118,7 @@ def read_sheets(data: bytes, name: str, kind: str) -> Document:
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise SourceError(f"{name}: the spreadsheet is password-protected; save it without a password and add it again")
         kind = "xls"  # an old .xls named .xlsx
-    tables = _xlsx(data, name) if kind == "xlsx" else _xls(data, name)
+    tables, meta = _xlsx(data, name) if kind == "xlsx" else _xls(data, name)
     if not tables:
         raise SourceError(f"{name}: the spreadsheet has no filled cells")
-    return Document(list(tables), format=kind)
+    return Document(list(tables), format=kind, metadata=meta)
