@@ -102,6 +102,7 @@ def test_provenance_per_format(exported):
     assert where(f"{STEM}.docx", "1", "inline").startswith("paragraph ")
     assert where(f"{STEM}.docx", "21") == "table 1, row 25"  # header, 3 section rows, 21 measures
     assert where(f"{STEM}.pdf", "1") == "p. 3, table 1, row 3"
+    assert (where(f"{STEM}.pdf", "1", "inline"), where(f"{STEM}.pdf", "4", "inline")) == ("p. 1", "p. 2")
     # the table runs over three pages, its header repeated on each, rows broken by the page ends:
     # one table, numbered as in Word
     assert where(f"{STEM}.pdf", "21") == "p. 5, table 1, row 25"

@@ -52,6 +52,7 @@ class _Line:
     x1: float
     size: float
     text: str
+    page: int = 0
 
 
 @dataclass
@@ -207,18 +208,18 @@ def indent_style(lines: list[_Line], left: float, right: float) -> bool:
     return len(starts) >= 3 and len(indented) >= 0.6 * len(starts)
 
 
-def _paragraphs(lines: list[_Line], left: float, right: float, indented: bool) -> list[str]:
+def _paragraphs(lines: list[_Line], left: float, right: float, indented: bool) -> list[tuple[str, int]]:
     """Lines -> paragraphs: a line reaching the right margin goes on in the next one, unless
     that one starts a numbered item or, where paragraphs start indented, is indented."""
-    out: list[str] = []
+    out: list[tuple[str, int]] = []  # (text, page of its first line)
     prev: _Line | None = None
     for line in lines:
         starts = (_ITEM_START.match(line.text) or (indented and line.x0 - left > 1.2 * line.size)
                   or "\t" in line.text or (prev is not None and "\t" in prev.text))
         if prev is not None and _full(prev, right, line) and not starts:
-            out[-1] = join_wrapped(out[-1], line.text)
+            out[-1] = (join_wrapped(out[-1][0], line.text), out[-1][1])
         else:
-            out.append(line.text)
+            out.append((line.text, line.page))
         prev = line
     return out
 
@@ -403,20 +404,18 @@ def read_pdf(data: bytes, name: str) -> Document:
     indented = indent_style(text_lines, left, right)
     items: list = []
     run: list[_Line] = []
-    run_page = 0
     prev_table: _PageTable | None = None  # the last piece of the last table, while only page furniture follows it
     last_table: Table | None = None
     table_pages: dict[int, list[int]] = {}
 
     def flush():
-        for text in _paragraphs(run, left, right, indented):
-            items.append(Paragraph(text, Provenance(page=run_page)))
+        for text, page in _paragraphs(run, left, right, indented):
+            items.append(Paragraph(text, Provenance(page=page)))
         run.clear()
 
     for kind, _top, element, page, in_band in elements:
         if kind == "line":
-            if not run:
-                run_page = page
+            element.page = page
             run.append(element)
             if not in_band:  # a line in the top or bottom band (a header not repeated enough) keeps a table going
                 prev_table = None
