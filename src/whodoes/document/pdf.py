@@ -31,6 +31,8 @@ _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”
 _ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}\s*[.．、)）](?!\d)|"
                          r"第[一二三四五六七八九十\d]+[章节条部分]|附\s*件|[①-⑳])")
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–_\s]*$")
+_NO_LINE_START = set("、，。；：！？）》」』”,.;:!?)")  # punctuation a line may not start with
+CELL_PADDING = 5.5  # points between a cell's border and its text (Word and LibreOffice: 0.19 cm)
 COLUMN_GAP = 2.5  # a gap of more than 2.5 characters within a line separates columns (a TAB)
 EDGE_BAND = 0.12  # running headers and footers live in the top and bottom 12 % of a page
 
@@ -95,15 +97,31 @@ def _lines_of(chars: list[dict]) -> list[_Line]:
     return out
 
 
-def _cell_text(lines: list[_Line], right: float) -> str:
-    """The lines of one cell: wrapped lines joined, a line ending short of the edge kept apart."""
-    text = ""
-    for k, line in enumerate(lines):
-        if k == 0:
-            text = line.text
-            continue
-        prev = lines[k - 1]
-        wrapped = right - prev.x1 < 1.6 * prev.size + 4
+def _first_piece_width(line: _Line) -> float:
+    """About how wide the start of ``line`` is that could not stay on the line above: its
+    first character with the punctuation that may not start a line, or its first latin word."""
+    text = line.text
+    word = _LATIN_WORD.match(text)
+    if word:
+        return 0.55 * line.size * len(word.group(0))
+    n = 1
+    while n < len(text) and text[n] in _NO_LINE_START:
+        n += 1
+    return sum(line.size if _WIDE.match(ch) else 0.55 * line.size for ch in text[:n])
+
+
+def _cell_text(lines: list[_Line], left: float, right: float) -> str:
+    """The lines of one cell: a line is wrapped (joined to the next) when the start of the next
+    one would not have fitted in the room left on it; else it ended a paragraph of the cell
+    (units written one per line stay apart)."""
+    if not lines:
+        return ""
+    padding = max(0.0, min(CELL_PADDING, min(line.x0 - left for line in lines)))
+    inner = right - left - 2 * padding
+    text = lines[0].text
+    for prev, line in zip(lines, lines[1:]):
+        room = inner - (prev.x1 - prev.x0)
+        wrapped = room < _first_piece_width(line) + 0.3 * prev.size
         text = join_wrapped(text, line.text) if wrapped else text + "\n" + line.text
     return text
 
@@ -144,7 +162,8 @@ def _page_table(boxes: list[tuple], bbox: tuple, chars: list[dict], page_number:
     for k, (r0, c0, r1, c1) in enumerate(spans):
         if c1 <= c0 or r1 <= r0:
             continue
-        cell = Cell(r0, c0, _cell_text(_lines_of(by_box[k]), boxes[k][2]), row_span=r1 - r0, col_span=c1 - c0)
+        cell = Cell(r0, c0, _cell_text(_lines_of(by_box[k]), boxes[k][0], boxes[k][2]), row_span=r1 - r0,
+                    col_span=c1 - c0)
         cells.append(cell)
         right[id(cell)] = boxes[k][2]
     cells.sort(key=lambda c: (c.row, c.col))
