@@ -86,3 +86,50 @@ def test_web_page_charset_declared_wrong_or_not_at_all():
     assert decode_page(wrong.encode("gb18030"), "x.html")[0] == wrong  # declared UTF-8, written in GB18030
     doc = read_html(wrong.encode("gb18030"), "x.html")
     assert [p.text for p in doc.items] == ["1．推进污水管网建设。（牵头单位：区住房城乡建委）"]
+
+
+LAYOUT_PAGE = """<html><head><meta charset="utf-8"><title>通知</title>
+<meta name="ArticleTitle" content="重庆市璧山区人民政府办公室关于印发璧山区城市管理提升行动方案的通知">
+<meta name="PubDate" content="2023-03-01 09:00"></head>
+<body><div class="top"><ul><li><a href="/">首页</a></li><li><a href="/a">政务公开</a></li></ul></div>
+<table width="1000"><tr><td class="left"><ul><li><a href="/x">通知公告</a></li><li><a href="/y">政策文件</a></li></ul></td>
+<td class="content-main">
+<div class="article-top"><h1>重庆市璧山区人民政府办公室关于印发璧山区城市管理提升行动方案的通知</h1></div>
+<div class="view TRS_UEDITOR trs_paper_default trs_web">
+<p class="MsoNormal">各镇人民政府、街道办事处，区政府各部门：</p>
+<p class="MsoNormal">现将《璧山区城市管理提升行动方案》印发给你们，请认真贯彻执行。</p>
+<p class="MsoNormal" align="center"><b><span>璧山区城市管理提升行动方案</span></b></p>
+<p class="MsoNormal">二、重点任务</p>
+<p class="MsoNormal"><span>1.</span><span>整治占道经营。</span><span>（牵头单位：区城市管理局；配合单位：区市场监管局）</span></p>
+<p class="MsoNormal">2.规范户外广告。<br/>（牵头单位：区城市管理局；配合单位：区规划自然资源局）</p>
+<div><table class="MsoNormalTable" border="1"><tbody>
+<tr><td><p class="MsoNormal"><span>序号</span></p></td><td><p>工作任务</p></td><td><p>责任单位</p></td><td><p>完成时限</p></td></tr>
+<tr><td><p>1</p></td><td><p>完善城市照明设施。</p></td><td><p>区城市管理局</p><p>区财政局</p></td><td><p>&nbsp;</p></td></tr>
+<tr><td><p>2</p></td><td><p>推进垃圾分类。</p></td><td rowspan="2"><p>区城市管理局</p></td><td>2023年底</td></tr>
+<tr><td><p>3</p></td><td><p>治理噪声扰民。</p></td><td>持续推进</td></tr>
+</tbody></table></div>
+<ul><li><a href="/r1">璧山区2022年城市管理工作要点（牵头单位：区城市管理局）</a></li><li><a href="/r2">关于加强城市管理的意见</a></li></ul>
+</div>
+<div class="bottom-info"><span>【<a href="javascript:print()">打印</a>】</span></div>
+</td></tr></table>
+<div class="footer">版权所有 重庆市璧山区人民政府</div></body></html>"""
+
+
+def test_a_page_laid_out_in_a_table_without_its_link_lists():
+    from whodoes.document.html import read_html
+    from whodoes.document.lines import prepare_document
+    from whodoes.parse.document import parse_document
+
+    doc = read_html(LAYOUT_PAGE.encode("utf-8"), "page.html")
+    prepared = prepare_document(doc)
+    text = "\n".join(ln.text for ln in prepared.lines)
+    assert "首页" not in text and "通知公告" not in text and "城市管理工作要点" not in text and "版权所有" not in text
+    rows = parse_document(prepared.lines, prepared.tables).rows
+    assert [(r.text, r.lead, r.support, r.inherited) for r in rows] == [
+        ("整治占道经营。", ["区城市管理局"], ["区市场监管局"], []),
+        ("规范户外广告。", ["区城市管理局"], ["区规划自然资源局"], []),
+        ("完善城市照明设施。", ["区城市管理局", "区财政局"], [], []),
+        ("推进垃圾分类。", ["区城市管理局"], [], []),
+        ("治理噪声扰民。", ["区城市管理局"], [], ["lead"]),
+    ]
+    assert doc.metadata["date"] == "2023-03-01" and doc.encoding == "utf-8"

@@ -27,7 +27,7 @@ _SPACE = re.compile(r"[ \t\r\n\f]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:nav\w*|menu\w*|breadcrumb\w*|crumb\w*|position|location|footer?\w*|header|banner|share\w*|"
-    r"print\w*|close|related|xgwj|xglj|tools?|sidebar|side|bottom|top|search\w*|login|weixin|wx)(?:$|[\s_-])", re.I)
+    r"print\w*|close|related|xgwj|xglj|tools?|sidebar|search\w*|login|weixin|wx)(?:$|[\s_-])", re.I)
 _DROP_TAGS = ("script", "style", "noscript", "head", "nav", "header", "footer", "form", "iframe", "select",
               "button", "object", "svg", "template")
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section",
@@ -68,8 +68,18 @@ def _clean(text: str) -> str:
 
 
 def _is_chrome(el) -> bool:
+    """Site furniture inside the article block: marked as navigation, sharing, printing ... by
+    its class or id, or a list of links (a block whose text is nearly all link text)."""
+    if el.tag in ("table", "tr", "td", "th", "tbody"):
+        return False
     marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(marks.strip()) and bool(_CHROME.search(marks)) and el.tag not in ("table", "tr", "td")
+    if marks.strip() and _CHROME.search(marks):
+        return True
+    if el.tag in ("ul", "ol", "div", "dl", "nav") and el.find(".//a") is not None:
+        text = len(re.sub(r"\s+", "", el.text_content() or ""))
+        links = sum(len(re.sub(r"\s+", "", a.text_content() or "")) for a in el.iter("a"))
+        return text > 0 and links >= 0.8 * text
+    return False
 
 
 def page_metadata(root) -> dict[str, str]:
