@@ -31,6 +31,7 @@ _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”
 _ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}\s*[.．、)）](?!\d)|"
                          r"第[一二三四五六七八九十\d]+[章节条部分]|附\s*件|[①-⑳])")
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–_\s]*$")
+_ROW_NUMBER = re.compile(r"[\d一二三四五六七八九十]{1,4}[.、．]?")
 _NO_LINE_START = set("、，。；：！？）》」』”,.;:!?)")  # punctuation a line may not start with
 CELL_PADDING = 5.5  # points between a cell's border and its text (Word and LibreOffice: 0.19 cm)
 COLUMN_GAP = 2.5  # a gap of more than 2.5 characters within a line separates columns (a TAB)
@@ -254,6 +255,21 @@ def _row_texts(table: _PageTable, r: int) -> list[str]:
     return [c.text for c in table.cells if c.row == r]
 
 
+def _broken_row(top: list[Cell], last_row: list[Cell | None], last: int) -> bool:
+    """Is the first row of the next page's piece the rest of the last row (a row broken by the
+    page end)?  Its first cell is empty, and so is another cell whose counterpart is a one-row
+    cell of the last row with text (which ended on the page before).  A first cell that is
+    empty because a merged cell goes on (a category over several rows) does not count; an
+    empty cell under the last row's number (序号) does."""
+    by_col = {c.col: c for c in top}
+    if 0 not in by_col or by_col[0].text.strip() or last_row[0] is None or not last_row[0].text.strip():
+        return False
+    if last_row[0].row == last and _ROW_NUMBER.fullmatch(last_row[0].text.strip()):
+        return True  # the last row's number (序号) is never merged down: its row goes on
+    return any(c in by_col and not by_col[c].text.strip() and cell is not None and cell.row == last
+               and cell.row_span == 1 and cell.text.strip() for c, cell in enumerate(last_row) if c > 0)
+
+
 def _append(whole: Table, part: _PageTable, row_pages: list[int]) -> None:
     """Join ``part`` (the next page's piece) to ``whole``: drop a repeated header row, join a
     row broken by the page end, let an empty top cell continue the merged cell above."""
@@ -267,15 +283,14 @@ def _append(whole: Table, part: _PageTable, row_pages: list[int]) -> None:
         if cell.row <= last < cell.row + cell.row_span:
             for c in range(cell.col, min(cell.col + cell.col_span, whole.n_cols)):
                 last_row[c] = cell
-    seq = next((c for c in top if c.col == 0), None)
-    broken = seq is not None and not seq.text.strip() and last_row[0] is not None and last_row[0].text.strip()
+    broken = _broken_row(top, last_row, last)
     offset = whole.n_rows - first
     for cell in part.cells:
         if cell.row < first:
             continue
         if cell.row == first:
             above = last_row[cell.col] if cell.col < whole.n_cols else None
-            if above is not None and (broken or not cell.text.strip()) and above.text.strip():
+            if above is not None and (broken or not cell.text.strip() and above.text.strip()):
                 if cell.text.strip():
                     above.text = join_wrapped(above.text, cell.text)
                 above.row_span = max(above.row_span, last - above.row + (0 if broken else 1) + cell.row_span)
