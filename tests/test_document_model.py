@@ -133,3 +133,31 @@ def test_a_page_laid_out_in_a_table_without_its_link_lists():
         ("治理噪声扰民。", ["区城市管理局"], [], ["lead"]),
     ]
     assert doc.metadata["date"] == "2023-03-01" and doc.encoding == "utf-8"
+
+
+def test_word_frames_and_nested_tables():
+    """A one-column table framing the text is read as what it holds; a table nested in a cell
+    is a table of its own; headers and footers are left out."""
+    import io
+
+    import docx
+
+    from whodoes.document.docx import read_docx
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "页眉：牵头单位：不是单位"
+    frame = d.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "一、重点任务"
+    frame.add_paragraph("1．整治占道经营。（牵头单位：区城市管理局）")
+    inner = frame.add_table(rows=2, cols=3)
+    for c, text in enumerate(["序号", "工作任务", "责任单位"]):
+        inner.cell(0, c).text = text
+    for c, text in enumerate(["2", "规范户外广告。", "区规划自然资源局"]):
+        inner.cell(1, c).text = text
+    data = io.BytesIO()
+    d.save(data)
+    doc = read_docx(data.getvalue(), "framed.docx")
+    assert [type(i).__name__ for i in doc.items] == ["Paragraph", "Paragraph", "Table", "Paragraph"]
+    assert "页眉" not in "\n".join(doc.text_lines())
+    parsed = _rows(doc.items)
+    assert [(r.text, r.lead) for r in parsed.rows] == [("整治占道经营。", ["区城市管理局"]), ("规范户外广告。", ["区规划自然资源局"])]
