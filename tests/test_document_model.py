@@ -57,8 +57,9 @@ def test_a_table_going_on_without_its_header_is_read_with_the_columns_above():
     other = _table([["指标", "2023年", "2024年", "备注"], ["森林覆盖率", "55%", "56%", ""]], 3)
     parsed = _rows([first, Paragraph("二、生态修复"), second, Paragraph("三、保障措施"), Paragraph("加强组织领导。"),
                     Paragraph("强化资金保障。"), Paragraph("严格考核问责。"), _table([["4", "不应读到。", "区林业局", ""]], 4), other])
-    assert [(r.seq, r.lead, r.support) for r in parsed.rows] == [
-        ("1", ["区住房城乡建委"], ["区水利局"]), ("2", ["区水利局"], []), ("3", ["区农业农村委"], ["区水利局"])]
+    assert [(r.seq, r.lead, r.support, r.section) for r in parsed.rows] == [
+        ("1", ["区住房城乡建委"], ["区水利局"], None), ("2", ["区水利局"], [], "二、生态修复"),
+        ("3", ["区农业农村委"], ["区水利局"], "二、生态修复")]
     assert any("the columns of the table above" in x for x in parsed.layouts)
 
 

@@ -19,7 +19,7 @@ from whodoes.document.model import Cell, Table
 from whodoes.parse.headers import UNIT_KINDS, Column, Header, columns_of
 from whodoes.parse.markers import assign_roles, header_kind
 from whodoes.parse.model import TaskRow
-from whodoes.parse.tablerows import TableRow, assign_cell, rows_to_tasks, section_cell
+from whodoes.parse.tablerows import TableRow, assign_cell, is_section_line, rows_to_tasks, section_cell
 
 HEADER_SEARCH = 10  # the header is among a table's first rows (title rows may come first)
 
@@ -149,6 +149,10 @@ def read_grid(table: Table, lines: list[Line], prev: _Columns | None = None) -> 
     if not header.unit_column:
         return columns, []
     rows: list[TableRow] = []
+    if first == 0:  # going on from the table above: a section heading between them is the rows' section
+        heading = [ln for ln in lines[prev.last_line: table.row_provs[0].line - 1] if is_section_line(ln.text)]
+        if heading:
+            rows.append(TableRow(line=heading[-1].number, line_end=heading[-1].number, section=heading[-1].text))
     for r in range(first, len(grid)):
         values = _row_values(grid, r, groups)
         texts = [v or "" for v in values]
