@@ -132,7 +132,7 @@ def test_show_prints_the_place_in_the_file(tmp_path):
     shutil.copy(FORMATS / f"{STEM}.pdf", sources)
     db = tmp_path / "p.sqlite"
     assert run("build", "--sources", sources, "--units", UNITS, "--out", db)[0] == 0
-    task = sqlite3.connect(db).execute("SELECT id FROM tasks WHERE part = 'table' ORDER BY id LIMIT 1").fetchone()[0]
+    task = sqlite3.connect(db).execute("SELECT uid FROM tasks WHERE part = 'table' ORDER BY id LIMIT 1").fetchone()[0]
     code, out, err = run("show", task, "--db", db, "--format", "markdown")
     assert code == 0, err
     assert f"{STEM}.pdf:" in out and "(p. 3, table 1, row 3)" in out
