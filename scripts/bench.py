@@ -2,6 +2,7 @@
 """Benchmark whodoes: whole-process query times against the bare interpreter, and builds at scale.
 
     python scripts/bench.py [--runs 15] [--scale N] [--keep DIR] [--json FILE] [--profile]
+    python scripts/bench.py --formats [FILE...]
 
 Run it with the interpreter of the environment whodoes is installed in (.venv/bin/python):
 queries run the installed console script found next to it (<venv>/bin/whodoes), in
@@ -21,6 +22,13 @@ subprocesses, with WHODOES_DB set; the floor is ``python -c "import sqlite3"``.
    exactly the shipped database's rows: the cost of a bigger database, apart from the
    cost of more results.
    ``--profile`` also runs the largest build under cProfile and prints where time goes.
+
+3. ``--formats [FILE...]`` (alone): the build speed per file format: each file (default:
+   the plan of tests/fixtures/formats in every format) is read into the document model,
+   cleaned and parsed (what ``whodoes build`` does per document, without the database)
+   in this process, repeatedly for at least a second after one warm-up; reported: MB of
+   source a second by wall clock and by this process's CPU time (the second does not
+   count other processes' load on a shared machine).
 
 No timing assertions anywhere in the test suite: numbers come from this script.
 """
@@ -384,8 +392,46 @@ def query_cmds(whodoes: Path, db: Path, db_label: str, *, scoped: bool = False) 
     return cmds
 
 
+# the formats read directly (a .doc is LibreOffice's conversion, then a .docx: seconds, whatever its size)
+FORMAT_FILES = sorted(p for p in (ROOT / "tests" / "fixtures" / "formats").glob("jiangjin-2023-yangtze-water*.*")
+                      if p.suffix != ".doc")
+
+
+def bench_formats(files: list[Path], min_seconds: float = 1.0) -> list[dict]:
+    """Read, clean and parse each file repeatedly; MB of source a second (wall and CPU)."""
+    from whodoes.document.load import read_plan
+    from whodoes.parse.document import parse_document
+
+    out = []
+    for path in files:
+        def once():
+            plan = read_plan(path)
+            return parse_document(plan.prepared.lines, plan.prepared.tables)
+
+        rows = len(once().rows)  # warm-up: imports, caches
+        n, wall0, cpu0 = 0, time.perf_counter(), time.process_time()
+        while time.perf_counter() - wall0 < min_seconds or n < 3:
+            once()
+            n += 1
+        wall, cpu = (time.perf_counter() - wall0) / n, (time.process_time() - cpu0) / n
+        size = path.stat().st_size
+        out.append({"file": path.name, "format": path.suffix[1:], "bytes": size, "rows": rows, "runs": n,
+                    "seconds_wall": wall, "seconds_cpu": cpu, "mb_s_wall": size / MB / wall, "mb_s_cpu": size / MB / cpu})
+    return out
+
+
+def print_formats(results: list[dict]) -> None:
+    print("| file | format | KB | rows | ms (wall) | ms (CPU) | MB/s (wall) | MB/s (CPU) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['file']} | {r['format']} | {r['bytes'] / 1000:.0f} | {r['rows']} | {r['seconds_wall'] * 1000:.0f} | "
+              f"{r['seconds_cpu'] * 1000:.0f} | {r['mb_s_wall']:.2f} | {r['mb_s_cpu']:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--formats", nargs="*", type=Path, default=None, metavar="FILE",
+                    help="only the build speed per file format (default files: tests/fixtures/formats)")
     ap.add_argument("--scale", type=int, default=0, help="also a synthetic corpus N times today's size (0: shipped database only)")
     ap.add_argument("--runs", type=int, default=15, help="timed rounds of every query (default 15)")
     ap.add_argument("--keep", type=Path, default=None, help="keep corpora, databases and logs in DIR")
@@ -393,6 +439,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, default=None, help="the shipped database (default data/plans.sqlite)")
     ap.add_argument("--profile", action="store_true", help="with --scale: profile the largest build (cProfile)")
     args = ap.parse_args(argv)
+    if args.formats is not None:
+        results = bench_formats(args.formats or FORMAT_FILES)
+        print(f"# whodoes build speed per format\n\n{time.strftime('%Y-%m-%d %H:%M:%S')}, Python "
+              f"{sys.version.split()[0]}, {platform.platform()}, {os.cpu_count()} CPUs\n")
+        print_formats(results)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
     if args.runs < 1:
         ap.error("--runs must be at least 1")
     if args.scale < 0:

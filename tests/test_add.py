@@ -236,7 +236,8 @@ def test_a_build_error_restores_the_sources_in_process(work, monkeypatch, capsys
     "args, words",
     [
         (["missing.txt"], ["no such file"]),
-        (["plan.pdf"], [".txt"]),
+        (["plan.pdf"], ["plan.pdf", "not a readable PDF"]),
+        (["plan.odt"], [".txt", ".docx", ".pdf", ".html"]),
         (["jinyun.txt", "--period", "soon"], ["--period", "2022-2025"]),
         (["jinyun.txt", "--period", "2025-2022"], ["--period"]),
         (["jinyun.txt", "wushui.txt", "--title", "x"], ["--title", "one"]),
@@ -248,6 +249,7 @@ def test_usage_errors(work, args, words):
     write(work / "jinyun.txt", JINYUN)
     write(work / "wushui.txt", ISSUER_ONLY)
     (work / "plan.pdf").write_bytes(b"%PDF-1.4")
+    (work / "plan.odt").write_bytes(b"PK")
     (work / "empty.txt").write_bytes(b"")
     before = tree_digest(work / "sources")
     code, out, err = run("add", *args, "--sources", work / "sources", cwd=work)

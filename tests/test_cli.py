@@ -192,8 +192,9 @@ def test_export_jsonl_keys():
     first = json.loads(lines[0])
     for key in ("doc_sha256", "document", "seq", "section", "category", "title", "text", "targets", "lead",
                 "support", "lead_label", "support_label", "inherited", "line", "id", "detail", "deadline",
-                "commanders", "lead_canonical", "support_canonical"):
+                "commanders", "lead_canonical", "support_canonical", "location"):
         assert key in first
+    assert first["location"] == f"line {first['line']}"  # a text source: its line
     assert isinstance(first["targets"], dict) and isinstance(first["inherited"], list)
 
 

@@ -2,7 +2,8 @@
 
 For each file:
 
-1. check it: a readable text file (.txt, .md, .text) whose name is not taken by a
+1. check it: a readable plan file (text, Word, PDF, web page, spreadsheet: ``sources.SOURCE_SUFFIXES``)
+   whose name is not taken by a
    different file in the sources folder (same bytes: already there, nothing to copy);
 2. infer what it is (``whodoes.infer.infer_metadata``: title from the heading lines,
    jurisdiction from the title or issuing body, period from the title or the date);
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whodoes.db import DataError, UsageError
-from whodoes.sources import METADATA_FILE, SOURCE_SUFFIXES, SourceError, load_metadata, parse_period, read_source
+from whodoes.sources import METADATA_FILE, SOURCE_SUFFIXES, SourceError, load_metadata, parse_period
 
 # the metadata keys whodoes add writes, in this order (other keys of an entry are kept after them)
 KEYS = ("file", "title", "issuer", "jurisdiction", "doc_number", "date", "period", "period_note", "original")
@@ -183,7 +184,7 @@ def _period_how(note: str | None) -> str:
 def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisdiction: str | None = None,
             period: str | None = None) -> list[Added]:
     """Check the files and infer their metadata; nothing is written yet."""
-    from whodoes.cleanup import clean_lines
+    from whodoes.document.load import read_plan
     from whodoes.infer import infer_metadata
 
     if not files:
@@ -207,7 +208,7 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
         if not src.is_file():
             raise UsageError(f"{f}: no such file")
         if src.suffix.lower() not in SOURCE_SUFFIXES:
-            raise UsageError(f"{src.name}: a plan must be a text file ending {', '.join(sorted(SOURCE_SUFFIXES))}")
+            raise UsageError(f"{src.name}: a plan must be a file ending {', '.join(sorted(SOURCE_SUFFIXES))}")
         if src.name.startswith("."):
             raise UsageError(f"{src.name}: hidden files are not read by the build; rename it")
         if src.name in names or src.stem in {Path(n).stem for n in names}:
@@ -227,12 +228,12 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
         elif src.stem in present:
             raise UsageError(f"{src.name}: the document id {src.stem!r} is taken by {present[src.stem]}; rename the file")
         try:
-            source = read_source(src)
+            plan = read_plan(src)
         except SourceError as e:
             raise UsageError(str(e)) from None
-        lines, _traditional = clean_lines(source.text)
+        lines = plan.prepared.lines
         old = dict(existing.get(src.name, {}))
-        known = {**{k: v for k, v in old.items() if v not in (None, "")}, **given}
+        known = {**plan.document.metadata, **{k: v for k, v in old.items() if v not in (None, "")}, **given}
         meta = infer_metadata(lines, known)
         how = {}
         for k in INFERRED_KEYS:
@@ -240,6 +241,8 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
                 how[k] = "given"
             elif old.get(k) not in (None, ""):
                 how[k] = "metadata.toml"
+            elif plan.document.metadata.get(k):
+                how[k] = "inferred from the file's own metadata"
             elif meta.get(k):
                 how[k] = "inferred " + (_period_how(meta.get("period_note")) if k == "period" else HOW[k])
         if given and meta.get("period_note"):

@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from whodoes.cleanup import CJK, clean_lines, to_simplified
+from whodoes.cleanup import CJK, to_simplified
+from whodoes.document.load import read_plan
 from whodoes.infer import infer_metadata
 from whodoes.parse.document import parse_document
-from whodoes.sources import load_metadata, parse_period, read_source, source_files, SourceError
+from whodoes.sources import load_metadata, parse_period, source_files, SourceError
 from whodoes.store import StoreError, Writer
 
 META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
@@ -207,7 +208,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
     folders = [Path(shipped), sources] if shipped is not None else [sources]
     files, metadata = _plan_files(folders)
     if not files:
-        raise BuildError(f"{sources}: no plan files (*.txt) to build from")
+        raise BuildError(f"{sources}: no plan files (.txt, .md, .docx, .pdf, .html, .xlsx ...) to build from")
     if os.path.isdir(out):
         raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
     units_file = units_file or default_units_file(folders[0])
@@ -232,12 +233,14 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
     with Writer(out) as writer:
         for index, path in enumerate(files, 1):
             try:
-                src = read_source(path, metadata.get(path))
+                plan = read_plan(path, metadata.get(path))
             except SourceError as e:
                 raise BuildError(str(e)) from None
-            lines, traditional = clean_lines(src.text)
-            parsed = parse_document(lines)
-            meta = infer_metadata(lines, src.meta)
+            src, lines, traditional = plan.source, plan.prepared.lines, plan.prepared.traditional
+            parsed = parse_document(lines, plan.prepared.tables)
+            for r in parsed.rows:
+                r.location = plan.prepared.locations.get(r.line)
+            meta = infer_metadata(lines, {**plan.document.metadata, **src.meta})
             inferred = path not in metadata
             if not meta.get("jurisdiction"):
                 report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
@@ -245,7 +248,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
             doc = {k: meta.get(k) for k in META_KEYS}
             doc.update(
                 id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
-                encoding=src.encoding, layouts=parsed.layouts, folder=folder_label(path.parent, out),
+                encoding=src.encoding or src.format, layouts=parsed.layouts, folder=folder_label(path.parent, out),
             )
             if path.parent == folders[0]:
                 base_docs.append((path.name, src.sha256))
@@ -260,11 +263,11 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
                 for n in r.lead + r.support:
                     seen_chars.update(n)
             if traditional:
-                seen_chars.update(c for c in src.text if "\u3400" <= c <= "\u9fff")
+                seen_chars.update(c for ln in lines for c in ln.raw if "\u3400" <= c <= "\u9fff")
             report.documents.append(
                 DocReport(src.id, len(parsed.rows), src.encoding, traditional, doc["layouts"], inferred)
             )
-            if src.encoding != "utf-8":
+            if src.encoding not in ("utf-8", ""):
                 report.notes.append(f"{path.name}: read as {src.encoding}")
             if not parsed.rows:
                 report.warnings.append(f"{path.name}: no task rows found ({'; '.join(parsed.layouts)})")

@@ -407,7 +407,7 @@ def cmd_serve(host=None, port=None, get=None, metadata=None, open_browser=False,
 
 @command(
     "add",
-    args=[Param("files", metavar="FILE", help="Plan files (.txt, .md): text in UTF-8, UTF-16 or GB18030/GBK.", many=True)],
+    args=[Param("files", metavar="FILE", help="Plan files: .docx, .pdf (with text), .html, .xlsx, .xls, .txt/.md (UTF-8, UTF-16 or GB18030/GBK); .doc, .wps, .et with LibreOffice.", many=True)],
     options=[
         Param("title", "--title", "-t", metavar="TITLE", help="The plan's title (default: inferred from its heading lines)."),
         Param("jurisdiction", "--jurisdiction", "-j", metavar="NAME",
@@ -418,7 +418,7 @@ def cmd_serve(host=None, port=None, get=None, metadata=None, open_browser=False,
         Param("db", "--db", metavar="PATH",
               help="The database to rebuild (default: $WHODOES_DB; else plans.sqlite beside DIR with --sources, else data/plans.sqlite)."),
     ],
-    epilog="Examples:  whodoes add ~/Downloads/北碚区方案.txt  ·  "
+    epilog="Examples:  whodoes add ~/Downloads/北碚区方案.docx  ·  "
     "whodoes add plan.txt --jurisdiction 北碚区 --period 2023-2025  ·  whodoes add a.txt b.txt --sources /tmp/src --db /tmp/p.sqlite",
     fast=False,
 )

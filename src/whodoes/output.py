@@ -32,7 +32,7 @@ TASK_TAIL = [
 ]
 EXPORT_EXTRA = [
     ("targets", "targets"), ("lead_label", "lead_label"), ("support_label", "support_label"),
-    ("inherited", "inherited"), ("commanders", "commanders"), ("doc_sha256", "doc_sha256"),
+    ("inherited", "inherited"), ("commanders", "commanders"), ("doc_sha256", "doc_sha256"), ("location", "location"),
 ]
 MD_UNIT = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("role", "role"), ("as_written", "as_written"),
            ("category", "category"), ("task", "text")]
@@ -49,7 +49,7 @@ def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]
     section, category, title, task, [year, target], [unit, role, as_written | match], lead,
     support, lead_canonical, support_canonical, detail, deadline, due, due_kind, deadline_text,
     source_file, source_line, status, status_date
-    [, targets, lead_label, support_label, inherited, commanders, doc_sha256 for export].
+    [, targets, lead_label, support_label, inherited, commanders, doc_sha256, location for export].
     """
     yc = YEAR_COLS if year is not None else []
     if fmt == "markdown":

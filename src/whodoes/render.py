@@ -252,5 +252,8 @@ def detail_items(rec) -> list[tuple[str, str]]:
     line = str(rec.get("line") or "")
     if rec.get("line_end") and rec.get("line_end") != rec.get("line"):
         line += f"-{rec['line_end']}"
-    items.append(("source", f"{rec.get('source_file') or ''}:{line}"))
+    source = f"{rec.get('source_file') or ''}:{line}"
+    if rec.get("location") and rec["location"] != f"line {rec.get('line')}":
+        source += f" ({rec['location']})"  # the place in a Word, PDF or spreadsheet file
+    items.append(("source", source))
     return items

@@ -20,7 +20,7 @@ TASK_KEYS = (
     "section", "category", "title", "text", "detail", "deadline", "due", "due_kind", "deadline_text", "lead", "support", "lead_canonical",
     "support_canonical", "lead_label", "support_label", "line", "line_end", "source_file",
 )
-DETAIL_KEYS = ("part", "targets", "commanders", "inherited", "lead_raw", "support_raw")
+DETAIL_KEYS = ("part", "targets", "commanders", "inherited", "lead_raw", "support_raw", "location")
 
 
 def loads(text: str | None, default):
@@ -59,7 +59,7 @@ _COLS = ("t.id", "t.document_id", "t.seq", "t.section", "t.category", "t.title",
          "t.deadline", "t.lead_label", "t.support_label", "t.line", "t.line_end", "t.uid", "t.level", "t.project",
          "t.due", "t.due_kind", "t.deadline_text")
 _N = len(_COLS)
-_DETAIL_COLS = ("t.part", "t.targets", "t.commanders", "t.inherited", "t.lead_raw", "t.support_raw")
+_DETAIL_COLS = ("t.part", "t.targets", "t.commanders", "t.inherited", "t.lead_raw", "t.support_raw", "t.location")
 
 
 def tuples(conn: sqlite3.Connection, sql: str, args=()) -> list[tuple]:
@@ -133,6 +133,7 @@ def _records(conn: sqlite3.Connection, rows: list[tuple], *, year: int | None, d
             rec["inherited"] = loads(r[_N + 4], [])
             rec["lead_raw"] = r[_N + 5]
             rec["support_raw"] = r[_N + 6]
+            rec["location"] = r[_N + 7]  # where in the file: "line 12", "p. 3, table 1, row 5" ...
         records[r[0]] = rec
     _attach_units(conn, records, details=details)
     return records

@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 METADATA_FILE = "metadata.toml"
-SOURCE_SUFFIXES = {".txt", ".md", ".text"}
+TEXT_SUFFIXES = {".txt", ".md", ".text"}
+# the published formats, read by whodoes.document.load (imported only when one is built)
+FORMAT_SUFFIXES = {
+    ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".xls": "xls",
+    ".doc": "doc", ".wps": "wps", ".et": "et",
+}
+SOURCE_SUFFIXES = TEXT_SUFFIXES | set(FORMAT_SUFFIXES)
+
+
+def format_of(path: Path) -> str:
+    """"text" for plain text, else the format's name ("docx", "pdf", "html", ...)."""
+    return FORMAT_SUFFIXES.get(Path(path).suffix.lower(), "text")
 
 
 class SourceError(Exception):
@@ -27,10 +38,11 @@ class Source:
     id: str  # the file stem: the document's id in the database
     path: Path
     data: bytes
-    text: str
-    encoding: str
+    text: str  # the decoded text of a text file; "" for the other formats
+    encoding: str  # of a text file (or of a web page, once read); "" for the other formats
     sha256: str
     meta: dict = field(default_factory=dict)
+    format: str = "text"  # see format_of
 
 
 ENCODINGS = "UTF-8, UTF-16 or GB18030/GBK"
@@ -130,6 +142,10 @@ def read_source(path: Path, meta: dict | None = None) -> Source:
         raise SourceError(f"{path}: cannot read: {e.strerror}") from None
     if not data.strip():
         raise SourceError(f"{path.name}: empty file")
+    kind = format_of(path)
+    if kind != "text":  # read by its backend (whodoes.document.load)
+        return Source(id=path.stem, path=path, data=data, text="", encoding="",
+                      sha256=hashlib.sha256(data).hexdigest(), meta=dict(meta or {}), format=kind)
     try:
         text, encoding = decode(data)
     except SourceError as e:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2  # 2: uids, levels, due dates; tasks.location (the place in a Word, PDF or spreadsheet file)
 BATCH = 500
 
 
@@ -85,7 +85,7 @@ class Writer:
                 "category": str, "title": str, "text": str, "detail": str, "targets": str,
                 "deadline": str, "due": str, "due_kind": str, "deadline_text": str, "commanders": str,
                 "lead_label": str, "support_label": str, "lead_raw": str, "support_raw": str, "inherited": str, "line": int, "line_end": int,
-                "source_text": str,
+                "source_text": str, "location": str,
             },
             pk="id",
             foreign_keys=[("document_id", "documents", "id")],
@@ -136,7 +136,7 @@ class Writer:
                     "lead_label": r.lead_label, "support_label": r.support_label,
                     "lead_raw": r.lead_raw, "support_raw": r.support_raw,
                     "inherited": json.dumps(r.inherited), "line": r.line, "line_end": r.line_end,
-                    "source_text": r.source_text,
+                    "source_text": r.source_text, "location": r.location,
                 }
             )
             for role, names in (("lead", r.lead), ("support", r.support)):

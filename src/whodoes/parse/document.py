@@ -18,8 +18,10 @@ import re
 from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
+from whodoes.document.model import Table
 from whodoes.parse.cellrows import read_cellrows
 from whodoes.parse.docrules import apply_document_rules
+from whodoes.parse.grid import read_grids
 from whodoes.parse.headers import Header, find_headers
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
@@ -73,19 +75,27 @@ def unfold(lines: list[Line]) -> list[Line]:
     return out
 
 
-def parse_document(lines: list[Line]) -> Parsed:
+def parse_document(lines: list[Line], tables: list[Table] | None = None) -> Parsed:
+    """``tables``: the tables of a file format that knows them (cells cleaned, rows with
+    their lines in ``lines``); task tables among them are read as grids (``grid``) and
+    their lines left out of the line readers."""
+    grid_rows: list[TaskRow] = []
+    grid_layouts: list[str] = []
+    if tables:
+        grid_rows, grid_layouts, used = read_grids(tables, lines)
+        lines = [Line(ln.number, "", "") if ln.number in used else ln for ln in lines]
     lines = unfold(lines)
-    parsed = _read(lines)
+    parsed = _read(lines, grid_rows, grid_layouts)
     report = apply_document_rules(parsed.rows, lines)
     parsed.layouts += report.layouts
     parsed.warnings += report.warnings
     return parsed
 
 
-def _read(lines: list[Line]) -> Parsed:
+def _read(lines: list[Line], grid_rows: list[TaskRow] | None = None, grid_layouts: list[str] | None = None) -> Parsed:
     headers = find_headers(lines)
-    table_rows: list[TaskRow] = []
-    layouts: list[str] = []
+    table_rows: list[TaskRow] = list(grid_rows or [])
+    layouts: list[str] = list(grid_layouts or [])
     warnings: list[str] = []
     in_tables: set[int] = set()
     for k, header in enumerate(headers):

@@ -27,3 +27,4 @@ class TaskRow:
     inherited: list[str] = field(default_factory=list)
     commanders: list[str] = field(default_factory=list)
     source_text: str = ""
+    location: str | None = None  # where in the file: "line 12", "p. 3, table 1, row 5" (set by the build)
