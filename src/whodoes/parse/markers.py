@@ -62,7 +62,8 @@ def assign_roles(labels: list[str]) -> dict[str, str]:
 CN_NUM = "一二三四五六七八九十百零〇"
 HEADING_1 = re.compile(rf"^(?:第[{CN_NUM}\d]+[章部分篇]\s*|[{CN_NUM}]+\s*[、.．]\s*)(\S.*)$")
 HEADING_2 = re.compile(rf"^[(（]\s*([{CN_NUM}]+)\s*[)）]\s*(\S.*)$")
-NUMBERED = re.compile(r"^(\d{1,3})\s*[.．、]\s*(?!\d)(\S.*)$")
+# '1* .开展…': a star after the number marks a flagship item (试点 / 首创), still item 1
+NUMBERED = re.compile(r"^(\d{1,3})\s*[*＊]?\s*[.．、]\s*(?!\d)(\S.*)$")
 ATTACHMENT = re.compile(rf"^附\s*[件表]\s*[\d{CN_NUM}]*\s*[:：]?")
 
 
