@@ -356,3 +356,40 @@ def test_a_unit_first_duty_opening_with_together_names_the_support():
     rows = parse("10.市商务局:会同市发展改革委负责应急避难场所物资供应点的建设。\n"
                  "2.市规划局:负责实施综合普查工作;会同市市政委制定技术规范。").rows
     assert [(r.lead, r.support) for r in rows] == [(["市商务局"], ["市发展改革委"]), (["市规划局"], [])]
+
+
+# --- held-out forms (ho- pages) ----------------------------------------------------------------
+
+
+def test_a_label_after_the_item_name_inside_the_sentence():
+    rows = parse("\n".join([
+        "二、部分项目进展情况",
+        "1、农村道路畅通工程,牵头部门:市交通局。建设进度相对较慢的县区为舒城县。",
+        "2、棚户区改造,牵头部门:市住建委。新开工,完成进度相对较慢的为开发区。",
+    ])).rows
+    assert [r.lead for r in rows] == [["市交通局"], ["市住建委"]]
+    assert rows[0].lead_label == "牵头部门" and all(r.support == [] for r in rows)
+
+
+def test_a_duty_phrase_ending_one_part_of_a_labelled_value_is_not_a_name():
+    rows = parse(
+        "1.支持老旧汽车更新消费。加快淘汰报废乘用车。(责任单位:市公安局、市交通局等部门按职责分工负责,各区县政府)"
+    ).rows
+    assert rows[0].lead == ["市公安局", "市交通局", "部门", "各区县政府"]
+
+
+def test_a_collective_of_towns_and_subdistricts_is_one_piece():
+    assert split_units("各镇、街道、莘庄工业区") == ["各镇、街道", "莘庄工业区"]
+    assert split_units("各镇、区住建局") == ["各镇", "区住建局"]
+
+
+def test_a_star_after_an_item_number_keeps_the_item():
+    rows = parse("\n".join([
+        "一、推进营商环境评价指标提升",
+        "(一)企业开办、经营及退出。在市场准入等方面深入推进改革。",
+        "1* .开展“一证多址”改革。对部分高频经营许可证实行一证多址。",
+        "2*.开展企业住所标准化登记。建立负面清单管理制度。",
+        "3.推进市场准入效能评估工作。",
+    ])).rows
+    assert [r.seq for r in rows] == ["1", "2", "3"]
+    assert rows[0].text.startswith("开展“一证多址”改革")
