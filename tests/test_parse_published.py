@@ -393,3 +393,17 @@ def test_a_star_after_an_item_number_keeps_the_item():
     ])).rows
     assert [r.seq for r in rows] == ["1", "2", "3"]
     assert rows[0].text.startswith("开展“一证多址”改革")
+
+
+def test_a_deadline_on_its_own_line_closes_a_spaced_row_and_the_table_goes_on():
+    rows = parse("\n".join([
+        "序号 目标任务 牵头责任部门 进展情况 存在问题  完成时限",
+        "1 地区生产总值增长10% 发改委 目前指标已上报,增幅6.2%。  3月底",
+        "2 固定资产投资增长15%。全年实施项目157个 发改委 上报投资11亿元。 一是在库项目少。",
+        "下一步工作打算:一是全力推动项目开工入库。",
+        "  3月底",
+        "3 单位GDP能耗降低率 发改委 该指标为季度指标,目前正在积极推进。   3月底",
+        "4 民生工程 发改委 任务已分解到各牵头部门,正在积极推进中。  3月底",
+    ])).rows
+    assert [r.seq for r in rows] == ["1", "2", "3", "4"]
+    assert rows[3].text == "民生工程" and rows[3].lead == ["发改委"]
