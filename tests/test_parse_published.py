@@ -407,3 +407,13 @@ def test_a_deadline_on_its_own_line_closes_a_spaced_row_and_the_table_goes_on():
     ])).rows
     assert [r.seq for r in rows] == ["1", "2", "3", "4"]
     assert rows[3].text == "民生工程" and rows[3].lead == ["发改委"]
+
+
+def test_a_requirement_column_beside_a_name_column_is_the_task_text():
+    rows = parse("\n".join([
+        "序号 | 任 务 名 称 | 指 标 要 求 | 牵 头 部 门 | 配 合 部 门 | 目 标 类 型 |",
+        "1 | 地区生产总值 | 增长5.5%(市下达指标) | 区发改经信局 | 区财政局、区统计局 | A类 |",
+        "2 | 服务业增加值 | 增长6% | 区发改经信局 | 区财政局 | A类 |",
+    ])).rows
+    assert [(r.title, r.text) for r in rows] == [("地区生产总值", "增长5.5%(市下达指标)"), ("服务业增加值", "增长6%")]
+    assert rows[0].lead == ["区发改经信局"] and rows[0].support == ["区财政局", "区统计局"]

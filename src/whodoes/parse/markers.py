@@ -97,6 +97,8 @@ TASK_HEADERS = {
     "工作事项", "事项", "具体工作", "工作要求", "任务分工", "项目名称", "建设内容", "项目",
     "重点任务及措施", "工作举措", "主要举措", "具体举措", "重点举措", "任务措施", "改革任务", "工作重点",
     "整治任务", "整改措施", "整改任务", "重点项目", "建设任务", "任务要求", "具体内容",
+    # 任务名称 | 指标要求: what is required of the named item is the task text, the name its title
+    "指标要求", "目标要求",
 }
 # Columns that hold the task only when the table has no task column of its own;
 # beside one (重点任务 | 工作目标) they are detail.
