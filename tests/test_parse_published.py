@@ -417,3 +417,20 @@ def test_a_requirement_column_beside_a_name_column_is_the_task_text():
     ])).rows
     assert [(r.title, r.text) for r in rows] == [("地区生产总值", "增长5.5%(市下达指标)"), ("服务业增加值", "增长6%")]
     assert rows[0].lead == ["区发改经信局"] and rows[0].support == ["区财政局", "区统计局"]
+
+
+def test_paragraphs_joined_onto_one_line_with_a_first_unit_rule_and_person_headings():
+    parsed = parse(
+        "各镇人民政府(街道办事处),县政府各部门: 《政府工作报告2022年重点工作责任分解》已经县政府讨论确定,现印发给你们,"
+        "请认真贯彻执行。 海盐县人民政府办公室 2022年4月18日 政府工作报告2022年重点工作责任分解 "
+        "一、王丹县长牵头重点工作 1.全县生产总值增长7.5%左右;一般公共预算收入增长8.5%。 "
+        "责任单位:县发改局(首位单位为牵头单位,下同)、县财政局、县税务局 2.落实党政机关过紧日子的要求,"
+        "节俭办一切事业。 责任单位:县财政局 二、曹惠明常务副县长牵头重点工作 1.坚持县政府常务会议集体学法。 "
+        "责任单位:县司法局"
+    )
+    rows = parsed.rows
+    assert [r.seq for r in rows] == ["1", "2", "1"]
+    assert rows[0].lead == ["县发改局"] and rows[0].support == ["县财政局", "县税务局"]
+    assert [r.lead for r in rows[1:]] == [["县财政局"], ["县司法局"]]
+    assert rows[2].section == "二、曹惠明常务副县长牵头重点工作"
+    assert all(r.line == 1 for r in rows)

@@ -21,6 +21,7 @@ from whodoes.cleanup import Line
 from whodoes.parse.cellrows import read_cellrows
 from whodoes.parse.docrules import apply_document_rules
 from whodoes.parse.headers import Header, find_headers
+from whodoes.parse.markers import UNIT_LABELS
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
 from whodoes.parse.tablerows import rows_to_tasks
@@ -73,8 +74,34 @@ def unfold(lines: list[Line]) -> list[Line]:
     return out
 
 
+_LABELS = "|".join(sorted(UNIT_LABELS, key=len, reverse=True))
+# a space before an item number (1. / 一、 / （一）) or a unit label: where a paragraph began
+_JOINED_BREAK = re.compile(
+    rf"[ \t\u3000]+(?=(?:\d{{1,2}}[.．、](?![\d.．])|[一二三四五六七八九十]{{1,3}}、|[(（][一二三四五六七八九十]{{1,3}}[)）]"
+    rf"|(?:{_LABELS})[:：])\S)"
+)
+_JOINED_ITEM = re.compile(r"[ \t\u3000]\d{1,2}[.．、](?![\d.．])\S")
+
+
+def unjoin(lines: list[Line]) -> list[Line]:
+    """A page whose paragraphs were joined into one long line with single spaces
+    ('… 一、A县长牵头重点工作 1.全县生产总值增长7.5%… 责任单位：县发改局 2.落实…') is read one
+    paragraph per line: it breaks before each item number and unit label that follows a space,
+    once the line holds at least two numbered items; every piece keeps the number of its line."""
+    out = []
+    for ln in lines:
+        if len(ln.text) < 200 or len(_JOINED_ITEM.findall(ln.text)) < 2:
+            out.append(ln)
+            continue
+        texts = [t.strip() for t in _JOINED_BREAK.split(ln.text) if t.strip()]
+        raws = [r.strip() for r in _JOINED_BREAK.split(ln.raw) if r.strip()]
+        raws = raws if len(raws) == len(texts) else texts
+        out += [Line(ln.number, r, t) for r, t in zip(raws, texts)]
+    return out
+
+
 def parse_document(lines: list[Line]) -> Parsed:
-    lines = unfold(lines)
+    lines = unjoin(unfold(lines))
     parsed = _read(lines)
     report = apply_document_rules(parsed.rows, lines)
     parsed.layouts += report.layouts

@@ -257,7 +257,7 @@ _NOT_UNIT = re.compile(r"任务|以下|上述|均需|均由|不再|工作中|要
 # A note inside a unit name: 市卫生健康委（除标注外，下同）, 各区人民政府〈含开发区管委会，下同〉,
 # 各区县〔自治县，以下简称区县〕政府 (only the note goes: 各区县〔自治县〕政府).
 _NOTE_GROUP = re.compile(r"([(（〈〔])([^()（）〈〉〔〕]*)([)）〉〕])")
-_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称|第一位|排名第一|排在首位")
+_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称|第一位|排名第一|首位")
 
 
 def drop_notes(cell: str) -> str:
