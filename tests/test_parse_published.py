@@ -434,3 +434,15 @@ def test_paragraphs_joined_onto_one_line_with_a_first_unit_rule_and_person_headi
     assert [r.lead for r in rows[1:]] == [["县财政局"], ["县司法局"]]
     assert rows[2].section == "二、曹惠明常务副县长牵头重点工作"
     assert all(r.line == 1 for r in rows)
+
+
+def test_an_interpretation_page_has_no_numbered_tasks():
+    text = "\n".join([
+        "《〈政府工作报告〉2024年重点工作任务分工方案》政策解读",
+        "二、主要内容和要求",
+        "(一)主要内容。《分工方案》将《政府工作报告》分解为五个方面79项重点工作任务,每项工作均列出牵头单位。",
+        "1.在“聚焦深化对外开放”方面(分解任务15项)。",
+        "2.在“聚焦增强发展优势”方面(分解任务9项)。",
+    ])
+    assert parse(text).rows == []
+    assert len(parse(text.split("\n", 1)[1]).rows) == 2  # the same points in a plan are its tasks

@@ -109,6 +109,10 @@ def parse_document(lines: list[Line]) -> Parsed:
     return parsed
 
 
+# A page that explains a plan (its title ends in 解读, or it names its 解读机构 / 政策解读单位).
+_INTERPRETATION = re.compile(r"^.{0,60}解读[》」]?$|^(?:政策)?解读(?:机构|单位)")
+
+
 def _read(lines: list[Line]) -> Parsed:
     headers = find_headers(lines)
     table_rows: list[TaskRow] = []
@@ -143,6 +147,10 @@ def _read(lines: list[Line]) -> Parsed:
     rows = sorted(table_rows + inline, key=lambda r: r.line)
     if rows:
         return Parsed(rows=rows, layouts=layouts, warnings=warnings)
+    if any(_INTERPRETATION.search(ln.text) for ln in lines):
+        layouts.append("the page is an interpretation (政策解读) of a plan: its numbered points summarise the plan "
+                       "and are not read as tasks")
+        return Parsed(rows=[], layouts=layouts, warnings=warnings)
     rows = numbered_tasks(lines, in_tables)
     if rows:
         layouts.append(f"numbered tasks without units in the task section: {len(rows)} rows")
