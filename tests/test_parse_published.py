@@ -446,3 +446,17 @@ def test_an_interpretation_page_has_no_numbered_tasks():
     ])
     assert parse(text).rows == []
     assert len(parse(text.split("\n", 1)[1]).rows) == 2  # the same points in a plan are its tasks
+
+
+def test_an_excerpt_of_a_one_cell_per_line_table_starts_at_any_number_and_joined_labels():
+    lines = ["2023年区政府重点民生实事项目推进情况(1-11月)"]
+    lines += [c + " |" for c in ["序号", "主要任务", "全年目标任务", "分管 领导", "牵头 单位", "责任主体与协同单位",
+                                "1-10月推进情况", "1-11月推进情况", "是否达序", "说明"]]
+    for seq, task, units in [("24", "优化提升50条背街后巷交通组织。", "市政局、相关街道"),
+                             ("25", "新增四分类“三定一督”达标小区210个。", "市政局、环卫处")]:
+        lines += [c + " |" for c in [seq, task, "徐国江", "城管局", units, "已进场施工。", "完成60%。", "是"]] + ["||"]
+    rows = parse("\n".join(lines)).rows
+    assert [r.seq for r in rows] == ["24", "25"]
+    assert rows[0].lead == ["城管局"] and rows[0].support == ["市政局", "相关街道"]
+    assert rows[1].text == "新增四分类“三定一督”达标小区210个。" and rows[1].support == ["市政局", "环卫处"]
+    assert rows[0].text == "优化提升50条背街后巷交通组织。" and all("徐国江" not in (r.title or "") + r.text for r in rows)

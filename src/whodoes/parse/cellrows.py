@@ -130,7 +130,8 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
         if is_table_end(ln):
             break
         seq = _SEQ.fullmatch(t) if has_seq else None
-        if seq and last_seq < int(seq.group(1)) <= last_seq + 5:
+        first = not rows  # an excerpt's table may start at any 序号 (24, 25, …)
+        if seq and (first or last_seq < int(seq.group(1)) <= last_seq + 5):
             last_seq = int(seq.group(1))
             cur = _Raw(ln.number, ln.number, seq.group(1))
             cur.cells.append((seq.group(1), ln.number, "seq"))
@@ -299,6 +300,18 @@ def build_rows(header: Header, raws: list[_Raw]) -> list[TableRow]:
     return out
 
 
+_PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:[、，,][\u4e00-\u9fff]{2,4})*$")
+
+
+def _person_before_units(header: Header, cells: list[str]) -> bool:
+    """The last text cell before the units is a name (2-4 characters each) in a table whose
+    column before its unit columns names people (分管领导, 责任领导, 责任人)."""
+    first_unit = next((k for k, c in enumerate(header.columns) if c.kind in UNIT_KINDS), 0)
+    person_column = first_unit > 0 and header.columns[first_unit - 1].name.endswith(("领导", "责任人", "联系人"))
+    last = cells[-1].strip() if len(cells) > 1 else ""
+    return person_column and bool(_PERSON_NAME.match(last)) and not looks_like_units(last)
+
+
 @dataclass
 class _TableFacts:
     by_period: bool
@@ -326,6 +339,9 @@ def _by_kind(header: Header, r: _Raw, text_cols: list, categories: set[str], tab
             categories.add(row.category)
     if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
         row.deadline = cells.pop()
+    if _person_before_units(header, cells):
+        row.detail.append(cells.pop())  # 分管领导 徐国江: a person, never the task
+        cell_lines.pop()
     cells = _join_wrapped_text(cells, has_title + 1 + len(years))
     if has_title and len(cells) == 2 + len(years):
         row.title = cells.pop(0)  # a row that prints its title (merged rows below it do not)

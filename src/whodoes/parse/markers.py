@@ -151,7 +151,18 @@ def header_kind(cell: str) -> tuple[str, str | None] | None:
     kind = _header_kind(word)
     if kind is None and _HEADER_PAREN.search(word):
         kind = _header_kind(_HEADER_PAREN.sub("", word))  # 牵头单位（部门）, 完成时限（年月）
+    if kind is None:
+        kind = _joined_labels(word)
     return kind
+
+
+def _joined_labels(word: str) -> tuple[str, str | None] | None:
+    """'责任主体与协同单位': two unit labels joined by 与 / 和 / 及 / 、 name one unit column, read
+    by the first label (a 责任主体 beside a 牵头单位 column is the support)."""
+    parts = re.split(r"[与和及、/]", word)
+    if len(parts) != 2 or not all(p in UNIT_LABELS for p in parts):
+        return None
+    return _header_kind(parts[0])
 
 
 def _header_kind(word: str) -> tuple[str, str | None] | None:
