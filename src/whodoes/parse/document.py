@@ -83,14 +83,24 @@ _JOINED_BREAK = re.compile(
 _JOINED_ITEM = re.compile(r"[ \t\u3000]\d{1,2}[.．、](?![\d.．])\S")
 
 
+_JOINED_LABEL = re.compile(rf"[ \t\u3000](?:{_LABELS})[:：]")
+
+
+def _joined(text: str) -> bool:
+    """A long line, not a table row, with two numbered items and a unit label after spaces."""
+    return (len(text) >= 200 and not re.search(r"[|｜\t]", text) and len(_JOINED_ITEM.findall(text)) >= 2
+            and bool(_JOINED_LABEL.search(text)))
+
+
 def unjoin(lines: list[Line]) -> list[Line]:
     """A page whose paragraphs were joined into one long line with single spaces
     ('… 一、A县长牵头重点工作 1.全县生产总值增长7.5%… 责任单位：县发改局 2.落实…') is read one
     paragraph per line: it breaks before each item number and unit label that follows a space,
-    once the line holds at least two numbered items; every piece keeps the number of its line."""
+    once the line holds at least two numbered items and a unit label (and is no table row);
+    every piece keeps the number of its line."""
     out = []
     for ln in lines:
-        if len(ln.text) < 200 or len(_JOINED_ITEM.findall(ln.text)) < 2:
+        if not _joined(ln.text):
             out.append(ln)
             continue
         texts = [t.strip() for t in _JOINED_BREAK.split(ln.text) if t.strip()]
