@@ -460,3 +460,11 @@ def test_an_excerpt_of_a_one_cell_per_line_table_starts_at_any_number_and_joined
     assert rows[0].lead == ["城管局"] and rows[0].support == ["市政局", "相关街道"]
     assert rows[1].text == "新增四分类“三定一督”达标小区210个。" and rows[1].support == ["市政局", "环卫处"]
     assert rows[0].text == "优化提升50条背街后巷交通组织。" and all("徐国江" not in (r.title or "") + r.text for r in rows)
+
+
+def test_two_units_in_charge_within_one_unit_first_item_both_lead():
+    rows = parse("\n".join([
+        "(一)区城乡建设局负责城区内主要道路、公园、广场的清雪工作,督促沿街单位及时清扫积雪。区城市综合管理委员会办公室负责城区清雪工作的督导检查。",
+        "(二)区公路局负责秀山路的清雪工作。",
+    ])).rows
+    assert [r.lead for r in rows] == [["区城乡建设局", "区城市综合管理委员会办公室"], ["区公路局"]]
