@@ -468,3 +468,13 @@ def test_two_units_in_charge_within_one_unit_first_item_both_lead():
         "(二)区公路局负责秀山路的清雪工作。",
     ])).rows
     assert [r.lead for r in rows] == [["区城乡建设局", "区城市综合管理委员会办公室"], ["区公路局"]]
+
+
+def test_the_second_header_line_of_a_one_cell_per_line_table_is_not_a_row():
+    lines = ["|"] + [c + " |" for c in ["序号", "项目 名称", "内容和目标", "进展情况", "承办单位"]] + ["||||||", "|"]
+    lines += [c + " |" for c in ["至8月10日进展", "最新进展", "主办", "协办"]] + ["|||||||", "|"]
+    lines += [c + " |" for c in ["1", "完成造福工程300户1000人。", "每户至少完成一层封顶。", "已完成。", "完成。",
+                                "区民政局", "各乡镇"]]
+    rows = parse("\n".join(lines)).rows
+    assert [r.seq for r in rows] == ["1"]
+    assert "主办" not in rows[0].lead + rows[0].support

@@ -45,7 +45,9 @@ from dataclasses import dataclass, field
 from whodoes.cleanup import Line
 from whodoes.parse.clauses import roles_in_cell
 from whodoes.parse.headers import UNIT_KINDS, Header
-from whodoes.parse.markers import HEADING_1, HEADING_2, NUMBERED, is_none_cell, looks_like_units
+from whodoes.parse.markers import (
+    HEADING_1, HEADING_2, NUMBERED, header_kind, is_none_cell, looks_like_units,
+)
 from whodoes.parse.tablerows import TableRow, assign_cell, is_section_line
 from whodoes.parse.tables import SEPARATOR_END, is_table_end
 
@@ -293,11 +295,17 @@ def build_rows(header: Header, raws: list[_Raw]) -> list[TableRow]:
             continue
         if has_seq and r.seq is None and not r.units:
             continue  # stray lines after a row (page furniture), not a row of their own
+        if r.seq is None and _names_roles_only(r.units):
+            continue  # 主办 | 协办 under 承办单位: the second line of the header, not a row
         row = _by_position(header, r)
         if row is None:
             row = _by_kind(header, r, text_cols, categories, table)
         out.append(row)
     return out
+
+
+def _names_roles_only(units: list[str]) -> bool:
+    return bool(units) and all((header_kind(u) or ("",))[0] in UNIT_KINDS for u in units)
 
 
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:[、，,][\u4e00-\u9fff]{2,4})*$")
