@@ -478,3 +478,14 @@ def test_the_second_header_line_of_a_one_cell_per_line_table_is_not_a_row():
     rows = parse("\n".join(lines)).rows
     assert [r.seq for r in rows] == ["1"]
     assert "主办" not in rows[0].lead + rows[0].support
+
+
+def test_a_text_line_without_the_leading_pipe_opens_a_row_whose_units_are_merged():
+    rows = parse("\n".join([
+        "牵头单位", "| 目 标 任 务", "| 责 任 单 位", "|",
+        "市", "发", "改", "委", "| 地区生产总值增长13%", "| 统计局、各区县市", "|",
+        "固定资产投资增长20%", "|",
+        "单位地区生产总值综合能耗下降3.5%", "|",
+    ])).rows
+    assert [r.text for r in rows] == ["地区生产总值增长13%", "固定资产投资增长20%", "单位地区生产总值综合能耗下降3.5%"]
+    assert all(r.lead == ["市发改委"] and r.support == ["统计局", "各区县市"] for r in rows)

@@ -115,6 +115,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
     units_after_task = any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1:])
     last_seq = 0
     cur: _Raw | None = None
+    pipe_led = _pipe_led(lines, header)
     i = header.end
     while i < stop:
         ln = lines[i]
@@ -156,7 +157,8 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.cells.append((t, ln.number, "deadline"))
             cur.closed = deadline_closes
         else:
-            if cur is None or cur.closed or cur.units and not (units_first and not cur.texts):
+            if cur is None or cur.closed or cur.units and not (units_first and not cur.texts) \
+                    or pipe_led and cur.texts and not ln.raw.lstrip().startswith(("|", "｜")):
                 cur = _Raw(ln.number, ln.number, None)
                 rows.append(cur)
             cur.texts.append(t)
@@ -167,6 +169,13 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.source.append(ln.raw)
         i += 1
     return rows, i
+
+
+def _pipe_led(lines: list[Line], header: Header) -> bool:
+    """Header cells after the first open with '| ' (牵头单位 / | 目标任务 / | 责任单位): every cell but
+    a row's first does, so a text line without the pipe opens a row (its first cells merged from above)."""
+    raws = [ln.raw.strip() for ln in lines[header.start: header.end] if ln.text]
+    return len(raws) >= 3 and not raws[0].startswith(("|", "｜")) and all(r.startswith(("|", "｜")) for r in raws[1:])
 
 
 def _cell_at(lines: list[Line], i: int, stop: int, narrow_units: bool) -> tuple[Line, int]:
