@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "plans.sqlite"
 
 # variables that change what whodoes does or how wide it draws: never inherited by a test
+# Progress records and added plans go to the user's folder: never the real one in tests.  Every
+# process the tests start gets this empty folder (clean_env too); tests that write there use their own.
+TEST_HOME = tempfile.mkdtemp(prefix="whodoes-tests-home-")
+os.environ["WHODOES_HOME"] = TEST_HOME
+
 WHODOES_ENV = ("WHODOES_DB", "WHODOES_HOME", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE")
 
 
@@ -44,6 +50,7 @@ def importtime_command() -> list[str]:
 def clean_env(**extra) -> dict[str, str]:
     """This process's environment without the WHODOES_* variables (and COLUMNS), plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if k not in WHODOES_ENV}
+    env["WHODOES_HOME"] = TEST_HOME
     env.update(extra)
     return env
 

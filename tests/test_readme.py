@@ -148,7 +148,8 @@ def run_in_terminal(command: str, cwd: Path, timeout: float = 180) -> tuple[int,
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, COLUMNS, 0, 0))
     p = subprocess.Popen(["bash", "-c", command], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
-                         cwd=cwd, env=environment(), start_new_session=True)
+                         cwd=cwd, env=dict(environment(), WHODOES_HOME=str(Path(cwd) / "home")),
+                         start_new_session=True)
     os.close(slave)
     chunks = []
     deadline = time.monotonic() + timeout

@@ -50,6 +50,33 @@ def _notes_and_warnings(report) -> None:
         err(f"warning: {w}")
 
 
+def _status_filter(status):
+    """--status, checked: a status of whodoes.records.STATUSES, or "none" (no record)."""
+    if status is None:
+        return None
+    from whodoes.records import check_status
+
+    text = str(status).strip().lower()
+    return "none" if text == "none" else check_status(text)
+
+
+def _with_progress(conn, result, status, limit) -> bool:
+    """Add each row's latest progress status and date (``whodoes.records``; the progress file
+    is read only if it exists); ``status`` keeps the rows that have it, then ``limit``.
+    False when --status left no row."""
+    from whodoes.records import annotate
+
+    annotate(conn, result.rows)
+    if status:
+        from whodoes.filters import positive_int
+
+        rows = [r for r in result.rows if (r["status"] or "none") == status]
+        result.total = len(rows)
+        result.rows = rows[: positive_int(limit, "--limit")] if limit is not None else rows
+        result.description += f", status {status}"
+    return bool(result.rows)
+
+
 # ----------------------------------------------------------------------------------------------
 # commands
 
@@ -58,14 +85,14 @@ def _notes_and_warnings(report) -> None:
     "unit",
     args=[Param("query", metavar="QUERY", help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).",
                 complete="unit")],
-    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "fmt", "output",
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "status", "fmt", "output",
              "bom", "quiet", "db"],
     epilog="Examples:  whodoes unit 城管局  ·  whodoes unit 生态环境分局 --year 2020 --format csv  ·  "
     "whodoes unit hbfj --role lead  ·  whodoes unit 城市管理局 --where 武隆区 -o out.csv --bom  ·  "
     "whodoes unit 城管局 -o 台账.xlsx (a printable ledger; also .docx)  ·  whodoes unit 水利局 --overdue",
 )
 def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
-             as_of=None, limit=None, fmt=None, output=None, bom=False, quiet=False, db=None) -> int:
+             as_of=None, limit=None, status=None, fmt=None, output=None, bom=False, quiet=False, db=None) -> int:
     """Every task a unit leads or supports, grouped by document, lead rows first.
 
     The line above the results says how the query was resolved (城管局 -> 城市管理局 (两江新区), also written 城管局). A query naming units in several jurisdictions gives each its own group; --where narrows.
@@ -74,26 +101,30 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None,
 
     fmt = checked_format(fmt, output)
     conn = _connect(db)
-    result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=limit,
+    status = _status_filter(status)
+    result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
                               details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
                               overdue=bool(overdue), as_of=as_of)
     if not result.resolution:
         return no_rows(f"no unit matches {result.resolution.cleaned!r}", result.suggestions)
     if not result.rows:
         return no_rows(f"{result.description}: no tasks under these filters", result.suggestions)
+    if not _with_progress(conn, result, status, limit):
+        return no_rows(f"{result.description}: no task with status {status}", [])
     return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
 @command(
     "task",
     args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional characters).")],
-    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "exact", "fmt",
-             "output", "bom", "quiet", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "exact", "status",
+             "fmt", "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes task 河长制  ·  whodoes task 海绵城市 --format csv  ·  whodoes task 水质 --year 2020  ·  "
     "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30",
 )
 def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
-             as_of=None, limit=None, exact=False, fmt=None, output=None, bom=False, quiet=False, db=None) -> int:
+             as_of=None, limit=None, exact=False, status=None, fmt=None, output=None, bom=False, quiet=False,
+             db=None) -> int:
     """Tasks whose text, title or category match the query, each with its lead and supporting units.
 
     Exact matches first, in the order of the plans; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
@@ -102,7 +133,9 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None,
 
     fmt = checked_format(fmt, output)
     conn = _connect(db)
-    result = q.search_tasks(conn, query, year=year, role=role, where=where, doc=doc, limit=limit, exact=bool(exact),
+    status = _status_filter(status)
+    result = q.search_tasks(conn, query, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
+                            exact=bool(exact),
                             details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
                             overdue=bool(overdue), as_of=as_of)
     if not result.rows:
@@ -111,6 +144,8 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None,
             return no_rows(f"no task matches {result.searched!r} under these filters "
                            f"({n} task{'s' if n != 1 else ''} without --year/--where/--doc/--role/--due-*)", [])
         return no_rows(f"no task matches {result.searched!r}", result.suggestions)
+    if not _with_progress(conn, result, status, limit):
+        return no_rows(f"{result.description}: no task with status {status}", [])
     return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
@@ -134,6 +169,9 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     rec = q.get_task(conn, task_id)
     if rec is None:
         return no_rows(f"no task {str(task_id).strip()[:60]}{q.task_ref_hint(conn, task_id)}", [])
+    from whodoes.records import annotate
+
+    annotate(conn, [rec])
     if fmt in ("table", "markdown"):
         rows = [{"field": k, "value": v} for k, v in render.detail_items(rec)]
 
@@ -207,22 +245,26 @@ def cmd_units(where=None, fmt=None, output=None, bom=False, db=None) -> int:
 
 @command(
     "export",
-    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "fmt", "output",
-             "bom", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "status", "fmt",
+             "output", "bom", "db"],
     epilog="Examples:  whodoes export --format jsonl > tasks.jsonl  ·  whodoes export -o tasks.csv --bom  ·  "
     "whodoes export --doc 2018 --format markdown  ·  whodoes export --overdue --as-of 2025-01-01",
 )
 def cmd_export(year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False, as_of=None,
-               limit=None, fmt=None, output=None, bom=False, db=None) -> int:
+               limit=None, status=None, fmt=None, output=None, bom=False, db=None) -> int:
     """Every task row in document order; jsonl objects carry targets, units as written and canonical, and source lines."""
     from whodoes import query as q
 
     fmt = checked_format(fmt, output)
     conn = _connect(db)
-    result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
+    status = _status_filter(status)
+    result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
+                            due_before=due_before,
                             due_after=due_after, overdue=bool(overdue), as_of=as_of)
     if not result.rows:
         return no_rows("no tasks under these filters", [])
+    if not _with_progress(conn, result, status, limit):
+        return no_rows(f"no task with status {status}", [])
     return emit_tasks(result, fmt, output=output, bom=bom, heading=False)
 
 
@@ -417,6 +459,259 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
               f"in {report.seconds:.2f} s -> {report.out}\n")
     out.flush()
     return EXIT_OK
+
+
+
+# ----------------------------------------------------------------------------------------------
+# progress records, progress reports, tasks traced across plans (issue 19)
+
+PROGRESS_COLS = [("entry", "id"), ("task_id", "task_id"), ("uid", "uid"), ("date", "date"), ("status", "status"),
+                 ("progress", "note"), ("by", "reporter"), ("attached", "attached"), ("source", "source"),
+                 ("recorded_at", "recorded_at")]
+ORPHAN_COLS = [("entry", "id"), ("uid", "uid"), ("date", "date"), ("status", "status"), ("progress", "note"),
+               ("why", "why"), ("task_text", "task_text"), ("doc_sha256", "doc_sha256")]
+
+
+@command(
+    "progress",
+    args=[Param("task_id", metavar="TASK_ID", optional=True,
+                help="A task: its id (the id column) or its stable id <document id>/<n> (the uid column)."),
+          Param("text", metavar="TEXT", optional=True, help="The progress to record (推进情况); without it, the task's entries are listed.")],
+    options=[
+        Param("date", "--date", metavar="YYYY-MM-DD", help="The date the progress refers to (default: today)."),
+        Param("status", "--status", "-s", metavar="STATUS", help="The status to record: done, on-track, behind or not-started."),
+        Param("by", "--by", metavar="NAME", help="Who reported it."),
+        Param("import_file", "--import", metavar="FILE", help="Read a filled-in ledger (.xlsx, .docx or .csv; the task ledger of `whodoes unit -o 台账.xlsx` too): a task id (or 来源) column and a 完成情况/推进情况 column, optional 状态/status and 日期/date."),
+        Param("orphans", "--orphans", flag=True, help="List the entries no task takes any more (its text changed or its document is gone)."),
+        Param("attach", "--attach", metavar="ENTRY", help="Re-attach entry ENTRY (see --orphans) to TASK_ID."),
+        "fmt", "output", "bom", "db",
+    ],
+    epilog="Examples:  whodoes progress 85 \"勘界定标已完成\" --status done --date 2020-12-20 --by 生态环境分局  ·  "
+    "whodoes progress 85  ·  whodoes progress --import 推进情况.xlsx  ·  whodoes progress --orphans",
+)
+def cmd_progress(task_id=None, text=None, date=None, status=None, by=None, import_file=None, orphans=False,
+                 attach=None, fmt=None, output=None, bom=False, db=None) -> int:
+    """Record the progress of a task (a dated entry, never overwritten), list a task's entries, or import a filled-in ledger.
+
+    The records are kept in the user's folder (<WHODOES_HOME or the user data folder>/progress.sqlite), apart from the plan database: rebuilding it, adding plans or reinstalling whodoes never touches them. An entry is keyed by the task's stable id and its text: when a plan changes, it follows its task's text within the document; when the text changed, it is kept and listed by --orphans for a person to re-attach (--attach). --import exits 1 when some rows could not be matched (they are listed; the others are recorded).
+    """
+    from whodoes import records
+
+    conn = _connect(db)
+    if import_file:
+        return _progress_import(conn, import_file, date, by)
+    if orphans:
+        fmt = checked_format(fmt, output)
+        rows = records.orphans(conn)
+        if not rows:
+            return no_rows("no orphaned progress entries", [])
+        emit(rows, ORPHAN_COLS, fmt, output=output, bom=bom)
+        return EXIT_OK
+    if task_id is None:
+        return _progress_list(conn, None, fmt, output, bom)
+    task = records.find_task(conn, task_id)
+    if task is None:
+        return no_rows(f"no task {str(task_id).strip()[:60]}", [])
+    if attach is not None:
+        return _progress_attach(conn, attach, task)
+    if text is None and status is None:
+        return _progress_list(conn, task, fmt, output, bom)
+    when, status = records.check_date(date), records.check_status(status)  # checked before the file is created
+    rec = records.open_records(create=True)
+    with rec:
+        entry = records.add_entry(rec, task, text, date=when, status=status, by=by)
+    rec.close()
+    stdout().write(f"entry {entry}: task {task['id']} ({task['uid']}) {status or 'no status'}, {when} -> "
+                   f"{records.records_path()}\n")
+    return EXIT_OK
+
+
+def _progress_list(conn, task, fmt, output, bom) -> int:
+    from whodoes import records
+
+    fmt = checked_format(fmt, output)
+    rec = records.open_records()
+    if rec is None:
+        return no_rows(f"no progress recorded yet ({records.records_path()} does not exist)", [])
+    entries = records.all_entries(rec)
+    records.place_entries(conn, entries)
+    if task is not None:
+        lost = sum(1 for e in entries if e["task_id"] is None and e["key"][1] == task["document_id"])
+        entries = [e for e in entries if e["task_id"] == task["id"]]
+        if not entries:
+            hint = [f"{lost} orphaned entr{'y' if lost == 1 else 'ies'} of its document: whodoes progress --orphans"] if lost else []
+            return no_rows(f"no progress recorded for task {task['id']} ({task['uid']})", hint)
+    if not entries:
+        return no_rows("no progress recorded", [])
+    heading = f"task {task['id']} ({task['uid']}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if task else None
+
+    def table(rows, console):  # on a terminal: the columns a person reads
+        from whodoes import termtable
+
+        keys = ["id"] + ([] if task else ["task_id"]) + ["date", "status", "note", "reporter", "attached"]
+        heads = ["entry"] + ([] if task else ["task"]) + ["date", "status", "progress", "by", "attached"]
+        termtable.plain_table(rows, keys, console, headers=heads, ratios={"note": 3})
+
+    emit(entries, PROGRESS_COLS, fmt, output=output, bom=bom, heading=heading, table=table)
+    return EXIT_OK
+
+
+def _progress_attach(conn, entry, task) -> int:
+    from whodoes import records
+    from whodoes.filters import positive_int
+
+    entry_id = positive_int(entry, "--attach")
+    rec = records.open_records()
+    if rec is None:
+        return no_rows(f"no progress recorded yet ({records.records_path()} does not exist)", [])
+    with rec:
+        records.attach(rec, entry_id, task)
+    rec.close()
+    stdout().write(f"entry {entry} re-attached to task {task['id']} ({task['uid']})\n")
+    return EXIT_OK
+
+
+def _progress_import(conn, path, date, by) -> int:
+    from whodoes import records
+    from whodoes.ledgerin import import_ledger
+
+    from whodoes.ledgerin import read_tables
+
+    read_tables(path)  # a file it cannot read: said before the progress file is created
+    rec = records.open_records(create=True)
+    with rec:
+        result = import_ledger(conn, rec, path, date=date, by=by)
+    rec.close()
+    for line in result.unmatched:
+        err(f"not matched: {line}")
+    stdout().write(f"{path}: {result.added} entries added, {result.repeated} already recorded, {result.blank} blank rows, "
+                   f"{len(result.unmatched)} rows not matched -> {records.records_path()}\n")
+    return commandline.EXIT_EMPTY if result.unmatched else EXIT_OK
+
+
+
+@command(
+    "report",
+    options=[
+        Param("unit", "--unit", "-u", metavar="UNIT", help="The tasks a unit leads or supports (as for `whodoes unit`).", complete="unit"),
+        "where", "doc",
+        Param("period", "--period", "-p", metavar="PERIOD", help="The reporting period: 2024Q1, 2024H2, 2024-03 or 2024 (required)."),
+        Param("fmt", "--format", "-f", metavar="FORMAT", help="xlsx, docx, markdown or csv (default: by -o FILE's extension; markdown on standard output)."),
+        "output", "db",
+    ],
+    epilog="Examples:  whodoes report --unit 城管局 --period 2020Q4 -o 推进情况.xlsx  ·  "
+    "whodoes report --where 两江新区 --period 2020 -o 推进情况.docx  ·  whodoes report --doc 2018 --period 2020H2",
+)
+def cmd_report(unit=None, where=None, doc=None, period=None, fmt=None, output=None, db=None) -> int:
+    """The progress report of a period (推进情况): every task in scope with its units, deadline, latest progress, status and whether it is overdue, and a summary line per lead unit.
+
+    Scope: --unit, --where or --doc (or all plans), of the plans in force in the period's year. The status is the latest recorded up to the period's last day; a task with nothing recorded in the period (and not done before) counts as not reported. Overdue: not done, and the year of its deadline (else the last year of its plan) has ended by the period's last day.
+    """
+    from whodoes import report as rp
+
+    if not period:
+        from whodoes.db import UsageError
+
+        raise UsageError("report needs --period, e.g. --period 2024Q1 (a quarter, H1/H2, a month 2024-03 or a year)")
+    kind = rp.report_format(output, fmt)
+    if output:  # the folder exists, the file is not a folder: said before the report is built
+        from whodoes.db import UsageError
+
+        if os.path.isdir(output) or not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+            raise UsageError(f"cannot write {output}: it is a folder, or its folder does not exist")
+    conn = _connect(db)
+    rep = rp.build_report(conn, rp.parse_period(period), unit=unit, where=where, doc=doc)
+    if not rep["rows"]:
+        return no_rows(f"no task in scope in {rep['period'].label} ({rep['scope']})", [])
+    rp.write_report(rep, kind, output, stdout())
+    if output:
+        total = rep["summary"][-1]
+        err(f"{rep['title']}, {rep['scope']}: {total['tasks']} tasks ({total['done']} done, {total['on-track']} on track, "
+            f"{total['behind']} behind, {total['not reported']} not reported, {total['overdue']} overdue) -> {output}")
+    return EXIT_OK
+
+
+
+TRACE_COLS = [("rank", "rank"), ("score", "score"), ("verdict", "verdict"), ("id", "id"), ("uid", "uid"),
+              ("period", "period"), ("task", "text"), ("lead", "lead"), ("support", "support"),
+              ("responsibility", "responsibility"), ("text_score", "text_score"), ("unit_score", "unit_score"),
+              ("document", "document")]
+CORRESPOND_COLS = [("status", "status"), ("score", "score"), ("a_id", "a_id"), ("a_uid", "a_uid"), ("a_task", "a_text"),
+                   ("a_lead", "a_lead"), ("b_id", "b_id"), ("b_uid", "b_uid"), ("b_task", "b_text"), ("b_lead", "b_lead"),
+                   ("responsibility", "responsibility"), ("nearest", "nearest")]
+
+
+def _one_doc(conn, text, flag):
+    from whodoes.filters import resolve_docs
+
+    docs = resolve_docs(conn, text)
+    if len(docs) != 1:
+        from whodoes.db import UsageError
+
+        raise UsageError(f"{flag} {text!r} names {len(docs)} documents ({', '.join(docs)}); give one")
+    return docs[0]
+
+
+@command(
+    "trace",
+    args=[Param("task_id", metavar="TASK_ID", optional=True,
+                help="A task: its id or stable id <document id>/<n>; its matches in the other plans of its jurisdiction.")],
+    options=[
+        Param("doc", "--doc", "-d", metavar="DOCUMENT", help="With --to: the earlier plan (an id or a part of its id or title).", complete="doc"),
+        Param("to", "--to", metavar="DOCUMENT", help="With --doc: the later plan; gives the whole correspondence.", complete="doc"),
+        Param("limit", "--limit", "-n", metavar="N", help="At most N matches of TASK_ID (default 5)."),
+        "fmt", "output", "bom", "db",
+    ],
+    epilog="Examples:  whodoes trace 108  ·  whodoes trace liangjiang-2018-green-development-action-plan/49  ·  "
+    "whodoes trace --doc liangjiang-2018 --to liangjiang-2021 -o 对照.xlsx",
+)
+def cmd_trace(task_id=None, doc=None, to=None, limit=None, fmt=None, output=None, bom=False, db=None) -> int:
+    """The same work across plans: a task's matches in its jurisdiction's earlier and later plans, best first, or the correspondence of two plans (--doc A --to B).
+
+    Matching on the task text (TF-IDF of character pairs and triples, and how much of the shorter text the longer holds) and the units (renamed predecessors are the same unit); a score of 0.30 or more is taken as the same work. Each match says whether the lead unit moved. --doc A --to B: every task of A carried over (with its best match in B) or dropped, and every task of B that is new.
+    """
+    from whodoes import trace
+    from whodoes.filters import positive_int
+
+    fmt = checked_format(fmt, output)
+    conn = _connect(db)
+    if doc or to:
+        if task_id is not None or not (doc and to):
+            from whodoes.db import UsageError
+
+            raise UsageError("trace takes a TASK_ID, or --doc A --to B (both)")
+        a, b = _one_doc(conn, doc, "--doc"), _one_doc(conn, to, "--to")
+        rows, n = trace.correspond(conn, a, b)
+        heading = (f"{a} -> {b}: {n['carried']} of {n['a_tasks']} tasks carried over, {n['dropped']} dropped; "
+                   f"{n['new']} of {n['b_tasks']} tasks of {b} new (score >= {trace.SAME_WORK:.2f}: the same work)")
+        emit(rows, CORRESPOND_COLS, fmt, output=output, bom=bom, heading=heading)
+        return EXIT_OK
+    if task_id is None:
+        from whodoes.db import UsageError
+
+        raise UsageError("trace needs a TASK_ID, or --doc A --to B")
+    from whodoes.records import find_task
+
+    task = find_task(conn, task_id)
+    if task is None:
+        return no_rows(f"no task {str(task_id).strip()[:60]}", [])
+    me, rows = trace.trace_task(conn, task["id"], limit=positive_int(limit, "--limit") if limit is not None else 5)
+    if not rows:
+        return no_rows(f"task {me['id']} ({me['uid']}): no other plan of its jurisdiction", [])
+    heading = (f"task {me['id']} ({me['uid']}, {me['period']}, lead {'、'.join(me['lead']) or '-'}): {me['text'][:60]}"
+               f"{'…' if len(me['text']) > 60 else ''}")
+    emit(rows, TRACE_COLS, fmt, output=output, bom=bom, heading=heading, table=_trace_table)
+    return EXIT_OK
+
+
+def _trace_table(rows, console) -> None:
+    """On a terminal: rank, score, verdict, id, period, the text (cut at 60 characters), who led it."""
+    from whodoes import termtable
+
+    keys = ["rank", "score", "verdict", "id", "period", "text", "responsibility"]
+    short = [dict(r, text=r["text"][:60] + ("…" if len(r["text"]) > 60 else "")) for r in rows]
+    termtable.plain_table(short, keys, console, headers=["#", "score", "verdict", "id", "period", "task", "lead"],
+                          ratios={"text": 1, "responsibility": 1})
 
 
 def _add_folders(sources, db):

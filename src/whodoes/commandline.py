@@ -37,7 +37,8 @@ FORMAT_HELP = ("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: t
 class Param:
     """One argument or option of a command."""
 
-    def __init__(self, name, *flags, metavar=None, help="", flag=False, default=None, complete=None, many=False):
+    def __init__(self, name, *flags, metavar=None, help="", flag=False, default=None, complete=None, many=False,
+                 optional=False):
         self.name = name  # the keyword of the command function
         self.flags = flags  # ("--year", "-y"); empty for an argument
         self.metavar = metavar
@@ -46,6 +47,7 @@ class Param:
         self.default = False if flag else default
         self.complete = complete  # shell completion from the database: a key of whodoes.complete.CALLBACKS
         self.many = many  # an argument taking one or more values (FILE...)
+        self.optional = optional  # an argument that may be left out (default None); only after the required ones
 
 
 # the options several commands share, by name
@@ -66,6 +68,9 @@ OPTS = {
     "overdue": Param("overdue", "--overdue", flag=True, help="Only tasks due before today (or --as-of DATE)."),
     "as_of": Param("as_of", "--as-of", metavar="DATE", help="The day --overdue (and whodoes due) counts from (default today)."),
     "db": Param("db", "--db", metavar="PATH", help="The database (default: $WHODOES_DB, else the shipped data/plans.sqlite)."),
+    # progress records (issue 19, whodoes.records)
+    "status": Param("status", "--status", "-s", metavar="STATUS",
+                    help="Only tasks whose latest progress record says STATUS: done, on-track, behind, not-started, or none (no record)."),
 }
 
 
@@ -150,8 +155,11 @@ def fast_parse(args: list[str]):
         else:
             positional.append(a)
         i += 1
-    if len(positional) != len(spec.args):
+    required = sum(1 for p in spec.args if not p.optional)
+    if not required <= len(positional) <= len(spec.args):
         return None
+    for p in spec.args[len(positional):]:
+        kwargs[p.name] = None
     for p, value in zip(spec.args, positional):
         kwargs[p.name] = value
     return spec.func, kwargs
@@ -198,10 +206,10 @@ def build_app():
     for name, spec in COMMANDS.items():
         params, annotations = [], {}
         for p in spec.args:
-            default = typer.Argument(metavar=p.metavar, help=p.help, show_default=False,
-                                     autocompletion=_completion(p.complete))
+            default = typer.Argument(*((None,) if p.optional else ()), metavar=p.metavar, help=p.help,
+                                     show_default=False, autocompletion=_completion(p.complete))
             params.append(inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
-            annotations[p.name] = List[str] if p.many else str
+            annotations[p.name] = List[str] if p.many else Optional[str] if p.optional else str
         for p in spec.options:
             default = typer.Option(p.default, *p.flags, metavar=p.metavar, help=p.help, show_default=False,
                                    autocompletion=_completion(p.complete))

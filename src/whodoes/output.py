@@ -28,6 +28,7 @@ TASK_TAIL = [
     ("lead", "lead"), ("support", "support"), ("lead_canonical", "lead_canonical"),
     ("support_canonical", "support_canonical"), ("detail", "detail"), ("deadline", "deadline"),
     ("due", "due"), ("due_kind", "due_kind"), ("deadline_text", "deadline_text"), ("source_file", "source_file"), ("source_line", "line"),
+    ("status", "status"), ("status_date", "status_date"),  # the latest progress record (whodoes.records)
 ]
 EXPORT_EXTRA = [
     ("targets", "targets"), ("lead_label", "lead_label"), ("support_label", "support_label"),
@@ -37,7 +38,8 @@ MD_UNIT = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("role", "role"),
            ("category", "category"), ("task", "text")]
 MD_TASK = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("category", "category"), ("task", "text")]
 MD_TAIL = [("lead", "lead"), ("support", "support"), ("due", "due"), ("deadline", "deadline_text"),
-           ("source_line", "line")]
+           ("source_line", "line"), ("status", "status"),
+           ("status_date", "status_date")]
 
 
 def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]:
@@ -46,7 +48,7 @@ def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]
     csv/tsv/xlsx: id, uid, document, document_title, jurisdiction, period, level, project, seq,
     section, category, title, task, [year, target], [unit, role, as_written | match], lead,
     support, lead_canonical, support_canonical, detail, deadline, due, due_kind, deadline_text,
-    source_file, source_line
+    source_file, source_line, status, status_date
     [, targets, lead_label, support_label, inherited, commanders, doc_sha256 for export].
     """
     yc = YEAR_COLS if year is not None else []

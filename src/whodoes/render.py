@@ -247,6 +247,8 @@ def detail_items(rec) -> list[tuple[str, str]]:
         items.append(("inherited", JOIN.join(rec["inherited"])))
     if rec.get("commanders"):
         items.append(("commanders", JOIN.join(rec["commanders"])))
+    if rec.get("status") or rec.get("status_date"):  # the latest progress record (whodoes.records)
+        items.append(("status", f"{rec.get('status') or 'no status'} ({rec.get('status_date')})"))
     line = str(rec.get("line") or "")
     if rec.get("line_end") and rec.get("line_end") != rec.get("line"):
         line += f"-{rec['line_end']}"

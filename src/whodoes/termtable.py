@@ -240,13 +240,15 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
     ids = ids or (lambda r: str(r["id"]))
     show_level = any(r.get("level") == "project" for r in rows)
     show_due = any(due_cell(r) for r in rows)
+    status_w = max((len(r.get("status") or "") for r in rows), default=0)  # progress records (whodoes.records)
+    status_w = max(status_w, 8) if status_w else 0
     level_w, due_w = 7 * show_level, 10 * show_due
     id_w = max(2, max(len(ids(r)) for r in rows))
     seq_w = max(3, min(8, max(width(clean(r.get("seq"))) for r in rows)))
     role_w = max(4, max(len(clean(r.get("role"))) for r in rows)) if mode == "unit" else 0
     names = [clean(n) for r in rows for n in (*(r.get("lead") or ()), *(r.get("support") or ()))]
-    n_cols = 5 + (mode == "unit") + show_match + show_level + show_due
-    flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - 5 * show_match - level_w - due_w
+    n_cols = 5 + (mode == "unit") + show_match + show_level + show_due + bool(status_w)
+    flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - 5 * show_match - level_w - due_w - status_w
     unit_w = max(8, min(max(map(width, names), default=4), flex // 5))
     text_w = max(12, flex - 2 * unit_w)
     target_w = 0  # the year's target: a column of its own, or on a narrow terminal under the text
@@ -297,6 +299,8 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
         columns.append(("due", due_w, False))
     if show_match:
         columns.append(("match", 5, False))
+    if status_w:
+        columns.append(("status", status_w, False))
 
     too_wide = sum(w for _, w, _ in columns) + 3 * len(columns) + 1 > (console.width or 80)
     groups: list[tuple] = []
@@ -345,6 +349,9 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
             if show_match:
                 match = clean(r.get("match"))
                 cells.append([([Segment(match)], len(match))])
+            if status_w:
+                status, when = clean(r.get("status")), clean(r.get("status_date"))[2:]
+                cells.append([([Segment(status)], len(status))] + ([([Segment(when)], len(when))] if when else []))
             grid.append(cells)
         # a grid that fits the terminal need not be measured again, line by line, to be cropped
         console.print(_Grid(title, columns, grid), crop=too_wide)
