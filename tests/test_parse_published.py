@@ -356,3 +356,136 @@ def test_a_unit_first_duty_opening_with_together_names_the_support():
     rows = parse("10.市商务局:会同市发展改革委负责应急避难场所物资供应点的建设。\n"
                  "2.市规划局:负责实施综合普查工作;会同市市政委制定技术规范。").rows
     assert [(r.lead, r.support) for r in rows] == [(["市商务局"], ["市发展改革委"]), (["市规划局"], [])]
+
+
+# --- held-out forms (ho- pages) ----------------------------------------------------------------
+
+
+def test_a_label_after_the_item_name_inside_the_sentence():
+    rows = parse("\n".join([
+        "二、部分项目进展情况",
+        "1、农村道路畅通工程,牵头部门:市交通局。建设进度相对较慢的县区为舒城县。",
+        "2、棚户区改造,牵头部门:市住建委。新开工,完成进度相对较慢的为开发区。",
+    ])).rows
+    assert [r.lead for r in rows] == [["市交通局"], ["市住建委"]]
+    assert rows[0].lead_label == "牵头部门" and all(r.support == [] for r in rows)
+
+
+def test_a_duty_phrase_ending_one_part_of_a_labelled_value_is_not_a_name():
+    rows = parse(
+        "1.支持老旧汽车更新消费。加快淘汰报废乘用车。(责任单位:市公安局、市交通局等部门按职责分工负责,各区县政府)"
+    ).rows
+    assert rows[0].lead == ["市公安局", "市交通局", "部门", "各区县政府"]
+
+
+def test_a_collective_of_towns_and_subdistricts_is_one_piece():
+    assert split_units("各镇、街道、莘庄工业区") == ["各镇、街道", "莘庄工业区"]
+    assert split_units("各镇、区住建局") == ["各镇", "区住建局"]
+
+
+def test_a_star_after_an_item_number_keeps_the_item():
+    rows = parse("\n".join([
+        "一、推进营商环境评价指标提升",
+        "(一)企业开办、经营及退出。在市场准入等方面深入推进改革。",
+        "1* .开展“一证多址”改革。对部分高频经营许可证实行一证多址。",
+        "2*.开展企业住所标准化登记。建立负面清单管理制度。",
+        "3.推进市场准入效能评估工作。",
+    ])).rows
+    assert [r.seq for r in rows] == ["1", "2", "3"]
+    assert rows[0].text.startswith("开展“一证多址”改革")
+
+
+def test_a_deadline_on_its_own_line_closes_a_spaced_row_and_the_table_goes_on():
+    rows = parse("\n".join([
+        "序号 目标任务 牵头责任部门 进展情况 存在问题  完成时限",
+        "1 地区生产总值增长10% 发改委 目前指标已上报,增幅6.2%。  3月底",
+        "2 固定资产投资增长15%。全年实施项目157个 发改委 上报投资11亿元。 一是在库项目少。",
+        "下一步工作打算:一是全力推动项目开工入库。",
+        "  3月底",
+        "3 单位GDP能耗降低率 发改委 该指标为季度指标,目前正在积极推进。   3月底",
+        "4 民生工程 发改委 任务已分解到各牵头部门,正在积极推进中。  3月底",
+    ])).rows
+    assert [r.seq for r in rows] == ["1", "2", "3", "4"]
+    assert rows[3].text == "民生工程" and rows[3].lead == ["发改委"]
+
+
+def test_a_requirement_column_beside_a_name_column_is_the_task_text():
+    rows = parse("\n".join([
+        "序号 | 任 务 名 称 | 指 标 要 求 | 牵 头 部 门 | 配 合 部 门 | 目 标 类 型 |",
+        "1 | 地区生产总值 | 增长5.5%(市下达指标) | 区发改经信局 | 区财政局、区统计局 | A类 |",
+        "2 | 服务业增加值 | 增长6% | 区发改经信局 | 区财政局 | A类 |",
+    ])).rows
+    assert [(r.title, r.text) for r in rows] == [("地区生产总值", "增长5.5%(市下达指标)"), ("服务业增加值", "增长6%")]
+    assert rows[0].lead == ["区发改经信局"] and rows[0].support == ["区财政局", "区统计局"]
+
+
+def test_paragraphs_joined_onto_one_line_with_a_first_unit_rule_and_person_headings():
+    parsed = parse(
+        "各镇人民政府(街道办事处),县政府各部门: 《政府工作报告2022年重点工作责任分解》已经县政府讨论确定,现印发给你们,"
+        "请认真贯彻执行。 海盐县人民政府办公室 2022年4月18日 政府工作报告2022年重点工作责任分解 "
+        "一、王丹县长牵头重点工作 1.全县生产总值增长7.5%左右;一般公共预算收入增长8.5%。 "
+        "责任单位:县发改局(首位单位为牵头单位,下同)、县财政局、县税务局 2.落实党政机关过紧日子的要求,"
+        "节俭办一切事业。 责任单位:县财政局 二、曹惠明常务副县长牵头重点工作 1.坚持县政府常务会议集体学法。 "
+        "责任单位:县司法局"
+    )
+    rows = parsed.rows
+    assert [r.seq for r in rows] == ["1", "2", "1"]
+    assert rows[0].lead == ["县发改局"] and rows[0].support == ["县财政局", "县税务局"]
+    assert [r.lead for r in rows[1:]] == [["县财政局"], ["县司法局"]]
+    assert rows[2].section == "二、曹惠明常务副县长牵头重点工作"
+    assert all(r.line == 1 for r in rows)
+
+
+def test_an_interpretation_page_has_no_numbered_tasks():
+    text = "\n".join([
+        "《〈政府工作报告〉2024年重点工作任务分工方案》政策解读",
+        "二、主要内容和要求",
+        "(一)主要内容。《分工方案》将《政府工作报告》分解为五个方面79项重点工作任务,每项工作均列出牵头单位。",
+        "1.在“聚焦深化对外开放”方面(分解任务15项)。",
+        "2.在“聚焦增强发展优势”方面(分解任务9项)。",
+    ])
+    assert parse(text).rows == []
+    assert len(parse(text.split("\n", 1)[1]).rows) == 2  # the same points in a plan are its tasks
+
+
+def test_an_excerpt_of_a_one_cell_per_line_table_starts_at_any_number_and_joined_labels():
+    lines = ["2023年区政府重点民生实事项目推进情况(1-11月)"]
+    lines += [c + " |" for c in ["序号", "主要任务", "全年目标任务", "分管 领导", "牵头 单位", "责任主体与协同单位",
+                                "1-10月推进情况", "1-11月推进情况", "是否达序", "说明"]]
+    for seq, task, units in [("24", "优化提升50条背街后巷交通组织。", "市政局、相关街道"),
+                             ("25", "新增四分类“三定一督”达标小区210个。", "市政局、环卫处")]:
+        lines += [c + " |" for c in [seq, task, "徐国江", "城管局", units, "已进场施工。", "完成60%。", "是"]] + ["||"]
+    rows = parse("\n".join(lines)).rows
+    assert [r.seq for r in rows] == ["24", "25"]
+    assert rows[0].lead == ["城管局"] and rows[0].support == ["市政局", "相关街道"]
+    assert rows[1].text == "新增四分类“三定一督”达标小区210个。" and rows[1].support == ["市政局", "环卫处"]
+    assert rows[0].text == "优化提升50条背街后巷交通组织。" and all("徐国江" not in (r.title or "") + r.text for r in rows)
+
+
+def test_two_units_in_charge_within_one_unit_first_item_both_lead():
+    rows = parse("\n".join([
+        "(一)区城乡建设局负责城区内主要道路、公园、广场的清雪工作,督促沿街单位及时清扫积雪。区城市综合管理委员会办公室负责城区清雪工作的督导检查。",
+        "(二)区公路局负责秀山路的清雪工作。",
+    ])).rows
+    assert [r.lead for r in rows] == [["区城乡建设局", "区城市综合管理委员会办公室"], ["区公路局"]]
+
+
+def test_the_second_header_line_of_a_one_cell_per_line_table_is_not_a_row():
+    lines = ["|"] + [c + " |" for c in ["序号", "项目 名称", "内容和目标", "进展情况", "承办单位"]] + ["||||||", "|"]
+    lines += [c + " |" for c in ["至8月10日进展", "最新进展", "主办", "协办"]] + ["|||||||", "|"]
+    lines += [c + " |" for c in ["1", "完成造福工程300户1000人。", "每户至少完成一层封顶。", "已完成。", "完成。",
+                                "区民政局", "各乡镇"]]
+    rows = parse("\n".join(lines)).rows
+    assert [r.seq for r in rows] == ["1"]
+    assert "主办" not in rows[0].lead + rows[0].support
+
+
+def test_a_text_line_without_the_leading_pipe_opens_a_row_whose_units_are_merged():
+    rows = parse("\n".join([
+        "牵头单位", "| 目 标 任 务", "| 责 任 单 位", "|",
+        "市", "发", "改", "委", "| 地区生产总值增长13%", "| 统计局、各区县市", "|",
+        "固定资产投资增长20%", "|",
+        "单位地区生产总值综合能耗下降3.5%", "|",
+    ])).rows
+    assert [r.text for r in rows] == ["地区生产总值增长13%", "固定资产投资增长20%", "单位地区生产总值综合能耗下降3.5%"]
+    assert all(r.lead == ["市发改委"] and r.support == ["统计局", "各区县市"] for r in rows)

@@ -45,7 +45,9 @@ from dataclasses import dataclass, field
 from whodoes.cleanup import Line
 from whodoes.parse.clauses import roles_in_cell
 from whodoes.parse.headers import UNIT_KINDS, Header
-from whodoes.parse.markers import HEADING_1, HEADING_2, NUMBERED, is_none_cell, looks_like_units
+from whodoes.parse.markers import (
+    HEADING_1, HEADING_2, NUMBERED, header_kind, is_none_cell, looks_like_units,
+)
 from whodoes.parse.tablerows import TableRow, assign_cell, is_section_line
 from whodoes.parse.tables import SEPARATOR_END, is_table_end
 
@@ -113,6 +115,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
     units_after_task = any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1:])
     last_seq = 0
     cur: _Raw | None = None
+    pipe_led = _pipe_led(lines, header)
     i = header.end
     while i < stop:
         ln = lines[i]
@@ -130,7 +133,8 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
         if is_table_end(ln):
             break
         seq = _SEQ.fullmatch(t) if has_seq else None
-        if seq and last_seq < int(seq.group(1)) <= last_seq + 5:
+        first = not rows  # an excerpt's table may start at any 序号 (24, 25, …)
+        if seq and (first or last_seq < int(seq.group(1)) <= last_seq + 5):
             last_seq = int(seq.group(1))
             cur = _Raw(ln.number, ln.number, seq.group(1))
             cur.cells.append((seq.group(1), ln.number, "seq"))
@@ -153,7 +157,8 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.cells.append((t, ln.number, "deadline"))
             cur.closed = deadline_closes
         else:
-            if cur is None or cur.closed or cur.units and not (units_first and not cur.texts):
+            if cur is None or cur.closed or cur.units and not (units_first and not cur.texts) \
+                    or pipe_led and cur.texts and not ln.raw.lstrip().startswith(("|", "｜")):
                 cur = _Raw(ln.number, ln.number, None)
                 rows.append(cur)
             cur.texts.append(t)
@@ -164,6 +169,13 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.source.append(ln.raw)
         i += 1
     return rows, i
+
+
+def _pipe_led(lines: list[Line], header: Header) -> bool:
+    """Header cells after the first open with '| ' (牵头单位 / | 目标任务 / | 责任单位): every cell but
+    a row's first does, so a text line without the pipe opens a row (its first cells merged from above)."""
+    raws = [ln.raw.strip() for ln in lines[header.start: header.end] if ln.text]
+    return len(raws) >= 3 and not raws[0].startswith(("|", "｜")) and all(r.startswith(("|", "｜")) for r in raws[1:])
 
 
 def _cell_at(lines: list[Line], i: int, stop: int, narrow_units: bool) -> tuple[Line, int]:
@@ -292,11 +304,29 @@ def build_rows(header: Header, raws: list[_Raw]) -> list[TableRow]:
             continue
         if has_seq and r.seq is None and not r.units:
             continue  # stray lines after a row (page furniture), not a row of their own
+        if r.seq is None and _names_roles_only(r.units):
+            continue  # 主办 | 协办 under 承办单位: the second line of the header, not a row
         row = _by_position(header, r)
         if row is None:
             row = _by_kind(header, r, text_cols, categories, table)
         out.append(row)
     return out
+
+
+def _names_roles_only(units: list[str]) -> bool:
+    return bool(units) and all((header_kind(u) or ("",))[0] in UNIT_KINDS for u in units)
+
+
+_PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:[、，,][\u4e00-\u9fff]{2,4})*$")
+
+
+def _person_before_units(header: Header, cells: list[str]) -> bool:
+    """The last text cell before the units is a name (2-4 characters each) in a table whose
+    column before its unit columns names people (分管领导, 责任领导, 责任人)."""
+    first_unit = next((k for k, c in enumerate(header.columns) if c.kind in UNIT_KINDS), 0)
+    person_column = first_unit > 0 and header.columns[first_unit - 1].name.endswith(("领导", "责任人", "联系人"))
+    last = cells[-1].strip() if len(cells) > 1 else ""
+    return person_column and bool(_PERSON_NAME.match(last)) and not looks_like_units(last)
 
 
 @dataclass
@@ -326,6 +356,9 @@ def _by_kind(header: Header, r: _Raw, text_cols: list, categories: set[str], tab
             categories.add(row.category)
     if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
         row.deadline = cells.pop()
+    if _person_before_units(header, cells):
+        row.detail.append(cells.pop())  # 分管领导 徐国江: a person, never the task
+        cell_lines.pop()
     cells = _join_wrapped_text(cells, has_title + 1 + len(years))
     if has_title and len(cells) == 2 + len(years):
         row.title = cells.pop(0)  # a row that prints its title (merged rows below it do not)

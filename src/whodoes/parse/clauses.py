@@ -96,8 +96,9 @@ def _join(values: list[str]) -> str | None:
 # --- labelled clauses ----------------------------------------------------------
 
 
-# '责任单位：区级有关部门按职责分工负责' names the units, then their duty.
-_DUTY_TAIL = re.compile(rf"(?<=[^：:])({_DUTY}|负责)$")
+# '责任单位：区级有关部门按职责分工负责' names the units, then their duty; the duty may also
+# end one part of the value ('A、B等部门按职责分工负责，各区县政府').
+_DUTY_TAIL = re.compile(rf"(?<=[^：:])(?:(?:{_DUTY})(?=[,，;；])|(?:{_DUTY}|负责)$)")
 
 
 def parse_labelled(inner: str) -> Clause | None:
@@ -190,8 +191,8 @@ def trailing_labelled(text: str, spans: list[tuple[int, int]]) -> Clause | None:
         if any(a <= m.start() < b for a, b in spans):
             continue
         before = text[: m.start()].rstrip()
-        if before and before[-1] not in _SENTENCE_START:
-            continue
+        if before and before[-1] not in _SENTENCE_START + ",，":
+            continue  # '农村道路畅通工程，牵头部门：市交通局。' (a label after the item's name) counts too
         if m.group(1) in PERSON_LABELS:
             continue
         inner = text[m.start():]

@@ -22,7 +22,7 @@ from whodoes.parse.markers import DUAL_LABELS, LABEL_RE, looks_like_unit, looks_
 from whodoes.parse.model import TaskRow
 
 _ROLE_RULE = re.compile(
-    r"(?:列|排|位|写)(?:在|于)?(?:第一位|第一|首位|最前)的?(?:[\u4e00-\u9fff]{0,6}?)(?:为|是)(?:牵头|主办|主责)"
+    r"(?:(?:列|排|位|写)(?:在|于)?(?:第一位|第一|首位|最前)|首位)的?(?:[\u4e00-\u9fff]{0,6}?)(?:为|是)(?:牵头|主办|主责)"
 )
 _STANDING_NOTE = re.compile(r"(?:以下|下列|上述|各项)[^。]{0,30}(?:均需|均由|均要)[^。]{0,40}(?:不再[^。]{0,6}列出|不再分工|下同)")
 _ENDS = tuple("。！？!?；;）)】〕」”\"")

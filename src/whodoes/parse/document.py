@@ -23,6 +23,7 @@ from whodoes.parse.cellrows import read_cellrows
 from whodoes.parse.docrules import apply_document_rules
 from whodoes.parse.grid import read_grids
 from whodoes.parse.headers import Header, find_headers
+from whodoes.parse.markers import UNIT_LABELS
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
 from whodoes.parse.tablerows import rows_to_tasks
@@ -75,6 +76,42 @@ def unfold(lines: list[Line]) -> list[Line]:
     return out
 
 
+_LABELS = "|".join(sorted(UNIT_LABELS, key=len, reverse=True))
+# a space before an item number (1. / 一、 / （一）) or a unit label: where a paragraph began
+_JOINED_BREAK = re.compile(
+    rf"[ \t\u3000]+(?=(?:\d{{1,2}}[.．、](?![\d.．])|[一二三四五六七八九十]{{1,3}}、|[(（][一二三四五六七八九十]{{1,3}}[)）]"
+    rf"|(?:{_LABELS})[:：])\S)"
+)
+_JOINED_ITEM = re.compile(r"[ \t\u3000]\d{1,2}[.．、](?![\d.．])\S")
+
+
+_JOINED_LABEL = re.compile(rf"[ \t\u3000](?:{_LABELS})[:：]")
+
+
+def _joined(text: str) -> bool:
+    """A long line, not a table row, with two numbered items and a unit label after spaces."""
+    return (len(text) >= 200 and not re.search(r"[|｜\t]", text) and len(_JOINED_ITEM.findall(text)) >= 2
+            and bool(_JOINED_LABEL.search(text)))
+
+
+def unjoin(lines: list[Line]) -> list[Line]:
+    """A page whose paragraphs were joined into one long line with single spaces
+    ('… 一、A县长牵头重点工作 1.全县生产总值增长7.5%… 责任单位：县发改局 2.落实…') is read one
+    paragraph per line: it breaks before each item number and unit label that follows a space,
+    once the line holds at least two numbered items and a unit label (and is no table row);
+    every piece keeps the number of its line."""
+    out = []
+    for ln in lines:
+        if not _joined(ln.text):
+            out.append(ln)
+            continue
+        texts = [t.strip() for t in _JOINED_BREAK.split(ln.text) if t.strip()]
+        raws = [r.strip() for r in _JOINED_BREAK.split(ln.raw) if r.strip()]
+        raws = raws if len(raws) == len(texts) else texts
+        out += [Line(ln.number, r, t) for r, t in zip(raws, texts)]
+    return out
+
+
 def parse_document(lines: list[Line], tables: list[Table] | None = None) -> Parsed:
     """``tables``: the tables of a file format that knows them (cells cleaned, rows with
     their lines in ``lines``); task tables among them are read as grids (``grid``) and
@@ -84,12 +121,16 @@ def parse_document(lines: list[Line], tables: list[Table] | None = None) -> Pars
     if tables:
         grid_rows, grid_layouts, used = read_grids(tables, lines)
         lines = [Line(ln.number, "", "") if ln.number in used else ln for ln in lines]
-    lines = unfold(lines)
+    lines = unjoin(unfold(lines))
     parsed = _read(lines, grid_rows, grid_layouts)
     report = apply_document_rules(parsed.rows, lines)
     parsed.layouts += report.layouts
     parsed.warnings += report.warnings
     return parsed
+
+
+# A page that explains a plan (its title ends in 解读, or it names its 解读机构 / 政策解读单位).
+_INTERPRETATION = re.compile(r"^.{0,60}解读[》」]?$|^(?:政策)?解读(?:机构|单位)")
 
 
 def _read(lines: list[Line], grid_rows: list[TaskRow] | None = None, grid_layouts: list[str] | None = None) -> Parsed:
@@ -126,6 +167,10 @@ def _read(lines: list[Line], grid_rows: list[TaskRow] | None = None, grid_layout
     rows = sorted(table_rows + inline, key=lambda r: r.line)
     if rows:
         return Parsed(rows=rows, layouts=layouts, warnings=warnings)
+    if any(_INTERPRETATION.search(ln.text) for ln in lines):
+        layouts.append("the page is an interpretation (政策解读) of a plan: its numbered points summarise the plan "
+                       "and are not read as tasks")
+        return Parsed(rows=[], layouts=layouts, warnings=warnings)
     rows = numbered_tasks(lines, in_tables)
     if rows:
         layouts.append(f"numbered tasks without units in the task section: {len(rows)} rows")

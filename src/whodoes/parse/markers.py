@@ -62,7 +62,8 @@ def assign_roles(labels: list[str]) -> dict[str, str]:
 CN_NUM = "一二三四五六七八九十百零〇"
 HEADING_1 = re.compile(rf"^(?:第[{CN_NUM}\d]+[章部分篇]\s*|[{CN_NUM}]+\s*[、.．]\s*)(\S.*)$")
 HEADING_2 = re.compile(rf"^[(（]\s*([{CN_NUM}]+)\s*[)）]\s*(\S.*)$")
-NUMBERED = re.compile(r"^(\d{1,3})\s*[.．、]\s*(?!\d)(\S.*)$")
+# '1* .开展…': a star after the number marks a flagship item (试点 / 首创), still item 1
+NUMBERED = re.compile(r"^(\d{1,3})\s*[*＊]?\s*[.．、]\s*(?!\d)(\S.*)$")
 ATTACHMENT = re.compile(rf"^附\s*[件表]\s*[\d{CN_NUM}]*\s*[:：]?")
 
 
@@ -96,6 +97,8 @@ TASK_HEADERS = {
     "工作事项", "事项", "具体工作", "工作要求", "任务分工", "项目名称", "建设内容", "项目",
     "重点任务及措施", "工作举措", "主要举措", "具体举措", "重点举措", "任务措施", "改革任务", "工作重点",
     "整治任务", "整改措施", "整改任务", "重点项目", "建设任务", "任务要求", "具体内容",
+    # 任务名称 | 指标要求: what is required of the named item is the task text, the name its title
+    "指标要求", "目标要求",
 }
 # Columns that hold the task only when the table has no task column of its own;
 # beside one (重点任务 | 工作目标) they are detail.
@@ -148,7 +151,18 @@ def header_kind(cell: str) -> tuple[str, str | None] | None:
     kind = _header_kind(word)
     if kind is None and _HEADER_PAREN.search(word):
         kind = _header_kind(_HEADER_PAREN.sub("", word))  # 牵头单位（部门）, 完成时限（年月）
+    if kind is None:
+        kind = _joined_labels(word)
     return kind
+
+
+def _joined_labels(word: str) -> tuple[str, str | None] | None:
+    """'责任主体与协同单位': two unit labels joined by 与 / 和 / 及 / 、 name one unit column, read
+    by the first label (a 责任主体 beside a 牵头单位 column is the support)."""
+    parts = re.split(r"[与和及、/]", word)
+    if len(parts) != 2 or not all(p in UNIT_LABELS for p in parts):
+        return None
+    return _header_kind(parts[0])
 
 
 def _header_kind(word: str) -> tuple[str, str | None] | None:
@@ -254,7 +268,7 @@ _NOT_UNIT = re.compile(r"任务|以下|上述|均需|均由|不再|工作中|要
 # A note inside a unit name: 市卫生健康委（除标注外，下同）, 各区人民政府〈含开发区管委会，下同〉,
 # 各区县〔自治县，以下简称区县〕政府 (only the note goes: 各区县〔自治县〕政府).
 _NOTE_GROUP = re.compile(r"([(（〈〔])([^()（）〈〉〔〕]*)([)）〉〕])")
-_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称|第一位|排名第一|排在首位")
+_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称|第一位|排名第一|首位")
 
 
 def drop_notes(cell: str) -> str:

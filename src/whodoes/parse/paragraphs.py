@@ -33,7 +33,7 @@ TASK_SECTION = re.compile(
     r"|具体措施|重点行动|主要行动|工作内容|主要内容|建设任务|整治任务|重点项目)"
 )
 _SEQ_PREFIX = re.compile(
-    r"^\s*(?:(\d{1,3})\s*[.．、]\s*(?!\d)|[(（]\s*([一二三四五六七八九十]+|\d{1,3})\s*[)）]\s*"
+    r"^\s*(?:(\d{1,3})\s*[*＊]?\s*[.．、]\s*(?!\d)|[(（]\s*([一二三四五六七八九十]+|\d{1,3})\s*[)）]\s*"
     r"|([一二三四五六七八九十]+)\s*、\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)"
 )
 
@@ -354,8 +354,20 @@ def unit_first(body: str, must: bool = True) -> tuple[Clause, str] | None:
             together = _TOGETHER_FIRST.match(m.group(2))
             if together and looks_like_units(together.group(1)):  # 市商务局：会同市发展改革委负责…
                 clause.support_raw, clause.support_label = together.group(1), "会同"
+            elif pattern is _UNITS_MUST and m.group(2).startswith("负责"):
+                clause.lead_raw = "、".join([m.group(1)] + _more_units_in_charge(m.group(2)))
             return clause, m.group(2)
     return None
+
+
+_NEXT_IN_CHARGE = re.compile(r"。([^。，,；;：:]{2,30}?)负责")
+
+
+def _more_units_in_charge(duty: str) -> list[str]:
+    """'A负责城区道路清雪…。B负责城区清雪工作': a later sentence of the item that opens with
+    its own unit and 负责 names another lead of the item."""
+    return [m.group(1) for m in _NEXT_IN_CHARGE.finditer(duty)
+            if looks_like_units(m.group(1)) and not TASK_START.match(m.group(1))]
 
 
 # A duty that opens with 会同X (市商务局：会同市发展改革委负责…) names X as its support.

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from whodoes.cleanup import Line
-from whodoes.parse.cellrows import TERMINAL, _Raw, _unit_cell, build_rows
+from whodoes.parse.cellrows import TERMINAL, _Raw, _is_deadline, _unit_cell, build_rows
 from whodoes.parse.headers import Header
 from whodoes.parse.markers import ATTACHMENT
 from whodoes.parse.tablerows import TableRow, is_section_line
@@ -73,8 +73,16 @@ def _continue_row(r: _Raw, pieces: list[str], ncols: int) -> bool:
         return True
     if _slots(r) < ncols:
         return True
+    if _closes_with_deadline(r, pieces):
+        return True
     last = r.cells[-1][0]
     return not last.rstrip().endswith(TERMINAL)  # a wrapped last cell
+
+
+def _closes_with_deadline(r: _Raw, pieces: list[str]) -> bool:
+    """'  3月底' on a line of its own under a row with units: the row's 完成时限 cell, printed
+    after a progress cell that wrapped onto the lines before."""
+    return bool(r.units) and len(pieces) == 1 and _is_deadline(pieces[0]) and r.deadline is None
 
 
 def _wrap_last(r: _Raw, text: str) -> None:
@@ -140,7 +148,10 @@ def read_spaced(lines: list[Line], header: Header, stop: int) -> tuple[list[Tabl
             pieces = [p for p in re.split(header.gap, t) if p]
             if not _continue_row(cur, pieces, ncols):
                 break
-            if len(pieces) == 1 and _wraps_task(cur, pieces[0]):
+            if _closes_with_deadline(cur, pieces):
+                cur.deadline = pieces[0]
+                pieces = []
+            elif len(pieces) == 1 and _wraps_task(cur, pieces[0]):
                 _wrap_task(cur, pieces[0])
                 pieces = []
             elif _slots(cur) >= ncols:

@@ -26,7 +26,7 @@ def _is_group(x: str) -> bool:
 
 # "各县、市、区政府", "各州、市人民政府": a collective that enumerates levels is one name (rule 6).
 _COLLECTIVE_HEAD = re.compile(r"^各(?:省|州|市|区|县|乡|镇|旗|盟|区县)$")
-_LEVEL = re.compile(r"^(?:州|市|区|县|乡|镇|旗|盟|自治县|县级市)(?:人民政府|政府|党委|管委会)?$")
+_LEVEL = re.compile(r"^(?:州|市|区|县|乡|镇|街道|旗|盟|自治县|县级市)(?:人民政府|政府|党委|管委会|办事处)?$")
 
 
 def _join_levels(pieces: list[str]) -> list[str]:
@@ -40,7 +40,7 @@ def _join_levels(pieces: list[str]) -> list[str]:
     return out
 
 
-_LEVEL_RUN = re.compile(r"^各(?:省|州|市|区|县|乡|镇|旗|盟|区县)(?:、(?:州|市|区|县|乡|镇|旗|盟|自治县|县级市))+$")
+_LEVEL_RUN = re.compile(r"^各(?:省|州|市|区|县|乡|镇|旗|盟|区县)(?:、(?:州|市|区|县|乡|镇|街道|旗|盟|自治县|县级市))+$")
 
 
 def split_units(cell: str | None) -> list[str]:
