@@ -63,7 +63,7 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, limit=None, fmt=
     """
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=limit,
                               details=fmt in ("json", "jsonl"))
@@ -89,7 +89,7 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, limit=None, exac
     """
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     result = q.search_tasks(conn, query, year=year, role=role, where=where, doc=doc, limit=limit, exact=bool(exact),
                             details=fmt in ("json", "jsonl"))
@@ -116,7 +116,7 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     from whodoes import query as q
     from whodoes import render
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rec = q.get_task(conn, task_id)
     if rec is None:
@@ -135,7 +135,9 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     elif fmt == "json":
         import json
 
-        write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n", output, bom)
+        from whodoes.render import json_default
+
+        write_text(json.dumps(rec, ensure_ascii=False, indent=2, default=json_default) + "\n", output, bom)
     else:
         emit([rec], task_columns("export", None, fmt) + [("source_text", "source_text")], fmt, output=output, bom=bom)
     return EXIT_OK
@@ -150,7 +152,7 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     """The documents: id, title, jurisdiction, period, number of tasks (--verbose: and the layouts recognised)."""
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rows = q.list_documents(conn, verbose=bool(verbose))
     if not rows:
@@ -172,7 +174,7 @@ def cmd_units(where=None, fmt=None, output=None, bom=False, db=None) -> int:
     """The units: jurisdiction, kind (bodies first, collectives after) and how many tasks each leads and supports."""
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rows = q.list_units(conn, where=where)
     if not rows:
@@ -203,7 +205,7 @@ def cmd_export(year=None, role=None, where=None, doc=None, limit=None, fmt=None,
     """Every task row in document order; jsonl objects carry targets, units as written and canonical, and source lines."""
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=limit)
     if not result.rows:
@@ -275,15 +277,16 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     On a terminal a bar chart; piped or with --format, rows of jurisdiction, role, rank, unit, kind, tasks. Bodies only unless --all.
     """
     from whodoes import query as q
+    from whodoes.filters import positive_int
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rows = q.unit_stats(conn, where=where, role=role, top=top, collectives=bool(collectives))
     if not rows:
         return no_rows("no unit leads or supports a task under these filters", [])
     cols = [("jurisdiction", "jurisdiction"), ("role", "role"), ("rank", "rank"), ("unit", "unit"), ("kind", "kind"),
             ("tasks", "tasks"), ("key", "key")]
-    n = int(top) if top is not None else 10
+    n = positive_int(top, "--top") if top is not None else 10
     kinds = "bodies and collectives, marked *" if collectives else "bodies; --all adds collectives"
 
     def table(rows, console):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import time
 
 SCHEMA_VERSION = 1
 REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s")
@@ -46,13 +48,15 @@ def _uri(path: str) -> str:
 def _check_file(path: str) -> None:
     """Missing, a folder, empty, not SQLite or shorter than its header says -> DataError."""
     try:
-        os.stat(path)
+        info = os.stat(path)
     except PermissionError:  # a folder on the way that may not be searched: not "not found"
         raise DataError(f"cannot reach database {path}: permission denied on a folder of its path") from None
     except (OSError, ValueError):
         raise DataError(f"database not found: {path}; {REBUILD_HINT}, or point --db / WHODOES_DB at one") from None
     if os.path.isdir(path):
         raise DataError(f"database path is a folder: {path}; give the .sqlite file")
+    if not stat.S_ISREG(info.st_mode):  # reading a FIFO or /dev/stdin would wait forever
+        raise DataError(f"database path is {special_kind(info.st_mode)}, not a file: {path}; give the .sqlite file")
     try:
         with open(path, "rb") as f:
             head = f.read(100)
@@ -93,6 +97,7 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
     except sqlite3.Error as e:
         raise DataError(f"cannot open database {path}: {e}; {REBUILD_HINT}") from None
     conn.row_factory = sqlite3.Row
+    conn.set_progress_handler(RunawayGuard(), RunawayGuard.EVERY)
     if check:
         try:
             _check_schema(conn, path)
@@ -102,6 +107,64 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
     if path not in _opened:
         _opened.append(path)
     return conn
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file is: 'a FIFO (named pipe)', 'a device' ..."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+QUERY_SECONDS_VAR = "WHODOES_QUERY_SECONDS"
+QUERY_SECONDS = 30.0  # a whodoes query takes milliseconds; a statement running this long never ends
+
+
+class RunawayGuard:
+    """SQLite's progress handler for query connections: ends a statement that runs longer
+    than $WHODOES_QUERY_SECONDS (default 30 s; a crafted database whose ``documents`` is a
+    view that never ends) and turns Ctrl-C, which Python cannot deliver while SQLite runs,
+    into an interrupted statement.  ``stopped`` says why a statement was ended: the CLI
+    reports it (``runaway_error``) instead of SQLite's bare "interrupted"."""
+
+    EVERY = 100_000  # SQLite virtual-machine steps between calls (~1 ms)
+    stopped: str | None = None  # "time" | "interrupt", for the last guard that fired
+    limit_used = QUERY_SECONDS
+
+    def __init__(self):
+        try:
+            self.limit = float(os.environ.get(QUERY_SECONDS_VAR) or QUERY_SECONDS)
+        except ValueError:
+            self.limit = QUERY_SECONDS
+        self.start = time.monotonic()
+
+    def __call__(self) -> int:
+        try:
+            if time.monotonic() - self.start > self.limit:
+                RunawayGuard.stopped, RunawayGuard.limit_used = "time", self.limit
+                return 1
+        except KeyboardInterrupt:
+            RunawayGuard.stopped = "interrupt"
+            return 1
+        return 0
+
+
+def runaway_error(e: Exception) -> BaseException | None:
+    """After an sqlite3 error: KeyboardInterrupt when Ctrl-C ended the statement, a DataError
+    when it ran too long, else None (another error)."""
+    why, RunawayGuard.stopped = RunawayGuard.stopped, None
+    if why == "interrupt" or (why is None and str(e) == "interrupted"):  # Ctrl-C just before the guard's try
+        return KeyboardInterrupt()
+    if why == "time":
+        return DataError(f"a query ran longer than {RunawayGuard.limit_used:g} s and was stopped: the database may be crafted "
+                         f"or damaged (a view that never ends?); {REBUILD_HINT} (${QUERY_SECONDS_VAR} sets the limit)")
+    return None
 
 
 _opened: list[str] = []  # the databases connect() opened in this process, for diagnose()
