@@ -16,6 +16,7 @@ from whodoes import commandline
 from whodoes.commandline import COMMANDS, fast_parse  # noqa: F401  (also whodoes.cli.COMMANDS, .fast_parse)
 from whodoes.commandline import EXIT_INTERRUPTED, EXIT_OK, Param, command, err
 from whodoes.output import checked_format, emit, emit_tasks, no_rows, stdout, task_columns, write_text
+from whodoes.textsafe import one_line
 
 
 def _connect(db: str | None):
@@ -33,6 +34,23 @@ def _default_sources() -> str:
     if data is None:
         raise DataError("cannot find data/sources; give --sources DIR")
     return os.path.join(data, "sources")
+
+
+def _max_size(value) -> int:
+    """--max-size: megabytes (a whole or decimal number), else UsageError."""
+    from whodoes.build import MAX_SIZE
+    from whodoes.db import UsageError
+
+    if value is None:
+        return MAX_SIZE
+    text = str(value).strip().lower().removesuffix("mb").strip()
+    try:
+        mb = float(text) if len(text) < 20 else -1.0
+    except ValueError:
+        mb = -1.0
+    if not mb > 0 or mb != mb or mb > 1e7:
+        raise UsageError(f"--max-size must be a number of megabytes such as 50 or 200, not {str(value)[:40]!r}")
+    return int(mb * 1024 * 1024)
 
 
 def _notes_and_warnings(report) -> None:
@@ -219,11 +237,12 @@ def cmd_export(year=None, role=None, where=None, doc=None, limit=None, fmt=None,
         Param("sources", "--sources", metavar="DIR", help="The plan files (default: data/sources)."),
         Param("out", "--out", metavar="PATH", help="The database to write (default: data/plans.sqlite, or $WHODOES_DB)."),
         Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
+        "max_size", "force",
     ],
     epilog="Examples:  whodoes build  ·  whodoes build --out /tmp/plans.sqlite",
     fast=False,
 )
-def cmd_build(sources=None, out=None, units=None) -> int:
+def cmd_build(sources=None, out=None, units=None, max_size=None, force=False) -> int:
     """Rebuild the database from the plan files and data/units.toml (the previous one stays if the build fails).
 
     Sources may be UTF-8 (with or without BOM), UTF-16 or GB18030/GBK; a source that is not UTF-8 gets a note. A source that is empty or cannot be decoded fails the build, naming the file (exit 2), so that the database never silently lacks a plan; a source with no task rows is a warning. A failed or interrupted build leaves the previous database unchanged.
@@ -241,14 +260,17 @@ def cmd_build(sources=None, out=None, units=None) -> int:
         sources = _default_sources()
     if out is None:
         out = paths.default_db()
+    limit = _max_size(max_size)
+    commandline.handle_sigterm()
     try:
         with BuildProgress() as progress:
-            report = build(sources, out, units, on_start=progress.start, on_document=progress.document)
+            report = build(sources, out, units, on_start=progress.start, on_document=progress.document,
+                           force=bool(force), max_size=limit, on_wait=err)
     except BuildError as e:
         raise DataError(f"build failed: {e}") from None
-    except KeyboardInterrupt:
-        err(f"build interrupted; {unchanged(out)}")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as e:
+        err(f"build {'terminated' if isinstance(e, commandline.Terminated) else 'interrupted'}; {unchanged(out)}")
+        return commandline.EXIT_TERMINATED if isinstance(e, commandline.Terminated) else EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - a bug in the build: one line (WHODOES_DEBUG=1: the traceback)
         if os.environ.get("WHODOES_DEBUG"):
             raise
@@ -256,7 +278,7 @@ def cmd_build(sources=None, out=None, units=None) -> int:
                         f"{unchanged(out)} (WHODOES_DEBUG=1 shows the traceback)") from None
     _notes_and_warnings(report)
     sys.stdout.write(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-                     f"in {report.seconds:.2f} s -> {report.out}\n")
+                     f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
     return EXIT_OK
 
 
@@ -334,12 +356,13 @@ def cmd_serve(host=None, port=None, get=None, metadata=None, open_browser=False,
         Param("sources", "--sources", metavar="DIR", help="The sources folder to add to (default: data/sources)."),
         Param("db", "--db", metavar="PATH",
               help="The database to rebuild (default: $WHODOES_DB; else plans.sqlite beside DIR with --sources, else data/plans.sqlite)."),
+        "max_size", "force",
     ],
     epilog="Examples:  whodoes add ~/Downloads/北碚区方案.txt  ·  "
     "whodoes add plan.txt --jurisdiction 北碚区 --period 2023-2025  ·  whodoes add a.txt b.txt --sources /tmp/src --db /tmp/p.sqlite",
     fast=False,
 )
-def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=None) -> int:
+def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=None, max_size=None, force=False) -> int:
     """Add plan files: copy them byte for byte into the sources folder, describe them in its metadata.toml, rebuild.
 
     Title, issuing body, jurisdiction and period are inferred from the text where not given, and the report says which were inferred (check them; metadata.toml is the place to correct them). A file of the same name with other bytes is never overwritten (exit 2). If the rebuild fails, the copied files are removed again and the old database stays.
@@ -362,26 +385,36 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
             db = paths.default_db()
     if sources is None:
         sources = _default_sources()
+    limit = _max_size(max_size)
+    commandline.handle_sigterm()
     with BuildProgress() as progress:
         items, report = add(list(files), sources, db, title=title, jurisdiction=jurisdiction, period=period,
-                            on_start=progress.start, on_document=progress.document)
+                            on_start=progress.start, on_document=progress.document, on_wait=err,
+                            force=bool(force), max_size=limit)
     out = stdout()
     for item in items:
         what = "copied" if item.copied else "already there, identical"
-        out.write(f"{item.source} -> {item.target} ({what}; sha256 {item.sha256[:12]})\n")
+        if item.link:
+            what += f"; {item.source} is a symbolic link to {item.link}, whose content was copied"
+        out.write(one_line(f"{item.source} -> {item.target} ({what}; sha256 {item.sha256[:12]})") + "\n")
         for key in ("title", "issuer", "jurisdiction", "doc_number", "date", "period"):
             if item.meta.get(key):
-                out.write(f"  {key:<13}{item.meta[key]}  [{item.how.get(key, 'metadata.toml')}]\n")
+                out.write(one_line(f"  {key:<13}{item.meta[key]}  [{item.how.get(key, 'metadata.toml')}]") + "\n")
         if not item.meta.get("jurisdiction"):
             out.write("  jurisdiction  unknown: give --jurisdiction (its units cannot be told from others')\n")
         rows = item.rows if item.rows is not None else 0
         out.write(f"  task rows    {rows}\n")
         if item.inferred:
-            out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {item.target.parent / 'metadata.toml'})\n")
+            where = one_line(item.target.parent / "metadata.toml")
+            out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {where})\n")
     _notes_and_warnings(report)
     out.write(f"rebuilt: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-              f"in {report.seconds:.2f} s -> {report.out}\n")
+              f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
     out.flush()
+    if report.interrupted is not None:  # it came during the commit, which finished first
+        terminated = isinstance(report.interrupted, commandline.Terminated)
+        err(f"{'terminated' if terminated else 'interrupted'} after the files were added (the add was complete)")
+        return commandline.EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     return EXIT_OK
 
 

@@ -62,6 +62,9 @@ OPTS = {
     "bom": Param("bom", "--bom", flag=True, help="Start the output with the UTF-8 byte-order mark (Excel needs it to read csv as UTF-8)."),
     "quiet": Param("quiet", "--quiet", "-q", flag=True, help="Leave out the line saying how the query was understood."),
     "db": Param("db", "--db", metavar="PATH", help="The database (default: $WHODOES_DB, else the shipped data/plans.sqlite)."),
+    "max_size": Param("max_size", "--max-size", metavar="MB", help="The largest plan file read, in megabytes (default 50)."),
+    "force": Param("force", "--force", flag=True,
+                   help="Replace the database path even if it holds a file that is not a whodoes database."),
 }
 
 

@@ -93,11 +93,10 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
     path = os.path.expanduser(os.fspath(path))
     _check_file(path)
     try:
-        conn = sqlite3.connect(_uri(path), uri=True)
+        conn = sqlite3.connect(_uri(path), uri=True, factory=GuardedConnection)
     except sqlite3.Error as e:
         raise DataError(f"cannot open database {path}: {e}; {REBUILD_HINT}") from None
     conn.row_factory = sqlite3.Row
-    conn.set_progress_handler(RunawayGuard(), RunawayGuard.EVERY)
     if check:
         try:
             _check_schema(conn, path)
@@ -123,15 +122,17 @@ def special_kind(mode: int) -> str:
 
 
 QUERY_SECONDS_VAR = "WHODOES_QUERY_SECONDS"
-QUERY_SECONDS = 30.0  # a whodoes query takes milliseconds; a statement running this long never ends
+QUERY_SECONDS = 30.0  # a whodoes statement takes milliseconds; one computing this long never ends
 
 
 class RunawayGuard:
-    """SQLite's progress handler for query connections: ends a statement that runs longer
-    than $WHODOES_QUERY_SECONDS (default 30 s; a crafted database whose ``documents`` is a
-    view that never ends) and turns Ctrl-C, which Python cannot deliver while SQLite runs,
-    into an interrupted statement.  ``stopped`` says why a statement was ended: the CLI
-    reports it (``runaway_error``) instead of SQLite's bare "interrupted"."""
+    """SQLite's progress handler for query connections: ends a statement that has computed
+    for more than $WHODOES_QUERY_SECONDS seconds of CPU time (default 30; a crafted
+    database whose ``documents`` is a view that never ends) and turns Ctrl-C, which Python
+    cannot deliver while SQLite runs, into an interrupted statement.  CPU time, counted
+    from the statement's ``execute`` (``GuardedConnection``): a loaded machine does not
+    stop an honest query.  ``stopped`` says why a statement was ended: the CLI reports it
+    (``runaway_error``) instead of SQLite's bare "interrupted"."""
 
     EVERY = 100_000  # SQLite virtual-machine steps between calls (~1 ms)
     stopped: str | None = None  # "time" | "interrupt", for the last guard that fired
@@ -142,17 +143,33 @@ class RunawayGuard:
             self.limit = float(os.environ.get(QUERY_SECONDS_VAR) or QUERY_SECONDS)
         except ValueError:
             self.limit = QUERY_SECONDS
-        self.start = time.monotonic()
+        self.start = time.process_time()
+
+    def restart(self) -> None:
+        self.start = time.process_time()
 
     def __call__(self) -> int:
         try:
-            if time.monotonic() - self.start > self.limit:
+            if time.process_time() - self.start > self.limit:
                 RunawayGuard.stopped, RunawayGuard.limit_used = "time", self.limit
                 return 1
         except KeyboardInterrupt:
             RunawayGuard.stopped = "interrupt"
             return 1
         return 0
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A query connection with a ``RunawayGuard``, restarted by every ``execute``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guard = RunawayGuard()
+        self.set_progress_handler(self.guard, RunawayGuard.EVERY)
+
+    def execute(self, *args, **kwargs):
+        self.guard.restart()
+        return super().execute(*args, **kwargs)
 
 
 def runaway_error(e: Exception) -> BaseException | None:
@@ -162,7 +179,7 @@ def runaway_error(e: Exception) -> BaseException | None:
     if why == "interrupt" or (why is None and str(e) == "interrupted"):  # Ctrl-C just before the guard's try
         return KeyboardInterrupt()
     if why == "time":
-        return DataError(f"a query ran longer than {RunawayGuard.limit_used:g} s and was stopped: the database may be crafted "
+        return DataError(f"a query computed for more than {RunawayGuard.limit_used:g} s and was stopped: the database may be crafted "
                          f"or damaged (a view that never ends?); {REBUILD_HINT} (${QUERY_SECONDS_VAR} sets the limit)")
     return None
 

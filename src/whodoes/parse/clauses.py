@@ -310,7 +310,7 @@ def find_clauses(text: str) -> list[Clause]:
 
 # --- roles written inside one unit cell -----------------------------------------
 
-_LEAD_MARK = re.compile(r"\s*[(（]\s*(?:牵头|牵头单位|牵头部门)\s*[)）]\s*$")
+_LEAD_MARK = re.compile(r"(?<!\s)\s*[(（]\s*(?:牵头|牵头单位|牵头部门)\s*[)）]\s*$")  # (?<!\s): linear on long blanks
 
 
 def roles_in_cell(cell: str) -> tuple[str, str | None, str | None] | None:
