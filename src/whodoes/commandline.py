@@ -107,7 +107,11 @@ class Terminated(KeyboardInterrupt):
     files removed, an unfinished ``add`` undone); exit code 143."""
 
 
+_SIGTERM = []  # a SIGTERM arrived (Typer turns every KeyboardInterrupt into Abort: this tells them apart)
+
+
 def _terminated(signum, frame):
+    _SIGTERM.append(signum)
     raise Terminated()
 
 
@@ -318,9 +322,11 @@ def _typer_main(args: list[str]) -> int:
         err(" ".join(e.format_message().split()))
         return e.exit_code or EXIT_ERROR
     except typer.Abort:
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if _SIGTERM else EXIT_INTERRUPTED
     except typer.Exit as e:
         return e.exit_code
+    if rc == EXIT_INTERRUPTED and _SIGTERM:  # Typer returns 130 for any KeyboardInterrupt, SIGTERM's too
+        return EXIT_TERMINATED
     return int(rc) if isinstance(rc, int) else EXIT_OK
 
 
