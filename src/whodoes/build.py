@@ -162,7 +162,8 @@ def check_out(out: Path, force: bool = False) -> None:
 
 
 def _database_kind(path: str) -> str | None:
-    """None for a whodoes database, else what the file is instead."""
+    """None for a whodoes database (or an SQLite file too damaged to tell), else what the
+    file is instead."""
     try:
         with open(path, "rb") as f:
             head = f.read(16)
@@ -177,7 +178,7 @@ def _database_kind(path: str) -> str | None:
         finally:
             conn.close()
     except (sqlite3.Error, UnicodeDecodeError):
-        return "a damaged SQLite database"
+        return None  # a damaged database (ours, most likely: "rebuild it" is what whodoes says of it)
     return None if {"documents", "tasks"} <= names else "another application's SQLite database"
 
 
