@@ -405,15 +405,19 @@ def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on
                        max_size=MAX_SIZE if max_size is None else max_size)
         transaction.finish(sources)
     except BaseException as e:
-        if transaction.committing(sources):  # the files are (being) put in place: complete it
-            transaction.recover(sources)
-            hold.release()
+        began = transaction.committing(sources)  # the journal: the files are (being) put in place
+        try:
+            if began:
+                transaction.recover(sources)  # complete it
+            else:
+                transaction.abandon(sources)
+        finally:
+            hold.release()  # never left blocked (a child process would inherit the mask)
+        if began:
             if isinstance(e, (BuildError, OSError)):
                 raise DataError(f"{e}; the files were added to {sources}, but the database may lack them: "
                                 "run whodoes build") from None
             raise
-        transaction.abandon(sources)
-        hold.release()
         if isinstance(e, BuildError):
             raise DataError(f"build failed: {e}; nothing was added") from None
         if isinstance(e, OSError):

@@ -211,7 +211,11 @@ def recover(folder: Path) -> list[str]:
     except FileNotFoundError:
         pass
     if journal.exists():
-        data = json.loads(journal.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:  # never half-written (renamed into place): changed by hand
+            raise LockError(f"{journal} cannot be read ({e}); the staged files are in {folder / STAGING_NAME}: "
+                            "move them into place by hand, or remove both to undo the add") from None
         _roll_forward(folder, data.get("files", []), data.get("db"), data.get("db_tmp"))
         finish(folder)
         notes.append(f"completed an add of {', '.join(data.get('files') or ['metadata.toml'])} that was stopped "
