@@ -26,7 +26,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 import tomllib
 from pathlib import Path

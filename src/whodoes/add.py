@@ -344,7 +344,7 @@ def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, 
     the database stay as they were.  A Ctrl-C or SIGTERM during the commit waits for it:
     the plan is added and the interrupt is in ``report.interrupted`` (the CLI exits 130/143)."""
     from whodoes import transaction
-    from whodoes.build import BuildError, build, check_out
+    from whodoes.build import BuildError, check_out
 
     sources = Path(sources)
     try:
