@@ -337,12 +337,14 @@ def _comment(item: Added) -> str:
 
 
 def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, jurisdiction: str | None = None,
-        period: str | None = None, units: Path | None = None, on_start=None, on_document=None, on_wait=None,
-        force: bool = False, max_size: int | None = None):
+        period: str | None = None, units: Path | None = None, on_start=None, on_document=None, shipped=None,
+        on_wait=None, force: bool = False, max_size: int | None = None):
     """Copy, describe and rebuild, as one transaction (see the module docstring); returns
     (list[Added], BuildReport).  On any failure before the commit the sources folder and
     the database stay as they were.  A Ctrl-C or SIGTERM during the commit waits for it:
-    the plan is added and the interrupt is in ``report.interrupted`` (the CLI exits 130/143)."""
+    the plan is added and the interrupt is in ``report.interrupted`` (the CLI exits 130/143).
+    ``shipped``: a folder of plans built in too (the user's database: the shipped plans
+    plus theirs)."""
     from whodoes import transaction
     from whodoes.build import BuildError, check_out
 
@@ -356,7 +358,7 @@ def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, 
     try:
         with transaction.locked(sources, on_wait=on_wait) as notes:
             items = prepare(files, sources, title=title, jurisdiction=jurisdiction, period=period, max_size=max_size)
-            report = _add_locked(items, sources, Path(db), units, on_start, on_document, max_size)
+            report = _add_locked(items, sources, Path(db), units, on_start, on_document, max_size, shipped)
     except transaction.LockError as e:
         raise DataError(str(e)) from None
     report.notes[:0] = notes
@@ -385,7 +387,7 @@ def _stage(items: list[Added], sources: Path, staging: Path) -> None:
         raise DataError(f"cannot write the new {METADATA_FILE} into {sources}: {e.strerror or e}") from None
 
 
-def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on_document, max_size):
+def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on_document, max_size, shipped=None):
     """Stage, build, commit (the caller holds the folder's lock)."""
     from whodoes import transaction
     from whodoes.build import MAX_SIZE, BuildError, build
@@ -400,7 +402,7 @@ def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on
     staging = transaction.staging_dir(sources)
     try:
         _stage(items, sources, staging)
-        report = build(sources, db, units, on_start=on_start, on_document=on_document, staged=staging,
+        report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped, staged=staging,
                        before_install=before_install, force=True,
                        max_size=MAX_SIZE if max_size is None else max_size)
         transaction.finish(sources)

@@ -90,6 +90,7 @@ def build(
     units_file: Path | None = None,
     on_document: Callable[[str, int, int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    shipped: Path | None = None,
     *,
     force: bool = False,
     max_size: int = MAX_SIZE,
@@ -98,6 +99,10 @@ def build(
     before_install: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Build ``out`` from the plan files of ``sources``; returns what was done.
+
+    ``shipped``: a second folder of plans built in too (the user's database: the shipped
+    plans plus their own, see whodoes.paths); its documents' digest is kept in
+    ``build_info`` (``base_digest``) so that a changed shipped folder can be noticed.
 
     ``on_start(n_files)`` and ``on_document(doc_id, rows, index)`` report progress.
     Raises ``BuildError`` (one line, naming the file) when the build cannot be done; then,
@@ -114,11 +119,12 @@ def build(
     out = Path(out)
     sources = Path(sources)
     check_out(out, force)
+    steps = (on_document, on_start, shipped, max_size, staged, before_install)
     try:
         if not sources.is_dir():  # said by _build
-            return _build(sources, out, units_file, on_document, on_start, max_size, staged, before_install, [])
+            return _build(sources, out, units_file, *steps, notes=[])
         with locked(sources, on_wait=on_wait, required=False) as notes:
-            return _build(sources, out, units_file, on_document, on_start, max_size, staged, before_install, notes)
+            return _build(sources, out, units_file, *steps, notes=notes)
     except LockError as e:
         raise BuildError(f"{e}; {unchanged(out)}") from None
     except BuildError as e:
@@ -182,49 +188,109 @@ def _database_kind(path: str) -> str | None:
     return None if {"documents", "tasks"} <= names else "another application's SQLite database"
 
 
-def _plan_files(sources: Path, staged: Path | None) -> list[Path]:
-    """The plan files of ``sources`` (with ``staged``'s over them), in name order; a FIFO,
-    device or socket named as a plan fails the build (reading it would block or never end)."""
+def _refuse_special(folder: Path) -> None:
+    """A FIFO, device or socket named as a plan fails the build (reading it would block or
+    never end)."""
     from whodoes.db import special_kind
     from whodoes.sources import SOURCE_SUFFIXES
 
-    files = source_files(sources)
-    if staged is not None:
-        extra = source_files(staged)
-        names = {p.name for p in extra}
-        files = sorted([p for p in files if p.name not in names] + extra, key=lambda p: p.name)
     try:
-        for p in sources.iterdir():
+        for p in folder.iterdir():
             if p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith("."):
                 mode = os.stat(p).st_mode if p.exists() else 0
                 if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-                    raise BuildError(f"{p.name} in {sources} is {special_kind(mode)}, not a plan file; remove it")
+                    raise BuildError(f"{p.name} in {folder} is {special_kind(mode)}, not a plan file; remove it")
     except OSError as e:
-        raise BuildError(f"{sources}: cannot list the folder: {e.strerror}") from None
-    return files
+        raise BuildError(f"{folder}: cannot list the folder: {e.strerror}") from None
 
 
-def _build(sources: Path, out: Path, units_file, on_document, on_start, max_size=MAX_SIZE, staged=None,
-           before_install=None, notes=()) -> BuildReport:
+def _plan_files(folders: list[Path], staged: Path | None = None) -> tuple[list[Path], dict[Path, dict]]:
+    """The plan files of the folders, in name order, and each file's metadata.toml entry.
+    ``staged`` (whodoes add's) lies over the last folder: its files and its metadata.toml
+    are read instead of that folder's."""
+    files: list[Path] = []
+    metadata: dict[Path, dict] = {}
+    try:
+        for folder in folders:
+            _refuse_special(folder)
+            over = staged if staged is not None and folder == folders[-1] else None
+            meta_from = over if over is not None and (over / "metadata.toml").exists() else folder
+            entries = load_metadata(meta_from)
+            found = source_files(folder)
+            if over is not None:
+                extra = source_files(over)
+                names = {p.name for p in extra}
+                found = [p for p in found if p.name not in names] + extra
+            for path in found:
+                files.append(path)
+                if path.name in entries:
+                    metadata[path] = entries[path.name]
+    except SourceError as e:
+        raise BuildError(str(e)) from None
+    files.sort(key=lambda p: (p.name, str(p)))
+    by_id: dict[str, Path] = {}
+    for path in files:
+        if path.stem in by_id:
+            raise BuildError(f"{by_id[path.stem]} and {path} would both be document {path.stem!r}; rename one")
+        by_id[path.stem] = path
+    return files, metadata
+
+
+def folder_label(folder: Path, out: Path) -> str:
+    """Where a document's file is, as kept in ``documents.folder``: relative to the database's
+    folder when under it ("sources"), else absolute (the shipped plans, seen from the user's
+    database)."""
+    folder = Path(os.path.realpath(folder))
+    base = Path(os.path.realpath(out)).parent
+    try:
+        return folder.relative_to(base).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
+    """What a set of plans is: every (file, sha256) and the units file's sha256 (not the
+    version of whodoes, kept apart in ``build_info.whodoes``).  The user's database keeps
+    the digest of the shipped plans it was built with; whodoes.userdata compares it with
+    the shipped database's own."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, sha in sorted(docs):
+        h.update(f"{name} {sha}\n".encode())
+    if units_file is not None and Path(units_file).is_file():
+        h.update(hashlib.sha256(Path(units_file).read_bytes()).hexdigest().encode())
+    return h.hexdigest()
+
+
+def annotate(rows: list, first_year: int | None, document_id: str) -> list[dict]:
+    """Per row: level, project (the uid of its key project), due, due_kind, deadline_text."""
+    from whodoes.deadlines import deadline_of
+    from whodoes.levels import project_links, row_levels
+    from whodoes.store import task_uid
+
+    levels = row_levels(rows)
+    links = project_links(rows, levels)
+    out = []
+    for r, level, link in zip(rows, levels, links):
+        d = deadline_of(r.deadline, r.text, first_year)
+        out.append({"level": level, "project": task_uid(document_id, link + 1) if link is not None else None,
+                    "due": d.due, "due_kind": d.kind, "deadline_text": d.text})
+    return out
+
+
+def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=None, max_size=MAX_SIZE,
+           staged=None, before_install=None, notes=()) -> BuildReport:
     from whodoes.units.catalog import Catalog, CatalogError, pinyin_keys
 
     started = time.perf_counter()
-    try:
-        files = _plan_files(sources, staged)
-        staged_meta = staged is not None and (staged / "metadata.toml").exists()
-        metadata = load_metadata(staged if staged_meta else sources)
-    except SourceError as e:
-        raise BuildError(str(e)) from None
+    folders = [Path(shipped), sources] if shipped is not None else [sources]
+    files, metadata = _plan_files(folders, staged)
     if not files:
         raise BuildError(f"{sources}: no plan files (*.txt) to build from")
     if os.path.isdir(out):
         raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
-    by_id: dict[str, Path] = {}
-    for path in files:
-        if path.stem in by_id:
-            raise BuildError(f"{by_id[path.stem].name} and {path.name} would both be document {path.stem!r}; rename one")
-        by_id[path.stem] = path
-    units_file = units_file or default_units_file(sources)
+    units_file = units_file or default_units_file(folders[0])
     try:
         catalog = Catalog.load(units_file) if units_file else Catalog(jurisdictions={}, units=[])
     except CatalogError as e:
@@ -232,6 +298,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, max_size
 
     report = BuildReport(out=out)
     report.notes.extend(notes)
+    base_docs: list[tuple[str, str]] = []
     seen_chars: set[str] = set()
     unit_ids: dict[str, int] = {}
 
@@ -246,26 +313,30 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, max_size
     with Writer(out) as writer:
         for index, path in enumerate(files, 1):
             check_size(path, max_size)
+            home = sources if staged is not None and path.parent == Path(staged) else path.parent
             try:
-                src = read_source(path, metadata.get(path.name))
+                src = read_source(path, metadata.get(path))
             except SourceError as e:
                 raise BuildError(str(e)) from None
             lines, traditional = clean_lines(src.text)
             parsed = parse_document(lines)
             meta = infer_metadata(lines, src.meta)
-            inferred = path.name not in metadata
+            inferred = path not in metadata
             if not meta.get("jurisdiction"):
                 report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
             start, end = parse_period(meta.get("period"))
             doc = {k: meta.get(k) for k in META_KEYS}
             doc.update(
                 id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
-                encoding=src.encoding, layouts=parsed.layouts,
+                encoding=src.encoding, layouts=parsed.layouts, folder=folder_label(home, out),
             )
+            if home == folders[0]:
+                base_docs.append((path.name, src.sha256))
             if traditional:
                 doc["layouts"] = ["traditional Chinese, converted to simplified"] + parsed.layouts
+            first_year = start or (int(meta["date"][:4]) if str(meta.get("date") or "")[:4].isdigit() else None)
             own_spans(parsed.rows)
-            writer.add_document(doc, parsed.rows, resolve)
+            writer.add_document(doc, parsed.rows, resolve, annotate(parsed.rows, first_year, src.id))
             for r in parsed.rows:
                 seen_chars.update(r.text)
                 for n in r.lead + r.support:
@@ -304,6 +375,10 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, max_size
         units.sort(key=lambda u: u["id"])
         writer.add_units(units, names)
         writer.add_chars(_traditional_forms(seen_chars))
+        from whodoes import __version__
+
+        writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),
+                         "base_folder": folder_label(folders[0], out)})
         report.units = len(units)
         writer.commit(before_install)
     report.seconds = time.perf_counter() - started

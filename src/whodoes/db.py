@@ -13,7 +13,7 @@ import sqlite3
 import stat
 import time
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s")
 REBUILD_HINT = "rebuild it with `whodoes build` (or `python scripts/build_db.py`)"
 
