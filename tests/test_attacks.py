@@ -728,6 +728,8 @@ def test_5000_digit_numbers():
             one_line_error(p, "--year")
         else:
             assert p.returncode in (0, 1), err
+    one_line_error(run("serve", "--db", SHIPPED, "--port", huge), "--port")
+    assert run("show", f"wulong/{huge}", "--db", SHIPPED).returncode == 1
 
 
 def test_serve_get_and_odd_metadata(tmp_path):

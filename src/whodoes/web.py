@@ -200,7 +200,7 @@ def _port(port) -> int:
     if port is None:
         return DEFAULT_PORT
     text = str(port).strip()
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
+    if not text.isdigit() or len(text) > 5 or not 0 <= int(text) <= 65535:
         raise UsageError(f"--port must be a port number 0-65535 (0: any free port), not {text[:40]!r}")
     return int(text)
 
