@@ -194,6 +194,8 @@ def _refuse_special(folder: Path) -> None:
     from whodoes.db import special_kind
     from whodoes.sources import SOURCE_SUFFIXES
 
+    if not folder.is_dir():
+        return  # source_files says so
     try:
         for p in folder.iterdir():
             if p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith("."):
