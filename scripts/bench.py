@@ -29,6 +29,10 @@ subprocesses, with WHODOES_DB set; the floor is ``python -c "import sqlite3"``.
    in this process, repeatedly for at least a second after one warm-up; reported: MB of
    source a second by wall clock and by this process's CPU time (the second does not
    count other processes' load on a shared machine).
+4. ``--adversarial`` (instead of the above): builds of adversarial plans (issue 14: 80 KB
+   of parentheses, of full-width parentheses, of question marks, of blanks before （牵头）,
+   3,000 task clauses on one line) against normal ones (the same 3,000 tasks one per line,
+   the real sources): wall time, peak memory, database size and its ratio to the text.
 
 No timing assertions anywhere in the test suite: numbers come from this script.
 """
@@ -428,6 +432,45 @@ def print_formats(results: list[dict]) -> None:
               f"{r['seconds_cpu'] * 1000:.0f} | {r['mb_s_wall']:.2f} | {r['mb_s_cpu']:.2f} |")
 
 
+ADV_HEAD = "重庆市北碚区生态环境保护行动方案（2023—2025年）\n一、重点任务\n"
+ADV_UNITS = ["区生态环境局", "区城市管理局", "区水利局", "区住房城乡建委", "区规划自然资源局"]
+
+
+def _clauses(n: int) -> list[str]:
+    return [f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（{ADV_UNITS[i % 5]}牵头，"
+            f"{ADV_UNITS[(i + 1) % 5]}、{ADV_UNITS[(i + 2) % 5]}配合）。" for i in range(1, n + 1)]
+
+
+def adversarial_inputs() -> dict[str, str]:
+    """name -> plan text: the attacks of issue 14 and the normal plans they are compared with."""
+    return {
+        "normal: 3,000 clauses, one per line": ADV_HEAD + "\n".join(_clauses(3000)) + "\n",
+        "3,000 clauses on one line": ADV_HEAD + "".join(_clauses(3000)) + "\n",
+        "80 KB of (": ADV_HEAD + "(" * 80_000 + "\n",
+        "80 KB of （": ADV_HEAD + "（" * 27_000 + "\n",
+        "80 KB of ?": ADV_HEAD + "河" + "?" * 80_000 + "\n",
+        "80 KB of tabs before (牵头)": ADV_HEAD + "1.任务。\n区水利局" + "\t" * 80_000 + "x(牵头)\n",
+    }
+
+
+def adversarial(work: Path) -> str:
+    """Build each adversarial plan alone (and the real sources); a markdown table."""
+    builds = [run_build("real sources", 1, SOURCES, work / "real.sqlite", work / "real.log")]
+    for n, (name, text) in enumerate(adversarial_inputs().items()):
+        folder = work / f"adversarial-{n}"
+        folder.mkdir(exist_ok=True)
+        (folder / "plan.txt").write_text(text, encoding="utf-8")
+        print(f"  building {name} ...", file=sys.stderr)
+        builds.append(run_build(name, 1, folder, work / f"adversarial-{n}.sqlite", work / f"adversarial-{n}.log"))
+    lines = ["| input | source KB | task rows | wall s | peak MB | database KB | database / text |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for b in builds:
+        ratio = b.db_bytes / b.source_bytes if b.source_bytes else float("nan")
+        lines.append(f"| {b.label} | {b.source_bytes / 1024:.0f} | {b.rows} | {b.wall_s:.2f} | {b.peak_rss_mb:.0f} | "
+                     f"{b.db_bytes / 1024:.0f} | {ratio:.1f}× |" + (f" failed: {b.error}" if b.error else ""))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--formats", nargs="*", type=Path, default=None, metavar="FILE",
@@ -438,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="save the numbers to FILE")
     ap.add_argument("--db", type=Path, default=None, help="the shipped database (default data/plans.sqlite)")
     ap.add_argument("--profile", action="store_true", help="with --scale: profile the largest build (cProfile)")
+    ap.add_argument("--adversarial", action="store_true",
+                    help="only: builds of adversarial plans against normal ones (issue 14)")
     args = ap.parse_args(argv)
     if args.formats is not None:
         results = bench_formats(args.formats or FORMAT_FILES)
@@ -446,6 +491,14 @@ def main(argv: list[str] | None = None) -> int:
         print_formats(results)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
+    if args.adversarial:
+        work = args.keep or Path(tempfile.mkdtemp(prefix="whodoes-bench-"))
+        work.mkdir(parents=True, exist_ok=True)
+        print("# whodoes: adversarial plans against normal ones\n")
+        print(adversarial(work))
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
         return 0
     if args.runs < 1:
         ap.error("--runs must be at least 1")

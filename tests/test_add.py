@@ -205,12 +205,19 @@ def test_a_failed_build_adds_nothing(work):
     assert run("build", "--sources", sources, "--out", db, cwd=work)[0] == 0
     before, db_before = tree_digest(sources), sha(db)
     plan = write(work / "jinyun.txt", JINYUN)
-    # the database path is a folder: the build fails after the copy
+    # a plan already in the folder that cannot be read: the build fails after the staging
+    (sources / "broken.txt").write_bytes(b"")
+    before = tree_digest(sources)
+    code, out, err = run("add", plan, "--sources", sources, "--db", db, cwd=work)
+    assert code == 2 and "build failed" in err and "broken.txt" in err and "nothing was added" in err, err
+    assert tree_digest(sources) == before  # nothing copied in, metadata.toml as it was
+    assert sorted(p.name for p in sources.iterdir() if p.name.startswith(".")) == []  # no staging, journal, lock
+    assert sha(db) == db_before
+    # the database path is a folder: refused before anything is staged
     (work / "folder.sqlite").mkdir()
     code, out, err = run("add", plan, "--sources", sources, "--db", work / "folder.sqlite", cwd=work)
-    assert code == 2 and "build failed" in err and "nothing was added" in err, err
-    assert tree_digest(sources) == before  # the copy removed again, metadata.toml as it was
-    assert sha(db) == db_before
+    assert code == 2 and "is a folder" in err, err
+    assert tree_digest(sources) == before
 
 
 def test_a_build_error_restores_the_sources_in_process(work, monkeypatch, capsys):
@@ -221,14 +228,16 @@ def test_a_build_error_restores_the_sources_in_process(work, monkeypatch, capsys
     before = tree_digest(sources)
     plan = write(work / "jinyun.txt", JINYUN)
 
-    def broken(*args, **kwargs):
-        assert (sources / "jinyun.txt").exists() and (sources / "metadata.toml").exists()
+    def broken(*args, staged=None, **kwargs):
+        # staged beside the sources (hidden), not yet in them
+        assert (staged / "jinyun.txt").exists() and (staged / "metadata.toml").exists()
+        assert not (sources / "jinyun.txt").exists() and not (sources / "metadata.toml").exists()
         raise build_mod.BuildError("jinyun.txt: something is wrong")
 
     monkeypatch.setattr(build_mod, "build", broken)
     code = cli.main(["add", str(plan), "--sources", str(sources), "--db", str(work / "x.sqlite")])
     err = capsys.readouterr().err
-    assert code == 2 and "something is wrong" in err and "removed again" in err
+    assert code == 2 and "something is wrong" in err and "nothing was added" in err
     assert tree_digest(sources) == before and not (sources / "metadata.toml").exists()
 
 

@@ -422,6 +422,113 @@ def test_queries_never_wrote_the_database(db_dir):
 
 
 # ----------------------------------------------------------------------------------------------
+# attacks (issue 14): outputs onto inputs, special files, huge numbers, crafted databases,
+# odd serve options, odd files given to add.  Each is refused in one line, exit 2, and
+# leaves every input as it was (tests/test_attacks.py has the transaction, the timing and
+# the terminal cases).
+
+ATTACK_PLAN = "重庆市北碚区缙云山行动方案（2023—2025年）\n一、重点任务\n1．治理河道。（牵头单位：区水利局）\n"
+
+
+def make_attacks(folder: Path) -> dict[str, tuple[list[str], dict, list[str]]]:
+    """name -> (arguments, extra environment, words of the one-line message); exit 2, but the
+    huge --limit and --top (0: they mean "all") and show's huge id (1: no such task)."""
+    db = folder / "plans.sqlite"
+    shutil.copy(SHIPPED, db)
+    link = folder / "link.sqlite"
+    link.symlink_to(db)
+    sources = folder / "sources"
+    sources.mkdir()
+    (sources / "plan.txt").write_text(ATTACK_PLAN, encoding="utf-8")
+    text = folder / "notes.txt"
+    text.write_text("my notes\n", encoding="utf-8")
+    fifo = folder / "fifo.sqlite"
+    os.mkfifo(fifo)
+    fifo_plan = folder / "fifo.txt"
+    os.mkfifo(fifo_plan)
+    blob = folder / "blob.sqlite"
+    shutil.copy(SHIPPED, blob)
+    _sqlite(blob, "UPDATE tasks SET text = x'e6b2b3ff00' WHERE id = 1")
+    endless = folder / "endless.sqlite"
+    shutil.copy(SHIPPED, endless)
+    _sqlite(endless, "DROP VIEW task_rows", "DROP VIEW task_units_flat", "ALTER TABLE documents RENAME TO d0",
+            "CREATE VIEW documents AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT d0.* FROM n, d0")
+    shape = folder / "shape.json"
+    shape.write_text('{"databases": ["plans"]}', encoding="utf-8")
+    plan = folder / "new.txt"
+    plan.write_text(ATTACK_PLAN, encoding="utf-8")
+    huge = "9" * 5000
+    d, s_ = str(db), str(sources)
+    return {
+        "-o onto the database": (["export", "--db", d, "-o", d], {}, ["database being read"]),
+        "-o through a symlink to the database": (["docs", "--db", d, "-o", str(link)], {}, ["database being read"]),
+        "-o onto $WHODOES_DB (a symlink)": (["docs", "-o", d], {"WHODOES_DB": str(link)}, ["database being read"]),
+        "-o into the sources": (["docs", "--db", d, "-o", str(sources / "x.csv")], {}, ["sources folder"]),
+        "-o onto another SQLite database": (["docs", "--db", d, "-o", str(blob), "-f", "csv"], {}, ["SQLite database"]),
+        "build --out onto a text file": (["build", "--sources", s_, "--out", str(text)], {}, ["not a whodoes database", "--force"]),
+        "add --db onto a source plan": (["add", str(plan), "--sources", s_, "--db", str(sources / "plan.txt")], {},
+                                        ["not a whodoes database"]),
+        "a FIFO as --db": (["docs", "--db", str(fifo)], {}, ["FIFO"]),
+        "/dev/zero as --db": (["docs", "--db", "/dev/zero"], {}, ["device"]),
+        "-o /dev/full": (["docs", "--db", d, "-o", "/dev/full", "-f", "csv"], {}, ["No space left"]),
+        "xlsx -o /dev/full": (["docs", "--db", d, "-o", "/dev/full", "-f", "xlsx"], {}, ["No space left"]),
+        "--limit of 5,000 digits": (["task", "河长制", "--db", d, "--limit", huge, "-f", "csv"], {}, []),  # exit 0
+        "--top of 5,000 digits": (["stats", "--db", d, "--top", huge, "-f", "csv"], {}, []),  # exit 0
+        "show id of 5,000 digits": (["show", huge, "--db", d], {}, ["ids run from"]),  # exit 1
+        "--year of 5,000 digits": (["unit", "城管局", "--db", d, "--year", huge], {}, ["--year", "cover"]),
+        "BLOB task text, --format json": (["show", "1", "--db", str(blob), "-f", "json"], {}, ["binary data"]),
+        "a view that never ends": (["docs", "--db", str(endless), "-f", "csv"], {"WHODOES_QUERY_SECONDS": "1"},
+                                   ["was stopped"]),
+        "serve --get abc": (["serve", "--db", d, "--get", "abc"], {}, ["--get", "/"]),
+        "serve --metadata /dev/zero": (["serve", "--db", d, "--metadata", "/dev/zero"], {}, ["device"]),
+        "serve --metadata of the wrong shape": (["serve", "--db", d, "--metadata", str(shape), "--get", "/"], {},
+                                                ["'databases'"]),
+        "add a folder": (["add", str(folder), "--sources", s_, "--db", d], {}, ["is a folder"]),
+        "add a FIFO": (["add", str(fifo_plan), "--sources", s_, "--db", d], {}, ["FIFO"]),
+        "add a device": (["add", "/dev/null", "--sources", s_, "--db", d], {}, ["device"]),
+        "add with DEL in --title": (["add", str(plan), "--sources", s_, "--db", d, "--title", "方案\x7f"], {},
+                                    ["control character"]),
+        "add over --max-size": (["add", str(plan), "--sources", s_, "--db", d, "--max-size", "0.00001"], {},
+                                ["--max-size"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def attacks(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("attacks")
+    cases = make_attacks(folder)
+    before = {p.name: p.read_bytes() for p in [*folder.iterdir(), *(folder / "sources").iterdir()]
+              if p.is_file() and not p.is_symlink()}
+    yield folder, cases
+    after = {p.name: p.read_bytes() for p in [*folder.iterdir(), *(folder / "sources").iterdir()]
+             if p.is_file() and not p.is_symlink()}
+    assert after == before  # no attack changed an input
+
+
+@pytest.mark.parametrize("name", ["-o onto the database", "-o through a symlink to the database",
+                                  "-o onto $WHODOES_DB (a symlink)", "-o into the sources", "-o onto another SQLite database",
+                                  "build --out onto a text file", "add --db onto a source plan", "a FIFO as --db",
+                                  "/dev/zero as --db", "-o /dev/full", "xlsx -o /dev/full", "--limit of 5,000 digits", "--top of 5,000 digits", "show id of 5,000 digits",
+                                  "--year of 5,000 digits", "BLOB task text, --format json", "a view that never ends",
+                                  "serve --get abc", "serve --metadata /dev/zero", "serve --metadata of the wrong shape",
+                                  "add a folder", "add a FIFO", "add a device", "add with DEL in --title",
+                                  "add over --max-size"])
+def test_attack_battery(name, attacks):
+    folder, cases = attacks
+    args, env, words = cases[name]
+    codes = (0,) if name.startswith(("--limit", "--top")) else (1,) if name.startswith("show") else (2,)
+    check(run(*args, env=clean_env(**env)), codes, words)
+
+
+def test_stdout_on_a_full_disk_is_one_line():
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([*WHODOES, "export", "--db", str(SHIPPED), "-f", "csv"], stdout=full, stderr=subprocess.PIPE,
+                           env=clean_env(), cwd="/", timeout=120)
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 2 and err.count("\n") == 1 and "cannot write to standard output" in err, err
+
+
+# ----------------------------------------------------------------------------------------------
 # the table for the closing note: python tests/test_battery.py
 
 
@@ -439,6 +546,10 @@ def _table() -> None:  # pragma: no cover - a report, not a test
     bad.mkdir()
     for name, (path, _) in make_bad_databases(bad).items():
         rows.append((f"db: {name}", run("unit", "城管局", "--db", str(path))))
+    attack = tmp / "attacks"
+    attack.mkdir()
+    for name, (args, env, _) in make_attacks(attack).items():
+        rows.append((f"attack: {name}", run(*args, env=clean_env(**env))))
     for name, p in rows:
         err = p.stderr.decode("utf-8", "replace").strip().replace(str(tmp), "…")
         print(f"| {name} | {p.returncode} | {err[:160].replace('|', '/')} |")

@@ -11,9 +11,19 @@ For each file:
 3. copy it byte for byte into the sources folder and write (or extend) its entry in
    the folder's metadata.toml, saying which values were inferred;
 
-then rebuild the database (``whodoes.build.build``).  If anything fails, the copied
-files are removed again and metadata.toml is restored, so nothing is half-added; the
-store keeps the old database when a build fails.
+then rebuild the database (``whodoes.build.build``).  The whole is a transaction on the
+sources folder (``whodoes.transaction``): under the folder's lock (a second add or build
+waits), the files and the new metadata.toml are staged in a hidden folder, the new
+database is built from the folder with them, and only then are the files, metadata.toml
+and the database put in place, with a journal that the next add or build completes if
+this one is killed half-way.  A failure or Ctrl-C/SIGTERM before that point leaves the
+folder and the database as they were (the staged files go; nothing else was touched).
+
+What ``add`` refuses, each with one line: a folder, FIFO or device given as a plan; a
+file over ``--max-size``; a file name or --title/--jurisdiction that is not UTF-8 text or
+holds control characters; ``--db`` naming an existing file that is not a whodoes
+database (unless ``--force``).  A symbolic link is followed: its target's bytes are
+copied, and the report says that the file was a link and to what.
 
 Build path: imports the sources, cleanup, infer and build modules.
 """
@@ -25,6 +35,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +67,7 @@ class Added:
     how: dict = field(default_factory=dict)  # key -> "given" | "metadata.toml" | "inferred ..."
     rows: int | None = None  # task rows found by the build
     existing: bool = False  # metadata.toml already had an entry for the file
+    link: str | None = None  # the file given was a symbolic link to this file
 
     @property
     def id(self) -> str:
@@ -70,6 +82,9 @@ class Added:
 # metadata.toml
 
 
+_TOML_CONTROLS = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}  # DEL and C1: JSON leaves them raw, TOML may not
+
+
 def _toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -78,7 +93,7 @@ def _toml_value(value) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     # a TOML basic string: JSON's escapes (\" \\ \n \uXXXX) are TOML's too
-    return json.dumps(str(value), ensure_ascii=False)
+    return json.dumps(str(value), ensure_ascii=False).translate(_TOML_CONTROLS)
 
 
 def entry_text(meta: dict, comment: str | None = None) -> str:
@@ -112,12 +127,17 @@ def _blocks(text: str) -> tuple[str, list[tuple[int, int]]]:
     return lines, out
 
 
-def write_entries(path: Path, entries: list[tuple[dict, str]]) -> None:
+def write_entries(path: Path, entries: list[tuple[dict, str]], dest: Path | None = None) -> None:
     """Add or replace the ``[[document]]`` entries of ``path`` (created when missing): an
-    entry whose ``file`` is already there is replaced in place, others are appended."""
-    text = path.read_text(encoding="utf-8") if path.exists() else (
-        "# What each source plan is: one [[document]] per file of this folder (see whodoes add --help).\n"
-    )
+    entry whose ``file`` is already there is replaced in place, others are appended.
+    Written to ``dest`` (default: ``path`` itself, through a temporary file).  A byte-order
+    mark is read as the build reads it, and not written back."""
+    try:
+        text = path.read_text(encoding="utf-8-sig") if path.exists() else (
+            "# What each source plan is: one [[document]] per file of this folder (see whodoes add --help).\n"
+        )
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not UTF-8 text; save it as UTF-8 and add again") from None
     lines, spans = _blocks(text)
     replaced: set[str] = set()
     by_file = {meta["file"]: (meta, comment) for meta, comment in entries}
@@ -154,6 +174,9 @@ def write_entries(path: Path, entries: list[tuple[dict, str]]) -> None:
                 new += "\n"
             new += entry_text(meta, comment)
     tomllib.loads(new)  # never write a file the build cannot read
+    if dest is not None:
+        dest.write_text(new, encoding="utf-8")
+        return
     tmp = path.with_name(f".{path.name}.whodoes-add.tmp")
     tmp.write_text(new, encoding="utf-8")
     os.replace(tmp, path)
@@ -181,19 +204,61 @@ def _period_how(note: str | None) -> str:
     return "from the text"
 
 
+def _plain_text(value: str, what: str) -> str:
+    """``value`` when it is UTF-8 text without control characters, else UsageError."""
+    from whodoes.textsafe import has_control, one_line
+
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise UsageError(f"{what} {shown[:80]!r} is not valid UTF-8 text (a terminal or file name in another "
+                         "encoding?); give it in UTF-8") from None
+    if has_control(value):
+        raise UsageError(f"{what} {one_line(value)[:80]!r} holds a control character; give plain text")
+    return value
+
+
+def check_plan_file(given: str, max_size: int) -> str | None:
+    """UsageError unless ``given`` names a plan file that can be read (a regular file, through
+    a symbolic link too, of at most ``max_size`` bytes); returns a link's target, else None."""
+    from whodoes.build import megabytes
+    from whodoes.db import special_kind
+
+    _plain_text(Path(given).name, "the file name")
+    try:
+        info = os.stat(given)
+    except FileNotFoundError:
+        gone = os.path.islink(given)
+        raise UsageError(f"{given}: {'a symbolic link to a missing file' if gone else 'no such file'}") from None
+    except OSError as e:
+        raise UsageError(f"{given}: cannot read: {e.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{given} is a folder; give the plan files in it (whodoes add {given.rstrip('/')}/*.txt)")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{given} is {special_kind(info.st_mode)}, not a plan file")
+    if info.st_size > max_size:
+        raise UsageError(f"{given} is {megabytes(info.st_size)}, more than the {megabytes(max_size)} a source may have "
+                         "(--max-size sets the limit)")
+    return os.path.realpath(given) if os.path.islink(given) else None
+
+
 def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisdiction: str | None = None,
-            period: str | None = None) -> list[Added]:
+            period: str | None = None, max_size: int | None = None) -> list[Added]:
     """Check the files and infer their metadata; nothing is written yet."""
+    from whodoes.build import MAX_SIZE
     from whodoes.document.load import read_plan
     from whodoes.infer import infer_metadata
 
+    max_size = MAX_SIZE if max_size is None else max_size
     if not files:
         raise UsageError("give at least one plan file: whodoes add FILE...")
     if not sources.is_dir():
         raise UsageError(f"sources folder not found: {sources}")
     if title is not None and len(files) > 1:
         raise UsageError("--title names one document: add the files one at a time to give each its title")
-    given = {k: v.strip() for k, v in (("title", title), ("jurisdiction", jurisdiction)) if v is not None and v.strip()}
+    given = {k: _plain_text(v, f"--{k}").strip() for k, v in (("title", title), ("jurisdiction", jurisdiction))
+             if v is not None and v.strip()}
     if period is not None:
         given["period"] = _period(period)
     try:
@@ -205,8 +270,7 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
     names: set[str] = set()
     for f in files:
         src = Path(f)
-        if not src.is_file():
-            raise UsageError(f"{f}: no such file")
+        link = check_plan_file(f, max_size)
         if src.suffix.lower() not in SOURCE_SUFFIXES:
             raise UsageError(f"{src.name}: a plan must be a file ending {', '.join(sorted(SOURCE_SUFFIXES))}")
         if src.name.startswith("."):
@@ -256,7 +320,7 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
         if "original" not in meta:
             meta["original"] = str(src.resolve())
         out.append(Added(source=src, target=target, sha256=hashlib.sha256(data).hexdigest(), copied=copied,
-                         meta=meta, how=how, existing=bool(old)))
+                         meta=meta, how=how, existing=bool(old), link=link))
     return out
 
 
@@ -276,45 +340,97 @@ def _comment(item: Added) -> str:
 
 
 def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, jurisdiction: str | None = None,
-        period: str | None = None, units: Path | None = None, on_start=None, on_document=None, shipped=None):
-    """Copy, describe and rebuild; returns (list[Added], BuildReport).  On any failure
-    the sources folder is put back as it was and the old database stays.  ``shipped``: a
-    folder of plans built in too (the user's database: the shipped plans plus theirs)."""
-    from whodoes.build import BuildError, build
+        period: str | None = None, units: Path | None = None, on_start=None, on_document=None, shipped=None,
+        on_wait=None, force: bool = False, max_size: int | None = None):
+    """Copy, describe and rebuild, as one transaction (see the module docstring); returns
+    (list[Added], BuildReport).  On any failure before the commit the sources folder and
+    the database stay as they were.  A Ctrl-C or SIGTERM during the commit waits for it:
+    the plan is added and the interrupt is in ``report.interrupted`` (the CLI exits 130/143).
+    ``shipped``: a folder of plans built in too (the user's database: the shipped plans
+    plus theirs)."""
+    from whodoes import transaction
+    from whodoes.build import BuildError, check_out
 
     sources = Path(sources)
-    items = prepare(files, sources, title=title, jurisdiction=jurisdiction, period=period)
-    meta_path = sources / METADATA_FILE
-    before = meta_path.read_bytes() if meta_path.exists() else None
-    copied: list[Path] = []
     try:
-        for item in items:
-            if item.copied:
-                tmp = item.target.with_name(f".{item.target.name}.whodoes-add.tmp")
-                shutil.copyfile(item.source, tmp)
-                if hashlib.sha256(tmp.read_bytes()).hexdigest() != item.sha256:
-                    tmp.unlink(missing_ok=True)
-                    raise DataError(f"{item.source}: the copy differs from the file (changed while copying?)")
-                os.replace(tmp, item.target)
-                copied.append(item.target)
-        write_entries(meta_path, [(item.meta, _comment(item)) for item in items])
-        try:
-            report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped)
-        except BuildError as e:
-            raise DataError(f"build failed: {e}") from None
-    except BaseException as e:
-        for path in copied:
-            path.unlink(missing_ok=True)
-        if before is None:
-            meta_path.unlink(missing_ok=True)
-        else:
-            meta_path.write_bytes(before)
-        if isinstance(e, OSError):
-            raise DataError(f"cannot add: {e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": ")) from None
-        if isinstance(e, DataError) and copied:
-            raise DataError(f"{e}; nothing was added ({', '.join(p.name for p in copied)} removed again)") from None
-        raise
+        check_out(Path(db), force)
+    except BuildError as e:
+        raise UsageError(str(e).replace("--force", "--force (whodoes add --force)")) from None
+    if not sources.is_dir():
+        raise UsageError(f"sources folder not found: {sources}")
+    try:
+        with transaction.locked(sources, on_wait=on_wait) as notes:
+            items = prepare(files, sources, title=title, jurisdiction=jurisdiction, period=period, max_size=max_size)
+            report = _add_locked(items, sources, Path(db), units, on_start, on_document, max_size, shipped)
+    except transaction.LockError as e:
+        raise DataError(str(e)) from None
+    report.notes[:0] = notes
     rows = {d.id: d.rows for d in report.documents}
     for item in items:
         item.rows = rows.get(item.id)
     return items, report
+
+
+def _stage(items: list[Added], sources: Path, staging: Path) -> None:
+    """The new files and the new metadata.toml, into the staging folder."""
+    for item in items:
+        if not item.copied:
+            continue
+        staged = staging / item.target.name
+        try:
+            shutil.copyfile(item.source, staged)
+        except OSError as e:
+            raise DataError(f"cannot copy {item.source} into {sources}: {e.strerror or e}") from None
+        if hashlib.sha256(staged.read_bytes()).hexdigest() != item.sha256:
+            raise DataError(f"{item.source}: the copy differs from the file (changed while copying?)")
+    try:
+        write_entries(sources / METADATA_FILE, [(item.meta, _comment(item)) for item in items],
+                      dest=staging / METADATA_FILE)
+    except OSError as e:
+        raise DataError(f"cannot write the new {METADATA_FILE} into {sources}: {e.strerror or e}") from None
+
+
+def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on_document, max_size, shipped=None):
+    """Stage, build, commit (the caller holds the folder's lock)."""
+    from whodoes import transaction
+    from whodoes.build import MAX_SIZE, BuildError, build
+
+    names = [item.target.name for item in items if item.copied]
+    hold = transaction.SignalHold()
+
+    def before_install(db_tmp: Path) -> None:
+        hold.hold()  # from here on the add completes; an interrupt waits for it
+        transaction.commit(sources, names, db, db_tmp)
+
+    staging = transaction.staging_dir(sources)
+    try:
+        _stage(items, sources, staging)
+        report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped, staged=staging,
+                       before_install=before_install, force=True,
+                       max_size=MAX_SIZE if max_size is None else max_size)
+        transaction.finish(sources)
+    except BaseException as e:
+        began = transaction.committing(sources)  # the journal: the files are (being) put in place
+        try:
+            if began:
+                transaction.recover(sources)  # complete it
+            else:
+                transaction.abandon(sources)
+        finally:
+            hold.release()  # never left blocked (a child process would inherit the mask)
+        if began:
+            if isinstance(e, (BuildError, OSError)):
+                raise DataError(f"{e}; the files were added to {sources}, but the database may lack them: "
+                                "run whodoes build") from None
+            raise
+        if isinstance(e, BuildError):
+            raise DataError(f"build failed: {e}; nothing was added") from None
+        if isinstance(e, OSError):
+            raise DataError(f"cannot add: {e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": ")
+                            + "; nothing was added") from None
+        raise
+    try:
+        hold.release()
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM during the commit: delivered now, after it
+        report.interrupted = e
+    return report

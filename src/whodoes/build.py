@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from whodoes.sources import load_metadata, parse_period, source_files, SourceErr
 from whodoes.store import StoreError, Writer
 
 META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
+MAX_SIZE = 50 * 1024 * 1024  # bytes a source may have (--max-size): a plan is a few hundred KB
 
 
 class BuildError(Exception):
@@ -67,6 +69,7 @@ class BuildReport:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "x.txt: read as gb18030"
+    interrupted: BaseException | None = None  # whodoes add: Ctrl-C/SIGTERM that came during its commit
 
 
 def _unknown_units(name: str, rows, catalog, jurisdiction: str) -> list[str]:
@@ -106,6 +109,12 @@ def build(
     on_document: Callable[[str, int, int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     shipped: Path | None = None,
+    *,
+    force: bool = False,
+    max_size: int = MAX_SIZE,
+    on_wait: Callable[[str], None] | None = None,
+    staged: Path | None = None,
+    before_install: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Build ``out`` from the plan files of ``sources``; returns what was done.
 
@@ -116,10 +125,26 @@ def build(
     ``on_start(n_files)`` and ``on_document(doc_id, rows, index)`` report progress.
     Raises ``BuildError`` (one line, naming the file) when the build cannot be done; then,
     as on KeyboardInterrupt, the previous ``out`` is unchanged (see the module docstring).
+    ``out`` must be a whodoes database or new (``check_out``; ``force`` replaces any
+    regular file); a source over ``max_size`` bytes fails the build.  The build holds the
+    sources folder's lock (``whodoes.transaction``; ``on_wait(message)`` when it waits for
+    another add or build), and completes or undoes what an interrupted ``add`` left.
+    ``staged`` and ``before_install`` are ``whodoes add``'s: plan files and metadata.toml
+    read over those of ``sources``, and a call just before the new database is renamed.
     """
+    from whodoes.transaction import LockError, locked
+
     out = Path(out)
+    sources = Path(sources)
+    check_out(out, force)
+    steps = (on_document, on_start, shipped, max_size, staged, before_install)
     try:
-        return _build(Path(sources), out, units_file, on_document, on_start, shipped)
+        if not sources.is_dir():  # said by _build
+            return _build(sources, out, units_file, *steps, notes=[])
+        with locked(sources, on_wait=on_wait, required=False) as notes:
+            return _build(sources, out, units_file, *steps, notes=notes)
+    except LockError as e:
+        raise BuildError(f"{e}; {unchanged(out)}") from None
     except BuildError as e:
         raise BuildError(f"{e}; {unchanged(out)}") from None
     except StoreError as e:
@@ -136,14 +161,87 @@ def unchanged(out: Path) -> str:
     return f"the previous database {out} is unchanged" if os.path.isfile(out) else "no database was written"
 
 
-def _plan_files(folders: list[Path]) -> tuple[list[Path], dict[Path, dict]]:
-    """The plan files of the folders, in name order, and each file's metadata.toml entry."""
+def check_out(out: Path, force: bool = False) -> None:
+    """BuildError unless ``out`` is new, empty, or a whodoes database (``force``: any regular
+    file).  Never a folder, FIFO or device.  Symlinks are followed (the file they name is
+    the one replaced)."""
+    from whodoes.db import special_kind
+
+    real = os.path.realpath(out)
+    try:
+        info = os.stat(real)
+    except OSError:
+        return  # new (a missing folder is made by the store, an impossible path said there)
+    if stat.S_ISDIR(info.st_mode):
+        raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
+    if not stat.S_ISREG(info.st_mode):
+        raise BuildError(f"{out} is {special_kind(info.st_mode)}; give the path of the .sqlite file to write")
+    if force or info.st_size == 0:
+        return
+    what = _database_kind(real)
+    if what is not None:
+        shown = f"{out} (-> {real})" if real != os.path.abspath(out) else str(out)
+        raise BuildError(f"{shown} exists and is {what}, not a whodoes database; not overwriting it "
+                         "(choose another path, or give --force to replace it)")
+
+
+def _database_kind(path: str) -> str | None:
+    """None for a whodoes database (or an SQLite file too damaged to tell), else what the
+    file is instead."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        return f"unreadable ({e.strerror})"
+    if head != b"SQLite format 3\x00":
+        return "not an SQLite database"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None  # a damaged database (ours, most likely: "rebuild it" is what whodoes says of it)
+    return None if {"documents", "tasks"} <= names else "another application's SQLite database"
+
+
+def _refuse_special(folder: Path) -> None:
+    """A FIFO, device or socket named as a plan fails the build (reading it would block or
+    never end)."""
+    from whodoes.db import special_kind
+    from whodoes.sources import SOURCE_SUFFIXES
+
+    if not folder.is_dir():
+        return  # source_files says so
+    try:
+        for p in folder.iterdir():
+            if p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith("."):
+                mode = os.stat(p).st_mode if p.exists() else 0
+                if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+                    raise BuildError(f"{p.name} in {folder} is {special_kind(mode)}, not a plan file; remove it")
+    except OSError as e:
+        raise BuildError(f"{folder}: cannot list the folder: {e.strerror}") from None
+
+
+def _plan_files(folders: list[Path], staged: Path | None = None) -> tuple[list[Path], dict[Path, dict]]:
+    """The plan files of the folders, in name order, and each file's metadata.toml entry.
+    ``staged`` (whodoes add's) lies over the last folder: its files and its metadata.toml
+    are read instead of that folder's."""
     files: list[Path] = []
     metadata: dict[Path, dict] = {}
     try:
         for folder in folders:
-            entries = load_metadata(folder)
-            for path in source_files(folder):
+            _refuse_special(folder)
+            over = staged if staged is not None and folder == folders[-1] else None
+            meta_from = over if over is not None and (over / "metadata.toml").exists() else folder
+            entries = load_metadata(meta_from)
+            found = source_files(folder)
+            if over is not None:
+                extra = source_files(over)
+                names = {p.name for p in extra}
+                found = [p for p in found if p.name not in names] + extra
+            for path in found:
                 files.append(path)
                 if path.name in entries:
                     metadata[path] = entries[path.name]
@@ -201,12 +299,13 @@ def annotate(rows: list, first_year: int | None, document_id: str) -> list[dict]
     return out
 
 
-def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=None) -> BuildReport:
+def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=None, max_size=MAX_SIZE,
+           staged=None, before_install=None, notes=()) -> BuildReport:
     from whodoes.units.catalog import Catalog, CatalogError, pinyin_keys
 
     started = time.perf_counter()
     folders = [Path(shipped), sources] if shipped is not None else [sources]
-    files, metadata = _plan_files(folders)
+    files, metadata = _plan_files(folders, staged)
     if not files:
         raise BuildError(f"{sources}: no plan files (.txt, .md, .docx, .pdf, .html, .xlsx ...) to build from")
     if os.path.isdir(out):
@@ -218,6 +317,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         raise BuildError(str(e)) from None
 
     report = BuildReport(out=out)
+    report.notes.extend(notes)
     base_docs: list[tuple[str, str]] = []
     seen_chars: set[str] = set()
     unit_ids: dict[str, int] = {}
@@ -232,6 +332,8 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         on_start(len(files))
     with Writer(out) as writer:
         for index, path in enumerate(files, 1):
+            check_size(path, max_size)
+            home = sources if staged is not None and path.parent == Path(staged) else path.parent
             try:
                 plan = read_plan(path, metadata.get(path))
             except SourceError as e:
@@ -248,15 +350,16 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
             doc = {k: meta.get(k) for k in META_KEYS}
             doc.update(
                 id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
-                encoding=src.encoding or src.format, layouts=parsed.layouts, folder=folder_label(path.parent, out),
+                encoding=src.encoding or src.format, layouts=parsed.layouts, folder=folder_label(home, out),
             )
-            if path.parent == folders[0]:
+            if home == folders[0]:
                 base_docs.append((path.name, src.sha256))
             if traditional:
                 doc["layouts"] = ["traditional Chinese, converted to simplified"] + parsed.layouts
             report.warnings += [f"{path.name}: {w}" for w in parsed.warnings]
             report.warnings += _unknown_units(path.name, parsed.rows, catalog, meta.get("jurisdiction") or "")
             first_year = start or (int(meta["date"][:4]) if str(meta.get("date") or "")[:4].isdigit() else None)
+            own_spans(parsed.rows)
             writer.add_document(doc, parsed.rows, resolve, annotate(parsed.rows, first_year, src.id))
             for r in parsed.rows:
                 seen_chars.update(r.text)
@@ -301,7 +404,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),
                          "base_folder": folder_label(folders[0], out)})
         report.units = len(units)
-        writer.commit()
+        writer.commit(before_install)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -329,3 +432,62 @@ def _traditional_forms(chars: set[str]) -> dict[str, str]:
         if s != c and len(s) == 1:
             pairs[c] = s
     return pairs
+
+
+def megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:.3g} MB"
+
+
+def check_size(path: Path, max_size: int) -> None:
+    """BuildError for a source larger than ``max_size`` bytes (a plan is a few hundred KB;
+    a huge file would take minutes and gigabytes, and is most likely not a plan)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # read_source says what is wrong
+    if size > max_size:
+        raise BuildError(f"{path.name} is {megabytes(size)}, more than the {megabytes(max_size)} a source may have "
+                         "(--max-size sets the limit)")
+
+
+SPAN_SLACK = 24  # characters kept beyond a row's own text and units (labels, brackets, its number)
+
+
+def own_spans(rows) -> None:
+    """Each row's ``source_text`` cut to the row's own part of its line or paragraph.
+
+    The reader gives every row of a paragraph the whole paragraph's raw text; a plan whose
+    tasks all stand on one line would store that line once per task (a 1 MB line of 3,000
+    tasks: gigabytes).  Here a row keeps its source text when it is at most about twice its
+    own text and units (a paragraph and its unit line); else the part from just before
+    where its text starts (searched near where the previous row of the same text was
+    found, so the whole is linear) to the end of its text and units plus ``SPAN_SLACK``,
+    with … where the line goes on."""
+    cursor: dict[int, int] = {}
+    kept = []  # the original texts stay alive, so that their ids stay theirs
+    for r in rows:
+        source = r.source_text or ""
+        own = _own_length(r)
+        limit = 2 * own + 4 * SPAN_SLACK
+        if len(source) <= limit:
+            continue
+        kept.append(source)
+        start = cursor.get(id(source), 0)
+        key = (r.text or "")[:12]
+        found = source.find(key, start, start + limit + len(key)) if key else -1
+        if found < 0:  # not found near (the text was cleaned): where the previous row ended
+            found = start
+            cursor[id(source)] = start + own
+        else:
+            cursor[id(source)] = found + max(1, len(key))
+        end = min(len(source), found + own + SPAN_SLACK)
+        begin = max(0, found - SPAN_SLACK // 2)
+        r.source_text = ("…" if begin else "") + source[begin:end] + ("…" if end < len(source) else "")
+
+
+def _own_length(row) -> int:
+    """Characters of what a row says: its texts, units, targets, deadline, commanders."""
+    texts = [row.text, row.detail, row.title, row.category, row.seq, row.lead_raw, row.support_raw, row.deadline]
+    n = sum(len(t) for t in texts if isinstance(t, str))
+    n += sum(len(str(v)) + 8 for v in (row.targets or {}).values())
+    return n + sum(len(str(c)) for c in (row.commanders or ()))

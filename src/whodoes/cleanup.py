@@ -28,7 +28,8 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN_PAREN = re.compile(
     rf"(?<=[{CJK}])[(（]\s*([a-zA-Z{_TONED}üÜ]{{1,7}})\s*[)）]"
 )
-_STRAY_Q = re.compile(rf"(?<=[{CJK}])\?+|\?+(?=[{CJK}])|(?<=[{CJK}])\?+$")
+# (?<!\?): a run of ? is tried from its start only (else ?????... is quadratic)
+_STRAY_Q = re.compile(rf"(?<=[{CJK}])\?+|(?<!\?)\?+(?=[{CJK}])|(?<=[{CJK}])\?+$")
 _ODD_SPACES = re.compile("[\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]")
 
 

@@ -16,6 +16,7 @@ from whodoes import commandline
 from whodoes.commandline import COMMANDS, fast_parse  # noqa: F401  (also whodoes.cli.COMMANDS, .fast_parse)
 from whodoes.commandline import EXIT_INTERRUPTED, EXIT_OK, Param, command, err
 from whodoes.output import checked_format, emit, emit_tasks, no_rows, stdout, task_columns, write_text
+from whodoes.textsafe import one_line
 
 
 def _connect(db: str | None):
@@ -40,6 +41,23 @@ def _default_sources() -> str:
     if data is None:
         raise DataError("cannot find data/sources; give --sources DIR")
     return os.path.join(data, "sources")
+
+
+def _max_size(value) -> int:
+    """--max-size: megabytes (a whole or decimal number), else UsageError."""
+    from whodoes.build import MAX_SIZE
+    from whodoes.db import UsageError
+
+    if value is None:
+        return MAX_SIZE
+    text = str(value).strip().lower().removesuffix("mb").strip()
+    try:
+        mb = float(text) if len(text) < 20 else -1.0
+    except ValueError:
+        mb = -1.0
+    if not mb > 0 or mb != mb or mb > 1e7:
+        raise UsageError(f"--max-size must be a number of megabytes such as 50 or 200, not {str(value)[:40]!r}")
+    return int(mb * 1024 * 1024)
 
 
 def _notes_and_warnings(report) -> None:
@@ -99,7 +117,7 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None,
     """
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     status = _status_filter(status)
     result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
@@ -131,7 +149,7 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None,
     """
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     status = _status_filter(status)
     result = q.search_tasks(conn, query, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
@@ -164,7 +182,7 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     from whodoes import query as q
     from whodoes import render
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rec = q.get_task(conn, task_id)
     if rec is None:
@@ -184,7 +202,9 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     elif fmt == "json":
         import json
 
-        write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n", output, bom)
+        from whodoes.render import json_default
+
+        write_text(json.dumps(rec, ensure_ascii=False, indent=2, default=json_default) + "\n", output, bom)
     else:
         emit([rec], task_columns("export", None, fmt) + [("source_text", "source_text")], fmt, output=output, bom=bom)
     return EXIT_OK
@@ -199,7 +219,7 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     """The documents: id, title, jurisdiction, period, number of tasks and where the plan's file is (--verbose: and the layouts recognised)."""
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rows = q.list_documents(conn, verbose=bool(verbose))
     if not rows:
@@ -222,7 +242,7 @@ def cmd_units(where=None, fmt=None, output=None, bom=False, db=None) -> int:
     """The units: jurisdiction, kind (bodies first, collectives after) and how many tasks each leads and supports."""
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rows = q.list_units(conn, where=where)
     if not rows:
@@ -255,7 +275,7 @@ def cmd_export(year=None, role=None, where=None, doc=None, due_before=None, due_
     """Every task row in document order; jsonl objects carry targets, units as written and canonical, and source lines."""
     from whodoes import query as q
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     status = _status_filter(status)
     result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
@@ -299,11 +319,12 @@ def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None
         Param("sources", "--sources", metavar="DIR", help="The plan files (default: data/sources)."),
         Param("out", "--out", metavar="PATH", help="The database to write (default: data/plans.sqlite, or $WHODOES_DB)."),
         Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
+        "max_size", "force",
     ],
     epilog="Examples:  whodoes build  ·  whodoes build --out /tmp/plans.sqlite",
     fast=False,
 )
-def cmd_build(sources=None, out=None, units=None) -> int:
+def cmd_build(sources=None, out=None, units=None, max_size=None, force=False) -> int:
     """Rebuild the database from the plan files and data/units.toml (the previous one stays if the build fails).
 
     Sources may be UTF-8 (with or without BOM), UTF-16 or GB18030/GBK; a source that is not UTF-8 gets a note. A source that is empty or cannot be decoded fails the build, naming the file (exit 2), so that the database never silently lacks a plan; a source with no task rows is a warning. A failed or interrupted build leaves the previous database unchanged.
@@ -325,14 +346,17 @@ def cmd_build(sources=None, out=None, units=None) -> int:
         sources = _default_sources()
     if out is None:
         out = paths.default_db()
+    limit = _max_size(max_size)
+    commandline.handle_sigterm()
     try:
         with BuildProgress() as progress:
-            report = build(sources, out, units, on_start=progress.start, on_document=progress.document, shipped=shipped)
+            report = build(sources, out, units, on_start=progress.start, on_document=progress.document, shipped=shipped,
+                           force=bool(force), max_size=limit, on_wait=err)
     except BuildError as e:
         raise DataError(f"build failed: {e}") from None
-    except KeyboardInterrupt:
-        err(f"build interrupted; {unchanged(out)}")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as e:
+        err(f"build {'terminated' if isinstance(e, commandline.Terminated) else 'interrupted'}; {unchanged(out)}")
+        return commandline.EXIT_TERMINATED if isinstance(e, commandline.Terminated) else EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - a bug in the build: one line (WHODOES_DEBUG=1: the traceback)
         if os.environ.get("WHODOES_DEBUG"):
             raise
@@ -340,7 +364,7 @@ def cmd_build(sources=None, out=None, units=None) -> int:
                         f"{unchanged(out)} (WHODOES_DEBUG=1 shows the traceback)") from None
     _notes_and_warnings(report)
     sys.stdout.write(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-                     f"in {report.seconds:.2f} s -> {report.out}\n")
+                     f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
     return EXIT_OK
 
 
@@ -361,15 +385,16 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     On a terminal a bar chart; piped or with --format, rows of jurisdiction, role, rank, unit, kind, tasks. Bodies only unless --all.
     """
     from whodoes import query as q
+    from whodoes.filters import positive_int
 
-    fmt = checked_format(fmt, output)
+    fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     rows = q.unit_stats(conn, where=where, role=role, top=top, collectives=bool(collectives))
     if not rows:
         return no_rows("no unit leads or supports a task under these filters", [])
     cols = [("jurisdiction", "jurisdiction"), ("role", "role"), ("rank", "rank"), ("unit", "unit"), ("kind", "kind"),
             ("tasks", "tasks"), ("projects", "projects"), ("key", "key")]
-    n = int(top) if top is not None else 10
+    n = positive_int(top, "--top") if top is not None else 10
     kinds = "bodies and collectives, marked *" if collectives else "bodies; --all adds collectives"
 
     def table(rows, console):
@@ -417,15 +442,16 @@ def cmd_serve(host=None, port=None, get=None, metadata=None, open_browser=False,
         Param("sources", "--sources", metavar="DIR", help="The sources folder to add to (default: data/sources)."),
         Param("db", "--db", metavar="PATH",
               help="The database to rebuild (default: $WHODOES_DB; else plans.sqlite beside DIR with --sources, else data/plans.sqlite)."),
+        "max_size", "force",
     ],
     epilog="Examples:  whodoes add ~/Downloads/北碚区方案.docx  ·  "
     "whodoes add plan.txt --jurisdiction 北碚区 --period 2023-2025  ·  whodoes add a.txt b.txt --sources /tmp/src --db /tmp/p.sqlite",
     fast=False,
 )
-def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=None) -> int:
+def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=None, max_size=None, force=False) -> int:
     """Add plan files: copy them byte for byte into the sources folder, describe them in its metadata.toml, rebuild.
 
-    Title, issuing body, jurisdiction and period are inferred from the text where not given, and the report says which were inferred (check them; metadata.toml is the place to correct them). A file of the same name with other bytes is never overwritten (exit 2). If the rebuild fails, the copied files are removed again and the old database stays.
+    Title, issuing body, jurisdiction and period are inferred from the text where not given, and the report says which were inferred (check them; metadata.toml is the place to correct them). A file of the same name with other bytes is never overwritten (exit 2). All or nothing: the files, metadata.toml and the database change together once the new database is built; a failed, interrupted or killed add leaves them as they were (the next add or build completes or undoes a killed one). Adds and builds of one folder take turns.
     """
     from whodoes import paths
     from whodoes.db import DataError
@@ -438,26 +464,36 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
     sources, db, units, shipped = _add_folders(sources, db)
     if shipped is not None:
         _refuse_shipped_names(files, shipped)
+    limit = _max_size(max_size)
+    commandline.handle_sigterm()
     with BuildProgress() as progress:
         items, report = add(list(files), sources, db, title=title, jurisdiction=jurisdiction, period=period,
-                            units=units, shipped=shipped, on_start=progress.start, on_document=progress.document)
+                            units=units, shipped=shipped, on_start=progress.start, on_document=progress.document,
+                            on_wait=err, force=bool(force), max_size=limit)
     out = stdout()
     for item in items:
         what = "copied" if item.copied else "already there, identical"
-        out.write(f"{item.source} -> {item.target} ({what}; sha256 {item.sha256[:12]})\n")
+        if item.link:
+            what += f"; {item.source} is a symbolic link to {item.link}, whose content was copied"
+        out.write(one_line(f"{item.source} -> {item.target} ({what}; sha256 {item.sha256[:12]})") + "\n")
         for key in ("title", "issuer", "jurisdiction", "doc_number", "date", "period"):
             if item.meta.get(key):
-                out.write(f"  {key:<13}{item.meta[key]}  [{item.how.get(key, 'metadata.toml')}]\n")
+                out.write(one_line(f"  {key:<13}{item.meta[key]}  [{item.how.get(key, 'metadata.toml')}]") + "\n")
         if not item.meta.get("jurisdiction"):
             out.write("  jurisdiction  unknown: give --jurisdiction (its units cannot be told from others')\n")
         rows = item.rows if item.rows is not None else 0
         out.write(f"  task rows    {rows}\n")
         if item.inferred:
-            out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {item.target.parent / 'metadata.toml'})\n")
+            where = one_line(item.target.parent / "metadata.toml")
+            out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {where})\n")
     _notes_and_warnings(report)
     out.write(f"rebuilt: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-              f"in {report.seconds:.2f} s -> {report.out}\n")
+              f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
     out.flush()
+    if report.interrupted is not None:  # it came during the commit, which finished first
+        terminated = isinstance(report.interrupted, commandline.Terminated)
+        err(f"{'terminated' if terminated else 'interrupted'} after the files were added (the add was complete)")
+        return commandline.EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     return EXIT_OK
 
 

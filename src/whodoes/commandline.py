@@ -13,7 +13,8 @@ declaration come
   compare the two).
 
 ``run`` routes a command line to one of them and turns every error into its exit code
-and one line on stderr: 0 results, 1 no results, 2 usage or data error, 130 interrupted.
+and one line on stderr: 0 results, 1 no results, 2 usage or data error, 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM, handled like Ctrl-C by the commands that write).
 No traceback reaches the user (WHODOES_DEBUG=1 shows it).  Piping into ``head`` ends quietly.
 """
 
@@ -24,7 +25,7 @@ import sys
 
 from whodoes import __version__
 
-EXIT_OK, EXIT_EMPTY, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_EMPTY, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 COMPLETE_VAR = "_WHODOES_COMPLETE"  # set by the shell completion script (whodoes --install-completion)
 FORMAT_HELP = ("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
                "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx).")
@@ -71,6 +72,9 @@ OPTS = {
     # progress records (issue 19, whodoes.records)
     "status": Param("status", "--status", "-s", metavar="STATUS",
                     help="Only tasks whose latest progress record says STATUS: done, on-track, behind, not-started, or none (no record)."),
+    "max_size": Param("max_size", "--max-size", metavar="MB", help="The largest plan file read, in megabytes (default 50)."),
+    "force": Param("force", "--force", flag=True,
+                   help="Replace the database path even if it holds a file that is not a whodoes database."),
 }
 
 
@@ -108,9 +112,35 @@ class PipeClosed(Exception):
     """Standard output was closed by the reader (whodoes ... | head)."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is: every cleanup that Ctrl-C runs runs (temporary
+    files removed, an unfinished ``add`` undone); exit code 143."""
+
+
+_SIGTERM = []  # a SIGTERM arrived (Typer turns every KeyboardInterrupt into Abort: this tells them apart)
+
+
+def _terminated(signum, frame):
+    _SIGTERM.append(signum)
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """From now on SIGTERM is handled like Ctrl-C (commands that write: build, add, -o).
+    Queries that only read keep the default (``signal`` costs 5 ms of imports)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
 def err(message: str) -> None:
-    """One line on standard error: ``whodoes: message``."""
-    sys.stderr.write(f"whodoes: {message}\n")
+    """One line on standard error: ``whodoes: message``; control characters in it (from a
+    query, a file name, the data) written as ``\\x1b`` ..., so it stays one harmless line."""
+    from whodoes.textsafe import one_line
+
+    sys.stderr.write(f"whodoes: {one_line(message)}\n")
     sys.stderr.flush()
 
 
@@ -305,9 +335,11 @@ def _typer_main(args: list[str]) -> int:
         err(" ".join(e.format_message().split()))
         return e.exit_code or EXIT_ERROR
     except typer.Abort:
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if _SIGTERM else EXIT_INTERRUPTED
     except typer.Exit as e:
         return e.exit_code
+    if rc == EXIT_INTERRUPTED and _SIGTERM:  # Typer returns 130 for any KeyboardInterrupt, SIGTERM's too
+        return EXIT_TERMINATED
     return int(rc) if isinstance(rc, int) else EXIT_OK
 
 
@@ -315,7 +347,7 @@ def _typer_main(args: list[str]) -> int:
 # routing and exit codes
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null so the final flush is silent."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -328,7 +360,7 @@ def run(args: list[str]) -> int:
     """Run a command line (the arguments after ``whodoes``); returns the exit code."""
     import sqlite3
 
-    from whodoes.db import WhodoesError, database_error
+    from whodoes.db import WhodoesError, database_error, runaway_error
 
     try:
         slow = os.environ.get("WHODOES_NO_FAST") or os.environ.get(COMPLETE_VAR)  # completion: Typer's business
@@ -341,17 +373,21 @@ def run(args: list[str]) -> int:
         err(str(e))
         return e.exit_code
     except (sqlite3.Error, UnicodeDecodeError) as e:  # a damaged database (text cells that are not UTF-8)
-        err(str(database_error(e)))
+        stopped = runaway_error(e) if isinstance(e, sqlite3.OperationalError) else None
+        if isinstance(stopped, KeyboardInterrupt):
+            sys.stderr.write("\n")
+            return EXIT_INTERRUPTED
+        err(str(stopped or database_error(e)))
         return EXIT_ERROR
     except (PipeClosed, BrokenPipeError):
-        _quiet_stdout()
+        quiet_stdout()
         return EXIT_OK
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         try:
             sys.stderr.write("\n")
         except Exception:  # noqa: BLE001
             pass
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(e, Terminated) else EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - never a traceback for the user
         from whodoes.render import RenderError
 

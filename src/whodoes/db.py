@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import time
 
 SCHEMA_VERSION = 2
 REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s")
@@ -46,13 +48,15 @@ def _uri(path: str) -> str:
 def _check_file(path: str) -> None:
     """Missing, a folder, empty, not SQLite or shorter than its header says -> DataError."""
     try:
-        os.stat(path)
+        info = os.stat(path)
     except PermissionError:  # a folder on the way that may not be searched: not "not found"
         raise DataError(f"cannot reach database {path}: permission denied on a folder of its path") from None
     except (OSError, ValueError):
         raise DataError(f"database not found: {path}; {REBUILD_HINT}, or point --db / WHODOES_DB at one") from None
     if os.path.isdir(path):
         raise DataError(f"database path is a folder: {path}; give the .sqlite file")
+    if not stat.S_ISREG(info.st_mode):  # reading a FIFO or /dev/stdin would wait forever
+        raise DataError(f"database path is {special_kind(info.st_mode)}, not a file: {path}; give the .sqlite file")
     try:
         with open(path, "rb") as f:
             head = f.read(100)
@@ -89,7 +93,7 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
     path = os.path.expanduser(os.fspath(path))
     _check_file(path)
     try:
-        conn = sqlite3.connect(_uri(path), uri=True)
+        conn = sqlite3.connect(_uri(path), uri=True, factory=GuardedConnection)
     except sqlite3.Error as e:
         raise DataError(f"cannot open database {path}: {e}; {REBUILD_HINT}") from None
     conn.row_factory = sqlite3.Row
@@ -102,6 +106,82 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
     if path not in _opened:
         _opened.append(path)
     return conn
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file is: 'a FIFO (named pipe)', 'a device' ..."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+QUERY_SECONDS_VAR = "WHODOES_QUERY_SECONDS"
+QUERY_SECONDS = 30.0  # a whodoes statement takes milliseconds; one computing this long never ends
+
+
+class RunawayGuard:
+    """SQLite's progress handler for query connections: ends a statement that has computed
+    for more than $WHODOES_QUERY_SECONDS seconds of CPU time (default 30; a crafted
+    database whose ``documents`` is a view that never ends) and turns Ctrl-C, which Python
+    cannot deliver while SQLite runs, into an interrupted statement.  CPU time, counted
+    from the statement's ``execute`` (``GuardedConnection``): a loaded machine does not
+    stop an honest query.  ``stopped`` says why a statement was ended: the CLI reports it
+    (``runaway_error``) instead of SQLite's bare "interrupted"."""
+
+    EVERY = 100_000  # SQLite virtual-machine steps between calls (~1 ms)
+    stopped: str | None = None  # "time" | "interrupt", for the last guard that fired
+    limit_used = QUERY_SECONDS
+
+    def __init__(self):
+        try:
+            self.limit = float(os.environ.get(QUERY_SECONDS_VAR) or QUERY_SECONDS)
+        except ValueError:
+            self.limit = QUERY_SECONDS
+        self.start = time.process_time()
+
+    def restart(self) -> None:
+        self.start = time.process_time()
+
+    def __call__(self) -> int:
+        try:
+            if time.process_time() - self.start > self.limit:
+                RunawayGuard.stopped, RunawayGuard.limit_used = "time", self.limit
+                return 1
+        except KeyboardInterrupt:
+            RunawayGuard.stopped = "interrupt"
+            return 1
+        return 0
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A query connection with a ``RunawayGuard``, restarted by every ``execute``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guard = RunawayGuard()
+        self.set_progress_handler(self.guard, RunawayGuard.EVERY)
+
+    def execute(self, *args, **kwargs):
+        self.guard.restart()
+        return super().execute(*args, **kwargs)
+
+
+def runaway_error(e: Exception) -> BaseException | None:
+    """After an sqlite3 error: KeyboardInterrupt when Ctrl-C ended the statement, a DataError
+    when it ran too long, else None (another error)."""
+    why, RunawayGuard.stopped = RunawayGuard.stopped, None
+    if why == "interrupt" or (why is None and str(e) == "interrupted"):  # Ctrl-C just before the guard's try
+        return KeyboardInterrupt()
+    if why == "time":
+        return DataError(f"a query computed for more than {RunawayGuard.limit_used:g} s and was stopped: the database may be crafted "
+                         f"or damaged (a view that never ends?); {REBUILD_HINT} (${QUERY_SECONDS_VAR} sets the limit)")
+    return None
 
 
 _opened: list[str] = []  # the databases connect() opened in this process, for diagnose()

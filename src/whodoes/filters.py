@@ -41,6 +41,10 @@ class Filters:
                 f"overdue_as_of={self.overdue_as_of!r})")
 
 
+HUGE_DIGITS = 30
+HUGE = 10**HUGE_DIGITS  # what a whole number of more digits stands for (a limit no table reaches)
+
+
 def as_int(value, what: str) -> int:
     """A whole number from an int or its text (bools are not numbers); else UsageError."""
     if isinstance(value, bool):
@@ -50,6 +54,9 @@ def as_int(value, what: str) -> int:
     text = str(value).strip()
     if not text or not (text.isdigit() or (text[0] in "+-" and text[1:].isdigit())) or not text.isascii():
         raise UsageError(f"{what}: {str(value)[:40]!r} is not a whole number")
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > HUGE_DIGITS:  # beyond any id, year or limit; int() refuses 4,300 digits and more
+        return -HUGE if text.startswith("-") else HUGE
     return int(text)
 
 

@@ -63,9 +63,10 @@ def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]
 # writing
 
 
-def checked_format(fmt, output):
+def checked_format(fmt, output, db=None):
     """The format to write (see ``render.choose_format``), checked against ``-o FILE``
-    before the query runs: xlsx needs a file, and the file's folder must exist."""
+    before the query runs: xlsx needs a file, the file's folder must exist, and the file
+    must not be an input (the database ``db``, a source: ``whodoes.outfile.check_target``)."""
     from whodoes import render
 
     fmt = render.choose_format(fmt, output)
@@ -77,6 +78,9 @@ def checked_format(fmt, output):
             raise UsageError(f"cannot write {output}: it is a folder; give a file name")
         if not os.path.isdir(folder):
             raise UsageError(f"cannot write {output}: no such folder {folder}")
+        from whodoes.outfile import check_target
+
+        check_target(output, db)
     return fmt
 
 
@@ -93,15 +97,16 @@ def stdout():
 
 
 def _write_to(output: str | None, write) -> None:
-    """``write(stream)`` to the file ``output`` (UTF-8), else to standard output, where a
-    reader that closed the pipe (whodoes ... | head) raises PipeClosed."""
+    """``write(stream)`` to the file ``output`` (UTF-8; a temporary file renamed into place,
+    ``whodoes.outfile.replace``), else to standard output, where a reader that closed the
+    pipe (whodoes ... | head) raises PipeClosed and a failed write (a full disk, /dev/full)
+    is one line, exit 2."""
     if output:
-        try:
-            f = open(output, "w", encoding="utf-8", newline="")
-        except OSError as e:
-            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
-        with f:
-            write(f)
+        from whodoes.commandline import handle_sigterm
+        from whodoes.outfile import replace
+
+        handle_sigterm()
+        replace(output, write)
         return
     out = stdout()
     try:
@@ -109,6 +114,11 @@ def _write_to(output: str | None, write) -> None:
         out.flush()
     except BrokenPipeError:
         raise PipeClosed() from None
+    except OSError as e:
+        from whodoes.commandline import quiet_stdout
+
+        quiet_stdout()  # what is left in the buffer must not fail again at exit
+        raise UsageError(f"cannot write to standard output: {e.strerror or e}") from None
 
 
 def emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False, json_keys=None, table=None):

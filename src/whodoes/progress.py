@@ -36,7 +36,9 @@ class BuildProgress:
         self.task = self.progress.add_task("", total=n_files)
 
     def document(self, doc_id: str, rows: int, index: int) -> None:
-        line = f"{doc_id}: {rows} task row{'s' if rows != 1 else ''}"
+        from whodoes.textsafe import one_line
+
+        line = f"{one_line(doc_id)}: {rows} task row{'s' if rows != 1 else ''}"  # a file name may hold ESC
         if self.progress is not None:
             self.progress.console.print(f"  {line}", markup=False, highlight=False)
             self.progress.update(self.task, advance=1)

@@ -128,13 +128,23 @@ def write_tsv(rows, columns, out, *, headers=None, bom=False):
         out.write("\t".join(_one_line(cell(r.get(c))) for c in columns) + "\n")
 
 
+def json_default(value):
+    """``default=`` of json.dump: binary data (a BLOB where the schema has text: a crafted or
+    damaged database) is a one-line DataError, not a TypeError."""
+    from whodoes.db import REBUILD_HINT, DataError
+
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        raise DataError(f"the database holds binary data (a BLOB of {len(bytes(value))} bytes) where text belongs; {REBUILD_HINT}")
+    raise DataError(f"the database holds a value json cannot write ({type(value).__name__}); {REBUILD_HINT}")
+
+
 def write_json(rows, out, *, keys=None, bom=False):
     import json
 
     if bom:
         out.write(BOM)
     data = [{k: r.get(k) for k in keys} if keys else r for r in rows]
-    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write(json.dumps(data, ensure_ascii=False, indent=2, default=json_default))  # whole, or nothing on an error
     out.write("\n")
 
 
@@ -144,7 +154,7 @@ def write_jsonl(rows, out, *, keys=None, bom=False):
     if bom:
         out.write(BOM)
     for r in rows:
-        out.write(json.dumps({k: r.get(k) for k in keys} if keys else r, ensure_ascii=False) + "\n")
+        out.write(json.dumps({k: r.get(k) for k in keys} if keys else r, ensure_ascii=False, default=json_default) + "\n")
 
 
 def _md(text: str) -> str:

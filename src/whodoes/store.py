@@ -210,8 +210,10 @@ class Writer:
         if self.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             raise StoreError("the new database has no schema version")
 
-    def commit(self) -> None:
-        """Finish, check, flush and move the new database into place."""
+    def commit(self, before_install=None) -> None:
+        """Finish, check, flush and move the new database into place; ``before_install(tmp)``
+        runs just before the rename, with the new database complete on disk (``whodoes add``
+        puts its files in place there: whodoes.transaction)."""
         try:
             self._finish_schema()
             self.conn.commit()
@@ -224,6 +226,8 @@ class Writer:
                 mode = 0o644
             os.chmod(self.tmp_path, mode)
             _fsync(self.tmp_path)
+            if before_install is not None:
+                before_install(self.tmp_path)
             os.replace(self.tmp_path, self.out_path)
             self.replaced = True
         except BaseException:

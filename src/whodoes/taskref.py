@@ -107,13 +107,15 @@ def find_task_id(conn: sqlite3.Connection, ref) -> int | None:
         if not (n.isascii() and n.isdigit()) or not doc:
             raise UsageError(f"task id must be a uid such as wulong/3 (document/number), not {text[:60]!r}")
         doc_id = document_of_prefix(conn, doc)
-        if doc_id is None:
+        if doc_id is None or len(n.lstrip("0")) > 18:  # (int() refuses 4,300 digits; no plan has 10^18 tasks)
             return None
         row = conn.execute("SELECT id FROM tasks WHERE uid = ?", (f"{doc_id}/{int(n)}",)).fetchone()
         return row[0] if row else None
     if not (text.isascii() and text.isdigit()):
         raise UsageError(f"task id must be a uid such as wulong/3 (document/number) or a whole number such as 42, "
                          f"not {text[:40]!r}")
+    if len(text.lstrip("0")) > 19:  # beyond any id (and int() refuses 4,300 digits)
+        return None
     i = int(text)
     if i < 1 or i > 2**62:
         return None

@@ -2,7 +2,9 @@
 show's field list, plain tables (docs, units) and whodoes stats' bar chart.
 
 Imported only for ``--format table`` (by ``whodoes.render.write`` and the CLI's table
-callbacks).  Cells are flattened as for the file formats (``render.cell``).
+callbacks).  Cells are flattened as for the file formats (``render.cell``); every text
+drawn here, from the data or from the command line, first goes through
+``whodoes.textsafe.visible`` (escape sequences shown as ``\x1b``, never sent raw).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 
 from whodoes.render import JOIN, cell, detail_items, display_width
+from whodoes.textsafe import visible
 
 
 def write_table(rows, columns, out, *, headers=None, heading=None, table=None):
@@ -17,7 +20,7 @@ def write_table(rows, columns, out, *, headers=None, heading=None, table=None):
     command gives none, a plain table of ``columns``."""
     console = make_console(out)
     if heading:
-        console.print(heading, style="bold", markup=False, highlight=False)
+        console.print(visible(heading), style="bold", markup=False, highlight=False)
     if table is not None:
         table(rows, console)
     else:
@@ -44,9 +47,9 @@ def plain_table(rows, columns, console, *, headers=None, ratios=None):
     t = Table(show_lines=False, header_style="bold", expand=True)
     for j, h in enumerate(headers or columns):
         ratio = (ratios or {}).get(columns[j])
-        t.add_column(h, ratio=ratio, overflow="fold", no_wrap=False)
+        t.add_column(visible(h), ratio=ratio, overflow="fold", no_wrap=False)
     for r in rows:
-        t.add_row(*[cell(r.get(c)) for c in columns])
+        t.add_row(*[visible(cell(r.get(c))) for c in columns])
     console.print(t)
 
 
@@ -58,7 +61,7 @@ def detail_view(rec, console):
     t.add_column("field", style="bold", no_wrap=True)
     t.add_column("value", overflow="fold")
     for key, value in detail_items(rec):
-        t.add_row(key, value)
+        t.add_row(visible(key), visible(value))
     console.print(t)
 
 
@@ -76,7 +79,7 @@ def detail_view(rec, console):
 TABLE_TEXT_LINES = 3
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’,.;:?!)]}%…·")
 _NO_LINE_END = frozenset("（《「『【〔“‘([{")
-_CONTROL = {i: " " for i in range(32)}
+_CONTROL = {9: " ", 10: " ", 13: " "}  # after textsafe.visible: what lays out, as spaces
 
 
 def _word(ch):
@@ -228,7 +231,7 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
     bold, italic = Style(bold=True), Style(italic=True)
 
     def clean(value):
-        return (value or "").translate(_CONTROL)
+        return visible(value).translate(_CONTROL)
 
     def width(text):
         return sum(map(cw, text))
@@ -315,6 +318,7 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
         title = f"{first['document_title'] or first['document']} ({first['jurisdiction']}, {first['period']})"
         if unit:
             title = f"{unit} · {title}"
+        title = clean(title)
         grid = []
         for r in members:
             mark = set((r.get("as_written") or "").split(JOIN)) if mode == "unit" else None
@@ -382,11 +386,11 @@ def bar_chart(rows, console, *, title=None):
     from rich.text import Text
 
     if title:
-        console.print(title, style="bold", markup=False, highlight=False)
+        console.print(visible(title), style="bold", markup=False, highlight=False)
     groups: dict[str, list] = {}
     for r in rows:
         groups.setdefault(r["jurisdiction"], []).append(r)
-    names = [r["unit"] + (" *" if r.get("kind") == "collective" else "") for r in rows]
+    names = [visible(r["unit"]) + (" *" if r.get("kind") == "collective" else "") for r in rows]
     name_w = max((display_width(n) for n in names), default=4)
     count_w = max((len(str(r["tasks"])) for r in rows), default=1)
     extra = 18 if any(r.get("projects") for r in rows) else 0  # " +21 key projects"
@@ -395,7 +399,7 @@ def bar_chart(rows, console, *, title=None):
     for jurisdiction, members in groups.items():
         top = max(max(r["tasks"] for r in members), 1)
         console.print()
-        console.print(Text(jurisdiction or "(no jurisdiction)", style="bold"))
+        console.print(Text(visible(jurisdiction) or "(no jurisdiction)", style="bold"))
         t = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
         t.add_column("role", no_wrap=True, min_width=12)
         t.add_column("unit", no_wrap=True, min_width=name_w)
@@ -403,8 +407,8 @@ def bar_chart(rows, console, *, title=None):
         t.add_column("bar", no_wrap=True)
         last = None
         for r in members:
-            name = r["unit"] + (" *" if r.get("kind") == "collective" else "")
-            role = words.get(r["role"], r["role"]) if r["role"] != last else ""
+            name = visible(r["unit"]) + (" *" if r.get("kind") == "collective" else "")
+            role = words.get(r["role"], visible(r["role"])) if r["role"] != last else ""
             last = r["role"]
             shown = Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan")
             if r.get("projects"):

@@ -43,11 +43,28 @@ def metadata_file() -> str | None:
     return path if os.path.isfile(path) else None
 
 
+METADATA_MAX = 10 * 1024 * 1024  # bytes: the shipped file is a few KB
+
+
 def load_metadata(path: str | None) -> dict:
+    """The Datasette metadata file: a regular JSON (or YAML) file of at most 10 MB holding
+    an object of the shape Datasette reads (``check_shape``); else one-line UsageError."""
+    import stat
+
+    from whodoes.db import special_kind
+
     if path is None:
         return {}
     try:
-        with open(path, encoding="utf-8") as f:
+        info = os.stat(path)
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"--metadata {path} is {special_kind(info.st_mode)}; give a JSON file")
+    if info.st_size > METADATA_MAX:
+        raise UsageError(f"--metadata {path} is {info.st_size // 1024 // 1024} MB; a metadata file is a few KB")
+    try:
+        with open(path, encoding="utf-8-sig") as f:
             if path.endswith((".yaml", ".yml")):
                 import yaml
 
@@ -60,7 +77,31 @@ def load_metadata(path: str | None) -> dict:
         raise UsageError(f"{path}: not valid JSON/YAML: {' '.join(str(e).split())[:120]}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path}: the metadata must be a JSON object")
+    check_shape(data, path)
     return data
+
+
+def _check_object(value, where: str, path: str) -> dict:
+    if not isinstance(value, dict):
+        raise UsageError(f"{path}: {where} must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def check_shape(meta: dict, path: str) -> None:
+    """UsageError unless ``meta`` has the shape whodoes and Datasette read: databases ->
+    {name: {tables -> {name: {...}}, queries -> {...}}}, descriptions as text."""
+    for key in ("title", "description", "description_html", "license", "source", "about"):
+        if key in meta and not isinstance(meta[key], str):
+            raise UsageError(f"{path}: {key!r} must be text")
+    for name, db_meta in _check_object(meta.get("databases", {}), "'databases'", path).items():
+        db_meta = _check_object(db_meta, f"databases.{name}", path)
+        if "description" in db_meta and not isinstance(db_meta["description"], str):
+            raise UsageError(f"{path}: databases.{name}.description must be text")
+        _check_object(db_meta.get("queries", {}), f"databases.{name}.queries", path)
+        for table, t_meta in _check_object(db_meta.get("tables", {}), f"databases.{name}.tables", path).items():
+            t_meta = _check_object(t_meta, f"databases.{name}.tables.{table}", path)
+            if "description" in t_meta and not isinstance(t_meta["description"], str):
+                raise UsageError(f"{path}: databases.{name}.tables.{table}.description must be text")
 
 
 def documents(conn) -> list[dict]:
@@ -159,7 +200,7 @@ def _port(port) -> int:
     if port is None:
         return DEFAULT_PORT
     text = str(port).strip()
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
+    if not text.isdigit() or len(text) > 5 or not 0 <= int(text) <= 65535:
         raise UsageError(f"--port must be a port number 0-65535 (0: any free port), not {text[:40]!r}")
     return int(text)
 
@@ -174,6 +215,9 @@ def serve(*, db: str | None = None, host: str | None = None, port=None, get: str
         raise UsageError("whodoes serve needs Datasette: pip install 'whodoes[web]' (or pip install datasette)")
     port_n = _port(port)
     host = (host or DEFAULT_HOST).strip() or DEFAULT_HOST
+    if get is not None and not str(get).startswith("/"):
+        raise UsageError(f"--get takes a path on the site, starting with /, such as /plans/task_rows.json; not {str(get)[:40]!r}")
+    exposed = not get and not is_loopback(host)
     path = os.path.abspath(os.path.expanduser(db)) if db and db.strip() else default_db()
     conn = _db.connect(path)  # the usual checks: a whodoes database of the right schema
     try:
@@ -182,6 +226,8 @@ def serve(*, db: str | None = None, host: str | None = None, port=None, get: str
         meta = build_metadata(static, conn, db_name)
     finally:
         conn.close()
+    if exposed:
+        warn_exposed(meta, host, db_name)
     version = datasette_version() or "0"
     config = None
     if version.split(".")[0].isdigit() and int(version.split(".")[0]) >= 1:
@@ -213,6 +259,34 @@ def serve(*, db: str | None = None, host: str | None = None, port=None, get: str
             os.rmdir(tmpdir)
         except OSError:
             pass
+
+
+def is_loopback(host: str) -> bool:
+    """Is ``host`` this machine only (127.0.0.0/8, ::1, localhost)?"""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+EXPOSED = ("whodoes serve listens on {host}, not only on this machine: anyone who can reach it can read the whole "
+           "database, run read-only SQL on it and see the paths of its files; use --host 127.0.0.1 unless that is meant")
+
+
+def warn_exposed(meta: dict, host: str, db_name: str) -> None:
+    """The warning on stderr and at the top of the site's pages (index and database)."""
+    text = EXPOSED.format(host=host)
+    sys.stderr.write(f"whodoes: warning: {text}\n")
+    sys.stderr.flush()
+    banner = f'<p style="background:#fee;border:1px solid #c00;padding:0.5em"><strong>Warning:</strong> {html.escape(text)}</p>'
+    meta["description_html"] = banner + (meta.get("description_html") or html.escape(meta.get("description") or ""))
+    meta.pop("description", None)
+    db_meta = meta.setdefault("databases", {}).setdefault(db_name, {})
+    db_meta["description_html"] = banner + (db_meta.get("description_html") or "")
 
 
 def _terminated(signum, frame):

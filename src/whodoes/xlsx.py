@@ -39,9 +39,14 @@ def write_xlsx(rows, columns, path, *, headers=None, title=None):
                 w = max((display_width(part) for part in str(v).split("\n")), default=0)
                 widths[j] = max(widths[j], w)
         table.append(line)
+    import io
+
+    from whodoes.outfile import replace
+
+    buffer = io.BytesIO()  # written in memory, then to the file as any other format (whodoes.outfile)
     try:
-        wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+        wb = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                          "strings_to_urls": False, "in_memory": True})
         if title:
             wb.set_properties({"title": title, "comments": "written by whodoes"})
         ws = wb.add_worksheet("whodoes")
@@ -62,7 +67,8 @@ def write_xlsx(rows, columns, path, *, headers=None, title=None):
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(table), 1), max(len(heads) - 1, 0))
         wb.close()
-    except OSError as e:
+    except OSError as e:  # pragma: no cover - in memory
         raise RenderError(f"cannot write {path}: {getattr(e, 'strerror', None) or e}") from None
     except XlsxWriterException as e:
         raise RenderError(f"cannot write {path}: {e}") from None
+    replace(path, lambda f: f.write(buffer.getvalue()), binary=True)

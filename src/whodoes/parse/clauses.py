@@ -378,7 +378,7 @@ def find_clauses(text: str) -> list[Clause]:
 
 # --- roles written inside one unit cell -----------------------------------------
 
-_LEAD_MARK = re.compile(r"\s*[(（]\s*(?:牵头|牵头单位|牵头部门)\s*[)）]\s*$")
+_LEAD_MARK = re.compile(r"(?<!\s)\s*[(（]\s*(?:牵头|牵头单位|牵头部门)\s*[)）]\s*$")  # (?<!\s): linear on long blanks
 
 
 _OTHER_LEVEL = ("省", "国家", "中央", "部", "省级", "国家级")
