@@ -308,7 +308,7 @@ def broken_databases(tmp_path):
     v2 = tmp_path / "v2.sqlite"
     shutil.copy(SHIPPED, v2)
     c = sqlite3.connect(v2)
-    c.execute("PRAGMA user_version = 2")
+    c.execute("PRAGMA user_version = 3")
     c.commit()
     c.close()
     out["schema version"] = v2
@@ -325,7 +325,7 @@ def broken_databases(tmp_path):
 def test_broken_databases_exit_2_with_one_line(tmp_path):
     words = {
         "missing": "not found", "empty": "empty", "not SQLite": "not an SQLite", "truncated": "truncated",
-        "truncated header": "truncated", "schema version": "schema version is 2", "other schema": "whodoes build",
+        "truncated header": "truncated", "schema version": "schema version is 3", "other schema": "whodoes build",
         "folder": "folder",
     }
     for what, path in broken_databases(tmp_path).items():

@@ -40,7 +40,7 @@ def test_connect_is_read_only(conn):
 def test_connect_default_db_is_the_shipped_one(monkeypatch):
     monkeypatch.delenv("WHODOES_DB", raising=False)
     c = query.connect()
-    assert c.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert c.execute("PRAGMA user_version").fetchone()[0] == 2
     c.close()
 
 

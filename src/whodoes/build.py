@@ -195,7 +195,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
             uid = unit_ids[unit.key]
             units.append(
                 {"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
-                 "kind": unit.kind, "curated": int(unit.curated), "note": unit.note}
+                 "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note}
             )
             for entry in unit.names:
                 full, initials = pinyin_keys(entry.name)
@@ -207,11 +207,34 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
                 seen_chars.update(entry.name)
         units.sort(key=lambda u: u["id"])
         writer.add_units(units, names)
+        writer.add_bodies(*_bodies_rows(catalog))
+        seen_chars.update(c for n in catalog.bodies.type_names() for c in n.name)
         writer.add_chars(_traditional_forms(seen_chars))
         report.units = len(units)
         writer.commit()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _bodies_rows(catalog) -> tuple[list[dict], list[dict], list[dict]]:
+    """The rows of body_types, type_names and places for the general catalogue; a place's
+    prefixes as data/units.toml gives them where it does (they override)."""
+    import json
+
+    bodies = catalog.bodies
+
+    types = [{"type": t.type, "full": t.full, "kind": t.kind, "reason": t.reason, "source": t.source}
+             for t in bodies.types.values()]
+    names = [{"name": n.name, "type": n.type, "how": n.how, "year": n.year, "change": n.change, "reason": n.reason}
+             for n in bodies.type_names()]
+    places = [{"name": p.name, "kind": p.kind, "parent": p.parent,
+               "prefixes": "".join(catalog.jurisdictions.get(p.name, p.prefixes)),
+               "short": json.dumps(p.short, ensure_ascii=False), "reason": p.reason}
+              for p in bodies.places.values()]
+    places += [{"name": j, "kind": None, "parent": None, "prefixes": "".join(prefixes), "short": "[]",
+                "reason": "a [[jurisdiction]] of data/units.toml"}
+               for j, prefixes in catalog.jurisdictions.items() if j not in bodies.places]
+    return types, names, places
 
 
 def _traditional_forms(chars: set[str]) -> dict[str, str]:

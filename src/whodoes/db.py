@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import sqlite3
 
-SCHEMA_VERSION = 1
-REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s")
+SCHEMA_VERSION = 2
+REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s", "body_types", "type_names",
+                   "places")
 REBUILD_HINT = "rebuild it with `whodoes build` (or `python scripts/build_db.py`)"
 
 

@@ -21,7 +21,7 @@ TASK_HEAD = [
     ("task", "text"),
 ]
 YEAR_COLS = [("year", "year"), ("target", "target")]
-UNIT_COLS = [("unit", "unit"), ("role", "role"), ("as_written", "as_written")]
+UNIT_COLS = [("unit", "unit"), ("role", "role"), ("as_written", "as_written"), ("matched_by", "matched_by")]
 MATCH_COLS = [("match", "match")]
 TASK_TAIL = [
     ("lead", "lead"), ("support", "support"), ("lead_canonical", "lead_canonical"),
@@ -32,8 +32,8 @@ EXPORT_EXTRA = [
     ("targets", "targets"), ("lead_label", "lead_label"), ("support_label", "support_label"),
     ("inherited", "inherited"), ("commanders", "commanders"), ("doc_sha256", "doc_sha256"),
 ]
-MD_UNIT = [("id", "id"), ("document", "document"), ("seq", "seq"), ("role", "role"), ("as_written", "as_written"),
-           ("category", "category"), ("task", "text")]
+MD_UNIT = [("id", "id"), ("document", "document"), ("seq", "seq"), ("unit", "unit"), ("role", "role"),
+           ("as_written", "as_written"), ("matched_by", "matched_by"), ("category", "category"), ("task", "text")]
 MD_TASK = [("id", "id"), ("document", "document"), ("seq", "seq"), ("category", "category"), ("task", "text")]
 MD_TAIL = [("lead", "lead"), ("support", "support"), ("source_line", "line")]
 
@@ -42,7 +42,7 @@ def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]
     """(header, key) pairs of the flat formats for ``unit`` / ``task`` / ``export`` rows.
 
     csv/tsv/xlsx: id, document, document_title, jurisdiction, period, seq, section, category,
-    title, task, [year, target], [unit, role, as_written | match], lead, support,
+    title, task, [year, target], [unit, role, as_written, matched_by | match], lead, support,
     lead_canonical, support_canonical, detail, deadline, source_file, source_line
     [, targets, lead_label, support_label, inherited, commanders, doc_sha256 for export].
     """
@@ -159,6 +159,19 @@ def summary(result) -> str:
     if result.total > shown:
         text += f", the first {shown} of {result.total} (--limit)"
     return text
+
+
+def no_unit(resolution) -> int:
+    """A unit query that found no unit: why (no such unit, or no plan of the jurisdiction
+    written in front), and "did you mean" with the nearest units; exit code 1."""
+    if resolution.no_plan:
+        message = f"no plan of {resolution.no_plan} in the database"
+    else:
+        message = f"no unit matches {resolution.cleaned!r}"
+    if resolution.suggestions:
+        message += "; did you mean: " + ", ".join(resolution.suggestions) + "?"
+    err(message)
+    return EXIT_EMPTY
 
 
 def no_rows(message: str, suggestions) -> int:
