@@ -89,7 +89,7 @@ def test_rich_only_for_a_table():
 
 
 def test_rapidfuzz_only_when_lookups_miss():
-    rc, names, _ = imported("unit", "城关局", "-f", "csv")
+    rc, names, _ = imported("unit", "城关局", "--fuzzy", "-f", "csv")
     assert rc == 0 and "rapidfuzz" in top(names)
     for m in BUILD_ONLY + ["rich", "typer"]:
         assert m not in top(names)

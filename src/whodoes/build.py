@@ -219,8 +219,6 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
 def _bodies_rows(catalog) -> tuple[list[dict], list[dict], list[dict]]:
     """The rows of body_types, type_names and places for the general catalogue; a place's
     prefixes as data/units.toml gives them where it does (they override)."""
-    import json
-
     bodies = catalog.bodies
 
     types = [{"type": t.type, "full": t.full, "kind": t.kind, "reason": t.reason, "source": t.source}
@@ -229,9 +227,9 @@ def _bodies_rows(catalog) -> tuple[list[dict], list[dict], list[dict]]:
              for n in bodies.type_names()]
     places = [{"name": p.name, "kind": p.kind, "parent": p.parent,
                "prefixes": "".join(catalog.jurisdictions.get(p.name, p.prefixes)),
-               "short": json.dumps(p.short, ensure_ascii=False), "reason": p.reason}
+               "short": " ".join(p.short), "reason": p.reason}
               for p in bodies.places.values()]
-    places += [{"name": j, "kind": None, "parent": None, "prefixes": "".join(prefixes), "short": "[]",
+    places += [{"name": j, "kind": None, "parent": None, "prefixes": "".join(prefixes), "short": "",
                 "reason": "a [[jurisdiction]] of data/units.toml"}
                for j, prefixes in catalog.jurisdictions.items() if j not in bodies.places]
     return types, names, places

@@ -73,7 +73,7 @@ def place_forms(conn: sqlite3.Connection) -> dict[str, str]:
     def compute():
         forms = {}
         for name, short in conn.execute("SELECT name, short FROM places"):
-            for form in (name, *_json_list(short)):
+            for form in (name, *(short or "").split()):
                 forms.setdefault(form, name)
         for j in jurisdictions(conn):
             forms.setdefault(j, j)
@@ -81,18 +81,6 @@ def place_forms(conn: sqlite3.Connection) -> dict[str, str]:
         return forms
 
     return dict(cached(conn, "place forms", compute))
-
-
-def _json_list(text: str | None) -> list[str]:
-    if not text:
-        return []
-    import json
-
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return []
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def prefixed_jurisdictions(conn: sqlite3.Connection) -> set[tuple[str, str]]:

@@ -101,7 +101,7 @@ class Writer:
             {"name": str, "type": str, "how": str, "year": int, "change": str, "reason": str},
             foreign_keys=[("type", "body_types", "type")],
         )
-        db["places"].create(
+        db["places"].create(  # prefixes: one character each (区); short: forms separated by spaces
             {"name": str, "kind": str, "parent": str, "prefixes": str, "short": str, "reason": str}, pk="name"
         )
         db["unit_names"].create(
