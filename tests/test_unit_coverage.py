@@ -1,0 +1,56 @@
+"""Issue 13's measure: on plans of districts that are not shipped, the share of the unit names
+they write that the catalogues resolve (data/units.toml knows nothing of these districts, so
+it is data/bodies.toml that must know them).  Target: at least 95 % per plan.
+
+The plans: tests/fixtures/unseen/*.txt and tests/fixtures/real/*.txt (when present), built
+with no metadata, as ``whodoes add`` builds them.  ``pytest -s`` prints the figures
+(also ``scripts/unit_coverage.py``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from whodoes.units.coverage import plan_coverage, report
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = sorted((ROOT / "tests" / "fixtures" / "unseen").glob("*.txt")) + sorted(
+    (ROOT / "tests" / "fixtures" / "real").glob("*.txt"))
+TARGET = 0.95
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory):
+    from whodoes.build import build
+
+    folder = tmp_path_factory.mktemp("coverage")
+    sources = folder / "sources"
+    sources.mkdir()
+    for p in PLANS:
+        shutil.copy(p, sources / p.name)
+    out = folder / "plans.sqlite"
+    build(sources, out, ROOT / "data" / "units.toml")
+    conn = sqlite3.connect(out)
+    found = plan_coverage(conn)
+    conn.close()
+    print("\n" + report(found))
+    return found
+
+
+def test_every_plan_names_units(plans):
+    assert len(plans) >= 13  # fuling's plan names no unit
+
+
+def test_at_least_95_percent_of_written_names_resolve_per_plan(plans):
+    low = [(p.document, f"{p.resolved:.1%}", p.unknown) for p in plans if p.resolved < TARGET]
+    assert low == []
+
+
+def test_the_bodies_are_bodies_of_a_type(plans):
+    # of the names of single bodies (not groups), at least 95 % per plan are of a catalogue type
+    low = [(p.document, f"{p.typed:.1%}") for p in plans if p.typed < TARGET]
+    assert low == []
