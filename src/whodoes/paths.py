@@ -84,3 +84,22 @@ def default_db() -> str:
         if os.path.isfile(path):
             return path
     return found[0]
+
+
+HOME_VAR = "WHODOES_HOME"
+
+
+def user_home() -> str:
+    """The user's own whodoes folder: added plans, their database, progress records.
+
+    ``$WHODOES_HOME`` when set, else the platform's user data folder
+    (``~/.local/share/whodoes`` on Linux, from platformdirs).  It lives outside
+    the installation, so installing, reinstalling or upgrading whodoes never
+    touches it.  Not created here: the commands that write into it create it.
+    """
+    env = os.environ.get(HOME_VAR, "").strip()
+    if env:
+        return os.path.expanduser(env)
+    import platformdirs  # only when the user's folder is asked for
+
+    return platformdirs.user_data_dir("whodoes", appauthor=False)
