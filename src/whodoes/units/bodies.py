@@ -87,6 +87,14 @@ def default_short_forms(name: str, kind: str) -> list[str]:
     return []
 
 
+def _guessed_prefixes(jurisdiction: str) -> list[str]:
+    """The prefixes of a jurisdiction neither catalogue lists: 区 for a district (北京市大兴区),
+    县 for a county, 市 for a city, by its name's ending; all three when it is unknown ("")."""
+    if not jurisdiction:
+        return ["区", "县", "市"]
+    return [jurisdiction[-1]] if jurisdiction[-1] in "区县市" else []
+
+
 class Bodies:
     """The body types and places of data/bodies.toml, with the lookups the build needs."""
 
@@ -137,7 +145,7 @@ class Bodies:
         the place's name and short forms, its prefixes (``own``: those data/units.toml gives,
         which override), and the party-committee forms of the prefixes (区委, 县委)."""
         place = self.places.get(jurisdiction)
-        prefixes = list(own) if own is not None else (place.prefixes if place else [])
+        prefixes = list(own) if own is not None else (place.prefixes if place else _guessed_prefixes(jurisdiction))
         forms = [jurisdiction, *(place.short if place else [])]
         forms += [p + "委" for p in prefixes] + list(prefixes)
         return sorted(dict.fromkeys(f for f in forms if f), key=len, reverse=True)

@@ -64,19 +64,21 @@ class Unit:
 
 
 # is_collective: a written name denotes a group rather than one body when it starts with a
-# quantifier or a scope word (相关部门, 有关国有企业, 各街道, 其他单位, 市级有关部门, 委机关有关部门)
+# quantifier or a scope word (相关部门, 有关国有企业, 各街道, 其他单位, 市级有关部门, 委机关有关部门,
+# 全区经济运行各专班)
 # or ends with a generic noun for departments/units (普查成员单位, 有关部门), or with a plural of
 # place bodies (镇街 = towns and sub-districts: 沿河镇街; 乡镇: 沿江各乡镇). Generic words that are
 # collective without such a marker (bare 街道, 集团, 园区公司, 乡镇人民政府) are marked in
 # data/units.toml instead.
-_COLLECTIVE_START = ("相关", "有关", "各", "其他", "其它", "所有", "委机关", "市级", "区级", "县级")
+_COLLECTIVE_START = ("相关", "有关", "各", "其他", "其它", "所有", "委机关", "市级", "区级", "县级", "全区", "全市", "全县")
 _COLLECTIVE_END = ("部门", "单位", "镇街", "街镇", "乡镇", "镇乡")
 
 
 def is_collective(name: str) -> bool:
-    """True when the written name, by its wording alone, names a group of units."""
+    """True when the written name, by its wording alone, names a group of units (also with
+    a short scope word before 各: 区属各重点国企, 沿江各乡镇)."""
     n = normalize(name)
-    return n.startswith(_COLLECTIVE_START) or n.endswith(_COLLECTIVE_END)
+    return n.startswith(_COLLECTIVE_START) or n.endswith(_COLLECTIVE_END) or "各" in n[1:4]
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -181,8 +183,13 @@ class Catalog:
         return self.bodies.prefixes(jurisdiction, own)
 
     def _stripped(self, n: str, jurisdiction: str) -> list[str]:
-        """``n`` and ``n`` without each prefix of the jurisdiction it starts with."""
-        return [n] + [n[len(p):] for p in self.prefixes(jurisdiction) if n.startswith(p) and len(n) - len(p) >= 2]
+        """``n`` and ``n`` without each prefix of the jurisdiction it starts with; then the
+        same without a closing bracketed part (区城市管理局(区整违办) -> 区城市管理局)."""
+        forms = [n] + [n[len(p):] for p in self.prefixes(jurisdiction) if n.startswith(p) and len(n) - len(p) >= 2]
+        bare = _BRACKETED_END.sub("", n)
+        if bare != n and len(bare) >= 2:
+            forms += self._stripped(bare, jurisdiction)
+        return forms
 
     def lookup(self, written: str, jurisdiction: str) -> Unit | None:
         """The unit data/units.toml (or a name already met) gives a written name in
@@ -280,6 +287,8 @@ class Catalog:
         """All units: curated ones in file order, then implicit ones in order of creation."""
         return list(self._units)
 
+
+_BRACKETED_END = re.compile(r"\([^()]*\)$")
 
 # a name holding one of these names several places (沿江各乡镇), not one named by its place
 _NOT_ONE_PLACE = ("各", "相关", "有关", "等", "及", "和")
