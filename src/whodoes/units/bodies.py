@@ -255,11 +255,12 @@ def _types(data: dict) -> list[BodyType]:
         where = f"body {type_!r}"
         t = BodyType(type_, _text(b, "full", where), _choice(b, "kind", BODY_KINDS, where),
                      _text(b, "reason", where), _text(b, "source", where), endings=_texts(b, "endings", where))
-        t.names.append(TypeName(type_, type_, "canonical", reason=t.reason))
+        # the type's own reason is stored once, in body_types; a former name keeps its own
+        t.names.append(TypeName(type_, type_, "canonical"))
         if t.full != type_:
-            t.names.append(TypeName(t.full, type_, "full", reason=f"the full name of {type_}"))
+            t.names.append(TypeName(t.full, type_, "full"))
         for short in _texts(b, "short", where):
-            t.names.append(TypeName(short, type_, "short", reason=t.reason))
+            t.names.append(TypeName(short, type_, "short"))
         for j, p in enumerate(b.get("predecessors", []), 1):
             _check_keys(p, _PREDECESSOR_KEYS, f"{where} predecessor #{j}")
             old = _text(p, "name", f"{where} predecessor #{j}")
