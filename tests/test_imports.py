@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite 
 BUILD_ONLY = [
     "sqlite_utils", "opencc", "pypinyin", "tomllib", "tomli",
     "whodoes.parse", "whodoes.build", "whodoes.store", "whodoes.cleanup", "whodoes.sources", "whodoes.infer",
-    "whodoes.units.catalog", "whodoes.units.split",
+    "whodoes.units.catalog", "whodoes.units.split", "whodoes.units.bodies", "whodoes.units.coverage",
 ]
 HEAVY = ["rich", "rapidfuzz", "pydantic", "typer", "click", "dataclasses", "pathlib", "csv", "json", "unicodedata"]
 

@@ -479,7 +479,7 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
     jur, rest = split_jurisdiction(text, place_forms(conn))
     if jur is not None and (where is None or jur in where):
         scope = [jur]
-        if not found and jur not in jurisdictions(conn):
+        if not found and jur not in jurisdictions(conn) and _names_a_body(conn, rest):
             res.no_plan = jur
     if not found and res.no_plan is None and fuzzy:
         from whodoes.fuzzy import lookup_fuzzy
@@ -493,6 +493,16 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
     if not found:
         res.suggestions = suggest(conn, rest if res.no_plan else text, None)
     return res
+
+
+def _names_a_body(conn: sqlite3.Connection, name: str) -> bool:
+    """Does ``name`` name a unit or a type of body somewhere (城管局), so that a place written
+    in front of it (江北区城管局) is a jurisdiction asked about, not part of another name?"""
+    if lookup_units(conn, name):
+        return True
+    names = list(_unprefixed(name))
+    marks = ",".join("?" * len(names))
+    return conn.execute(f"SELECT 1 FROM type_names WHERE name IN ({marks}) LIMIT 1", names).fetchone() is not None
 
 
 def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[str] | None) -> tuple[list[UnitMatch], str]:
