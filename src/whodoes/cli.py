@@ -234,7 +234,14 @@ def _compare(conn, query, fmt, *, output=None, bom=False, quiet=False, year=None
     cols = [("jurisdiction", "jurisdiction"), ("unit", "unit"), ("leads", "leads"), ("supports", "supports"),
             ("lead_tasks", "lead_tasks"), ("support_tasks", "support_tasks")]
     heading = f"{type_} side by side: {len(rows)} jurisdiction{'s' if len(rows) != 1 else ''} (the first 5 tasks of each role)"
-    emit(rows, cols, fmt, output=output, bom=bom, heading=heading, quiet=quiet)
+
+    def table(rows, console):  # one task a line
+        from whodoes import termtable
+
+        lines = [{k: "\n".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+        termtable.plain_table(lines, [k for _, k in cols], console, headers=[h for h, _ in cols])
+
+    emit(rows, cols, fmt, output=output, bom=bom, heading=heading, quiet=quiet, table=table)
     return EXIT_OK
 
 

@@ -373,7 +373,7 @@ def compare_type(
 ) -> tuple[str | None, list[dict]]:
     """Side by side, one row per jurisdiction: its body of the type a unit query names
     (生态环境局, 环保局, 武隆区城管局 -> 城市管理局), the tasks it leads and supports (counted,
-    and the first ``tasks`` of each as "id text").  Returns (type, rows); (None, []) when
+    and the first ``tasks`` of each as "text (#id)").  Returns (type, rows); (None, []) when
     the query names no unit of a body type."""
     f = check_filters(conn, year=year, where=where, doc=doc)
     type_ = find_type(conn, query)
@@ -394,7 +394,7 @@ def compare_type(
         ).fetchall()
         by_role = {"lead": [], "support": []}
         for h in hits:
-            by_role[h["role"]].append(f"{h['id']} {_short(h['text'])}")
+            by_role[h["role"]].append(f"{_short(h['text'])} (#{h['id']})")
         rows.append({"jurisdiction": u["jurisdiction"], "unit": u["name"], "type": type_,
                      "leads": len(by_role["lead"]), "supports": len(by_role["support"]),
                      "lead_tasks": by_role["lead"][:tasks], "support_tasks": by_role["support"][:tasks]})
