@@ -120,7 +120,7 @@ class Catalog:
         self._keys: dict[str, Unit] = {}
         self._typed: dict[tuple[str, str], list[Unit]] = {}  # (jurisdiction, type) -> units of that type
         for unit in units:
-            if unit.type is None:
+            if unit.type is None and unit.kind == "body":  # a group is of no type
                 unit.type = self._type_of_name(unit.name, unit.jurisdiction)
             self._add(unit)
 
