@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "plans.sqlite"
 
 # variables that change what whodoes does or how wide it draws: never inherited by a test
-WHODOES_ENV = ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE")
+WHODOES_ENV = ("WHODOES_DB", "WHODOES_HOME", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE")
 
 
 def whodoes_command() -> list[str]:

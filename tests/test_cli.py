@@ -80,7 +80,7 @@ def test_task_csv_columns():
 
 def test_csv_is_the_default_when_piped():
     p = run("task", "海绵城市")
-    assert p.stdout.decode().startswith("id,document,")
+    assert p.stdout.decode().startswith("id,uid,document,")
 
 
 def test_bom_file(tmp_path):
@@ -88,7 +88,7 @@ def test_bom_file(tmp_path):
     p = run("task", "海绵城市", "--bom", "-o", str(out))
     assert p.returncode == 0 and p.stdout == b""
     data = out.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfid,document,")
+    assert data.startswith(b"\xef\xbb\xbfid,uid,document,")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows
 
@@ -165,7 +165,7 @@ def test_every_format(fmt):
         assert list(csv.DictReader(io.StringIO(out, newline="")))
     elif fmt == "tsv":
         lines = out.splitlines()
-        assert lines[0].split("\t")[:2] == ["id", "document"]
+        assert lines[0].split("\t")[:3] == ["id", "uid", "document"]
         assert all(len(line.split("\t")) == len(lines[0].split("\t")) for line in lines)
     elif fmt == "json":
         data = json.loads(out)
@@ -175,7 +175,7 @@ def test_every_format(fmt):
         assert data and all(isinstance(d["support"], list) for d in data)
     elif fmt == "markdown":
         assert out.splitlines()[0].startswith("河长制")
-        assert "| id | document |" in out
+        assert "| uid | seq | level |" in out
     else:
         assert "河长制" in out and "┃" in out or "|" in out
 
@@ -187,7 +187,7 @@ def test_xlsx(tmp_path):
     p = run("task", "河长制", "-o", str(out))
     assert p.returncode == 0, p.stderr
     ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[1]][:2] == ["id", "document"]
+    assert [c.value for c in ws[1]][:3] == ["id", "uid", "document"]
     p = run("task", "河长制", "--format", "xlsx")
     assert_one_line_error(p, "-o")
 
@@ -396,7 +396,7 @@ def test_non_editable_install_finds_the_shipped_database(tmp_path):
     p = subprocess.run([str(venv / "bin" / "whodoes"), "unit", "城管局", "-f", "csv"], capture_output=True, env=env,
                        cwd=str(tmp_path), timeout=120)
     assert p.returncode == 0, p.stderr
-    assert text(p.stdout).startswith("id,document,")
+    assert text(p.stdout).startswith("id,uid,document,")
     where = subprocess.run([str(py), "-c", "import whodoes, whodoes.paths as p; print(whodoes.__file__); print(p.default_db())"],
                            capture_output=True, text=True, env=env, cwd="/", check=True).stdout.split("\n")
     assert where[0].startswith(site)

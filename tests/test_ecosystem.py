@@ -223,7 +223,8 @@ def test_the_unit_view_has_a_row_per_link():
 def test_xlsx_holds_the_same_rows_as_the_csv(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     pytest.importorskip("xlsxwriter")
-    for args in (["export"], ["unit", "城管局", "--year", "2020"], ["task", "海绵城市"]):
+    # (unit writes the printable ledger to xlsx instead: tests/test_ledger.py)
+    for args in (["export"], ["due", "--as-of", "2020-01-01", "--within", "1y"], ["task", "海绵城市"]):
         x, c = tmp_path / "out.xlsx", tmp_path / "out.csv"
         code, _, err = whodoes(*args, "-o", x)
         assert code == 0, err
@@ -244,7 +245,7 @@ def test_xlsx_is_a_real_spreadsheet(tmp_path):
     assert code == 0, err
     ws = openpyxl.load_workbook(x).active
     header = [c.value for c in ws[1]]
-    assert header[:4] == ["id", "document", "document_title", "jurisdiction"]
+    assert header[:4] == ["id", "uid", "document", "document_title"]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     task = header.index("task") + 1
@@ -362,11 +363,13 @@ def test_stats_counts_leads_and_supports_per_jurisdiction():
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     conn = ro()
-    for r in rows:
-        n = conn.execute(
-            """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
-                WHERE u.key = ? AND tu.role = ?""", (r["key"], r["role"])).fetchone()[0]
-        assert int(r["tasks"]) == n
+    for r in rows:  # each level on its own: tasks, and key projects
+        for level, column in (("task", "tasks"), ("project", "projects")):
+            n = conn.execute(
+                """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
+                    JOIN tasks t ON t.id = tu.task_id WHERE u.key = ? AND tu.role = ? AND t.level = ?""",
+                (r["key"], r["role"], level)).fetchone()[0]
+            assert int(r[column]) == n
     assert all(r["kind"] == "body" for r in rows)
     per = {}
     for r in rows:
@@ -375,7 +378,9 @@ def test_stats_counts_leads_and_supports_per_jurisdiction():
     assert ("两江新区", "lead") in per and ("两江新区", "support") in per
     top = max(r[0] for r in conn.execute(
         """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
-            WHERE u.jurisdiction = '两江新区' AND u.kind = 'body' AND tu.role = 'lead' GROUP BY u.id"""))
+            JOIN tasks t ON t.id = tu.task_id
+            WHERE u.jurisdiction = '两江新区' AND u.kind = 'body' AND tu.role = 'lead' AND t.level = 'task'
+            GROUP BY u.id"""))
     assert per[("两江新区", "lead")][0] == top
 
 

@@ -142,7 +142,11 @@ def test_choose_format():
     assert render.choose_format(None, "x.tsv") == "tsv"
     assert render.choose_format(None, "x.xlsx") == "xlsx"
     assert render.choose_format(None, "x.dat") == "csv"
-    assert render.choose_format("JSON", "x.csv") == "json"
+    assert render.choose_format(None, "x.docx") == "docx"
+    assert render.choose_format("JSON", "x.json") == "json"
+    assert render.choose_format("csv", "x.txt") == "csv"  # .txt names no one format
+    with pytest.raises(UsageError, match="disagree"):
+        render.choose_format("JSON", "x.csv")  # the extension says csv: refused, never json in a .csv
     assert render.choose_format("md") == "markdown"
     with pytest.raises(UsageError, match="table, csv, tsv, json, jsonl, markdown"):
         render.choose_format("xml")

@@ -273,9 +273,10 @@ def _comment(item: Added) -> str:
 
 
 def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, jurisdiction: str | None = None,
-        period: str | None = None, units: Path | None = None, on_start=None, on_document=None):
+        period: str | None = None, units: Path | None = None, on_start=None, on_document=None, shipped=None):
     """Copy, describe and rebuild; returns (list[Added], BuildReport).  On any failure
-    the sources folder is put back as it was and the old database stays."""
+    the sources folder is put back as it was and the old database stays.  ``shipped``: a
+    folder of plans built in too (the user's database: the shipped plans plus theirs)."""
     from whodoes.build import BuildError, build
 
     sources = Path(sources)
@@ -295,7 +296,7 @@ def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, 
                 copied.append(item.target)
         write_entries(meta_path, [(item.meta, _comment(item)) for item in items])
         try:
-            report = build(sources, db, units, on_start=on_start, on_document=on_document)
+            report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped)
         except BuildError as e:
             raise DataError(f"build failed: {e}") from None
     except BaseException as e:

@@ -87,8 +87,13 @@ def build(
     units_file: Path | None = None,
     on_document: Callable[[str, int, int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    shipped: Path | None = None,
 ) -> BuildReport:
     """Build ``out`` from the plan files of ``sources``; returns what was done.
+
+    ``shipped``: a second folder of plans built in too (the user's database: the shipped
+    plans plus their own, see whodoes.paths); its documents' digest is kept in
+    ``build_info`` (``base_digest``) so that a changed shipped folder can be noticed.
 
     ``on_start(n_files)`` and ``on_document(doc_id, rows, index)`` report progress.
     Raises ``BuildError`` (one line, naming the file) when the build cannot be done; then,
@@ -96,7 +101,7 @@ def build(
     """
     out = Path(out)
     try:
-        return _build(Path(sources), out, units_file, on_document, on_start)
+        return _build(Path(sources), out, units_file, on_document, on_start, shipped)
     except BuildError as e:
         raise BuildError(f"{e}; {unchanged(out)}") from None
     except StoreError as e:
@@ -113,31 +118,89 @@ def unchanged(out: Path) -> str:
     return f"the previous database {out} is unchanged" if os.path.isfile(out) else "no database was written"
 
 
-def _build(sources: Path, out: Path, units_file, on_document, on_start) -> BuildReport:
+def _plan_files(folders: list[Path]) -> tuple[list[Path], dict[Path, dict]]:
+    """The plan files of the folders, in name order, and each file's metadata.toml entry."""
+    files: list[Path] = []
+    metadata: dict[Path, dict] = {}
+    try:
+        for folder in folders:
+            entries = load_metadata(folder)
+            for path in source_files(folder):
+                files.append(path)
+                if path.name in entries:
+                    metadata[path] = entries[path.name]
+    except SourceError as e:
+        raise BuildError(str(e)) from None
+    files.sort(key=lambda p: (p.name, str(p)))
+    by_id: dict[str, Path] = {}
+    for path in files:
+        if path.stem in by_id:
+            raise BuildError(f"{by_id[path.stem]} and {path} would both be document {path.stem!r}; rename one")
+        by_id[path.stem] = path
+    return files, metadata
+
+
+def folder_label(folder: Path, out: Path) -> str:
+    """Where a document's file is, as kept in ``documents.folder``: relative to the database's
+    folder when under it ("sources"), else absolute (the shipped plans, seen from the user's
+    database)."""
+    folder = Path(os.path.realpath(folder))
+    base = Path(os.path.realpath(out)).parent
+    try:
+        return folder.relative_to(base).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
+    """What a set of plans is: every (file, sha256) and the units file's sha256 (not the
+    version of whodoes, kept apart in ``build_info.whodoes``).  The user's database keeps
+    the digest of the shipped plans it was built with; whodoes.userdata compares it with
+    the shipped database's own."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, sha in sorted(docs):
+        h.update(f"{name} {sha}\n".encode())
+    if units_file is not None and Path(units_file).is_file():
+        h.update(hashlib.sha256(Path(units_file).read_bytes()).hexdigest().encode())
+    return h.hexdigest()
+
+
+def annotate(rows: list, first_year: int | None, document_id: str) -> list[dict]:
+    """Per row: level, project (the uid of its key project), due, due_kind, deadline_text."""
+    from whodoes.deadlines import deadline_of
+    from whodoes.levels import project_links, row_levels
+    from whodoes.store import task_uid
+
+    levels = row_levels(rows)
+    links = project_links(rows, levels)
+    out = []
+    for r, level, link in zip(rows, levels, links):
+        d = deadline_of(r.deadline, r.text, first_year)
+        out.append({"level": level, "project": task_uid(document_id, link + 1) if link is not None else None,
+                    "due": d.due, "due_kind": d.kind, "deadline_text": d.text})
+    return out
+
+
+def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=None) -> BuildReport:
     from whodoes.units.catalog import Catalog, CatalogError, pinyin_keys
 
     started = time.perf_counter()
-    try:
-        files = source_files(sources)
-        metadata = load_metadata(sources)
-    except SourceError as e:
-        raise BuildError(str(e)) from None
+    folders = [Path(shipped), sources] if shipped is not None else [sources]
+    files, metadata = _plan_files(folders)
     if not files:
         raise BuildError(f"{sources}: no plan files (*.txt) to build from")
     if os.path.isdir(out):
         raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
-    by_id: dict[str, Path] = {}
-    for path in files:
-        if path.stem in by_id:
-            raise BuildError(f"{by_id[path.stem].name} and {path.name} would both be document {path.stem!r}; rename one")
-        by_id[path.stem] = path
-    units_file = units_file or default_units_file(sources)
+    units_file = units_file or default_units_file(folders[0])
     try:
         catalog = Catalog.load(units_file) if units_file else Catalog(jurisdictions={}, units=[])
     except CatalogError as e:
         raise BuildError(str(e)) from None
 
     report = BuildReport(out=out)
+    base_docs: list[tuple[str, str]] = []
     seen_chars: set[str] = set()
     unit_ids: dict[str, int] = {}
 
@@ -152,24 +215,27 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
     with Writer(out) as writer:
         for index, path in enumerate(files, 1):
             try:
-                src = read_source(path, metadata.get(path.name))
+                src = read_source(path, metadata.get(path))
             except SourceError as e:
                 raise BuildError(str(e)) from None
             lines, traditional = clean_lines(src.text)
             parsed = parse_document(lines)
             meta = infer_metadata(lines, src.meta)
-            inferred = path.name not in metadata
+            inferred = path not in metadata
             if not meta.get("jurisdiction"):
                 report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
             start, end = parse_period(meta.get("period"))
             doc = {k: meta.get(k) for k in META_KEYS}
             doc.update(
                 id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
-                encoding=src.encoding, layouts=parsed.layouts,
+                encoding=src.encoding, layouts=parsed.layouts, folder=folder_label(path.parent, out),
             )
+            if path.parent == folders[0]:
+                base_docs.append((path.name, src.sha256))
             if traditional:
                 doc["layouts"] = ["traditional Chinese, converted to simplified"] + parsed.layouts
-            writer.add_document(doc, parsed.rows, resolve)
+            first_year = start or (int(meta["date"][:4]) if str(meta.get("date") or "")[:4].isdigit() else None)
+            writer.add_document(doc, parsed.rows, resolve, annotate(parsed.rows, first_year, src.id))
             for r in parsed.rows:
                 seen_chars.update(r.text)
                 for n in r.lead + r.support:
@@ -210,6 +276,10 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start) -> Build
         writer.add_bodies(*_bodies_rows(catalog))
         seen_chars.update(c for n in catalog.bodies.type_names() for c in n.name)
         writer.add_chars(_traditional_forms(seen_chars))
+        from whodoes import __version__
+
+        writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),
+                         "base_folder": folder_label(folders[0], out)})
         report.units = len(units)
         writer.commit()
     report.seconds = time.perf_counter() - started

@@ -21,6 +21,13 @@ from whodoes.output import checked_format, emit, emit_tasks, no_rows, no_unit, s
 def _connect(db: str | None):
     from whodoes import db as _db
 
+    if not db:
+        from whodoes.paths import installed
+
+        if installed():  # the user's own database, rebuilt first after an upgrade
+            from whodoes.userdata import ensure_current
+
+            ensure_current()
     return _db.connect(db)
 
 
@@ -51,16 +58,18 @@ def _notes_and_warnings(report) -> None:
     "unit",
     args=[Param("query", metavar="QUERY", help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).",
                 complete="unit")],
-    options=["year", "role", "where", "doc", "limit",
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit",
              Param("fuzzy", "--fuzzy", flag=True, help="Let the nearest names answer when nothing matches exactly (each row says matched_by fuzzy)."),
              Param("compare", "--compare", flag=True, help="Side by side, per jurisdiction: what its body of the same type leads and supports."),
              "fmt", "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes unit 城管局  ·  whodoes unit 生态环境分局 --year 2020 --format csv  ·  "
     "whodoes unit hbfj --role lead  ·  whodoes unit 城市管理局 --where 武隆区 -o out.csv --bom  ·  "
+    "whodoes unit 城管局 -o 台账.xlsx (a printable ledger; also .docx)  ·  whodoes unit 水利局 --overdue  ·  "
     "whodoes unit 生态环境局 --compare",
 )
-def cmd_unit(query, year=None, role=None, where=None, doc=None, limit=None, fuzzy=False, compare=False, fmt=None,
-             output=None, bom=False, quiet=False, db=None) -> int:
+def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
+             as_of=None, limit=None, fuzzy=False, compare=False, fmt=None, output=None, bom=False, quiet=False,
+             db=None) -> int:
     """Every task a unit leads or supports, grouped by document, lead rows first.
 
     The line above the results says how the query was resolved (城管局 -> 城市管理局 (两江新区), also written 城管局), and every row says how its unit was found (matched_by: exact, short form, predecessor, traditional, pinyin, fuzzy). A short form or former name of a body type (发改委, 环保局) finds that body in every jurisdiction; a jurisdiction in front (武隆区环保局) only there. A query naming units in several jurisdictions gives each its own group; --where narrows. When only the nearest names match, nothing is shown and they are suggested (exit 1), unless --fuzzy.
@@ -72,23 +81,25 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, limit=None, fuzz
     if compare:
         return _compare(conn, query, fmt, output=output, bom=bom, quiet=quiet, year=year, where=where, doc=doc)
     result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=limit,
-                              details=fmt in ("json", "jsonl"), fuzzy=bool(fuzzy))
+                              details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
+                              overdue=bool(overdue), as_of=as_of, fuzzy=bool(fuzzy))
     if not result.resolution:
         return no_unit(result.resolution)
     if not result.rows:
         return no_rows(f"{result.description}: no tasks under these filters", result.suggestions)
-    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet)
+    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
 @command(
     "task",
     args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional characters).")],
-    options=["year", "role", "where", "doc", "limit", "exact", "fmt", "output", "bom", "quiet", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "exact", "fmt",
+             "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes task 河长制  ·  whodoes task 海绵城市 --format csv  ·  whodoes task 水质 --year 2020  ·  "
-    "whodoes task 河長制 --where 两江",
+    "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30",
 )
-def cmd_task(query, year=None, role=None, where=None, doc=None, limit=None, exact=False, fmt=None, output=None,
-             bom=False, quiet=False, db=None) -> int:
+def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
+             as_of=None, limit=None, exact=False, fmt=None, output=None, bom=False, quiet=False, db=None) -> int:
     """Tasks whose text, title or category match the query, each with its lead and supporting units.
 
     Exact matches first, in the order of the plans; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
@@ -98,21 +109,23 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, limit=None, exac
     fmt = checked_format(fmt, output)
     conn = _connect(db)
     result = q.search_tasks(conn, query, year=year, role=role, where=where, doc=doc, limit=limit, exact=bool(exact),
-                            details=fmt in ("json", "jsonl"))
+                            details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
+                            overdue=bool(overdue), as_of=as_of)
     if not result.rows:
         if result.unfiltered:
             n = result.unfiltered
             return no_rows(f"no task matches {result.searched!r} under these filters "
-                           f"({n} task{'s' if n != 1 else ''} without --year/--where/--doc/--role)", [])
+                           f"({n} task{'s' if n != 1 else ''} without --year/--where/--doc/--role/--due-*)", [])
         return no_rows(f"no task matches {result.searched!r}", result.suggestions)
-    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet)
+    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
 @command(
     "show",
-    args=[Param("task_id", metavar="ID", help="A task id (the id column of unit, task and export).")],
+    args=[Param("task_id", metavar="ID", help="A task's uid (document/number: wulong-2019-two-mountains-base-plan/3, "
+                "or with a document-id prefix, wulong/3), or an old numeric id where unambiguous.")],
     options=["fmt", "output", "bom", "db"],
-    epilog="Examples:  whodoes show 42  ·  whodoes show 42 --format json",
+    epilog="Examples:  whodoes show wulong/3  ·  whodoes show liangjiang-2018/5 --format json",
 )
 def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     """One task in full: document, section, category, text, targets per year, units as written and canonical, source line.
@@ -126,9 +139,7 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     conn = _connect(db)
     rec = q.get_task(conn, task_id)
     if rec is None:
-        span = q.task_id_range(conn)
-        hint = f" (ids run from {span[0]} to {span[1]})" if span else " (the database has no tasks)"
-        return no_rows(f"no task {str(task_id).strip()[:40]}{hint}", [])
+        return no_rows(f"no task {str(task_id).strip()[:60]}{q.task_ref_hint(conn, task_id)}", [])
     if fmt in ("table", "markdown"):
         rows = [{"field": k, "value": v} for k, v in render.detail_items(rec)]
 
@@ -153,7 +164,7 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     epilog="Examples:  whodoes docs  ·  whodoes docs --verbose  ·  whodoes docs --format json",
 )
 def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
-    """The documents: id, title, jurisdiction, period, number of tasks (--verbose: and the layouts recognised)."""
+    """The documents: id, title, jurisdiction, period, number of tasks and where the plan's file is (--verbose: and the layouts recognised)."""
     from whodoes import query as q
 
     fmt = checked_format(fmt, output)
@@ -161,10 +172,11 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     rows = q.list_documents(conn, verbose=bool(verbose))
     if not rows:
         return no_rows("the database has no documents", [])
-    cols = [("id", "id"), ("title", "title"), ("jurisdiction", "jurisdiction"), ("period", "period"), ("tasks", "tasks")]
+    cols = [("id", "id"), ("title", "title"), ("jurisdiction", "jurisdiction"), ("period", "period"), ("tasks", "tasks"),
+            ("file", "path")]
     if verbose:
         cols += [("issuer", "issuer"), ("doc_number", "doc_number"), ("date", "date"), ("layouts", "layouts"),
-                 ("period_note", "period_note"), ("file", "file"), ("encoding", "encoding"), ("sha256", "sha256")]
+                 ("period_note", "period_note"), ("encoding", "encoding"), ("sha256", "sha256")]
     emit(rows, cols, fmt, output=output, bom=bom)
     return EXIT_OK
 
@@ -247,20 +259,48 @@ def _compare(conn, query, fmt, *, output=None, bom=False, quiet=False, year=None
 
 @command(
     "export",
-    options=["year", "role", "where", "doc", "limit", "fmt", "output", "bom", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "fmt", "output",
+             "bom", "db"],
     epilog="Examples:  whodoes export --format jsonl > tasks.jsonl  ·  whodoes export -o tasks.csv --bom  ·  "
-    "whodoes export --doc 2018 --format markdown",
+    "whodoes export --doc 2018 --format markdown  ·  whodoes export --overdue --as-of 2025-01-01",
 )
-def cmd_export(year=None, role=None, where=None, doc=None, limit=None, fmt=None, output=None, bom=False, db=None) -> int:
+def cmd_export(year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False, as_of=None,
+               limit=None, fmt=None, output=None, bom=False, db=None) -> int:
     """Every task row in document order; jsonl objects carry targets, units as written and canonical, and source lines."""
     from whodoes import query as q
 
     fmt = checked_format(fmt, output)
     conn = _connect(db)
-    result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
+                            due_after=due_after, overdue=bool(overdue), as_of=as_of)
     if not result.rows:
         return no_rows("no tasks under these filters", [])
     return emit_tasks(result, fmt, output=output, bom=bom, heading=False)
+
+
+@command(
+    "due",
+    options=[
+        Param("within", "--within", metavar="SPAN", help="How far ahead: 90d (the default), 12w, 6m, 1y."),
+        "as_of", "where", "doc", "role", "limit", "fmt", "output", "bom", "quiet", "db",
+    ],
+    epilog="Examples:  whodoes due  ·  whodoes due --within 1y --where 两江新区  ·  whodoes due --as-of 2025-01-01 --within 6m",
+)
+def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None, fmt=None, output=None, bom=False,
+            quiet=False, db=None) -> int:
+    """What falls due: tasks whose deadline (完成时限 cell, or a phrase such as 2025年底前 in the text) falls in the next 90 days (--within), month by month.
+
+    From today, or --as-of DATE. Only tasks with a due date; recurring (每季度, 每年) and ongoing (持续推进) ones are counted in the first line.
+    """
+    from whodoes import query as q
+
+    fmt = checked_format(fmt, output)
+    conn = _connect(db)
+    result = q.due_tasks(conn, within=within, as_of=as_of, where=where, doc=doc, role=role, limit=limit,
+                         details=fmt in ("json", "jsonl"))
+    if not result.rows:
+        return no_rows(f"nothing falls {result.description}", [])
+    return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
 @command(
@@ -287,13 +327,17 @@ def cmd_build(sources=None, out=None, units=None) -> int:
         from whodoes.build import BuildError, build, unchanged
     except ImportError as e:
         raise DataError(f"cannot build: {e} (install whodoes with its build dependencies)") from None
+    shipped = None
+    if sources is None and out is None and paths.installed() and os.path.isdir(paths.user_sources()):
+        sources, out, shipped = paths.user_sources(), paths.user_db(), paths.shipped_sources()  # the user's database
+        units = units or paths.shipped_units()
     if sources is None:
         sources = _default_sources()
     if out is None:
         out = paths.default_db()
     try:
         with BuildProgress() as progress:
-            report = build(sources, out, units, on_start=progress.start, on_document=progress.document)
+            report = build(sources, out, units, on_start=progress.start, on_document=progress.document, shipped=shipped)
     except BuildError as e:
         raise DataError(f"build failed: {e}") from None
     except KeyboardInterrupt:
@@ -334,7 +378,7 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     if not rows:
         return no_rows("no unit leads or supports a task under these filters", [])
     cols = [("jurisdiction", "jurisdiction"), ("role", "role"), ("rank", "rank"), ("unit", "unit"), ("kind", "kind"),
-            ("tasks", "tasks"), ("key", "key")]
+            ("tasks", "tasks"), ("projects", "projects"), ("key", "key")]
     n = int(top) if top is not None else 10
     kinds = "bodies and collectives, marked *" if collectives else "bodies; --all adds collectives"
 
@@ -401,19 +445,12 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
         from whodoes.add import add
     except ImportError as e:
         raise DataError(f"cannot add: {e} (install whodoes with its build dependencies)") from None
-    if not db:
-        env = os.environ.get(paths.ENV_VAR, "").strip()
-        if env:
-            db = os.path.expanduser(env)
-        elif sources is not None:  # a folder of one's own: its database beside it, never the shipped one
-            db = os.path.join(os.path.dirname(os.path.normpath(sources)), paths.DB_NAME)
-        else:
-            db = paths.default_db()
-    if sources is None:
-        sources = _default_sources()
+    sources, db, units, shipped = _add_folders(sources, db)
+    if shipped is not None:
+        _refuse_shipped_names(files, shipped)
     with BuildProgress() as progress:
         items, report = add(list(files), sources, db, title=title, jurisdiction=jurisdiction, period=period,
-                            on_start=progress.start, on_document=progress.document)
+                            units=units, shipped=shipped, on_start=progress.start, on_document=progress.document)
     out = stdout()
     for item in items:
         what = "copied" if item.copied else "already there, identical"
@@ -432,6 +469,41 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
               f"in {report.seconds:.2f} s -> {report.out}\n")
     out.flush()
     return EXIT_OK
+
+
+def _add_folders(sources, db):
+    """Where ``whodoes add`` writes: (sources folder, database, units file, shipped folder).
+
+    Installed (not a checkout) and no --sources: the user's own folder (whodoes.paths.user_home:
+    sources/ and plans.sqlite, outside the installation), the database built from the shipped
+    plans plus the user's.  In a checkout, or with --sources: that folder alone, as before."""
+    from whodoes import paths
+
+    env = os.environ.get(paths.ENV_VAR, "").strip()
+    if sources is None and paths.installed():
+        sources = paths.user_sources()
+        os.makedirs(sources, exist_ok=True)
+        db = db or (os.path.expanduser(env) if env else paths.user_db())
+        return sources, db, paths.shipped_units(), paths.shipped_sources()
+    if not db:
+        if env:
+            db = os.path.expanduser(env)
+        elif sources is not None:  # a folder of one's own: its database beside it, never the shipped one
+            db = os.path.join(os.path.dirname(os.path.normpath(sources)), paths.DB_NAME)
+        else:
+            db = paths.default_db()
+    return sources if sources is not None else _default_sources(), db, None, None
+
+
+def _refuse_shipped_names(files, shipped) -> None:
+    """A plan whose id (file name without extension) is a shipped plan's: exit 2, before anything is copied."""
+    from whodoes.db import UsageError
+
+    taken = {os.path.splitext(n)[0] for n in os.listdir(shipped)} if os.path.isdir(shipped) else set()
+    for f in files:
+        stem = os.path.splitext(os.path.basename(f))[0]
+        if stem in taken:
+            raise UsageError(f"{os.path.basename(f)}: the document id {stem!r} is a shipped plan's; rename the file")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from whodoes import __version__
 
 EXIT_OK, EXIT_EMPTY, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMPLETE_VAR = "_WHODOES_COMPLETE"  # set by the shell completion script (whodoes --install-completion)
-FORMAT_HELP = "table, csv, tsv, json, jsonl, markdown or xlsx (default: table on a terminal, csv otherwise, or by -o FILE's extension)."
+FORMAT_HELP = ("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
+               "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx).")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -60,6 +61,10 @@ OPTS = {
     "output": Param("output", "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
     "bom": Param("bom", "--bom", flag=True, help="Start the output with the UTF-8 byte-order mark (Excel needs it to read csv as UTF-8)."),
     "quiet": Param("quiet", "--quiet", "-q", flag=True, help="Leave out the line saying how the query was understood."),
+    "due_before": Param("due_before", "--due-before", metavar="DATE", help="Only tasks due on or before DATE (2025-06-30; also 2025-06, 2025)."),
+    "due_after": Param("due_after", "--due-after", metavar="DATE", help="Only tasks due on or after DATE."),
+    "overdue": Param("overdue", "--overdue", flag=True, help="Only tasks due before today (or --as-of DATE)."),
+    "as_of": Param("as_of", "--as-of", metavar="DATE", help="The day --overdue (and whodoes due) counts from (default today)."),
     "db": Param("db", "--db", metavar="PATH", help="The database (default: $WHODOES_DB, else the shipped data/plans.sqlite)."),
 }
 

@@ -20,15 +20,25 @@ class Filters:
     """Checked filter values (see ``check_filters``)."""
 
     def __init__(self, year: int | None = None, role: str = "any", where: list[str] | None = None,
-                 docs: list[str] | None = None, limit: int | None = None):
+                 docs: list[str] | None = None, limit: int | None = None, due_before: str | None = None,
+                 due_after: str | None = None, overdue_as_of: str | None = None):
         self.year = year
         self.role = role
         self.where = where
         self.docs = docs
         self.limit = limit
+        self.due_before = due_before  # ISO dates: due on or before, on or after
+        self.due_after = due_after
+        self.overdue_as_of = overdue_as_of  # due strictly before this day (--overdue [--as-of])
+
+    @property
+    def by_due(self) -> bool:
+        return bool(self.due_before or self.due_after or self.overdue_as_of)
 
     def __repr__(self) -> str:
-        return f"Filters(year={self.year!r}, role={self.role!r}, where={self.where!r}, docs={self.docs!r}, limit={self.limit!r})"
+        return (f"Filters(year={self.year!r}, role={self.role!r}, where={self.where!r}, docs={self.docs!r}, "
+                f"limit={self.limit!r}, due_before={self.due_before!r}, due_after={self.due_after!r}, "
+                f"overdue_as_of={self.overdue_as_of!r})")
 
 
 def as_int(value, what: str) -> int:
@@ -86,6 +96,43 @@ def resolve_docs(conn: sqlite3.Connection, doc: str | None) -> list[str] | None:
     return hits
 
 
+def iso_date(value, flag: str) -> str:
+    """``--due-before`` & co: a day as YYYY-MM-DD (also YYYY-MM: its last day; YYYY: 12-31)."""
+    import datetime
+
+    text = str(value).strip()
+    parts = text.split("-")
+    try:
+        if len(parts) == 1 and len(text) == 4 and text.isdigit():
+            return f"{text}-12-31"
+        if len(parts) == 2 and text.isascii():
+            y, m = int(parts[0]), int(parts[1])
+            last = (datetime.date(y + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1)).day
+            return f"{y:04d}-{m:02d}-{last:02d}"
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UsageError(f"{flag} must be a date such as 2025-06-30 (or 2025-06, 2025), not {text[:40]!r}") from None
+
+
+def today() -> str:
+    import datetime
+
+    return datetime.date.today().isoformat()
+
+
+def _check_due(f: Filters, due_before, due_after, overdue, as_of) -> None:
+    if due_before is not None:
+        f.due_before = iso_date(due_before, "--due-before")
+    if due_after is not None:
+        f.due_after = iso_date(due_after, "--due-after")
+    if as_of is not None and not overdue:
+        raise UsageError("--as-of goes with --overdue (the day to count from; default today)")
+    if overdue:
+        f.overdue_as_of = iso_date(as_of, "--as-of") if as_of is not None else today()
+    if f.due_before and f.due_after and f.due_after > f.due_before:
+        raise UsageError(f"--due-after {f.due_after} is later than --due-before {f.due_before}")
+
+
 def check_filters(
     conn: sqlite3.Connection,
     *,
@@ -94,9 +141,14 @@ def check_filters(
     where: str | list[str] | None = None,
     doc: str | list[str] | None = None,
     limit: int | str | None = None,
+    due_before: str | None = None,
+    due_after: str | None = None,
+    overdue: bool = False,
+    as_of: str | None = None,
 ) -> Filters:
     """Check filter values against the database; UsageError names the accepted values."""
     f = Filters()
+    _check_due(f, due_before, due_after, overdue, as_of)
     if year is not None:
         span = year_span(conn)
         accepted = f"the plans cover {span[0]}-{span[1]}" if span else "no plan has a period"
@@ -141,9 +193,29 @@ def doc_filter_sql(f: Filters, *, jurisdiction: bool = True) -> tuple[str, list]
     return (" AND ".join(sql) or "1"), args
 
 
+DATED_KINDS = ("date", "target-year")  # the kinds a date filter reads (recurring and ongoing have no one date)
+
+
+def due_sql(f: Filters) -> tuple[str, list]:
+    """Conditions on ``t`` for --due-before, --due-after and --overdue (only tasks with a due
+    date of kind date or target-year pass them)."""
+    if not f.by_due:
+        return "1", []
+    sql = [f"t.due IS NOT NULL AND t.due_kind IN ({', '.join(repr(k) for k in DATED_KINDS)})"]
+    args: list = []
+    for op, value in (("<=", f.due_before), (">=", f.due_after), ("<", f.overdue_as_of)):
+        if value:
+            sql.append(f"t.due {op} ?")
+            args.append(value)
+    return " AND ".join(sql), args
+
+
 def filter_sql(f: Filters) -> tuple[str, list]:
-    """Conditions on ``t`` and ``d`` for every filter (year, where, doc, role)."""
+    """Conditions on ``t`` and ``d`` for every filter (year, where, doc, role, due dates)."""
     cond, args = doc_filter_sql(f)
+    due, due_args = due_sql(f)
+    if f.by_due:
+        cond, args = f"{cond} AND {due}", [*args, *due_args]
     if f.role in ("lead", "support"):
         cond += " AND EXISTS (SELECT 1 FROM task_units x WHERE x.task_id = t.id AND x.role = ?)"
         args = [*args, f.role]

@@ -16,41 +16,44 @@ from whodoes.db import UsageError
 # the columns of task rows in the flat formats
 
 TASK_HEAD = [
-    ("id", "id"), ("document", "document"), ("document_title", "document_title"), ("jurisdiction", "jurisdiction"),
-    ("period", "period"), ("seq", "seq"), ("section", "section"), ("category", "category"), ("title", "title"),
+    ("id", "id"), ("uid", "uid"), ("document", "document"), ("document_title", "document_title"), ("jurisdiction", "jurisdiction"),
+    ("period", "period"), ("level", "level"), ("project", "project"), ("seq", "seq"), ("section", "section"), ("category", "category"), ("title", "title"),
     ("task", "text"),
 ]
 YEAR_COLS = [("year", "year"), ("target", "target")]
 UNIT_COLS = [("unit", "unit"), ("role", "role"), ("as_written", "as_written"), ("matched_by", "matched_by")]
 MATCH_COLS = [("match", "match")]
+DUE_COLS = [("month", "month")]
 TASK_TAIL = [
     ("lead", "lead"), ("support", "support"), ("lead_canonical", "lead_canonical"),
     ("support_canonical", "support_canonical"), ("detail", "detail"), ("deadline", "deadline"),
-    ("source_file", "source_file"), ("source_line", "line"),
+    ("due", "due"), ("due_kind", "due_kind"), ("deadline_text", "deadline_text"), ("source_file", "source_file"), ("source_line", "line"),
 ]
 EXPORT_EXTRA = [
     ("targets", "targets"), ("lead_label", "lead_label"), ("support_label", "support_label"),
     ("inherited", "inherited"), ("commanders", "commanders"), ("doc_sha256", "doc_sha256"),
 ]
-MD_UNIT = [("id", "id"), ("document", "document"), ("seq", "seq"), ("unit", "unit"), ("role", "role"),
-           ("as_written", "as_written"), ("matched_by", "matched_by"), ("category", "category"), ("task", "text")]
-MD_TASK = [("id", "id"), ("document", "document"), ("seq", "seq"), ("category", "category"), ("task", "text")]
-MD_TAIL = [("lead", "lead"), ("support", "support"), ("source_line", "line")]
+MD_UNIT = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("role", "role"), ("as_written", "as_written"),
+           ("matched_by", "matched_by"), ("category", "category"), ("task", "text")]
+MD_TASK = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("category", "category"), ("task", "text")]
+MD_TAIL = [("lead", "lead"), ("support", "support"), ("due", "due"), ("deadline", "deadline_text"),
+           ("source_line", "line")]
 
 
 def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]:
     """(header, key) pairs of the flat formats for ``unit`` / ``task`` / ``export`` rows.
 
-    csv/tsv/xlsx: id, document, document_title, jurisdiction, period, seq, section, category,
-    title, task, [year, target], [unit, role, as_written, matched_by | match], lead, support,
-    lead_canonical, support_canonical, detail, deadline, source_file, source_line
+    csv/tsv/xlsx: id, uid, document, document_title, jurisdiction, period, level, project, seq,
+    section, category, title, task, [year, target], [unit, role, as_written, matched_by | match], lead,
+    support, lead_canonical, support_canonical, detail, deadline, due, due_kind, deadline_text,
+    source_file, source_line
     [, targets, lead_label, support_label, inherited, commanders, doc_sha256 for export].
     """
     yc = YEAR_COLS if year is not None else []
     if fmt == "markdown":
-        head = MD_UNIT if kind == "unit" else MD_TASK
+        head = MD_UNIT if kind == "unit" else MD_TASK if kind != "due" else [("month", "month"), *MD_TASK]
         return head + ([("target", "target")] if year is not None else []) + MD_TAIL + (MATCH_COLS if kind == "task" else [])
-    middle = UNIT_COLS if kind == "unit" else MATCH_COLS if kind == "task" else []
+    middle = UNIT_COLS if kind == "unit" else MATCH_COLS if kind == "task" else DUE_COLS if kind == "due" else []
     return TASK_HEAD + yc + middle + TASK_TAIL + (EXPORT_EXTRA if kind == "export" else [])
 
 
@@ -64,8 +67,8 @@ def checked_format(fmt, output):
     from whodoes import render
 
     fmt = render.choose_format(fmt, output)
-    if fmt == "xlsx" and not output:
-        raise UsageError("--format xlsx needs a file: add -o FILE.xlsx")
+    if fmt in ("xlsx", "docx") and not output:
+        raise UsageError(f"--format {fmt} needs a file: add -o FILE.{fmt}")
     if output:  # say so before the query runs and its summary line is printed
         folder = os.path.dirname(os.path.abspath(output))
         if os.path.isdir(output):
@@ -122,19 +125,58 @@ def emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False, 
                                                json_keys=json_keys, table=table))
 
 
-def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True) -> int:
+def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True, conn=None) -> int:
     """The task rows of ``whodoes unit`` / ``task`` / ``export`` (``result.kind``): the
-    columns of that kind, the task table on a terminal, and (``heading``) the summary line."""
+    columns of that kind, the task table on a terminal (ids as short uids, ``wulong/3``,
+    when ``conn`` is given), and (``heading``) the summary line."""
     year = result.filters.year
+    if fmt == "docx" or (fmt == "xlsx" and result.kind == "unit"):
+        from whodoes.ledger import write_docx_ledger, write_xlsx_ledger
+
+        if heading and not quiet:
+            err(summary(result))
+        write = write_docx_ledger if fmt == "docx" else write_xlsx_ledger
+        write(result.rows, output, title=ledger_title(result), filters=filters_text(result))
+        return EXIT_OK
 
     def table(rows, console):
         from whodoes import termtable
 
-        termtable.task_table(rows, console, year=year, mode=result.kind)
+        ids = None
+        if conn is not None:
+            from whodoes.taskref import short_prefixes, short_uid
+
+            prefixes = short_prefixes(conn)
+            ids = lambda r: short_uid(prefixes, r.get("uid"), r.get("document")) or str(r["id"])  # noqa: E731
+        termtable.task_table(rows, console, year=year, mode=result.kind, ids=ids,
+                             group="month" if result.kind == "due" else "unit")
 
     emit(result.rows, task_columns(result.kind, year, fmt), fmt, output=output, bom=bom,
          heading=summary(result) if heading else None, quiet=quiet, table=table)
     return EXIT_OK
+
+
+def ledger_title(result) -> str:
+    """The title of a ledger without units: the query searched, or what the rows are."""
+    if result.kind == "task":
+        return f"“{result.query}”的任务"
+    if result.kind == "due":
+        return "到期任务"
+    return "全部任务"
+
+
+def filters_text(result) -> str:
+    """The filters of a query as written on a ledger (--year 2020, --role lead ...)."""
+    f = result.filters
+    parts = [f"查询 {result.query}"] if result.query else []
+    for label, value in (("--year", f.year), ("--where", "、".join(f.where or []) or None),
+                         ("--doc", "、".join(f.docs or []) or None),
+                         ("--role", f.role if f.role != "any" else None), ("--due-before", f.due_before),
+                         ("--due-after", f.due_after), ("--overdue --as-of", f.overdue_as_of),
+                         ("--limit", f.limit)):
+        if value:
+            parts.append(f"{label} {value}")
+    return "；".join(parts)
 
 
 def write_text(text: str, output: str | None, bom: bool) -> None:

@@ -7,7 +7,10 @@
 2. the source checkout's ``data/plans.sqlite`` (relative to this file:
    ``src/whodoes/paths.py`` -> ``data/plans.sqlite``), for editable installs
    and for running from the repository;
-3. ``<sys.prefix>/share/whodoes/plans.sqlite``, where a non-editable
+3. installed (no checkout): the user's own database, ``<user_home()>/plans.sqlite``,
+   when ``whodoes add`` has made one (the shipped plans plus the user's; see
+   whodoes.userdata, which rebuilds it after an upgrade);
+4. ``<sys.prefix>/share/whodoes/plans.sqlite``, where a non-editable
    ``pip install .`` puts it (pyproject ``[tool.setuptools.data-files]``);
    then the base prefix and the user base (``pip install --user``).
 
@@ -74,11 +77,26 @@ def candidates() -> list[str]:
     return out
 
 
+def shipped_db() -> str:
+    """The database shipped with whodoes (the checkout's data/plans.sqlite, or the
+    installation's share/whodoes/plans.sqlite); the first candidate when none exists."""
+    found = candidates()
+    for path in found:
+        if os.path.isfile(path):
+            return path
+    return found[0]
+
+
 def default_db() -> str:
-    """The database to query when no ``--db`` is given (see the module docstring)."""
+    """The database to query when no ``--db`` is given (see the module docstring):
+    $WHODOES_DB, else (installed) the user's database when there is one, else the shipped one."""
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return os.path.expanduser(env)
+    if installed():
+        mine = user_db()
+        if os.path.isfile(mine):
+            return mine
     found = candidates()
     for path in found:
         if os.path.isfile(path):
@@ -87,6 +105,35 @@ def default_db() -> str:
 
 
 HOME_VAR = "WHODOES_HOME"
+
+
+def installed() -> bool:
+    """True when whodoes runs from an installation (not from a source checkout): then added
+    plans go to the user's folder (``user_home()``), never into the installation."""
+    return _checkout_root() is None
+
+
+def user_db() -> str:
+    """The user's database: the shipped plans plus their own (``<user_home>/plans.sqlite``)."""
+    return os.path.join(user_home(), DB_NAME)
+
+
+def user_sources() -> str:
+    """The user's own plans (``<user_home>/sources``, with its metadata.toml)."""
+    return os.path.join(user_home(), "sources")
+
+
+def shipped_sources() -> str | None:
+    """The shipped plans: data/sources of the checkout or the installation, or None."""
+    data = data_dir()
+    return os.path.join(data, "sources") if data else None
+
+
+def shipped_units() -> str | None:
+    """The curated units file that ships with whodoes (data/units.toml), or None."""
+    data = data_dir()
+    path = os.path.join(data, "units.toml") if data else None
+    return path if path and os.path.isfile(path) else None
 
 
 def user_home() -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 
 from whodoes.db import DataError, UsageError, WhodoesError, connect  # noqa: F401  (re-exported)
-from whodoes.filters import ROLES, Filters, as_int, check_filters, doc_filter_sql, positive_int  # noqa: F401
+from whodoes.filters import ROLES, Filters, as_int, check_filters, doc_filter_sql, due_sql, filter_sql, positive_int  # noqa: F401
 from whodoes.jurisdictions import jurisdiction_order
 from whodoes.resolve import Resolution, clean_query, resolve, resolve_where, to_simplified  # noqa: F401
 from whodoes.rows import DETAIL_KEYS, TASK_KEYS, fetch_by_id, fetch_tasks, loads, period, tuples  # noqa: F401
@@ -82,6 +82,10 @@ def tasks_for_unit(
     doc: str | list[str] | None = None,
     limit: int | str | None = None,
     details: bool = True,
+    due_before: str | None = None,
+    due_after: str | None = None,
+    overdue: bool = False,
+    as_of: str | None = None,
     fuzzy: bool = False,
 ) -> Result:
     """Every task the unit(s) a query resolves to lead or support.
@@ -96,7 +100,8 @@ def tasks_for_unit(
     ``year`` and ``target`` (that year's target where the table has one), and ``matched_by``
     (exact, short form, predecessor, traditional, pinyin, fuzzy: how the query found the unit).
     """
-    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
+                      due_after=due_after, overdue=overdue, as_of=as_of)
     res = resolve(conn, query, f.where, fuzzy=fuzzy)
     result = Result(kind="unit", query=query, filters=f, resolution=res)
     if not res.units:
@@ -105,6 +110,8 @@ def tasks_for_unit(
         return result
     unit_ids = res.unit_ids
     cond, args = doc_filter_sql(f, jurisdiction=False)
+    due, due_args = due_sql(f)
+    cond, args = f"{cond} AND {due}", [*args, *due_args]
     sql = f"""SELECT tu.unit_id, tu.task_id, tu.role, group_concat(tu.name, char(31)) AS written,
                      d.ordinal AS doc_ordinal, t.ordinal AS ordinal
                 FROM task_units tu
@@ -181,6 +188,10 @@ def search_tasks(
     limit: int | str | None = None,
     exact: bool = False,
     details: bool = True,
+    due_before: str | None = None,
+    due_after: str | None = None,
+    overdue: bool = False,
+    as_of: str | None = None,
 ) -> Result:
     """Tasks whose category, title, text or detail match the query, ranked.
 
@@ -193,7 +204,8 @@ def search_tasks(
     """
     from whodoes import search  # imported here: the other queries do without it
 
-    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
+                      due_after=due_after, overdue=overdue, as_of=as_of)
     cleaned = clean_query(query)
     text = to_simplified(conn, cleaned)
     result = Result(kind="task", query=query, filters=f, searched=text)
@@ -212,7 +224,7 @@ def search_tasks(
     head = cleaned if text == cleaned else f"{cleaned} (traditional characters: {text})"
     how = "trigram index" if min(len(t) for t in terms) >= 3 else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
     result.description = f"{head}: {len(exact_rows)} exact, {len(fuzzy_rows)} fuzzy ({how})"
-    if f.year is not None or f.where is not None or f.docs is not None or f.role in ("lead", "support"):
+    if f.year is not None or f.where is not None or f.docs is not None or f.role in ("lead", "support") or f.by_due:
         # counted when asked for (the CLI asks only when the filters leave nothing)
         result._count_unfiltered = lambda: sum(len(x) for x in search.find(conn, text, Filters(), fuzzy=not exact)[:2])
     else:
@@ -227,12 +239,15 @@ def search_tasks(
 
 
 def get_task(conn: sqlite3.Connection, task_id: int | str) -> dict | None:
-    """One task in full (details, units, source text), or None when there is no such id."""
-    try:
-        i = as_int(task_id, "task id")
-    except UsageError:
-        raise UsageError(f"task id must be a whole number such as 42 (the id column), not {str(task_id)[:40]!r}") from None
-    if i < 1 or i > 2**62:
+    """One task in full (details, units, source text), or None when there is no such task.
+
+    ``task_id``: a uid (``wulong-2019-two-mountains-base-plan/3``, or with a document-id
+    prefix that names one document, ``wulong/3``) or a numeric id (see ``whodoes.taskref``).
+    """
+    from whodoes.taskref import find_task_id
+
+    i = find_task_id(conn, task_id)
+    if i is None:
         return None
     rows = fetch_tasks(conn, [i], details=True)
     if not rows:
@@ -241,6 +256,21 @@ def get_task(conn: sqlite3.Connection, task_id: int | str) -> dict | None:
     r = conn.execute("SELECT source_text FROM tasks WHERE id = ?", (i,)).fetchone()
     rec["source_text"] = r["source_text"] if r else None
     return rec
+
+
+def task_ref_hint(conn: sqlite3.Connection, ref) -> str:
+    """What ``whodoes show`` says after 'no task REF': the uids of that document, or the ids."""
+    from whodoes.taskref import document_of_prefix
+
+    text = str(ref).strip()
+    if "/" in text:
+        doc = document_of_prefix(conn, text.rpartition("/")[0])
+        if doc is None:
+            return " (no document id starts so: see `whodoes docs`)"
+        n = conn.execute("SELECT count(*) FROM tasks WHERE document_id = ?", (doc,)).fetchone()[0]
+        return f" ({doc} has tasks {doc}/1 to {doc}/{n})" if n else f" ({doc} has no tasks)"
+    span = task_id_range(conn)
+    return f" (ids run from {span[0]} to {span[1]})" if span else " (the database has no tasks)"
 
 
 def task_id_range(conn: sqlite3.Connection) -> tuple[int, int] | None:
@@ -254,6 +284,7 @@ def list_documents(conn: sqlite3.Connection, *, verbose: bool = False) -> list[d
         """SELECT d.*, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id) AS n
              FROM documents d ORDER BY d.ordinal, d.id"""
     ).fetchall()
+    base = database_folder(conn)
     out = []
     for r in rows:
         rec = {
@@ -262,6 +293,7 @@ def list_documents(conn: sqlite3.Connection, *, verbose: bool = False) -> list[d
             "jurisdiction": r["jurisdiction"],
             "period": period(r["period_start"], r["period_end"]),
             "tasks": r["n"],
+            "path": plan_path(base, r["folder"], r["file"]),
         }
         if verbose:
             rec.update(
@@ -278,6 +310,28 @@ def list_documents(conn: sqlite3.Connection, *, verbose: bool = False) -> list[d
     return out
 
 
+def database_folder(conn: sqlite3.Connection) -> str:
+    """The folder of the database file ``conn`` reads."""
+    import os
+
+    for row in conn.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return os.path.dirname(row[2])
+    return ""
+
+
+def plan_path(base: str, folder: str | None, file: str | None) -> str:
+    """Where a document's plan file is: ``documents.folder`` is relative to the database's
+    folder (its own sources/) or absolute (the shipped plans, seen from the user's database)."""
+    import os
+
+    if not file:
+        return ""
+    if folder is None:
+        return file
+    return os.path.normpath(os.path.join(base, folder, file))
+
+
 def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None, body_type: str | None = None,
                unknown: bool = False) -> list[dict]:
     """Units with jurisdiction, kind, body type and how many tasks each leads and supports.
@@ -292,8 +346,11 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
     sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.type, u.curated, u.note,
                     count(DISTINCT CASE WHEN tu.role = 'lead' THEN tu.task_id END) AS leads,
                     count(DISTINCT CASE WHEN tu.role = 'support' THEN tu.task_id END) AS supports,
+                    count(DISTINCT CASE WHEN tu.role = 'lead' AND t.level = 'project' THEN tu.task_id END) AS lead_projects,
+                    count(DISTINCT CASE WHEN tu.role = 'support' AND t.level = 'project' THEN tu.task_id END)
+                      AS support_projects,
                     group_concat(tu.name, char(31)) AS written
-               FROM units u LEFT JOIN task_units tu ON tu.unit_id = u.id"""
+               FROM units u LEFT JOIN task_units tu ON tu.unit_id = u.id LEFT JOIN tasks t ON t.id = tu.task_id"""
     args: list = []
     conds = []
     if f.where:
@@ -321,6 +378,8 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
                 "type": r["type"],
                 "leads": r["leads"],
                 "supports": r["supports"],
+                "lead_projects": r["lead_projects"],
+                "support_projects": r["support_projects"],
                 "written": written,
                 "curated": bool(r["curated"]),
             }
@@ -417,14 +476,74 @@ def export_tasks(
     doc: str | list[str] | None = None,
     limit: int | str | None = None,
     details: bool = True,
+    due_before: str | None = None,
+    due_after: str | None = None,
+    overdue: bool = False,
+    as_of: str | None = None,
 ) -> Result:
     """Every task row in document order (filters as for the other queries)."""
-    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit)
+    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
+                      due_after=due_after, overdue=overdue, as_of=as_of)
     rows = fetch_tasks(conn, None, filters=f, details=details)
     result = Result(kind="export", query="", filters=f)
     result.total = len(rows)
     result.rows = rows[: f.limit] if f.limit else rows
     result.description = f"{len(result.rows)} of {len(rows)} tasks"
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# whodoes due
+
+
+def within_days(value) -> int:
+    """``--within``: 90d, 12w, 3m (30 days a month), 1y (365 days), or a number of days."""
+    text = str(value).strip().lower()
+    unit = text[-1:] if text[-1:] in ("d", "w", "m", "y") else "d"
+    number = text[:-1] if text[-1:] in ("d", "w", "m", "y") else text
+    if not (number.isascii() and number.isdigit()) or int(number) < 1 or int(number) > 100 * 365:
+        raise UsageError(f"--within must be a span such as 90d, 12w, 6m or 1y, not {str(value)[:40]!r}")
+    return int(number) * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
+
+
+def due_tasks(
+    conn: sqlite3.Connection,
+    *,
+    within: str | None = None,
+    as_of: str | None = None,
+    where: str | list[str] | None = None,
+    doc: str | list[str] | None = None,
+    role: str | None = "any",
+    limit: int | str | None = None,
+    details: bool = True,
+) -> Result:
+    """Tasks falling due from ``as_of`` (default today) to ``within`` later (default 90 days),
+    by due date, then in plan order; each row adds ``month`` (YYYY-MM).  Only tasks with a
+    due date (kinds date and target-year); recurring and ongoing ones are counted in
+    ``result.undated``."""
+    import datetime
+
+    from whodoes.filters import iso_date, today
+
+    start = iso_date(as_of, "--as-of") if as_of is not None else today()
+    days = within_days(within if within is not None else "90d")
+    end = (datetime.date.fromisoformat(start) + datetime.timedelta(days=days)).isoformat()
+    f = check_filters(conn, where=where, doc=doc, role=role, limit=limit, due_after=start, due_before=end)
+    rows = fetch_tasks(conn, None, filters=f, details=details)
+    rows.sort(key=lambda r: r["due"])
+    for r in rows:
+        r["month"] = r["due"][:7]
+    result = Result(kind="due", query="", filters=f)
+    result.total = len(rows)
+    result.rows = rows[: f.limit] if f.limit else rows
+    plain = Filters(where=f.where, docs=f.docs, role=f.role)
+    cond, args = filter_sql(plain)
+    result.undated = dict(tuples(conn, f"SELECT t.due_kind, count(*) FROM tasks t JOIN documents d ON d.id = t.document_id"
+                                       f" WHERE {cond} AND t.due_kind IN ('yearly', 'quarterly', 'monthly', 'ongoing')"
+                                       " GROUP BY t.due_kind", args))
+    others = ", ".join(f"{n} {k}" for k, n in sorted(result.undated.items()))
+    result.description = (f"due from {start} to {end} ({days} days): {len(rows)} task{'s' if len(rows) != 1 else ''}"
+                          + (f"; without a single date: {others}" if others else ""))
     return result
 
 
@@ -443,8 +562,11 @@ def unit_stats(
     """Who carries the most tasks: per jurisdiction (document order), the ``top`` units by
     the number of tasks they lead, then by the number they support.
 
-    Rows: jurisdiction, role, rank, unit, kind, tasks, key.  Collectives (相关部门, 各街道 ...)
-    only with ``collectives``; units with no task in that role are left out.
+    Rows: jurisdiction, role, rank, unit, kind, tasks, projects, key.  Each level is counted on
+    its own: ``tasks`` the tasks (table rows, plain tasks), ``projects`` the key projects
+    (重点工程 paragraphs), which the table rows break down; ranked by tasks, then projects.
+    Collectives (相关部门, 各街道 ...) only with ``collectives``; units with no task or project
+    in that role are left out.
     """
     f = check_filters(conn, where=where, role=role)
     n = 10 if top is None else positive_int(top, "--top")
@@ -455,10 +577,11 @@ def unit_stats(
     out = []
     for j in jurisdictions:
         for r in roles:
-            key = r + "s"
-            ranked = sorted((u for u in units if (u["jurisdiction"] or "") == j and u[key] > 0),
-                            key=lambda u: (-u[key], u["name"]))
+            counts = {u["key"]: (u[r + "s"] - u[r + "_projects"], u[r + "_projects"]) for u in units}
+            ranked = sorted((u for u in units if (u["jurisdiction"] or "") == j and u[r + "s"] > 0),
+                            key=lambda u: (-counts[u["key"]][0], -counts[u["key"]][1], u["name"]))
             for rank, u in enumerate(ranked[:n], 1):
+                tasks, projects = counts[u["key"]]
                 out.append({"jurisdiction": j, "role": r, "rank": rank, "unit": u["name"], "kind": u["kind"],
-                            "tasks": u[key], "key": u["key"]})
+                            "tasks": tasks, "projects": projects, "key": u["key"]})
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx", "docx")
 EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -24,7 +24,10 @@ EXTENSIONS = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".xlsx": "xlsx",
+    ".docx": "docx",
 }
+# the extensions that name one format: -o FILE with one of them and another --format is refused
+STRICT_EXTENSIONS = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".md", ".markdown", ".xlsx", ".docx")
 JOIN = "、"
 BOM = "\ufeff"
 
@@ -38,7 +41,7 @@ def check_format(fmt: str | None) -> str | None:
     if fmt is None:
         return None
     f = str(fmt).strip().lower()
-    f = {"md": "markdown", "ndjson": "jsonl", "excel": "xlsx", "text": "table"}.get(f, f)
+    f = {"md": "markdown", "ndjson": "jsonl", "excel": "xlsx", "text": "table", "word": "docx"}.get(f, f)
     if f not in FORMATS:
         from whodoes.db import UsageError
 
@@ -48,12 +51,18 @@ def check_format(fmt: str | None) -> str | None:
 
 def choose_format(fmt: str | None, output: str | None = None, stream=None) -> str:
     """The format to write: --format, else by -o FILE's extension, else table on a
-    terminal and csv otherwise."""
+    terminal and csv otherwise.  --format and an extension that names another format
+    (``--format csv -o x.xlsx``) is a UsageError."""
     f = check_format(fmt)
+    ext = os.path.splitext(output)[1].lower() if output else ""
     if f:
+        if ext in STRICT_EXTENSIONS and EXTENSIONS[ext] != f and f != "table":
+            from whodoes.db import UsageError
+
+            raise UsageError(f"--format {f} and -o {output} disagree: the file's extension says {EXTENSIONS[ext]}; "
+                             f"drop --format, or name the file .{ 'md' if f == 'markdown' else f}")
         return f
     if output:
-        ext = os.path.splitext(output)[1].lower()
         return EXTENSIONS.get(ext, "csv")
     stream = stream if stream is not None else sys.stdout
     try:
@@ -199,7 +208,8 @@ def write(rows, columns, fmt, out, *, headers=None, heading=None, bom=False, jso
 def detail_items(rec) -> list[tuple[str, str]]:
     """The fields of ``whodoes show`` as (label, text) pairs, for table and markdown."""
     items = [
-        ("id", str(rec["id"])),
+        ("uid", rec.get("uid") or ""),
+        ("id", f"{rec['id']} (numeric: changes when plans are added; cite the uid)"),
         ("document", f"{rec['document_title']} [{rec['document']}]"),
         ("jurisdiction", rec.get("jurisdiction") or ""),
         ("period", rec.get("period") or ""),
@@ -207,6 +217,7 @@ def detail_items(rec) -> list[tuple[str, str]]:
         ("category", rec.get("category") or ""),
         ("title", rec.get("title") or ""),
         ("no.", rec.get("seq") or ""),
+        ("level", (rec.get("level") or "") + (f" of {rec['project']}" if rec.get("project") else "")),
         ("task", rec.get("text") or ""),
     ]
     if rec.get("detail"):
@@ -215,6 +226,9 @@ def detail_items(rec) -> list[tuple[str, str]]:
         items.append((f"target {year}", target))
     if rec.get("deadline"):
         items.append(("deadline", rec["deadline"]))
+    if rec.get("due_kind") not in (None, "none"):
+        due = rec.get("due") or "no single date"
+        items.append(("due", f"{due} ({rec['due_kind']}; as written: {rec.get('deadline_text') or ''})"))
     for role in ("lead", "support"):
         label = rec.get(f"{role}_label")
         units = [u for u in rec.get("units") or [] if u["role"] == role]

@@ -16,8 +16,8 @@ from whodoes.filters import Filters, filter_sql
 # ``unit_jurisdiction``, ``role``, ``as_written`` only in tasks_for_unit rows; ``match`` only in
 # search_tasks rows; the keys after ``source_file`` only with details=True.
 TASK_KEYS = (
-    "id", "document", "document_title", "jurisdiction", "period", "doc_sha256", "seq", "section",
-    "category", "title", "text", "detail", "deadline", "lead", "support", "lead_canonical",
+    "id", "uid", "document", "document_title", "jurisdiction", "period", "doc_sha256", "level", "project", "seq",
+    "section", "category", "title", "text", "detail", "deadline", "due", "due_kind", "deadline_text", "lead", "support", "lead_canonical",
     "support_canonical", "lead_label", "support_label", "line", "line_end", "source_file",
 )
 DETAIL_KEYS = ("part", "targets", "commanders", "inherited", "lead_raw", "support_raw")
@@ -56,7 +56,9 @@ def _json_strings(values) -> str:
 # document, not once per row).  Rows are read as tuples: sqlite3.Row and its lookups by name
 # cost more than the query itself for thousands of rows.
 _COLS = ("t.id", "t.document_id", "t.seq", "t.section", "t.category", "t.title", "t.text", "t.detail",
-         "t.deadline", "t.lead_label", "t.support_label", "t.line", "t.line_end")
+         "t.deadline", "t.lead_label", "t.support_label", "t.line", "t.line_end", "t.uid", "t.level", "t.project",
+         "t.due", "t.due_kind", "t.deadline_text")
+_N = len(_COLS)
 _DETAIL_COLS = ("t.part", "t.targets", "t.commanders", "t.inherited", "t.lead_raw", "t.support_raw")
 
 
@@ -92,11 +94,14 @@ def _records(conn: sqlite3.Connection, rows: list[tuple], *, year: int | None, d
         doc = docs.get(r[1]) or (None, None, "", None, None)
         rec = {
             "id": r[0],
+            "uid": r[13],
             "document": r[1],
             "document_title": doc[0],
             "jurisdiction": doc[1],
             "period": doc[2],
             "doc_sha256": doc[3],
+            "level": r[14],
+            "project": r[15],
             "seq": r[2],
             "section": r[3],
             "category": r[4],
@@ -104,6 +109,9 @@ def _records(conn: sqlite3.Connection, rows: list[tuple], *, year: int | None, d
             "text": r[6],
             "detail": r[7],
             "deadline": r[8],
+            "due": r[16],
+            "due_kind": r[17],
+            "deadline_text": r[18],
             "lead": [],
             "support": [],
             "lead_canonical": [],
@@ -116,15 +124,15 @@ def _records(conn: sqlite3.Connection, rows: list[tuple], *, year: int | None, d
         }
         if year is not None:
             rec["year"] = year
-            target = r[13]
+            target = r[_N]
             rec["target"] = target if target is None or isinstance(target, str) else str(target)
         if details:
-            rec["part"] = r[14]
-            rec["targets"] = loads(r[15], {})
-            rec["commanders"] = loads(r[16], [])
-            rec["inherited"] = loads(r[17], [])
-            rec["lead_raw"] = r[18]
-            rec["support_raw"] = r[19]
+            rec["part"] = r[_N + 1]
+            rec["targets"] = loads(r[_N + 2], {})
+            rec["commanders"] = loads(r[_N + 3], [])
+            rec["inherited"] = loads(r[_N + 4], [])
+            rec["lead_raw"] = r[_N + 5]
+            rec["support_raw"] = r[_N + 6]
         records[r[0]] = rec
     _attach_units(conn, records, details=details)
     return records

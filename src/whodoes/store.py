@@ -74,16 +74,17 @@ class Writer:
                 "id": str, "ordinal": int, "file": str, "sha256": str, "title": str, "issuer": str,
                 "jurisdiction": str, "doc_number": str, "date": str, "period_start": int,
                 "period_end": int, "period_note": str, "encoding": str, "layouts": str,
-                "task_count": int, "original": str,
+                "task_count": int, "original": str, "folder": str,
             },
             pk="id",
         )
         db["tasks"].create(
             {
-                "id": int, "document_id": str, "ordinal": int, "part": str, "seq": str, "section": str,
+                "id": int, "uid": str, "document_id": str, "ordinal": int, "part": str, "level": str,
+                "project": str, "seq": str, "section": str,
                 "category": str, "title": str, "text": str, "detail": str, "targets": str,
-                "deadline": str, "commanders": str, "lead_label": str, "support_label": str,
-                "lead_raw": str, "support_raw": str, "inherited": str, "line": int, "line_end": int,
+                "deadline": str, "due": str, "due_kind": str, "deadline_text": str, "commanders": str,
+                "lead_label": str, "support_label": str, "lead_raw": str, "support_raw": str, "inherited": str, "line": int, "line_end": int,
                 "source_text": str,
             },
             pk="id",
@@ -116,11 +117,13 @@ class Writer:
             foreign_keys=[("task_id", "tasks", "id"), ("unit_id", "units", "id")],
         )
         db["chars_t2s"].create({"trad": str, "simp": str}, pk="trad")
+        db["build_info"].create({"key": str, "value": str}, pk="key")
         self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
 
     # -- rows -----------------------------------------------------------------
-    def add_document(self, doc: dict, rows: list, resolve) -> int:
-        """Write one document and its task rows; ``resolve(name, jurisdiction)`` gives a unit id."""
+    def add_document(self, doc: dict, rows: list, resolve, extras: list[dict] | None = None) -> int:
+        """Write one document and its task rows; ``resolve(name, jurisdiction)`` gives a unit id;
+        ``extras``: per row, more task columns (level, project, due, due_kind, deadline_text)."""
         self.doc_ordinal += 1
         record = dict(doc)
         record["ordinal"] = self.doc_ordinal
@@ -134,7 +137,8 @@ class Writer:
             self.next_task_id += 1
             tasks.append(
                 {
-                    "id": task_id, "document_id": doc["id"], "ordinal": ordinal, "part": r.part,
+                    "id": task_id, "uid": task_uid(doc["id"], ordinal), "document_id": doc["id"],
+                    "ordinal": ordinal, "part": r.part, **(extras[ordinal - 1] if extras else {}),
                     "seq": r.seq, "section": r.section, "category": r.category, "title": r.title,
                     "text": r.text, "detail": r.detail,
                     "targets": json.dumps(r.targets, ensure_ascii=False),
@@ -182,6 +186,10 @@ class Writer:
         self.db["type_names"].insert_all(names, batch_size=BATCH)
         self.db["places"].insert_all(places, batch_size=BATCH)
 
+    def add_info(self, info: dict[str, str]) -> None:
+        """What the database was built from (whodoes version, digests): ``build_info``."""
+        self.db["build_info"].insert_all(({"key": k, "value": v} for k, v in sorted(info.items())), replace=True)
+
     def add_chars(self, pairs: dict[str, str]) -> None:
         self.db["chars_t2s"].insert_all(
             ({"trad": t, "simp": s} for t, s in sorted(pairs.items())), batch_size=BATCH
@@ -191,6 +199,8 @@ class Writer:
     def _finish_schema(self) -> None:
         db = self.db
         db["tasks"].create_index(["document_id"])
+        db["tasks"].create_index(["uid"], unique=True)
+        db["tasks"].create_index(["due"])
         db["task_units"].create_index(["unit_id"])
         db["task_units"].create_index(["task_id"])
         db["unit_names"].create_index(["name"])
@@ -255,6 +265,13 @@ class Writer:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+
+
+def task_uid(document_id: str, ordinal: int) -> str:
+    """A task's stable id: its document's id and its 1-based position in the document
+    ("wulong-2019-two-mountains-base-plan/3").  It depends only on the document's text (and
+    the reader), not on the other documents, so adding a plan never changes it."""
+    return f"{document_id}/{ordinal}"
 
 
 def temp_prefix(out_path: Path) -> str:
@@ -332,6 +349,7 @@ TASK_ROWS_VIEW = """
 CREATE VIEW task_rows AS
 SELECT
   t.id AS id,
+  t.uid AS uid,
   t.document_id AS document,
   d.jurisdiction AS jurisdiction,
   CASE WHEN d.period_start IS NULL THEN NULL
@@ -349,6 +367,11 @@ SELECT
   t.support_label AS support_label,
   t.targets AS targets,
   t.deadline AS deadline,
+  t.due AS due,
+  t.due_kind AS due_kind,
+  t.deadline_text AS deadline_text,
+  t.level AS level,
+  t.project AS project,
   d.file AS source_file,
   t.line AS source_line
 FROM tasks t JOIN documents d ON d.id = t.document_id
@@ -362,6 +385,7 @@ TASK_UNITS_FLAT_VIEW = """
 CREATE VIEW task_units_flat AS
 SELECT
   tu.task_id AS task_id,
+  t.uid AS uid,
   t.document_id AS document,
   d.jurisdiction AS jurisdiction,
   coalesce(u.name, tu.name) AS unit,

@@ -204,11 +204,20 @@ class _Grid:
         yield nl
 
 
-def task_table(rows, console, *, year=None, mode="task"):
-    """Tasks grouped by (unit and) document, a table each: id, no., [role], task (the category
-    or title in bold where the text does not start with it, then the text, wrapped, cut after
+def due_cell(r) -> str:
+    """The due column: the date, else the kind (ongoing, yearly ...), else empty."""
+    kind = r.get("due_kind")
+    if kind in (None, "none"):
+        return ""
+    return r.get("due") or kind
+
+
+def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit"):
+    """Tasks grouped by (unit and) document, a table each: id (``ids(row)``: the short uid),
+    no., [level, when some rows are key projects], [role], task (the category or title in
+    bold where the text does not start with it, then the text, wrapped, cut after
     TABLE_TEXT_LINES lines), [the year's target], lead and support as written (the queried
-    unit in bold), [match, when some rows are fuzzy]."""
+    unit in bold), [due, when some rows have a deadline], [match, when some rows are fuzzy]."""
     from rich.cells import get_character_cell_size as cw
     from rich.segment import Segment
     from rich.style import Style
@@ -228,12 +237,16 @@ def task_table(rows, console, *, year=None, mode="task"):
         return [([Segment(text)], n) for text, n in lines]
 
     show_match = mode == "task" and any(r.get("match") not in (None, "exact") for r in rows)
-    id_w = max(2, max(len(str(r["id"])) for r in rows))
+    ids = ids or (lambda r: str(r["id"]))
+    show_level = any(r.get("level") == "project" for r in rows)
+    show_due = any(due_cell(r) for r in rows)
+    level_w, due_w = 7 * show_level, 10 * show_due
+    id_w = max(2, max(len(ids(r)) for r in rows))
     seq_w = max(3, min(8, max(width(clean(r.get("seq"))) for r in rows)))
     role_w = max(4, max(len(clean(r.get("role"))) for r in rows)) if mode == "unit" else 0
     names = [clean(n) for r in rows for n in (*(r.get("lead") or ()), *(r.get("support") or ()))]
-    n_cols = 5 + (mode == "unit") + show_match
-    flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - 5 * show_match
+    n_cols = 5 + (mode == "unit") + show_match + show_level + show_due
+    flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - 5 * show_match - level_w - due_w
     unit_w = max(8, min(max(map(width, names), default=4), flex // 5))
     text_w = max(12, flex - 2 * unit_w)
     target_w = 0  # the year's target: a column of its own, or on a narrow terminal under the text
@@ -271,20 +284,24 @@ def task_table(rows, console, *, year=None, mode="task"):
             lines.append((segs, w))
         return lines
 
-    columns = [("id", id_w, True), ("no.", seq_w, False)]
+    columns = [("id", id_w, False), ("no.", seq_w, False)]
+    if show_level:
+        columns.append(("level", level_w, False))
     if mode == "unit":
         columns.append(("role", role_w, False))
     columns.append(("task", text_w, False))
     if target_w:
         columns.append((f"{year} target", target_w, False))
     columns += [("lead", unit_w, False), ("support", unit_w, False)]
+    if show_due:
+        columns.append(("due", due_w, False))
     if show_match:
         columns.append(("match", 5, False))
 
     too_wide = sum(w for _, w, _ in columns) + 3 * len(columns) + 1 > (console.width or 80)
     groups: list[tuple] = []
     for r in rows:
-        key = (r.get("unit"), r["document"])
+        key = (r.get(group), r["document"])
         if not groups or groups[-1][0] != key:
             groups.append((key, []))
         groups[-1][1].append(r)
@@ -299,8 +316,11 @@ def task_table(rows, console, *, year=None, mode="task"):
         grid = []
         for r in members:
             mark = set((r.get("as_written") or "").split(JOIN)) if mode == "unit" else None
-            sid = str(r["id"])
+            sid = ids(r)
             cells = [[([Segment(sid)], len(sid))], plain(_wrap(clean(r.get("seq")), seq_w, 1, cw)[0])]
+            if show_level:
+                level = clean(r.get("level"))
+                cells.append([([Segment(level)], len(level))])
             if mode == "unit":
                 role = clean(r.get("role"))
                 cells.append([([Segment(role)], len(role))])
@@ -321,6 +341,9 @@ def task_table(rows, console, *, year=None, mode="task"):
             cut = cut or more
             cells.append(units_cell(r.get("lead") or (), mark))
             cells.append(units_cell(r.get("support") or (), mark))
+            if show_due:
+                due = due_cell(r)
+                cells.append([([Segment(due)], len(due))])
             if show_match:
                 match = clean(r.get("match"))
                 cells.append([([Segment(match)], len(match))])
@@ -348,7 +371,8 @@ def bar(value: float, maximum: float, width: int) -> str:
 
 def bar_chart(rows, console, *, title=None):
     """``whodoes stats``: per jurisdiction, the units that lead most tasks and those that
-    support most, as bars on one scale per jurisdiction.  Rows as from query.unit_stats."""
+    support most, as bars on one scale per jurisdiction, key projects (counted on their own)
+    after the bar.  Rows as from query.unit_stats."""
     from rich.table import Table
     from rich.text import Text
 
@@ -360,10 +384,11 @@ def bar_chart(rows, console, *, title=None):
     names = [r["unit"] + (" *" if r.get("kind") == "collective" else "") for r in rows]
     name_w = max((display_width(n) for n in names), default=4)
     count_w = max((len(str(r["tasks"])) for r in rows), default=1)
-    width = max(10, min(50, (console.width or 80) - name_w - count_w - 16))
+    extra = 18 if any(r.get("projects") for r in rows) else 0  # " +21 key projects"
+    width = max(10, min(50, (console.width or 80) - name_w - count_w - 16 - extra))
     words = {"lead": "lead 牵头", "support": "support 配合"}
     for jurisdiction, members in groups.items():
-        top = max(r["tasks"] for r in members)
+        top = max(max(r["tasks"] for r in members), 1)
         console.print()
         console.print(Text(jurisdiction or "(no jurisdiction)", style="bold"))
         t = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
@@ -376,6 +401,8 @@ def bar_chart(rows, console, *, title=None):
             name = r["unit"] + (" *" if r.get("kind") == "collective" else "")
             role = words.get(r["role"], r["role"]) if r["role"] != last else ""
             last = r["role"]
-            t.add_row(role, name, str(r["tasks"]),
-                      Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan"))
+            shown = Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan")
+            if r.get("projects"):
+                shown.append(f" +{r['projects']} key project{'s' if r['projects'] != 1 else ''}", style="dim")
+            t.add_row(role, name, str(r["tasks"]), shown)
         console.print(t)

@@ -1,4 +1,4 @@
-"""``--format xlsx``: a real spreadsheet written with xlsxwriter (the ``xlsx`` extra).
+"""``--format xlsx`` of task, due and export: a spreadsheet written with xlsxwriter.
 
 Imported only for that format (by ``whodoes.render.write``); cells are flattened as for
 csv (``render.cell``), column widths measured with ``render.display_width``.
@@ -15,14 +15,14 @@ XLSX_MAX_CELL = 32767  # Excel's limit on the characters of one cell
 def write_xlsx(rows, columns, path, *, headers=None, title=None):
     """A real spreadsheet: a bold frozen header row with a filter, column widths fitted to
     the content (CJK characters count double, at most 60), long text wrapped, cells aligned
-    to the top; whole numbers stay numbers.  Needs xlsxwriter (the ``xlsx`` extra)."""
+    to the top; whole numbers stay numbers."""
     if not path:
         raise RenderError("xlsx needs a file: add -o FILE.xlsx")
     try:
         import xlsxwriter
         from xlsxwriter.exceptions import XlsxWriterException
     except ImportError:
-        raise RenderError("--format xlsx needs xlsxwriter: pip install 'whodoes[xlsx]' (or pip install xlsxwriter)") from None
+        raise RenderError("--format xlsx needs xlsxwriter, a dependency of whodoes: reinstall whodoes, or pip install xlsxwriter") from None
     heads = list(headers or columns)
     table = []
     widths = [display_width(h) for h in heads]
