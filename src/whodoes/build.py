@@ -153,7 +153,8 @@ def folder_label(folder: Path, out: Path) -> str:
 
 
 def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
-    """What a set of plans is: every (file, sha256) and the units file's sha256 (not the
+    """What a set of plans is: every (file, sha256) and the units file's sha256, and that of
+    the bodies.toml beside it (not the
     version of whodoes, kept apart in ``build_info.whodoes``).  The user's database keeps
     the digest of the shipped plans it was built with; whodoes.userdata compares it with
     the shipped database's own."""
@@ -164,6 +165,9 @@ def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
         h.update(f"{name} {sha}\n".encode())
     if units_file is not None and Path(units_file).is_file():
         h.update(hashlib.sha256(Path(units_file).read_bytes()).hexdigest().encode())
+        bodies = Path(units_file).parent / "bodies.toml"  # the general catalogue read beside it
+        if bodies.is_file():
+            h.update(hashlib.sha256(bodies.read_bytes()).hexdigest().encode())
     return h.hexdigest()
 
 
