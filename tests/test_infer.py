@@ -102,3 +102,34 @@ def test_a_state_level_new_area_is_a_jurisdiction():
     assert jurisdiction_of_issuer("重庆两江新区管理委员会") == "两江新区"
     assert jurisdiction_of_title("四川天府新区生态环境保护规划") == "天府新区"
     assert jurisdiction_of_title("关于推进城市新区建设的意见") != "城市新区"
+
+
+def test_jurisdiction_printed_in_a_table_title_or_a_city_plan_title():
+    assert meta_of_text("附件\nXX说明\n北碚区2022年重点工作任务分解表\n序号\n")["jurisdiction"] == "北碚区"
+    assert meta_of_text("平顶山市全面推行河长制主要任务分解方案\n一、总体要求\n")["jurisdiction"] == "平顶山市"
+    assert "jurisdiction" not in meta_of_text("2023年全市工作要点\n全市要坚持稳中求进。\n")
+
+
+def test_a_letterhead_among_the_first_lines_names_the_jurisdiction():
+    meta = meta_of_text("四平市铁西区人民政府   2019-05-17 15:15:00   来源: 区人民政府\n督查通知单\n1、某事。\n")
+    assert meta["jurisdiction"] == "四平市铁西区"
+
+
+def test_a_cited_notice_asking_for_reports_is_not_the_title():
+    meta = meta_of_text("关于报送2023年工作进展情况的通知\n某某区2023年重点任务分解方案\n")
+    assert meta["title"] == "某某区2023年重点任务分解方案"
+
+
+def test_numbered_headings_are_not_titles_and_book_marks_go():
+    assert meta_of_text("(一)市、区县两级总体工作分工\n重庆市数字化城市管理实施方案\n")["title"] == "重庆市数字化城市管理实施方案"
+    text = "立山区人民政府关于印发 《立山区政府2023年重点工作任务分解 和责任分工方案》的通知\n"
+    assert meta_of_text(text)["title"] == "立山区政府2023年重点工作任务分解和责任分工方案"
+
+
+def test_the_year_of_a_one_year_plan():
+    assert meta_of_text("江津区2018年大气污染防治实施方案\n")["period"] == "2018-2018"
+
+
+def test_short_district_document_numbers():
+    assert meta_of_text("蔡政办〔2023〕1号\n关于印发X方案的通知\n")["doc_number"] == "蔡政办〔2023〕1号"
+    assert meta_of_text("发布机构 区人民政府办公室 文    号 蔡政办〔2023〕1号\n关于印发X方案的通知\n")["doc_number"] == "蔡政办〔2023〕1号"

@@ -101,7 +101,8 @@ def test_one_cell_per_line_table_targets_wraps_and_merged_cells():
     assert r2.lead == ["运行局"] and r2.inherited == ["lead", "support"] and r2.category == r1.category
     # a single cell ending in 。 is the support (this table ends support cells with 。, never lead cells)
     assert r3.lead == ["运行局"] and r3.support == ["财政局", "组织人事部"] and r3.inherited == ["lead"]
-    assert r3.targets == {} and r3.detail == "开展研究。\n开展考核。"
+    # two cells under three year columns stand in the first two (2020 printed nothing)
+    assert r3.targets == {"2018": "开展研究。", "2019": "开展考核。"} and r3.detail is None
     # a single cell without 。 is the lead; the support is merged from above
     assert r4.lead == ["环保分局"] and r4.support == ["财政局", "组织人事部"] and r4.inherited == ["support"]
     # a row without a printed number starts after the previous row's cells

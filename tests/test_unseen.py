@@ -1,16 +1,17 @@
-"""Plans the parser was not developed on: every form of responsibility in the wild.
+"""Regression fixtures written alongside the parser: every form of responsibility it was built for.
 
-tests/fixtures/unseen/ holds small documents written the way plans look when
-copied from a government web page, one form (or two) each, with a hand-written
-answer key beside each (``<name>.jsonl``, the gold format of the evaluation
-kit).  They are built with no metadata file, exactly as ``whodoes add`` would
-build them, and scored like /work/shared/eval/score.py scores the real key: a
-key row is found when a row of the same document holds its key in its title or
-text (white space ignored, NFKC); lead and support are compared as sets.
+tests/fixtures/unseen/ holds small documents written by this project, while the parser was
+being written, the way plans look when copied from a government web page, one form (or two)
+each, with a hand-written answer key beside each (``<name>.jsonl``, the gold format of the
+evaluation kit).  They are not unseen data in any honest sense: the real published plans the
+reader is measured on are in tests/fixtures/real (``test_real_corpus``).  They are built with
+no metadata file, exactly as ``whodoes add`` would build them, and scored like
+/work/shared/eval/score.py scores the real key: a key row is found when a row of the same
+document holds its key in its title or text (white space ignored, NFKC); lead and support
+are compared as sets.
 
-Unlike the sample key, these keys are complete: every task row of each
-document is listed, so extra rows (narrative paragraphs read as tasks) count
-against precision.
+These keys are complete: every task row of each document is listed, so extra rows
+(narrative paragraphs read as tasks) count against precision.
 """
 
 from __future__ import annotations

@@ -68,6 +68,23 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # e.g. "x.txt: read as gb18030"
 
 
+def _unknown_units(name: str, rows, catalog, jurisdiction: str) -> list[str]:
+    """One warning for the rows whose unit names the catalogue knows none of (groups such as
+    相关部门 aside): a person should check them (a misread cell, or units to add to data/units.toml)."""
+    from whodoes.units.catalog import is_collective
+
+    unknown = []
+    for r in rows:
+        names = [n for n in r.lead + r.support if not is_collective(n)]
+        if names and all(catalog.lookup(n, jurisdiction) is None for n in names):
+            unknown.append(r)
+    if not unknown:
+        return []
+    first = unknown[0]
+    return [f"{name}: {len(unknown)} rows name only units the unit catalogue does not know "
+            f"(first at line {first.line}: {'、'.join(first.lead + first.support)})"]
+
+
 def default_units_file(sources: Path) -> Path | None:
     """data/units.toml beside the sources folder (data/sources -> data/units.toml)."""
     for candidate in (Path(sources) / "units.toml", Path(sources).parent / "units.toml"):
@@ -238,6 +255,8 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
                 base_docs.append((path.name, src.sha256))
             if traditional:
                 doc["layouts"] = ["traditional Chinese, converted to simplified"] + parsed.layouts
+            report.warnings += [f"{path.name}: {w}" for w in parsed.warnings]
+            report.warnings += _unknown_units(path.name, parsed.rows, catalog, meta.get("jurisdiction") or "")
             first_year = start or (int(meta["date"][:4]) if str(meta.get("date") or "")[:4].isdigit() else None)
             writer.add_document(doc, parsed.rows, resolve, annotate(parsed.rows, first_year, src.id))
             for r in parsed.rows:

@@ -109,8 +109,10 @@ class Line:
 
     @property
     def blank(self) -> bool:
-        """Empty in the source (no character at all, not even a space)."""
-        return self.raw.strip("\r") == ""
+        """Empty in the source (no character at all, not even a space), or only the pipes
+        of a table flattened one cell per line with its cell borders on lines of their own."""
+        raw = self.raw.strip("\r")
+        return raw == "" or raw.strip("|｜ \t") == "" and "|" in raw or "｜" in raw and raw.strip("|｜ \t") == ""
 
     @property
     def empty_cell(self) -> bool:

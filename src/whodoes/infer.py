@@ -42,7 +42,8 @@ _TITLE_PLACE = re.compile(
     r"([\u4e00-\u9fff]{2,3}?(?:区|县)|[\u4e00-\u9fff]{2,8}?自治县)"
 )
 _NOT_JURISDICTION = {"地区", "园区", "城区", "新区", "社区", "街区", "景区", "辖区", "片区", "市区", "全区", "该区",
-                     "本区", "山区", "库区", "全县", "本县"}
+                     "本区", "山区", "库区", "全县", "本县", "全市", "本市", "城市", "该市", "我市", "各市", "全省",
+                     "本省", "我省", "各省", "城区", "县市", "各州", "全州", "超大城市", "中心城市", "大城市"}
 
 _PERIOD = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*[-—–~～至到]+\s*((?:19|20)\d\d)\s*年?\s*[)）]")
 _FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
@@ -59,19 +60,32 @@ def _head_and_foot(lines: list[Line]) -> list[str]:
     return texts[:40] + texts[40:][-15:]
 
 
+# Notices a plan cites or that ask for something (关于报送…的通知): never the plan's own title.
+_CITED_NOTICE = re.compile(r"^(?:关于)?(?:报送|上报|征求|报请|提供|填报|转发)")
+
+
 def infer_title(texts: list[str]) -> str | None:
     for t in texts[:20]:
         m = _ISSUING_NOTICE.search(t)
         if m:
-            return m.group(1)
+            return _bare_title(m.group(1))
     for t in texts[:20]:
         m = _ISSUED_QUOTE.search(t)
         if m:
-            return m.group(1) or m.group(4)
+            return _bare_title(m.group(1) or m.group(4))
     for t in texts[:25]:
-        if _TITLE_LINE.match(t) and not t.startswith(("根据", "按照", "为")):
-            return t
+        if (_TITLE_LINE.match(t) and not t.startswith(("根据", "按照", "为")) and not HEADING_NUMBER.match(t)
+                and not _CITED_NOTICE.match(re.sub(r"^.{0,30}?关于", "关于", t))):
+            return _bare_title(t)
     return None
+
+
+HEADING_NUMBER = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．])")
+
+
+def _bare_title(title: str) -> str:
+    """Without the book-title marks and the spaces of a title broken over two lines."""
+    return re.sub(r"\s+", "", title).strip("《》")
 
 
 def infer_issuer(texts: list[str]) -> str | None:
@@ -114,7 +128,38 @@ def jurisdiction_of_title(title: str) -> str | None:
     m = _TITLE_PLACE.match(title)
     if m and m.group(1) not in _NOT_JURISDICTION and not m.group(1).endswith(("新区", "园区")):
         return m.group(1)
-    return "重庆市" if title.startswith("重庆市") else None
+    if title.startswith("重庆市"):
+        return "重庆市"
+    m = _TITLE_CITY.match(title)
+    if m and m.group(1) not in _NOT_JURISDICTION:
+        return m.group(1)
+    return None
+
+
+# A city, prefecture or province leading a title (平顶山市全面推行…, 四川省…方案, XX州…).
+_TITLE_CITY = re.compile(r"^(?:中共|关于印发|关于)?([\u4e00-\u9fff]{2,4}?(?:市|省|自治州|州))")
+
+
+_TABLE_TITLE = re.compile(r"(分解表|任务表|汇总表|一览表|清单|方案|要点|计划|通知)$")
+
+
+def jurisdiction_of_first_lines(texts: list[str]) -> str | None:
+    """A place leading a short line among the first ones (a letterhead, a title broken over lines)."""
+    for line in texts[:8]:
+        t = re.sub(r"\s+", "", line)
+        first = line.split()[0] if line.split() else ""
+        sender = t[: t.index("关于")] if "关于" in t else ""
+        if not 4 <= len(t) <= 80 or HEADING_NUMBER.match(t):
+            continue
+        if _ISSUER.fullmatch(first) or sender and _ISSUER.match(sender):
+            j = jurisdiction_of_issuer(first if _ISSUER.fullmatch(first) else sender)
+        elif _TITLE_LINE.match(t) or _TABLE_TITLE.search(t):
+            j = jurisdiction_of_title(t)
+        else:
+            continue
+        if j:
+            return j
+    return None
 
 
 def _iso(m: re.Match) -> str:
@@ -173,7 +218,16 @@ def infer_doc_number(texts: list[str]) -> str | None:
         m = _DOC_NUMBER.match(t.strip())
         if m and (t.strip() == m.group(1) or t.strip()[m.end():].lstrip().startswith(("《", "关于"))):
             return m.group(1)
+    for t in texts[:20]:  # a page's metadata block: 文号 蔡政办〔2023〕1号, [ 发文字号 ] 江津府办发〔2023〕20号
+        m = _NUMBER_LABEL.search(t)
+        if m:
+            return re.sub(r"\s+", "", m.group(1))
     return None
+
+
+_NUMBER_LABEL = re.compile(
+    r"(?:发文字号|文\s*号|文件编号|发文编号)\s*[\]】]?\s*[:：]?\s*([\u4e00-\u9fff]{1,10}\s*[〔\[［【(（](?:19|20)\d\d[〕\]］】)）]\s*\d+\s*号)"
+)
 
 
 def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
@@ -199,7 +253,8 @@ def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
         if date:
             meta["date"] = date
     if not meta.get("jurisdiction"):
-        j = jurisdiction_of_issuer(meta.get("issuer") or "") or jurisdiction_of_title(meta.get("title") or "")
+        j = (jurisdiction_of_issuer(meta.get("issuer") or "") or jurisdiction_of_title(meta.get("title") or "")
+             or jurisdiction_of_first_lines(texts))
         if j:
             meta["jurisdiction"] = j
             notes.append("jurisdiction inferred from the issuer or the title")

@@ -45,14 +45,14 @@ from dataclasses import dataclass, field
 from whodoes.cleanup import Line
 from whodoes.parse.clauses import roles_in_cell
 from whodoes.parse.headers import UNIT_KINDS, Header
-from whodoes.parse.markers import NUMBERED, is_none_cell, looks_like_units
+from whodoes.parse.markers import HEADING_1, HEADING_2, NUMBERED, is_none_cell, looks_like_units
 from whodoes.parse.tablerows import TableRow, assign_cell, is_section_line
 from whodoes.parse.tables import SEPARATOR_END, is_table_end
 
 TERMINAL = tuple("。；;！？!?)）”\"")
 WRAPS = tuple("，,、；;：:（(")
 DEADLINE = re.compile(r"(年|月|底|前|季度|持续|长期|常态|每年|逐年)")
-_SEQ = re.compile(r"(\d{1,3})[.．、]?")
+_SEQ = re.compile(r"(\d{1,3})[.．、*＊★]?")
 
 
 @dataclass
@@ -68,6 +68,7 @@ class _Raw:
     cells: list[tuple[str, int, str]] = field(default_factory=list)  # (text, line, kind) in order
     section: str | None = None
     deadline: str | None = None
+    after: list[str] = field(default_factory=list)  # text cells printed after the unit cells (spaced tables)
 
 
 def _is_deadline(text: str) -> bool:
@@ -75,14 +76,29 @@ def _is_deadline(text: str) -> bool:
 
 
 def _unit_cell(text: str) -> bool:
-    """Unit names, or a cell stating roles ("牵头单位：A；配合单位：B")."""
+    """Unit names, or a cell stating roles ("牵头单位：A；配合单位：B"); never a heading
+    ("（二）获取经营场所（牵头单位：…）" names the lead of a group of rows)."""
+    if HEADING_1.match(text) or HEADING_2.match(text):
+        return False
     return looks_like_units(text) or roles_in_cell(text) is not None
 
 
 def _next_text(lines: list[Line], i: int, stop: int) -> str | None:
     while i < stop and lines[i].blank:
         i += 1
-    return lines[i].text if i < stop else None
+    return lines[i].text.strip("|｜ ").strip() if i < stop else None
+
+
+def _after_sections(lines: list[Line], i: int, stop: int) -> str:
+    """The next cell that is not a section line (一、… then （一）… may stand above a row)."""
+    for _ in range(3):
+        t = _next_text(lines, i, stop) or ""
+        if not is_section_line(t):
+            return t
+        i += 1
+        while i < stop and lines[i - 1].blank:
+            i += 1
+    return ""
 
 
 def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], int]:
@@ -92,6 +108,9 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
     after_units = [c.kind for c in header.columns[last_unit + 1:]]
     deadline_closes = bool(after_units) and after_units[-1] == "deadline"
     rows: list[_Raw] = []
+    units_first = next((c.kind for c in header.columns if c.kind != "seq"), "") in UNIT_KINDS
+    task_at = next((k for k, c in enumerate(header.columns) if c.kind == "task"), len(header.columns))
+    units_after_task = any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1:])
     last_seq = 0
     cur: _Raw | None = None
     i = header.end
@@ -100,8 +119,9 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
         if ln.blank:
             i += 1
             continue
+        ln, i = _cell_at(lines, i, stop, units_first)
         t = ln.text
-        if has_seq and is_section_line(t) and _SEQ.fullmatch(_next_text(lines, i + 1, stop) or ""):
+        if has_seq and is_section_line(t) and _SEQ.fullmatch(_after_sections(lines, i + 1, stop)):
             cur = None
             rows.append(_Raw(ln.number, ln.number, None, section=t, source=[ln.raw]))
             last_seq = 0  # numbering may restart in each section
@@ -119,6 +139,11 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             if cur is not None and not cur.closed and (cur.texts or cur.units):
                 cur.cells.append(("", ln.number, "empty"))
                 cur.closed = has_note
+        elif units_first and not has_seq and _unit_cell(t) and (
+                cur is None or cur.closed or cur.texts and not (units_after_task and cur.cells[-1][2] == "text")):
+            cur = _Raw(ln.number, ln.number, None, units=[t])  # 相关部门 | 职责分工: a unit cell opens each row
+            cur.cells.append((t, ln.number, "units"))
+            rows.append(cur)
         elif cur is not None and not cur.closed and cur.texts and _unit_cell(t):
             cur.units.append(t)
             cur.cells.append((t, ln.number, "units"))
@@ -128,7 +153,7 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.cells.append((t, ln.number, "deadline"))
             cur.closed = deadline_closes
         else:
-            if cur is None or cur.closed or cur.units:
+            if cur is None or cur.closed or cur.units and not (units_first and not cur.texts):
                 cur = _Raw(ln.number, ln.number, None)
                 rows.append(cur)
             cur.texts.append(t)
@@ -139,6 +164,35 @@ def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], 
             cur.source.append(ln.raw)
         i += 1
     return rows, i
+
+
+def _cell_at(lines: list[Line], i: int, stop: int, narrow_units: bool) -> tuple[Line, int]:
+    """The cell at line i (without the pipes of a "cell |" copy) and the index of its last line:
+    in a table whose first column is a (narrow) unit column, a unit name broken over short lines
+    (市政 / 府办 / 公厅) is one cell."""
+    ln = lines[i]
+    t = ln.text.strip("|｜ ").strip()
+    broken = _broken_name(lines, i, stop) if narrow_units and len(t) <= 4 and not _unit_cell(t) else None
+    if broken is None:
+        return Line(ln.number, ln.raw, t), i
+    t, last = broken
+    return Line(ln.number, "\n".join(l.raw for l in lines[i:last + 1]), t), last
+
+
+def _broken_name(lines: list[Line], i: int, stop: int) -> tuple[str, int] | None:
+    """Short lines (four characters at most) that only together read as a unit name: the name, its last line."""
+    parts, j, last = [], i, i
+    while j < stop and len(parts) < 8:
+        if lines[j].blank:
+            break
+        t = lines[j].text.strip("|｜ ").strip()
+        if not t or len(t) > 4 or re.search(r"[，。、；：,;:]", t):
+            break
+        parts.append(t)
+        last = j
+        j += 1
+    name = "".join(parts)
+    return (name, last) if len(parts) >= 2 and looks_like_units(name) else None
 
 
 def _join_wrapped_units(cells: list[str]) -> list[str]:
@@ -197,6 +251,9 @@ def _by_position(header: Header, r: _Raw) -> TableRow | None:
     """Read a row whose cells line up with the header, or None."""
     columns = [c for c in header.columns if r.seq is not None or c.kind != "seq"]
     cells = _join_plain_wraps(r.cells, len(columns))
+    missing = len(columns) - len(cells)
+    if 0 < missing and r.seq is None and all(c.kind in UNIT_KINDS + ("category", "title") for c in columns[:missing]):
+        columns = columns[missing:]  # the leading cells were merged from the row above (a lead unit column first)
     if len(cells) != len(columns):
         return None
     for (text, _, kind), col in zip(cells, columns):
@@ -216,18 +273,17 @@ def _by_position(header: Header, r: _Raw) -> TableRow | None:
 
 def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[TableRow], int]:
     raws, end = _segment(lines, header, stop)
+    return build_rows(header, raws), end
+
+
+def build_rows(header: Header, raws: list[_Raw]) -> list[TableRow]:
+    """Rows rebuilt from the cells of each raw row (by position when they line up, else by kind)."""
     has_seq = bool(header.index("seq"))
     text_cols = [c for c in header.columns if c.kind in ("category", "task", "year", "deadline")]
-    years = [c.extra for c in text_cols if c.kind == "year"]
-    has_category = any(c.kind == "category" for c in text_cols)
-    has_title = bool(header.index("title"))
-    has_deadline = any(c.kind == "deadline" for c in text_cols)
-    has_lead = header.label("lead") is not None
-    has_support = header.label("support") is not None
-    by_period = _support_by_period(raws)
     categories: set[str] = set()
-    numbered_categories = any(
-        r.texts and NUMBERED.match(r.texts[0]) and "。" not in r.texts[0] for r in raws
+    table = _TableFacts(
+        by_period=_support_by_period(raws),
+        numbered_categories=any(r.texts and NUMBERED.match(r.texts[0]) and "。" not in r.texts[0] for r in raws),
     )
     out: list[TableRow] = []
     for r in raws:
@@ -237,54 +293,83 @@ def read_cellrows(lines: list[Line], header: Header, stop: int) -> tuple[list[Ta
         if has_seq and r.seq is None and not r.units:
             continue  # stray lines after a row (page furniture), not a row of their own
         row = _by_position(header, r)
-        if row is not None:
-            out.append(row)
-            continue
-        row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, deadline=r.deadline,
-                       source_text="\n".join(r.source))
-        cells = list(r.texts)
-        cell_lines = list(r.text_lines)
-        if has_category and cells:
-            first = cells[0]
-            is_cat = first in categories or (
-                NUMBERED.match(first) and "。" not in first and len(first) <= 40
-            )
-            if not numbered_categories and not is_cat and len(cells) == len(text_cols) and len(cells) > 1:
-                is_cat = not first.rstrip().endswith(TERMINAL)
-            if is_cat and len(cells) > 1:
-                row.category = cells.pop(0)
-                cell_lines.pop(0)
-                categories.add(row.category)
-        if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
-            row.deadline = cells.pop()
-        cells = _join_wrapped_text(cells, has_title + 1 + len(years))
-        if has_title and len(cells) == 2 + len(years):
-            row.title = cells.pop(0)  # a row that prints its title (merged rows below it do not)
-            cell_lines.pop(0)
-        if cells:
-            row.task = cells[0]
-            row.task_line = cell_lines[0]
-            if years and len(cells) == 1 + len(years):
-                row.years = dict(zip(years, cells[1:]))
-            else:
-                row.detail = cells[1:]
-        units = _join_wrapped_units(r.units)
-        if len(units) >= 2 and has_lead and has_support:
-            row.lead, row.support = units[0], "、".join(units[1:])
-        elif len(units) == 1:
-            if has_lead and has_support:
-                if _single_is_support(units[0], by_period):
-                    row.support = units[0]
-                else:
-                    row.lead = units[0]
-            elif has_lead:
-                row.lead = units[0]
-            else:
-                row.support = units[0]
-        elif len(units) >= 2:
-            if has_lead:
-                row.lead = "、".join(units)
-            else:
-                row.support = "、".join(units)
+        if row is None:
+            row = _by_kind(header, r, text_cols, categories, table)
         out.append(row)
-    return out, end
+    return out
+
+
+@dataclass
+class _TableFacts:
+    by_period: bool
+    numbered_categories: bool
+
+
+def _by_kind(header: Header, r: _Raw, text_cols: list, categories: set[str], table: _TableFacts) -> TableRow:
+    """A row whose cells do not line up with the header: text cells by count, unit cells by order."""
+    years = [c.extra for c in text_cols if c.kind == "year"]
+    has_category = any(c.kind == "category" for c in text_cols)
+    has_title = bool(header.index("title"))
+    has_deadline = any(c.kind == "deadline" for c in text_cols)
+    row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, deadline=r.deadline,
+                   source_text="\n".join(r.source))
+    cells = list(r.texts)
+    cell_lines = list(r.text_lines)
+    if has_category and cells:
+        first = cells[0]
+        is_cat = first in categories or (NUMBERED.match(first) and "。" not in first and len(first) <= 40)
+        if not table.numbered_categories and not is_cat and len(cells) == len(text_cols) and len(cells) > 1:
+            is_cat = not first.rstrip().endswith(TERMINAL)
+        if is_cat and len(cells) > 1:
+            row.category = cells.pop(0)
+            cell_lines.pop(0)
+            categories.add(row.category)
+    if has_deadline and len(cells) > 1 and len(cells[-1]) <= 20 and DEADLINE.search(cells[-1]):
+        row.deadline = cells.pop()
+    cells = _join_wrapped_text(cells, has_title + 1 + len(years))
+    if has_title and len(cells) == 2 + len(years):
+        row.title = cells.pop(0)  # a row that prints its title (merged rows below it do not)
+        cell_lines.pop(0)
+    if cells:
+        row.task = cells[0]
+        row.task_line = cell_lines[0]
+        _place_years(row, cells[1:], years)
+    for cell in r.after:
+        if has_deadline and row.deadline is None and _is_deadline(cell):
+            row.deadline = cell
+        else:
+            row.detail.append(cell)
+    _place_units(header, row, _join_wrapped_units(r.units), table.by_period)
+    return row
+
+
+def _place_years(row: TableRow, cells: list[str], years: list[str]) -> None:
+    """Per-year cells in column order.  As many cells as years: one each.  Fewer, but at least
+    two: they stand in the first years' columns (the later ones printed nothing); a single
+    cell may span every year, so it stays detail."""
+    if years and (len(cells) == len(years) or 2 <= len(cells) < len(years)):
+        row.years = dict(zip(years, cells))
+    else:
+        row.detail = list(cells)
+
+
+def _place_units(header: Header, row: TableRow, units: list[str], by_period: bool) -> None:
+    has_lead = header.label("lead") is not None
+    has_support = header.label("support") is not None
+    if len(units) >= 2 and has_lead and has_support:
+        row.lead, row.support = units[0], "、".join(units[1:])
+    elif len(units) == 1:
+        if has_lead and has_support:
+            if _single_is_support(units[0], by_period):
+                row.support = units[0]
+            else:
+                row.lead = units[0]
+        elif has_lead:
+            row.lead = units[0]
+        else:
+            row.support = units[0]
+    elif len(units) >= 2:
+        if has_lead:
+            row.lead = "、".join(units)
+        else:
+            row.support = "、".join(units)

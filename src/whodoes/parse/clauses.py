@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from whodoes.parse.markers import (
     COMMANDER_LABELS,
     DEADLINE_LABELS,
+    DIVISION_LABELS,
+    LEAD_MARKS,
+    close_gaps,
     LABEL_RE,
     PERSON_LABELS,
     UNIT_LABELS,
@@ -39,8 +42,8 @@ from whodoes.parse.markers import (
     split_pieces,
 )
 
-OPEN = "(（[【"
-CLOSE = ")）]】"
+OPEN = "(（[【〔"
+CLOSE = ")）]】〕"
 _DUTY = r"按照?职责分工负责|按照?职责负责|按照?职能职责负责|分别负责|共同负责"  # all mean 负责
 
 
@@ -68,7 +71,7 @@ class Clause:
         return self.form == "plain"
 
 
-_BRACKETS = re.compile(r"[(（\[【)）\]】]")
+_BRACKETS = re.compile(r"[(（\[【〔)）\]】〕]")
 
 
 def bracket_groups(text: str) -> list[tuple[int, int]]:
@@ -105,8 +108,12 @@ def parse_labelled(inner: str) -> Clause | None:
     fields: list[tuple[str, str]] = []
     for m, nxt in zip(matches, matches[1:] + [None]):
         value = inner[m.end(): nxt.start() if nxt else len(inner)]
+        value = _first_sentence(value)  # what follows 。 is a note (以下各项均需…落实，不再列出)
         fields.append((m.group(1), value.strip().strip(";；,，。 ")))
-    unit_fields = [(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS]
+    unit_fields = [_leads_each(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS]
+    for k, v in fields:
+        if k in DIVISION_LABELS:
+            unit_fields += _division(v)
     clause = Clause(0, 0, inner, inner=inner)
     roles = assign_roles([k for k, _ in unit_fields])
     leads = [(k, v) for k, v in unit_fields if roles.get(k) == "lead"]
@@ -123,6 +130,42 @@ def parse_labelled(inner: str) -> Clause | None:
     if not unit_fields and clause.deadline is None:
         return None
     return clause
+
+
+_EACH_LEADS = re.compile(r"(?<=[^：:])(?:分别|共同)?牵头$")
+
+
+def _leads_each(label: str, value: str) -> tuple[str, str]:
+    """'责任单位：A、B分别牵头' -> ('牵头', 'A、B'): the value says its units lead."""
+    if _EACH_LEADS.search(value):
+        return "牵头", _EACH_LEADS.sub("", value)
+    return label, value
+
+
+def _first_sentence(value: str) -> str:
+    """A value up to its first 。 outside brackets."""
+    depth = 0
+    for i, ch in enumerate(value):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+        elif ch == "。" and depth == 0 and value[i + 1:].strip():
+            return value[:i]
+    return value
+
+
+def _division(value: str) -> list[tuple[str, str]]:
+    """'部门分工：A牵头，B、C配合' -> [(牵头, A), (配合, B、C)] (a lone 'A' or 'A负责' is the lead)."""
+    roles = parse_sentences(value)
+    if roles is None:
+        return [("责任单位", value)] if value and looks_like_units(value) else []
+    out = []
+    if roles.lead_raw:
+        out.append((roles.lead_label if roles.lead_label in UNIT_LABELS else "牵头", roles.lead_raw))
+    if roles.support_raw:
+        out.append((roles.support_label if roles.support_label in UNIT_LABELS else "配合", roles.support_raw))
+    return out
 
 
 def _units_ok(clause: Clause) -> bool:
@@ -164,18 +207,29 @@ def trailing_labelled(text: str, spans: list[tuple[int, int]]) -> Clause | None:
 # --- role sentences ------------------------------------------------------------
 
 _VERB = re.compile(
-    r"^(.*?)(牵头负责|负责牵头|为牵头单位|牵头|主办|负责落实|具体落实|抓好落实|为配合单位|配合|参与|协助|协同|协办|"
+    r"^(.*?)(牵头负责|负责牵头|为牵头单位|牵头实施|牵头推进|牵头落实|牵头组织|分别牵头|牵头|主办|负责落实|具体落实|抓好落实|组织落实|承办|为配合单位|配合|参与|协助|协同|协办|落实|"
     rf"{_DUTY}|为责任单位|负责)$"
 )
 _ROLE_OF_VERB = {
-    "牵头": "lead", "牵头负责": "lead", "负责牵头": "lead", "为牵头单位": "lead", "主办": "lead",
+    "牵头": "lead", "牵头负责": "lead", "牵头实施": "lead", "牵头推进": "lead", "牵头落实": "lead",
+    "牵头组织": "lead", "分别牵头": "lead", "负责牵头": "lead", "为牵头单位": "lead", "主办": "lead",
     "负责": "lead", "为责任单位": "lead",
     "配合": "support", "参与": "support", "协助": "support", "协同": "support", "协办": "support",
     "为配合单位": "support", "负责落实": "support", "具体落实": "support", "抓好落实": "support",
+    "组织落实": "support", "落实": "support", "会同": "support", "承办": "lead",
 }
-_LEAD_VERBS = ("牵头", "牵头负责", "负责牵头", "为牵头单位", "主办")
-_LABEL_OF_VERB = {"牵头负责": "牵头", "负责牵头": "牵头", "为牵头单位": "牵头单位", "为配合单位": "配合单位",
+_LEAD_VERBS = ("牵头", "牵头负责", "负责牵头", "为牵头单位", "主办", "牵头实施", "牵头推进", "牵头落实", "牵头组织",
+               "分别牵头")
+_LABEL_OF_VERB = {"牵头负责": "牵头", "负责牵头": "牵头", "牵头实施": "牵头", "牵头推进": "牵头", "牵头落实": "牵头",
+                  "牵头组织": "牵头", "分别牵头": "牵头", "为牵头单位": "牵头单位", "为配合单位": "配合单位",
                   "为责任单位": "责任单位"}
+
+
+_PERSON_DUTY = re.compile(r"^(?:由|请)?[\u4e00-\u9fff、，,]{1,16}同志(?:负责|牵头|分管|主抓|联系)?$")
+_TOGETHER = re.compile(r"^(.+?)(?:会同|联合|协调)(.+?)(?:共同)?(?:负责|牵头|实施|推进|落实|组织实施|负责落实)?$")
+
+
+_TIME_NOTE = re.compile(r"^(?:\d{4}年|年内|年底|今年|全年|[一二三四]?季度|持续|长期|常态|逐步|分步|按期|按时|\d{1,2}月)")
 
 
 def _verb(word: str) -> str:
@@ -201,13 +255,21 @@ def parse_roles(body: str) -> Clause | None:
     pairs: list[tuple[str, str]] = []  # (units, verb)
     pending: list[str] = []
     for seg in _segments(body):
-        seg = re.sub(r"^由", "", seg)
+        seg = re.sub(r"^(?:此项工作|该项工作|本项工作|上述工作|以上工作|具体)?由", "", seg)
+        if _PERSON_DUTY.match(seg):
+            continue  # 由小军同志负责 / 请奇帆、家农同志负责: people, not units
+        together = _TOGETHER.match(seg)
+        if together and _is_units(together.group(1)) and _is_units(together.group(2)):
+            pairs += [(together.group(1), "牵头"), (together.group(2), "会同")]  # 由A会同B、C负责
+            continue
         m = _VERB.match(seg)
         if m and _is_units(m.group(1)):
             pairs.append(("、".join(pending + [m.group(1)]), _verb(m.group(2))))
             pending = []
         elif _is_units(seg):
             pending.append(seg)
+        elif pairs and _TIME_NOTE.search(seg):
+            continue  # (A分别负责，年内持续推进): a note on time, not units
         else:
             return None
     if pending or not pairs:
@@ -241,8 +303,8 @@ def parse_sentences(inner: str) -> Clause | None:
     return None
 
 
-_ENDS_IN_ROLE = re.compile(r"(牵头|负责|配合|参与|协助|协同|协办|落实|主办|单位)\s*$")  # a quick test before parsing
-_SENTENCE_MARKS = re.compile(r"[(（\[【)）\]】。；;！!]")
+_ENDS_IN_ROLE = re.compile(r"(牵头|负责|配合|参与|协助|协同|协办|落实|主办|承办|单位)\s*$")  # a quick test before parsing
+_SENTENCE_MARKS = re.compile(r"[(（\[【〔)）\]】〕。；;！!]")
 
 
 def plain_sentences(text: str, spans: list[tuple[int, int]]) -> list[Clause]:
@@ -265,6 +327,11 @@ def plain_sentences(text: str, spans: list[tuple[int, int]]) -> list[Clause]:
         s0 = start + len(sentence) - len(sentence.lstrip())
         if _ENDS_IN_ROLE.search(sentence) and not any(a < i and s0 < b for a, b in spans):
             clause = parse_roles(sentence.strip())
+            k = max(sentence.rfind("，由"), sentence.rfind(",由"))
+            if clause is None and k > 0:  # 推进河道整治，由A会同B负责: the words after 由 assign the task
+                clause = parse_roles(sentence[k + 1:].strip())
+                s0 = start + k + 1 if clause and clause.lead_raw else s0
+                clause = clause if clause and clause.lead_raw else None
             if clause and found and found[-1].end == s0:
                 clause = parse_roles(text[found[-1].start: i]) or clause
                 s0 = found.pop().start
@@ -279,7 +346,7 @@ def plain_sentences(text: str, spans: list[tuple[int, int]]) -> list[Clause]:
 # --- all clauses of a paragraph ------------------------------------------------
 
 
-_ROLE_WORD = re.compile(r"牵头|负责|配合|参与|协助|协同|协办|落实|主办|单位")
+_ROLE_WORD = re.compile(r"牵头|负责|配合|参与|协助|协同|协办|落实|主办|承办|单位")
 _BOXED_LABEL = re.compile(r"【(" + "|".join(UNIT_LABELS + DEADLINE_LABELS) + r")】")
 
 
@@ -294,7 +361,7 @@ def find_clauses(text: str) -> list[Clause]:
     text = _unbox_labels(text)
     spans = bracket_groups(text)
     for start, end in spans:
-        inner = text[start + 1: end - 1]
+        inner = close_gaps(text[start + 1: end - 1])
         clause = parse_labelled(inner) or parse_sentences(inner)
         if clause and (clause.names_units or clause.deadline):
             clause.start, clause.end, clause.raw = start, end, text[start:end]
@@ -313,18 +380,29 @@ def find_clauses(text: str) -> list[Clause]:
 _LEAD_MARK = re.compile(r"\s*[(（]\s*(?:牵头|牵头单位|牵头部门)\s*[)）]\s*$")
 
 
+_OTHER_LEVEL = ("省", "国家", "中央", "部", "省级", "国家级")
+
+
 def roles_in_cell(cell: str) -> tuple[str, str | None, str | None] | None:
     """(lead, support, support label) of a unit cell that states roles itself, else None.
 
     "A（牵头）、B、C" -> A leads, B and C support; "牵头单位：A；配合单位：B" and
     "A牵头，B配合" are read as clauses.  A cell that names its units without roles gives None.
     """
-    if LABEL_RE.search(cell):
+    label = LABEL_RE.search(cell)
+    if label:
+        if cell[: label.start()].strip() in _OTHER_LEVEL:
+            return None  # 省牵头单位：… names the lead of the task one level up, not this row's units
         clause = parse_labelled(cell)
         if clause and clause.names_units and _units_ok(clause):
             return clause.lead_raw or "", clause.support_raw, clause.support_label
         return None
     pieces = [p.strip() for p in split_pieces(cell) if p.strip()]
+    starred = [p for p in pieces if p[:1] in LEAD_MARKS or p[-1:] in LEAD_MARKS]
+    if starred:  # ★A、B / A*、B: the marked unit leads, the others support
+        lead = "、".join(p.strip(LEAD_MARKS) for p in starred)
+        support = "、".join(p for p in pieces if p not in starred)
+        return lead, support or None, None
     marked = [p for p in pieces if _LEAD_MARK.search(p)]
     if marked:
         lead = "、".join(_LEAD_MARK.sub("", p) for p in marked)

@@ -14,14 +14,17 @@ looked for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from whodoes.cleanup import Line
 from whodoes.parse.cellrows import read_cellrows
+from whodoes.parse.docrules import apply_document_rules
 from whodoes.parse.headers import Header, find_headers
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
 from whodoes.parse.tablerows import rows_to_tasks
+from whodoes.parse.spacedrows import read_spaced
 from whodoes.parse.tables import read_positional
 
 STYLE_NAMES = {
@@ -29,11 +32,14 @@ STYLE_NAMES = {
     "tabline": "TAB-separated table",
     "tabcell": "TAB-flattened table (one cell per line)",
     "cellline": "table flattened one cell per line",
+    "spaced": "table with cells separated by spaces",
 }
 FORM_NAMES = {
     "labels": "labelled (牵头单位：…)",
     "sentence": "role sentences in brackets (A牵头，B配合)",
     "plain": "plain role sentences (由A牵头，B配合。)",
+    "unit-heading": "numbered items under a heading that names their unit",
+    "unit-first": "items that open with their unit (1、区住建局。…)",
 }
 
 
@@ -41,16 +47,46 @@ FORM_NAMES = {
 class Parsed:
     rows: list[TaskRow]
     layouts: list[str] = field(default_factory=list)  # human-readable, one per recognised layout
+    warnings: list[str] = field(default_factory=list)  # what a person should check (shown in the build log)
 
 
 def _columns(header: Header) -> str:
     return " | ".join(c.name for c in header.columns)
 
 
+_WIDE_GAP = re.compile(r"\s{3,}")
+
+
+def unfold(lines: list[Line]) -> list[Line]:
+    """A page copied onto one line, its cells and paragraphs kept apart only by runs of three or
+    more spaces (at least eight of them), is read one piece per line, every piece keeping the
+    number of its line."""
+    out = []
+    for ln in lines:
+        if len(_WIDE_GAP.findall(ln.text)) < 8:
+            out.append(ln)
+            continue
+        texts = [t for t in _WIDE_GAP.split(ln.text) if t.strip()]
+        raws = [r for r in _WIDE_GAP.split(ln.raw) if r.strip()]
+        raws = raws if len(raws) == len(texts) else texts
+        out += [Line(ln.number, r, t.strip()) for r, t in zip(raws, texts)]
+    return out
+
+
 def parse_document(lines: list[Line]) -> Parsed:
+    lines = unfold(lines)
+    parsed = _read(lines)
+    report = apply_document_rules(parsed.rows, lines)
+    parsed.layouts += report.layouts
+    parsed.warnings += report.warnings
+    return parsed
+
+
+def _read(lines: list[Line]) -> Parsed:
     headers = find_headers(lines)
     table_rows: list[TaskRow] = []
     layouts: list[str] = []
+    warnings: list[str] = []
     in_tables: set[int] = set()
     for k, header in enumerate(headers):
         where = f"line {lines[header.start].number} ({_columns(header)})"
@@ -62,24 +98,53 @@ def parse_document(lines: list[Line]) -> Parsed:
         stop = next((h.start for h in headers[k + 1:]), len(lines))
         if header.style == "cellline":
             raw_rows, end = read_cellrows(lines, header, stop)
+        elif header.style == "spaced":
+            raw_rows, end = read_spaced(lines, header, stop)
         else:
             raw_rows, end = read_positional(lines, header, stop)
         rows = rows_to_tasks(header, raw_rows)
         in_tables.update(range(header.start, end))
         layouts.append(f"{STYLE_NAMES[header.style]} at {where}: {len(rows)} rows")
+        layouts += table_readings(header, rows)
+        if not rows:
+            warnings.append(f"a table header at {where} was found, but no row below it could be placed in its columns")
         table_rows += rows
     inline, forms = inline_tasks(lines, in_tables)
     if inline:
-        by_form = ", ".join(f"{FORM_NAMES[f]} {n}" for f, n in forms.items())
+        by_form = ", ".join(f"{FORM_NAMES[f]} {n}" for f, n in forms.items() if n > 0)
         layouts.append(f"task paragraphs with unit clauses: {len(inline)} rows ({by_form})")
     rows = sorted(table_rows + inline, key=lambda r: r.line)
     if rows:
-        return Parsed(rows=rows, layouts=layouts)
+        return Parsed(rows=rows, layouts=layouts, warnings=warnings)
     rows = numbered_tasks(lines, in_tables)
     if rows:
         layouts.append(f"numbered tasks without units in the task section: {len(rows)} rows")
-        return Parsed(rows=rows, layouts=layouts)
-    return Parsed(rows=[], layouts=layouts + _why_nothing(lines, headers, in_tables))
+        return Parsed(rows=rows, layouts=layouts, warnings=warnings)
+    return Parsed(rows=[], layouts=layouts + _why_nothing(lines, headers, in_tables), warnings=warnings)
+
+
+_STARRED = re.compile(r"[★☆※]|[\u4e00-\u9fff][*＊](?![*＊])")
+
+
+def table_readings(header: Header, rows: list[TaskRow]) -> list[str]:
+    """The readings taken where a table's layout is ambiguous, for ``whodoes docs --verbose``."""
+    notes = []
+    if header.inferred:
+        notes.append("  no header printed above these rows: the columns were read off the rows (a number is the 序号, "
+                     "the longest text the task, unit lists the unit columns: the first read as the lead, the next as the support)")
+    years = header.index("year")
+    short = [r for r in rows if 0 < len(r.targets) < len(years)]
+    if short:
+        notes.append(f"  {len(short)} rows print fewer per-year cells than the {len(years)} year columns "
+                     f"(first at line {short[0].line}): read as the first years' cells, the later years print nothing")
+    duals = [c for c in header.columns if c.kind == "dual"]
+    if len(duals) >= 2 and header.roles.get(duals[1].extra) == "support":
+        notes.append(f"  two responsibility columns ({duals[0].name} | {duals[1].name}) and no lead or support "
+                     "label: the first read as the lead, the second as the support")
+    starred = [r for r in rows if _STARRED.search(r.source_text)]
+    if starred:
+        notes.append(f"  {len(starred)} rows mark units with ★ / *: the marked unit read as the lead, the others as support")
+    return notes
 
 
 def _why_nothing(lines: list[Line], headers: list[Header], in_tables: set[int]) -> list[str]:

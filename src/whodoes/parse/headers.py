@@ -27,6 +27,7 @@ from whodoes.parse.markers import (
     could_be_header,
     header_kind,
     header_word,
+    looks_like_units,
 )
 
 UNIT_KINDS = ("lead", "support", "dual")
@@ -48,6 +49,8 @@ class Header:
     columns: list[Column]
     roles: dict[str, str] = field(default_factory=dict)  # unit label -> lead/support
     unit_column: bool = True  # False: a header without unit columns (reported, not read)
+    gap: str = r"\s+"  # spaced tables: the run of spaces that separates cells
+    inferred: bool = False  # no header printed: the columns were read off the rows
 
     def index(self, kind: str) -> list[int]:
         return [i for i, c in enumerate(self.columns) if c.kind == kind]
@@ -80,6 +83,18 @@ def columns_of(cells: list[str]) -> list[Column] | None:
     return cols if any(c.kind == "task" for c in cols) else None
 
 
+def _years_under_their_group(cols: list[Column]) -> list[Column]:
+    """A header flattened row by row: 年度目标 in the first row, its years (2018年度 …) at the end
+    of the second.  The years stand where their spanning cell stands."""
+    groups = [k for k, c in enumerate(cols) if c.kind == "yeargroup"]
+    years = [c for c in cols if c.kind == "year"]
+    if len(groups) != 1 or not years or cols[-1].kind != "year" or cols[groups[0] + 1].kind == "year":
+        return cols
+    rest = [c for c in cols if c.kind != "year"]
+    k = rest.index(cols[groups[0]])
+    return rest[: k + 1] + years + rest[k + 1:]
+
+
 def _normalise(cols: list[Column]) -> list[Column]:
     """Give every table one text column ("task"), and at most one "title" column before it.
 
@@ -90,6 +105,7 @@ def _normalise(cols: list[Column]) -> list[Column]:
     * two task columns (重点任务 | 具体措施): the first is the row's title (filled
       down from merged cells), the second its text; any further one is detail.
     """
+    cols = _years_under_their_group(cols)
     cols = [c for k, c in enumerate(cols)
             if not (c.kind == "yeargroup" and k + 1 < len(cols) and cols[k + 1].kind == "year")]
     for c in cols:
@@ -108,7 +124,22 @@ def _normalise(cols: list[Column]) -> list[Column]:
         cats[-1].kind = "task"
     elif len(tasks) >= 2:
         tasks[0].kind = "title"
+    if not any(c.kind == "task" for c in cols):
+        _text_column_as_task(cols)
     return cols
+
+
+def _text_column_as_task(cols: list[Column]) -> None:
+    """A table with no task column of a known name: the first text column before its unit
+    columns holds the task (序号 | 实事项目 | 工作举措 | 责任单位, 序号 | 2022年预期目标 | 责任单位);
+    a year column counts only when it is the table's only one."""
+    years = [c for c in cols if c.kind == "year"]
+    for c in cols:
+        if c.kind in UNIT_KINDS:
+            return
+        if c.kind == "other" and header_kind(c.name) is None or c.kind == "year" and len(years) == 1:
+            c.kind, c.extra = "task", None
+            return
 
 
 _PIPE = re.compile(r"[|｜]")
@@ -153,10 +184,56 @@ def find_headers(lines: list[Line]) -> list[Header]:
             continue
         headers.append(header)
         i = header.end
+    if not any(h.style == "pipe" for h in headers):
+        headers += _headerless_pipe_table(lines, headers)
+        headers.sort(key=lambda h: h.start)
     for h in headers:
         h.unit_column = any(c.kind in UNIT_KINDS for c in h.columns)
-        h.roles = assign_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS])
+        if not h.roles:
+            h.roles = table_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS])
     return headers
+
+
+def _headerless_pipe_table(lines: list[Line], headers: list[Header]) -> list[Header]:
+    """Pipe rows with no header above them (an excerpt that starts below it).  The columns are
+    read off the rows: a number is the 序号, the longest text the task, a text before it its
+    title (category before the 序号), unit lists the unit columns, the first the lead, the next
+    the support (the reading a careful person takes without the header's words)."""
+    taken = {k for h in headers for k in range(h.start, h.end)}
+    start = next((k for k, ln in enumerate(lines) if k not in taken and len(split_pipe(ln.text)) >= 4), None)
+    if start is None:
+        return []
+    rows = [split_pipe(ln.text) for ln in lines[start: start + 8] if has_pipe(ln.text)]
+    template = max(rows, key=len)
+    kinds = ["seq" if re.fullmatch(r"\d{1,3}", c) else "units" if c and looks_like_units(c) else "text" for c in template]
+    texts = [k for k, kind in enumerate(kinds) if kind == "text"]
+    if len(rows) < 2 or kinds.count("seq") != 1 or "units" not in kinds or not texts:
+        return []
+    task = max(texts, key=lambda k: len(template[k]))
+    seq = kinds.index("seq")
+    cols, units = [], 0
+    for k, kind in enumerate(kinds):
+        if kind == "units":
+            cols.append(Column("dual" if units == 0 else "support", "责任单位" if units == 0 else "配合单位", "(units)"))
+            units += 1
+        elif kind == "seq":
+            cols.append(Column("seq", None, "序号"))
+        else:
+            name = "task" if k == task else "category" if k < seq else "title" if k < task else "other"
+            cols.append(Column(name, None, f"({name})"))
+    header = Header("pipe", start, start, cols, roles={"责任单位": "lead", "配合单位": "support"})
+    header.inferred = True
+    return [header]
+
+
+def table_roles(labels: list[str]) -> dict[str, str]:
+    """The role of each unit column.  Two responsibility columns and no lead or support label
+    (责任部门 | 责任街镇): the first is the lead column, the next the support."""
+    roles = assign_roles(labels)
+    duals = [label for label in labels if header_kind(label) and header_kind(label)[0] == "dual"]
+    if len(duals) >= 2 and len(duals) == len(labels) and len(set(duals)) == len(duals):
+        roles.update({label: "support" for label in duals[1:]})
+    return roles
 
 
 def _row_cells(ln: Line, style: str) -> list[str]:
@@ -184,6 +261,10 @@ def _header_at(lines: list[Line], i: int) -> Header | None:
         cols = columns_of(cells)
         if cols:
             return Header(style, i, i + 1, cols)
+    if re.search(r"\S\s+\S", ln.text):
+        spaced = _spaced(lines, i)
+        if spaced:
+            return spaced
     if not header_kind(ln.text):
         return None
     return _cell_per_line(lines, i)
@@ -215,6 +296,64 @@ def _two_line(lines: list[Line], i: int, style: str, first: list[str]) -> Header
     return Header(style, i, j + 1, cols)
 
 
+# The second half of header words broken over two lines (责任 / 单位).
+_WORD_ENDS = re.compile(r"^(单位|部门|领导|时限|时间|任务|内容|措施|事项|目标|处室|科室|情况|节点|期限)$")
+
+
+def _spaced(lines: list[Line], i: int) -> Header | None:
+    """A header whose cells are separated by runs of spaces ("序号 目标任务 责任单位 推进情况").
+
+    Letter-spaced words ("协助 单位") are joined; a header broken over two lines, the
+    second holding only word ends ("责任 配合" / "单位 单位"), is read as one.
+    """
+    text = lines[i].text
+    runs = re.findall(r"(?<=\S)\s+(?=\S)", text)
+    gap = r"\s{2,}" if runs and all(len(r) >= 2 for r in runs) else r"\s+"
+    tokens = re.split(gap, text.strip())
+    end = i + 1
+    j = i + 1
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    if j < len(lines) and lines[j].text:
+        ends = lines[j].text.split()
+        if all(_WORD_ENDS.match(e) for e in ends):
+            tokens = _attach_ends(tokens, ends)
+            end = j + 1 if tokens else end
+    if not tokens or len(tokens) < 3:
+        return None
+    cols = columns_of(tokens) or columns_of(_join_spaced_letters(tokens))
+    if not cols or not any(c.kind in UNIT_KINDS for c in cols):
+        return None
+    return Header("spaced", i, end, cols, gap=gap)
+
+
+def _attach_ends(tokens: list[str], ends: list[str]) -> list[str]:
+    """Give each word end of the second line to the next first-line word it completes."""
+    out, k = list(tokens), 0
+    for e in ends:
+        while k < len(out) and (header_kind(out[k] + e) is None or header_kind(out[k]) and header_kind(out[k])[0] in ("seq", "task", "category")):
+            k += 1
+        if k == len(out):
+            return []
+        out[k] += e
+        k += 1
+    return out
+
+
+def _join_spaced_letters(tokens: list[str]) -> list[str]:
+    """'协助 单位' -> '协助单位': join neighbours that make a column name only together."""
+    out: list[str] = []
+    for t in tokens:
+        if out and header_kind(out[-1] + t) and not (header_kind(t) and header_kind(out[-1])):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
+
+
+_PAREN_LINE = re.compile(r"^[(（](?![一二三四五六七八九十\d]+[)）])[^()（）]{1,20}[)）]?$|^[^()（）]{1,20}[)）]$")
+
+
 def _cell_per_line(lines: list[Line], i: int) -> Header | None:
     """One header cell per line (with or without a leading TAB), blank lines between."""
     cells, last, j, n = [], i, i, len(lines)
@@ -223,15 +362,38 @@ def _cell_per_line(lines: list[Line], i: int) -> Header | None:
             j += 1
             continue
         t = lines[j].text
-        if lines[j].empty_cell or not (header_kind(t) or could_be_header(t) and _next_is_header(lines, j + 1)):
+        if cells and _PAREN_LINE.match(t):  # 责任股室 / (单位): the rest of the cell above
+            cells[-1] += t
+            last = j
+            j += 1
+            continue
+        if cells and not header_kind(t) and header_kind(cells[-1] + t) and not header_kind(cells[-1]):
+            cells[-1] += t  # 牵头责任 / 部门: a header cell broken over two lines
+            last = j
+            j += 1
+            continue
+        if lines[j].empty_cell or not (header_kind(t) or could_be_header(t) and (
+                _next_is_header(lines, j + 1) or header_kind(t + _next_cell(lines, j + 1)))):
             break
         cells.append(t)
         last = j
         j += 1
-    cols = columns_of(cells) if len(cells) >= 3 else None
+    cols = columns_of(cells) if len(cells) >= 3 or _unit_and_task(cells) else None
     if not cols:
         return None
     return Header("tabcell" if lines[i].tabbed else "cellline", i, last + 1, cols)
+
+
+def _next_cell(lines: list[Line], j: int) -> str:
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    return lines[j].text if j < len(lines) else ""
+
+
+def _unit_and_task(cells: list[str]) -> bool:
+    """Two header cells are a table only as a unit column and a task column (相关部门 | 职责分工)."""
+    kinds = sorted((header_kind(c) or ("",))[0] for c in cells)
+    return len(cells) == 2 and kinds[1] == "task" and kinds[0] in UNIT_KINDS
 
 
 def _next_is_header(lines: list[Line], j: int) -> bool:

@@ -11,25 +11,37 @@ import re
 # --- role labels -----------------------------------------------------------
 LEAD_LABELS = (
     "牵头单位", "牵头部门", "主办单位", "主责单位", "主责部门", "牵头领导单位", "牵头责任单位", "主要责任单位",
-    "牵头处室", "牵头科室", "牵头",
+    "牵头处室", "牵头科室", "牵头", "责任单位或牵头单位", "牵头责任部门", "主要牵头单位", "主要牵头部门",
 )
 SUPPORT_LABELS = (
     "配合单位", "配合部门", "协办单位", "协办部门", "协助单位", "参与单位", "参与部门",
     "协同单位", "参加单位", "协作单位", "协同部门", "协作部门", "配合责任单位", "配合处室", "配合", "协办",
+    "协同责任单位", "参与", "协助", "协助部门", "配合科室", "协办处室", "主要参与部门", "主要参与单位", "主要配合部门",
+    "主要配合单位", "配合责任部门",
 )
 # 责任单位 is the lead unless a lead label stands beside it (SCHEMA.md, "Roles").
-DUAL_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室")
+DUAL_LABELS = ("责任单位", "责任部门", "责任街镇", "责任镇街", "责任乡镇", "责任镇乡", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室", "责任股室",
+               "责任股室单位", "责任科室单位", "责任处室单位", "责任部门单位", "相关部门")
 COMMANDER_LABELS = ("副指挥长", "指挥长")
 # Labels of a clause that name people or a date, not units: read (deadline) or skipped.
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求")
-PERSON_LABELS = ("牵头领导", "责任领导", "分管领导", "牵头市领导", "牵头区领导", "牵头县领导", "责任人", "联系人")
+PERSON_LABELS = (
+    "牵头领导", "责任领导", "分管领导", "牵头市领导", "牵头区领导", "牵头县领导", "责任人", "联系人", "牵头负责领导",
+    "分管省领导", "分管市领导", "分管区领导", "分管县领导", "责任区领导", "责任市领导", "责任县领导", "联系领导",
+    "牵头省领导", "责任领导同志", "牵头负责人",
+)
+# Labels whose value is role sentences ("部门分工：A牵头，B配合").
+DIVISION_LABELS = ("部门分工", "责任分工", "任务分工", "单位分工", "职责分工", "分工")
 UNIT_LABELS = LEAD_LABELS + SUPPORT_LABELS + DUAL_LABELS
 
 LABEL_RE = re.compile(
-    "("
-    + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS, key=len, reverse=True))
+    "(?:主要(?!责任单位|牵头单位|牵头部门))?("  # 主要协作单位 is 协作单位
+    + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS + DIVISION_LABELS,
+                      key=len, reverse=True))
     + r")\s*[:：]"
 )
+# A line that names people, not units (责任领导：张三 / 牵头负责领导：… / 指挥长：…).
+PERSON_LINE = re.compile(r"^[(（【\[]?\s*(?:[\u4e00-\u9fff]{0,6}领导(?:同志)?|责任人|联系人|负责人|副?指挥长)\s*[】\]]?\s*[:：]")
 
 
 def assign_roles(labels: list[str]) -> dict[str, str]:
@@ -37,7 +49,7 @@ def assign_roles(labels: list[str]) -> dict[str, str]:
     has_lead = any(label in LEAD_LABELS for label in labels)
     roles = {}
     for label in labels:
-        if label in LEAD_LABELS:
+        if label in LEAD_LABELS or label == "主办":
             roles[label] = "lead"
         elif label in SUPPORT_LABELS:
             roles[label] = "support"
@@ -78,6 +90,7 @@ CATEGORY_HEADERS = {
     "主要措施", "类型", "板块", "专项", "工作类别", "重点方向",
 }
 TASK_HEADERS = {
+    "职责分工", "职责", "工作职责", "主要职责", "职责任务", "职责内容",
     "工作任务", "主要内容", "重点任务", "任务", "具体任务", "工作内容", "任务内容",
     "主要任务", "工作措施", "具体措施", "内容", "任务名称", "重点工作", "主要工作",
     "工作事项", "事项", "具体工作", "工作要求", "任务分工", "项目名称", "建设内容", "项目",
@@ -87,6 +100,7 @@ TASK_HEADERS = {
 # Columns that hold the task only when the table has no task column of its own;
 # beside one (重点任务 | 工作目标) they are detail.
 SECONDARY_TASK_HEADERS = {
+    "职责分工", "职责", "工作职责", "主要职责", "职责任务", "职责内容",
     "工作目标", "目标任务", "目标", "预期目标", "指标", "指标名称", "主要指标", "具体指标", "考核指标",
     "预期成效", "工作成效", "预期成果",
 }
@@ -104,11 +118,17 @@ OTHER_HEADERS = {
     "责任人", "联系人", "政策依据", "依据",
 }
 NOTE_HEADERS = {"备注", "说明"}
+# Progress columns of a report on a plan: 一季度 / 二季度推进情况 / 上半年推进情况 / 1-6月完成情况.
+PROGRESS_HEADER = re.compile(
+    r"^(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|全年|\d{1,2}[-—~至]\d{1,2}月|截至\S{0,8}|目前)"
+    r"(?:推进|进展|完成|落实|工作)?(?:情况|进度|进展)?$|^(?:推进|进展|完成|落实)(?:情况|进度)$"
+)
 YEAR_HEADER = re.compile(
-    r"^((?:19|20)\d\d)\s*年?\s*度?\s*(?:任务|目标|工作任务|工作目标|计划|进度|目标任务|工作安排|重点任务)?$"
+    r"^((?:19|20)\d\d)\s*年?\s*度?\s*(?:任务|目标|工作任务|工作目标|计划|进度|目标任务|工作安排|重点任务|预期目标|主要目标"
+    r"|主要预期目标|目标任务|重点工作|工作重点|任务目标)?$"
 )
 _HEADER_NOISE = re.compile(r"[\s*|]+")
-_HEADER_PAREN = re.compile(r"[(（][^)）]*[)）]$")
+_HEADER_PAREN = re.compile(r"[(（][^()（）]*[)）]$")  # no open bracket inside: linear on any cell
 
 
 def header_word(cell: str) -> str:
@@ -134,7 +154,7 @@ def header_kind(cell: str) -> tuple[str, str | None] | None:
 def _header_kind(word: str) -> tuple[str, str | None] | None:
     if word in SEQ_HEADERS:
         return ("seq", None)
-    if word in LEAD_LABELS:
+    if word in LEAD_LABELS or word == "主办":  # a bare 主办 is a lead only as a column name (a page footer says 主办：…)
         return ("lead", word)
     if word in SUPPORT_LABELS:
         return ("support", word)
@@ -152,12 +172,17 @@ def _header_kind(word: str) -> tuple[str, str | None] | None:
         return ("deadline", None)
     if word in NOTE_HEADERS:
         return ("note", None)
-    if word in OTHER_HEADERS or word.endswith(("领导", "责任人", "联系人")):
+    if word in OTHER_HEADERS or word.endswith(("领导", "责任人", "联系人")) or PROGRESS_HEADER.match(word):
         return ("other", None)  # 牵头区领导, 责任领导: people, not units
     m = YEAR_HEADER.match(word)
     if m:
         return ("year", m.group(1))
+    if re.fullmatch(r"[\u4e00-\u9fff]{3,12}", word) and word.endswith(_TASK_WORD_ENDS) and not word.startswith("附"):
+        return ("task", None)  # 重点工作目标任务, 实事项目: a compound naming the task
     return None
+
+
+_TASK_WORD_ENDS = ("任务", "措施", "内容", "事项", "举措", "项目")
 
 
 def could_be_header(cell: str) -> bool:
@@ -177,10 +202,10 @@ UNIT_SUFFIXES = (
     "街道", "园区", "管委会", "委员会", "小组", "机构", "企业", "队", "所", "站", "院", "行",
     "区", "县", "市", "镇", "乡", "会", "团", "社", "馆", "组", "校", "支队", "大队", "办事处",
     "分局", "法院", "检察院", "海关", "银行", "机关", "镇街", "镇乡", "乡镇", "党委", "党组",
-    "联", "协", "村", "专班",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班
+    "联", "协", "村", "专班", "股", "科",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班, 文化宣传股, 经管科
 )
 # Verbs that start task text but never a unit name.
-_TASK_START = re.compile(
+TASK_START = re.compile(
     r"^(推进|推动|加强|加快|开展|实施|建设|建立|完善|强化|落实|严格|组织|深化|提升|提高|制定|完成|"
     r"按照|积极|持续|全面|探索|打造|构建|支持|鼓励|优化|严控|引导|培育|发展|做好|规范|健全|配合|"
     r"依托|坚持|扎实|大力|着力|深入|继续|确保|促进|保障|编制|启动|巩固|筑牢|聚焦|统筹|围绕)"
@@ -191,9 +216,9 @@ def split_pieces(text: str, separators: str = SEPARATORS) -> list[str]:
     """Split on separators outside parentheses (a line break always splits)."""
     pieces, depth, cur = [], 0, []
     for ch in text:
-        if ch in "(（[【":
+        if ch in "(（[【〈〔《":
             depth += 1
-        elif ch in ")）]】" and depth:
+        elif ch in ")）]】〉〕》" and depth:
             depth -= 1
         if ch == "\n" or (ch in separators and depth == 0):
             pieces.append("".join(cur))
@@ -204,22 +229,79 @@ def split_pieces(text: str, separators: str = SEPARATORS) -> list[str]:
     return pieces
 
 
+LEAD_MARKS = "★*＊☆※"
+
+
 def looks_like_unit(piece: str) -> bool:
-    piece = piece.strip().rstrip("。.等")
+    piece = piece.strip().strip(LEAD_MARKS).rstrip("。.等")
     piece = re.sub(r"等$", "", piece)
-    if not piece or len(piece) > 24:
-        return False
+    if len(piece) < 2 or len(piece) > 24:
+        return False  # no unit is named by one character (区 / 市 cut off, 市 / 监 / 察 / 局 broken)
     if re.search(r"[。！？!?：:“”\"]", piece) or re.search(r"\d{2,}", piece):
         return False
-    if len(piece) > 6 and _TASK_START.match(piece):
+    if len(piece) > 6 and TASK_START.match(piece):
         return False  # short names may start like a verb: 建设局, 组织人事部, 发展改革委
-    base = re.sub(r"[(（][^)）]*[)）]$", "", piece)  # 招商合作局(招商集团)
-    return base.endswith(UNIT_SUFFIXES)
+    if _NOT_UNIT.search(piece):
+        return False
+    base = re.sub(r"[(（][^()（）]*[)）]$", "", piece)  # 招商合作局(招商集团)
+    return base.endswith(UNIT_SUFFIXES) or bool(re.fullmatch(r"各[\u4e00-\u9fff]{1,3}", base))
+
+
+# Words of a sentence about tasks, never of a unit name (以下各项任务均需区县政府落实).
+_NOT_UNIT = re.compile(r"任务|以下|上述|均需|均由|不再|工作中|要求")
+
+
+# A note inside a unit name: 市卫生健康委（除标注外，下同）, 各区人民政府〈含开发区管委会，下同〉,
+# 各区县〔自治县，以下简称区县〕政府 (only the note goes: 各区县〔自治县〕政府).
+_NOTE_GROUP = re.compile(r"([(（〈〔])([^()（）〈〉〔〕]*)([)）〉〕])")
+_NOTE_WORDS = re.compile(r"下同|除[^，,]*外|以下简称|简称|以下统称|第一位|排名第一|排在首位")
+
+
+def drop_notes(cell: str) -> str:
+    if not _NOTE_WORDS.search(cell):
+        return cell
+
+    def keep(m: re.Match) -> str:
+        parts = [p for p in re.split(r"[，,]", m.group(2))
+                 if p.strip() and not _NOTE_WORDS.search(p) and not p.strip().startswith(("含", "包括", "不含"))]
+        return m.group(1) + "，".join(parts) + m.group(3) if parts else ""
+
+    return _NOTE_GROUP.sub(keep, cell)
+
+
+_GAP = re.compile(r"(?<=[\u4e00-\u9fff）)])[ \t]+(?=[\u4e00-\u9fff（(])")
+_PIECE_END = re.compile(r"[、,，;；:：(（)）\[\]【】]")
+
+
+def close_gaps(text: str) -> str:
+    """Spaces between characters in a unit list or a role clause, left by line breaks of a copy.
+
+    A space between two complete unit names that begin alike ("市规划局 市建设局", or a group
+    "各镇街") separates them (it becomes 、); any other ("市食药 安委", "配 合", "市政府 法制办")
+    is a broken word and goes.
+    """
+    if " " not in text and "\t" not in text:
+        return text
+    out, pos = [], 0
+    for m in _GAP.finditer(text):
+        left = _PIECE_END.split(text[max(0, m.start() - 40):m.start()])[-1]  # names are short: windows keep it linear
+        words = _PIECE_END.split(text[m.end():m.end() + 40])[0].split()
+        right = words[0] if words else ""
+        out.append(text[pos:m.start()])
+        if left and right and looks_like_unit(left) and looks_like_unit(right) and (
+            right[0] == left[0] or right.startswith(("各", "相关", "有关"))
+        ):
+            out.append("、")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def looks_like_units(cell: str) -> bool:
     """True when every piece of the cell reads as a unit name (or a group of units)."""
-    cell = cell.strip()
+    if len(cell) > 600:
+        return False  # a unit list is never this long: a paragraph
+    cell = close_gaps(drop_notes(cell.strip()))
     if not cell or cell in ("/", "／", "-", "—", "无"):
         return cell != ""
     pieces = [p for p in split_pieces(cell) if p.strip()]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from whodoes.parse.clauses import roles_in_cell
 from whodoes.parse.headers import UNIT_KINDS, Column, Header
-from whodoes.parse.markers import HEADING_1, HEADING_2, SECTION_SEQ, is_none_cell
+from whodoes.parse.markers import HEADING_1, HEADING_2, LEAD_MARKS, SECTION_SEQ, is_none_cell, split_pieces
 from whodoes.parse.model import TaskRow
 from whodoes.units.split import split_units
 
@@ -92,6 +92,16 @@ def assign_cell(header: Header, row: TableRow, col: Column, cell: str, cell_line
             row.detail.append(cell)
 
 
+def _starred_lead(r: TableRow) -> None:
+    """A lead cell marking its lead unit (A*、B) beside a support column: the unmarked ones support."""
+    pieces = [p.strip() for p in split_pieces(r.lead) if p.strip()]
+    starred = [p for p in pieces if p[:1] in LEAD_MARKS or p[-1:] in LEAD_MARKS]
+    if starred and len(starred) < len(pieces):
+        rest = [p for p in pieces if p not in starred]
+        r.lead = "、".join(p.strip(LEAD_MARKS) for p in starred)
+        r.support = "、".join(rest + ([r.support] if r.support else []))
+
+
 def rows_to_tasks(header: Header, rows: list[TableRow]) -> list[TaskRow]:
     """Fill merged cells down (category, title, lead, support) and make TaskRows."""
     lead_label, support_label = header.label("lead"), header.label("support")
@@ -118,6 +128,8 @@ def rows_to_tasks(header: Header, rows: list[TableRow]) -> list[TaskRow]:
             roles = roles_in_cell(r.lead)
             if roles:
                 r.lead, r.support, row_support_label = roles
+        elif r.lead and has_support:
+            _starred_lead(r)
         inherited = []
         if r.lead is None and has_lead:
             if lead is not None:
@@ -153,4 +165,21 @@ def rows_to_tasks(header: Header, rows: list[TableRow]) -> list[TaskRow]:
                 source_text=r.source_text,
             )
         )
+    _split_run_together(out)
+    return out
+
+
+def _split_run_together(rows: list[TaskRow]) -> None:
+    """A unit cell written without separators ('文化宣传股文化馆') that is two names the same
+    table prints apart elsewhere ('文化宣传股', '文化馆') is those two names."""
+    known = {n for r in rows for n in r.lead + r.support}
+    for r in rows:
+        r.lead, r.support = _apart(r.lead, known), _apart(r.support, known)
+
+
+def _apart(names: list[str], known: set[str]) -> list[str]:
+    out = []
+    for n in names:
+        cut = next((k for k in range(3, len(n) - 2) if n[:k] in known and n[k:] in known), None)
+        out += [n[:cut], n[cut:]] if cut else [n]
     return out

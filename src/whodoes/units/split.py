@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from whodoes.parse.markers import split_pieces
+from whodoes.parse.markers import close_gaps, drop_notes, split_pieces
 
 _NONE = {"/", "／", "-", "—", "——", "无"}
 # X in "A等X" names a group when it ends with one of these, or starts with 相关/有关/各.
@@ -24,13 +24,32 @@ def _is_group(x: str) -> bool:
     return x.startswith(_GROUP_START) or x.endswith(_GROUP_END)
 
 
+# "各县、市、区政府", "各州、市人民政府": a collective that enumerates levels is one name (rule 6).
+_COLLECTIVE_HEAD = re.compile(r"^各(?:省|州|市|区|县|乡|镇|旗|盟|区县)$")
+_LEVEL = re.compile(r"^(?:州|市|区|县|乡|镇|旗|盟|自治县|县级市)(?:人民政府|政府|党委|管委会)?$")
+
+
+def _join_levels(pieces: list[str]) -> list[str]:
+    out: list[str] = []
+    for piece in pieces:
+        p = piece.strip()
+        if out and _LEVEL.match(p) and (_COLLECTIVE_HEAD.match(out[-1]) or _LEVEL_RUN.search(out[-1])):
+            out[-1] += "、" + p
+        else:
+            out.append(piece)
+    return out
+
+
+_LEVEL_RUN = re.compile(r"^各(?:省|州|市|区|县|乡|镇|旗|盟|区县)(?:、(?:州|市|区|县|乡|镇|旗|盟|自治县|县级市))+$")
+
+
 def split_units(cell: str | None) -> list[str]:
     if not cell:
         return []
     out: list[str] = []
-    for piece in split_pieces(cell):
-        piece = piece.strip()
-        piece = re.sub(r"[。.]+$", "", piece).strip()
+    for piece in _join_levels(split_pieces(close_gaps(drop_notes(cell)))):
+        piece = piece.strip().strip("★*＊☆※").strip()
+        piece = re.sub(r"[。.\s]+$", "", piece).strip()
         if not piece or piece in _NONE:
             continue
         m = re.match(r"^(.+?)等(.+)$", piece)
@@ -39,7 +58,7 @@ def split_units(cell: str | None) -> list[str]:
             out.append(m.group(2).strip())
             continue
         if piece.endswith("等") and len(piece) > 1:
-            piece = re.sub(r"[。.]+$", "", piece[:-1].strip()).strip()
+            piece = re.sub(r"[。.\s]+$", "", piece[:-1].strip()).strip()
         if piece and piece not in _NONE:
             out.append(piece)
     return out
