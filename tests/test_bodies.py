@@ -87,7 +87,7 @@ def test_prefixes_longest_first(bodies):
     assert bodies.prefixes("武隆区") == ["武隆区", "武隆", "区委", "区"]
     assert bodies.prefixes("两江新区", own=[]) == ["重庆两江新区", "两江新区", "两江"]
     assert bodies.prefixes("北京市大兴区") == ["北京市大兴区", "区委", "区"]  # not in the catalogue: by its ending
-    assert bodies.prefixes("") == ["区委", "县委", "市委", "区", "县", "市"]
+    assert bodies.prefixes("") == ["区委", "县委", "市委", "省委", "区", "县", "市", "省"]
 
 
 def test_a_name_belongs_to_one_type(tmp_path):

@@ -89,10 +89,10 @@ def default_short_forms(name: str, kind: str) -> list[str]:
 
 def _guessed_prefixes(jurisdiction: str) -> list[str]:
     """The prefixes of a jurisdiction neither catalogue lists: 区 for a district (北京市大兴区),
-    县 for a county, 市 for a city, by its name's ending; all three when it is unknown ("")."""
+    县 for a county, 市 for a city, by its name's ending (also 省 for a province); all four when it is unknown ("")."""
     if not jurisdiction:
-        return ["区", "县", "市"]
-    return [jurisdiction[-1]] if jurisdiction[-1] in "区县市" else []
+        return ["区", "县", "市", "省"]
+    return [jurisdiction[-1]] if jurisdiction[-1] in "区县市省" else []
 
 
 class Bodies:
