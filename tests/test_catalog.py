@@ -204,10 +204,13 @@ def test_prefix_is_stripped_only_in_its_own_jurisdiction(catalog):
 
 
 def test_short_forms_do_not_leak_into_other_jurisdictions(catalog):
-    unit = catalog.resolve("城管局", "重庆市")
-    assert not unit.curated
-    assert unit.key == "重庆市/城管局"
+    # 运行局 is a short form 两江新区's plans use, not a general one: unknown in 武隆区
     assert catalog.lookup("运行局", "武隆区") is None
+    unit = catalog.resolve("运行局", "武隆区")
+    assert not unit.curated and unit.key == "武隆区/运行局" and unit.type is None
+    # 城管局 is a general short form (data/bodies.toml): in 重庆市 it is 重庆市's own 城市管理局
+    unit = catalog.resolve("城管局", "重庆市")
+    assert unit.key == "重庆市/城市管理局" and unit.type == "城市管理局"
 
 
 def test_prefix_inside_a_name_is_not_a_prefix(catalog):

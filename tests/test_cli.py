@@ -121,7 +121,8 @@ def test_unit_chengguanju_groups():
     assert p.returncode == 0
     rows = list(csv.DictReader(io.StringIO(text(p.stdout), newline="")))
     units = list(dict.fromkeys(r["unit"] for r in rows))
-    assert units[0] == "城市管理局 (两江新区)" and "城市管理局 (武隆区)" in units
+    assert set(units) == {"城市管理局 (两江新区)", "城市管理局 (武隆区)", "城市管理局 (重庆市)"}
+    assert {r["matched_by"] for r in rows} == {"short form"}
     assert {r["document"] for r in rows if r["unit"] == "城市管理局 (两江新区)"} == {
         DOC_2018, "liangjiang-2021-ecological-protection-14th-plan"}
     assert {r["as_written"] for r in rows if r["unit"] == "城市管理局 (武隆区)"} == {"区城管局"}
@@ -131,16 +132,24 @@ def test_unit_chengguanju_groups():
 
 @pytest.mark.parametrize("q", ["環保分局", "huanbaofenju", "hbfj"])
 def test_unit_traditional_and_pinyin(q):
+    def rows(p):
+        return list(csv.DictReader(io.StringIO(text(p.stdout), newline="")))
+
     base = run("unit", "环保分局", "-f", "csv", "-q")
     other = run("unit", q, "-f", "csv", "-q")
-    assert other.returncode == 0 and other.stdout == base.stdout and other.stderr == b""
+    assert other.returncode == 0 and other.stderr == b""
+    # the same rows; only how the unit was found differs
+    assert {r["matched_by"] for r in rows(base)} == {"predecessor"}
+    assert {r["matched_by"] for r in rows(other)} == {"traditional" if q == "環保分局" else "pinyin"}
+    strip = lambda rs: [{k: v for k, v in r.items() if k != "matched_by"} for r in rs]  # noqa: E731
+    assert strip(rows(other)) == strip(rows(base))
 
 
 def test_unit_no_match_exits_1_with_suggestions():
     p = run("unit", "不存在的单位名称")
     assert p.returncode == 1 and p.stdout == b""
     err = text(p.stderr)
-    assert "no unit matches" in err and "nearest:" in err and "Traceback" not in err
+    assert "no unit matches" in err and "did you mean:" in err and "Traceback" not in err
 
 
 # ----------------------------------------------------------------------------------------------

@@ -290,7 +290,9 @@ def test_completing_cheng_lists_units_starting_with_cheng():
     names = [v for v, _help in items]
     assert names and all(n.startswith("城") for n in names)
     assert {"城市管理局", "城管局"} <= set(names)
-    expected = {r[0] for r in ro().execute("SELECT DISTINCT name FROM unit_names WHERE name LIKE '城%'")}
+    expected = {r[0] for r in ro().execute(
+        """SELECT name FROM unit_names WHERE name LIKE '城%'
+           UNION SELECT t.name FROM type_names t JOIN units u ON u.type = t.type WHERE t.name LIKE '城%'""")}
     assert set(names) == expected
     assert names[0] == "城市管理局"  # canonical names first
     helps = dict(items)

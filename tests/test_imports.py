@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite 
 BUILD_ONLY = [
     "sqlite_utils", "opencc", "pypinyin", "tomllib", "tomli",
     "whodoes.parse", "whodoes.build", "whodoes.store", "whodoes.cleanup", "whodoes.sources", "whodoes.infer",
-    "whodoes.units.catalog", "whodoes.units.split", "whodoes.document",
+    "whodoes.units.catalog", "whodoes.units.split", "whodoes.units.bodies", "whodoes.units.coverage", "whodoes.document",
     "docx", "pdfplumber", "pdfminer", "pypdfium2", "openpyxl", "xlrd", "lxml", "charset_normalizer",
 ]
 HEAVY = ["rich", "rapidfuzz", "pydantic", "typer", "click", "dataclasses", "pathlib", "csv", "json", "unicodedata"]
@@ -90,7 +90,7 @@ def test_rich_only_for_a_table():
 
 
 def test_rapidfuzz_only_when_lookups_miss():
-    rc, names, _ = imported("unit", "城关局", "-f", "csv")
+    rc, names, _ = imported("unit", "城关局", "--fuzzy", "-f", "csv")
     assert rc == 0 and "rapidfuzz" in top(names)
     for m in BUILD_ONLY + ["rich", "typer"]:
         assert m not in top(names)

@@ -33,7 +33,7 @@ def test_xlsx_ledger_prints_as_a_ledger(tmp_path):
     wb = openpyxl.load_workbook(out)
     rows = unit_rows()
     units = list(dict.fromkeys(r["unit"] for r in rows))
-    assert len(units) == 2 and len(wb.worksheets) == 2  # one sheet per unit
+    assert len(units) == len(wb.worksheets) == 3  # one sheet per unit: every jurisdiction's 城市管理局
     for ws, unit in zip(wb.worksheets, units):
         mine = [r for r in rows if r["unit"] == unit]
         assert unit in ws["A1"].value and "任务台账" in ws["A1"].value

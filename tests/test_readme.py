@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 SHIPPED = ROOT / "data" / "plans.sqlite"
 COLUMNS = 100
-COPIED = ["data/sources", "data/units.toml", "tests/fixtures/unseen/beibei-2023-jialing-water-clauses.txt"]
+COPIED = ["data/sources", "data/units.toml", "data/bodies.toml", "tests/fixtures/unseen/beibei-2023-jialing-water-clauses.txt"]
 INSTALL = "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/whodoes unit 城管局"
 TEST = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
 

@@ -32,11 +32,13 @@ def test_key(conn):
     assert labels(res) == ["城市管理局 (两江新区)"]
 
 
-def test_short_form_in_two_jurisdictions(conn):
+def test_short_form_in_every_jurisdiction(conn):
+    # 两江新区 and 武隆区 write 城管局 (data/units.toml); 重庆市 writes 市城市管理局, and 城管局
+    # is the short form of the body type 城市管理局 (data/bodies.toml)
     res = resolve.resolve(conn, "城管局")
     assert res.step == "alias"
-    assert labels(res)[:2] == ["城市管理局 (两江新区)", "城市管理局 (武隆区)"]
-    assert all(u.how == "short" for u in res.units)
+    assert sorted(labels(res)) == ["城市管理局 (两江新区)", "城市管理局 (武隆区)", "城市管理局 (重庆市)"]
+    assert all(u.how == "short" and u.matched_by == "short form" for u in res.units)
     assert "short form" in res.describe()
 
 
@@ -84,16 +86,18 @@ def test_pinyin_initials_can_be_ambiguous(conn):
     assert set(labels(res)) >= {"城市管理局 (两江新区)", "城市管理局 (武隆区)"}
 
 
-def test_fuzzy(conn):
-    res = resolve.resolve(conn, "城关局")
+def test_fuzzy_only_when_asked(conn):
+    res = resolve.resolve(conn, "城关局", fuzzy=True)
     assert res.step == "fuzzy"
     assert "城市管理局 (两江新区)" in labels(res)
-    assert all(u.score >= resolve.FUZZY_CUTOFF for u in res.units)
+    assert all(u.score >= resolve.FUZZY_CUTOFF and u.matched_by == "fuzzy" for u in res.units)
 
 
-def test_no_fuzzy_when_asked(conn):
-    res = resolve.resolve(conn, "城关局", fuzzy=False)
+def test_no_fuzzy_answer_by_default_only_suggestions(conn):
+    res = resolve.resolve(conn, "城关局")
     assert not res.units
+    # the nearest body type's units first: every 城市管理局
+    assert sorted(res.suggestions[:3]) == ["城市管理局 (两江新区)", "城市管理局 (武隆区)", "城市管理局 (重庆市)"]
 
 
 def test_prefix_is_understood_within_its_jurisdiction(conn):
@@ -174,7 +178,7 @@ def test_rapidfuzz_only_at_the_fuzzy_step():
         for q in ["城管局", "环保分局", "環保分局", "hbfj", "区城管局", "武隆区城管局"]:
             assert resolve.resolve(c, q).units, q
         print("rapidfuzz" in sys.modules)
-        resolve.resolve(c, "城关局")
+        resolve.resolve(c, "城关局", fuzzy=True)
         print("rapidfuzz" in sys.modules)
     """)
     assert out.split() == ["False", "True"]
@@ -191,7 +195,7 @@ def test_fuzzy_and_suggestions_follow_changes_to_the_database(tmp_path):
     src.close()
     dst.close()
     c = db.connect(copy)
-    before = resolve.resolve(c, "宇宙飞船站")
+    before = resolve.resolve(c, "宇宙飞船站", fuzzy=True)
     assert "宇宙飞船局 (火星区)" not in labels(before) + before.suggestions
     with pytest.raises(UsageError):
         resolve.resolve_where(c, "火星区")
@@ -203,7 +207,7 @@ def test_fuzzy_and_suggestions_follow_changes_to_the_database(tmp_path):
               ("宇宙飞船局", uid, "火星区"))
     w.commit()
     w.close()
-    res = resolve.resolve(c, "宇宙飞船站")
+    res = resolve.resolve(c, "宇宙飞船站", fuzzy=True)
     assert res.step == "fuzzy" and labels(res) == ["宇宙飞船局 (火星区)"]
     assert resolve.resolve_where(c, "火星区") == ["火星区"]
     c.close()

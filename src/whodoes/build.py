@@ -269,7 +269,8 @@ def folder_label(folder: Path, out: Path) -> str:
 
 
 def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
-    """What a set of plans is: every (file, sha256) and the units file's sha256 (not the
+    """What a set of plans is: every (file, sha256) and the units file's sha256, and that of
+    the bodies.toml beside it (not the
     version of whodoes, kept apart in ``build_info.whodoes``).  The user's database keeps
     the digest of the shipped plans it was built with; whodoes.userdata compares it with
     the shipped database's own."""
@@ -280,6 +281,9 @@ def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
         h.update(f"{name} {sha}\n".encode())
     if units_file is not None and Path(units_file).is_file():
         h.update(hashlib.sha256(Path(units_file).read_bytes()).hexdigest().encode())
+        bodies = Path(units_file).parent / "bodies.toml"  # the general catalogue read beside it
+        if bodies.is_file():
+            h.update(hashlib.sha256(bodies.read_bytes()).hexdigest().encode())
     return h.hexdigest()
 
 
@@ -386,7 +390,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
             uid = unit_ids[unit.key]
             units.append(
                 {"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
-                 "kind": unit.kind, "curated": int(unit.curated), "note": unit.note}
+                 "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note}
             )
             for entry in unit.names:
                 full, initials = pinyin_keys(entry.name)
@@ -398,6 +402,8 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
                 seen_chars.update(entry.name)
         units.sort(key=lambda u: u["id"])
         writer.add_units(units, names)
+        writer.add_bodies(*_bodies_rows(catalog))
+        seen_chars.update(c for n in catalog.bodies.type_names() for c in n.name)
         writer.add_chars(_traditional_forms(seen_chars))
         from whodoes import __version__
 
@@ -407,6 +413,25 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         writer.commit(before_install)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _bodies_rows(catalog) -> tuple[list[dict], list[dict], list[dict]]:
+    """The rows of body_types, type_names and places for the general catalogue; a place's
+    prefixes as data/units.toml gives them where it does (they override)."""
+    bodies = catalog.bodies
+
+    types = [{"type": t.type, "full": t.full, "kind": t.kind, "reason": t.reason, "source": t.source}
+             for t in bodies.types.values()]
+    names = [{"name": n.name, "type": n.type, "how": n.how, "year": n.year, "change": n.change, "reason": n.reason}
+             for n in bodies.type_names()]
+    places = [{"name": p.name, "kind": p.kind, "parent": p.parent,
+               "prefixes": "".join(catalog.jurisdictions.get(p.name, p.prefixes)),
+               "short": " ".join(p.short), "reason": p.reason}
+              for p in bodies.places.values()]
+    places += [{"name": j, "kind": None, "parent": None, "prefixes": "".join(prefixes), "short": "",
+                "reason": "a [[jurisdiction]] of data/units.toml"}
+               for j, prefixes in catalog.jurisdictions.items() if j not in bodies.places]
+    return types, names, places
 
 
 def _traditional_forms(chars: set[str]) -> dict[str, str]:

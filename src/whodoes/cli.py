@@ -15,7 +15,7 @@ import sys
 from whodoes import commandline
 from whodoes.commandline import COMMANDS, fast_parse  # noqa: F401  (also whodoes.cli.COMMANDS, .fast_parse)
 from whodoes.commandline import EXIT_INTERRUPTED, EXIT_OK, Param, command, err
-from whodoes.output import checked_format, emit, emit_tasks, no_rows, stdout, task_columns, write_text
+from whodoes.output import checked_format, emit, emit_tasks, no_rows, no_unit, stdout, task_columns, write_text
 from whodoes.textsafe import one_line
 
 
@@ -103,28 +103,34 @@ def _with_progress(conn, result, status, limit) -> bool:
     "unit",
     args=[Param("query", metavar="QUERY", help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).",
                 complete="unit")],
-    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "status", "fmt", "output",
-             "bom", "quiet", "db"],
+    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "status",
+             Param("fuzzy", "--fuzzy", flag=True, help="Let the nearest names answer when nothing matches exactly (each row says matched_by fuzzy)."),
+             Param("compare", "--compare", flag=True, help="Side by side, per jurisdiction: what its body of the same type leads and supports."),
+             "fmt", "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes unit 城管局  ·  whodoes unit 生态环境分局 --year 2020 --format csv  ·  "
     "whodoes unit hbfj --role lead  ·  whodoes unit 城市管理局 --where 武隆区 -o out.csv --bom  ·  "
-    "whodoes unit 城管局 -o 台账.xlsx (a printable ledger; also .docx)  ·  whodoes unit 水利局 --overdue",
+    "whodoes unit 城管局 -o 台账.xlsx (a printable ledger; also .docx)  ·  whodoes unit 水利局 --overdue  ·  "
+    "whodoes unit 生态环境局 --compare",
 )
 def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
-             as_of=None, limit=None, status=None, fmt=None, output=None, bom=False, quiet=False, db=None) -> int:
+             as_of=None, limit=None, status=None, fuzzy=False, compare=False, fmt=None, output=None, bom=False,
+             quiet=False, db=None) -> int:
     """Every task a unit leads or supports, grouped by document, lead rows first.
 
-    The line above the results says how the query was resolved (城管局 -> 城市管理局 (两江新区), also written 城管局). A query naming units in several jurisdictions gives each its own group; --where narrows.
+    The line above the results says how the query was resolved (城管局 -> 城市管理局 (两江新区), also written 城管局), and every row says how its unit was found (matched_by: exact, short form, predecessor, traditional, pinyin, fuzzy). A short form or former name of a body type (发改委, 环保局) finds that body in every jurisdiction; a jurisdiction in front (武隆区环保局) only there. A query naming units in several jurisdictions gives each its own group; --where narrows. When only the nearest names match, nothing is shown and they are suggested (exit 1), unless --fuzzy.
     """
     from whodoes import query as q
 
     fmt = checked_format(fmt, output, db)
     conn = _connect(db)
+    if compare:
+        return _compare(conn, query, fmt, output=output, bom=bom, quiet=quiet, year=year, where=where, doc=doc)
     status = _status_filter(status)
     result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
                               details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
-                              overdue=bool(overdue), as_of=as_of)
+                              overdue=bool(overdue), as_of=as_of, fuzzy=bool(fuzzy))
     if not result.resolution:
-        return no_rows(f"no unit matches {result.resolution.cleaned!r}", result.suggestions)
+        return no_unit(result.resolution)
     if not result.rows:
         return no_rows(f"{result.description}: no tasks under these filters", result.suggestions)
     if not _with_progress(conn, result, status, limit):
@@ -235,19 +241,31 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
 
 @command(
     "units",
-    options=["where", "fmt", "output", "bom", "db"],
-    epilog="Examples:  whodoes units  ·  whodoes units --where 两江新区  ·  whodoes units --format csv",
+    options=["where",
+             Param("body_type", "--type", "-t", metavar="TYPE", help="Only the bodies of this type in every jurisdiction (生态环境局, 发改委, 环保局 ...)."),
+             Param("unknown", "--unknown", "-u", flag=True, help="Only the names nothing knows: in neither data/units.toml nor data/bodies.toml."),
+             "fmt", "output", "bom", "db"],
+    epilog="Examples:  whodoes units  ·  whodoes units --where 两江新区  ·  whodoes units --type 生态环境局  ·  "
+    "whodoes units --unknown  ·  whodoes units --format csv",
 )
-def cmd_units(where=None, fmt=None, output=None, bom=False, db=None) -> int:
-    """The units: jurisdiction, kind (bodies first, collectives after) and how many tasks each leads and supports."""
+def cmd_units(where=None, body_type=None, unknown=False, fmt=None, output=None, bom=False, db=None) -> int:
+    """The units: jurisdiction, kind (bodies first, collectives after), body type and how many tasks each leads and supports."""
     from whodoes import query as q
 
     fmt = checked_format(fmt, output, db)
     conn = _connect(db)
-    rows = q.list_units(conn, where=where)
+    type_ = None
+    if body_type is not None:
+        type_ = q.find_type(conn, body_type)
+        if type_ is None:
+            return no_rows(f"no body type {body_type.strip()!r} in the catalogue (data/bodies.toml)",
+                           q.nearest_types(conn, body_type))
+    rows = q.list_units(conn, where=where, body_type=type_, unknown=bool(unknown))
+    if type_ is not None:
+        _say_missing(conn, type_, rows, where)
     if not rows:
-        return no_rows("no units", [])
-    cols = [("name", "name"), ("jurisdiction", "jurisdiction"), ("kind", "kind"), ("leads", "leads"),
+        return no_rows("no units" + (f" of type {type_}" if type_ else "") + (" that nothing knows" if unknown else ""), [])
+    cols = [("name", "name"), ("jurisdiction", "jurisdiction"), ("kind", "kind"), ("type", "type"), ("leads", "leads"),
             ("supports", "supports"), ("written", "written"), ("key", "key")]
 
     def table(rows, console):
@@ -260,6 +278,40 @@ def cmd_units(where=None, fmt=None, output=None, bom=False, db=None) -> int:
                 termtable.plain_table(part, [k for _, k in cols[:-1]], console, headers=[h for h, _ in cols[:-1]])
 
     emit(rows, cols, fmt, output=output, bom=bom, table=table)
+    return EXIT_OK
+
+
+def _say_missing(conn, type_: str, rows: list[dict], where) -> None:
+    """On stderr: the jurisdictions with a plan in the database but no body of ``type_``."""
+    from whodoes.jurisdictions import document_jurisdictions
+
+    have = {r["jurisdiction"] for r in rows}
+    missing = [j for j in document_jurisdictions(conn) if j not in have and (not where or j in (where or ""))]
+    if missing:
+        err(f"no {type_} named in the plans of {'、'.join(missing)}")
+
+
+def _compare(conn, query, fmt, *, output=None, bom=False, quiet=False, year=None, where=None, doc=None) -> int:
+    """``whodoes unit QUERY --compare``: per jurisdiction, its body of the query's type."""
+    from whodoes import query as q
+
+    type_, rows = q.compare_type(conn, query, year=year, where=where, doc=doc)
+    if type_ is None:
+        return no_rows(f"{query.strip()!r} names no body type to compare (see `whodoes units --type`)",
+                       q.nearest_types(conn, query))
+    if not rows:
+        return no_rows(f"no {type_} in the database under these filters", [])
+    cols = [("jurisdiction", "jurisdiction"), ("unit", "unit"), ("leads", "leads"), ("supports", "supports"),
+            ("lead_tasks", "lead_tasks"), ("support_tasks", "support_tasks")]
+    heading = f"{type_} side by side: {len(rows)} jurisdiction{'s' if len(rows) != 1 else ''} (the first 5 tasks of each role)"
+
+    def table(rows, console):  # one task a line
+        from whodoes import termtable
+
+        lines = [{k: "\n".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+        termtable.plain_table(lines, [k for _, k in cols], console, headers=[h for h, _ in cols])
+
+    emit(rows, cols, fmt, output=output, bom=bom, heading=heading, quiet=quiet, table=table)
     return EXIT_OK
 
 

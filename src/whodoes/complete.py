@@ -32,7 +32,8 @@ def _connect(ctx=None, db: str | None = None):
 
 
 def unit_names(conn: sqlite3.Connection, incomplete: str) -> list[tuple[str, str]]:
-    """Names (canonical, short forms, former names, as written) starting with ``incomplete``,
+    """Names (canonical, short forms, former names, as written, and those of the units' types
+    of body: 发改委) starting with ``incomplete``,
     each with the unit(s) it names; canonical names first, then by length.
 
     Prefixes only: Typer keeps just the candidates that start with the word typed, so
@@ -42,9 +43,13 @@ def unit_names(conn: sqlite3.Connection, incomplete: str) -> list[tuple[str, str
     sql = """SELECT n.name, n.how, u.name AS unit, u.jurisdiction
                FROM unit_names n JOIN units u ON u.id = n.unit_id
               WHERE substr(n.name, 1, ?) = ?
-              ORDER BY n.name, u.jurisdiction"""
+             UNION ALL  -- the names of the types of body the units are of (发改委, 环保局)
+             SELECT t.name, t.how, u.name, u.jurisdiction
+               FROM type_names t JOIN units u ON u.type = t.type
+              WHERE substr(t.name, 1, ?) = ?
+              ORDER BY 1, 4"""
     try:
-        rows = conn.execute(sql, (len(text), text)).fetchall()
+        rows = conn.execute(sql, (len(text), text, len(text), text)).fetchall()
     except sqlite3.Error:
         return []
     by_name: dict[str, dict] = {}

@@ -14,7 +14,8 @@ import stat
 import time
 
 SCHEMA_VERSION = 2
-REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s")
+REQUIRED_TABLES = ("documents", "tasks", "units", "unit_names", "task_units", "chars_t2s", "body_types", "type_names",
+                   "places")
 REBUILD_HINT = "rebuild it with `whodoes build` (or `python scripts/build_db.py`)"
 
 

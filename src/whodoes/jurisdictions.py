@@ -51,15 +51,36 @@ def short_jurisdiction(name: str) -> str:
     return name
 
 
-def split_jurisdiction(text: str, known: list[str]) -> tuple[str | None, str]:
-    """"武隆区城管局" -> ("武隆区", "城管局"); ("两江城管局") -> ("两江新区", "城管局")."""
+def split_jurisdiction(text: str, known) -> tuple[str | None, str]:
+    """"武隆区城管局" -> ("武隆区", "城管局"); ("两江城管局") -> ("两江新区", "城管局").
+
+    ``known``: jurisdictions (each also by its short form), or a dict form -> jurisdiction
+    (``place_forms``); the longest form written in front wins."""
+    forms = known if isinstance(known, dict) else {f: j for j in known for f in (j, short_jurisdiction(j))}
     best: tuple[str | None, str] = (None, text)
     best_len = 0
-    for j in known:
-        for form in {j, short_jurisdiction(j)}:
-            if text.startswith(form) and len(text) - len(form) >= 2 and len(form) > best_len:
-                best, best_len = (j, text[len(form):]), len(form)
+    for form, j in forms.items():
+        if text.startswith(form) and len(text) - len(form) >= 2 and len(form) > best_len:
+            best, best_len = (j, text[len(form):]), len(form)
     return best
+
+
+def place_forms(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every way a query may name a jurisdiction in front of a unit -> the jurisdiction: the
+    database's jurisdictions and their short forms, and the places of data/bodies.toml (stored
+    in the places table at build time) with theirs (江北区, 江北), plans or not."""
+
+    def compute():
+        forms = {}
+        for name, short in conn.execute("SELECT name, short FROM places"):
+            for form in (name, *(short or "").split()):
+                forms.setdefault(form, name)
+        for j in jurisdictions(conn):
+            forms.setdefault(j, j)
+            forms.setdefault(short_jurisdiction(j), j)
+        return forms
+
+    return dict(cached(conn, "place forms", compute))
 
 
 def prefixed_jurisdictions(conn: sqlite3.Connection) -> set[tuple[str, str]]:
@@ -85,6 +106,8 @@ def _prefixed_jurisdictions(conn: sqlite3.Connection) -> frozenset[tuple[str, st
                    OR a.unit_id || char(31) || substr(a.name, 2) IN (SELECT b.unit_id || char(31) || b.name FROM unit_names b))"""
     ).fetchall()
     found = {(j, p) for j, p in rows if j}
+    for name, prefixes in conn.execute("SELECT name, prefixes FROM places"):  # data/bodies.toml, units.toml
+        found.update((name, p) for p in prefixes or "" if p in PREFIXES)
     seen = {p for _, p in found}
     for j in jurisdictions(conn):
         for p in PREFIXES:

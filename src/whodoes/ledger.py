@@ -54,6 +54,15 @@ def groups(rows, title: str) -> list[tuple[str, list]]:
     return out
 
 
+def with_matched_by(filters: str, rows) -> str:
+    """The filters line of a unit's table, with how the query found the unit (查到方式
+    matched_by: exact, short form, predecessor, traditional, pinyin, fuzzy)."""
+    how = rows[0].get("matched_by") if rows else None
+    if not how:
+        return filters
+    return f"{filters}    查到方式 matched_by：{how}" if filters else f"无    查到方式 matched_by：{how}"
+
+
 def subtitle(filters: str) -> str:
     day = datetime.date.today().isoformat()
     return f"筛选条件：{filters or '无'}    制表日期：{day}    来源：whodoes（完成情况一栏留待填写）"
@@ -110,7 +119,8 @@ def write_xlsx_ledger(rows, path: str, *, title: str, filters: str = "") -> None
         }
         taken: set[str] = set()
         for group_title, members in groups(rows, title):
-            _xlsx_sheet(wb.add_worksheet(sheet_name(group_title, taken)), fmts, group_title, filters, members)
+            _xlsx_sheet(wb.add_worksheet(sheet_name(group_title, taken)), fmts, group_title,
+                        with_matched_by(filters, members), members)
         wb.close()
     except OSError as e:
         raise RenderError(f"cannot write {path}: {getattr(e, 'strerror', None) or e}") from None
@@ -166,7 +176,7 @@ def write_docx_ledger(rows, path: str, *, title: str, filters: str = "") -> None
         heading = doc.add_paragraph()
         run = heading.add_run(f"任务台账：{group_title}")
         run.bold, run.font.size = True, Pt(16)
-        doc.add_paragraph(subtitle(filters)).runs[0].font.size = Pt(9)
+        doc.add_paragraph(subtitle(with_matched_by(filters, members))).runs[0].font.size = Pt(9)
         lines = ledger_lines(members)
         table = doc.add_table(rows=1 + len(lines), cols=len(HEADERS))
         table.style = "Table Grid"

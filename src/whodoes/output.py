@@ -21,7 +21,7 @@ TASK_HEAD = [
     ("task", "text"),
 ]
 YEAR_COLS = [("year", "year"), ("target", "target")]
-UNIT_COLS = [("unit", "unit"), ("role", "role"), ("as_written", "as_written")]
+UNIT_COLS = [("unit", "unit"), ("role", "role"), ("as_written", "as_written"), ("matched_by", "matched_by")]
 MATCH_COLS = [("match", "match")]
 DUE_COLS = [("month", "month")]
 TASK_TAIL = [
@@ -35,7 +35,7 @@ EXPORT_EXTRA = [
     ("inherited", "inherited"), ("commanders", "commanders"), ("doc_sha256", "doc_sha256"), ("location", "location"),
 ]
 MD_UNIT = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("role", "role"), ("as_written", "as_written"),
-           ("category", "category"), ("task", "text")]
+           ("matched_by", "matched_by"), ("category", "category"), ("task", "text")]
 MD_TASK = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("category", "category"), ("task", "text")]
 MD_TAIL = [("lead", "lead"), ("support", "support"), ("due", "due"), ("deadline", "deadline_text"),
            ("source_line", "line"), ("status", "status"),
@@ -46,7 +46,7 @@ def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]
     """(header, key) pairs of the flat formats for ``unit`` / ``task`` / ``export`` rows.
 
     csv/tsv/xlsx: id, uid, document, document_title, jurisdiction, period, level, project, seq,
-    section, category, title, task, [year, target], [unit, role, as_written | match], lead,
+    section, category, title, task, [year, target], [unit, role, as_written, matched_by | match], lead,
     support, lead_canonical, support_canonical, detail, deadline, due, due_kind, deadline_text,
     source_file, source_line, status, status_date
     [, targets, lead_label, support_label, inherited, commanders, doc_sha256, location for export].
@@ -213,6 +213,19 @@ def summary(result) -> str:
     if result.total > shown:
         text += f", the first {shown} of {result.total} (--limit)"
     return text
+
+
+def no_unit(resolution) -> int:
+    """A unit query that found no unit: why (no such unit, or no plan of the jurisdiction
+    written in front), and "did you mean" with the nearest units; exit code 1."""
+    if resolution.no_plan:
+        message = f"no plan of {resolution.no_plan} in the database"
+    else:
+        message = f"no unit matches {resolution.cleaned!r}"
+    if resolution.suggestions:
+        message += "; did you mean: " + ", ".join(resolution.suggestions) + "?"
+    err(message)
+    return EXIT_EMPTY
 
 
 def no_rows(message: str, suggestions) -> int:

@@ -86,18 +86,23 @@ def tasks_for_unit(
     due_after: str | None = None,
     overdue: bool = False,
     as_of: str | None = None,
+    fuzzy: bool = False,
 ) -> Result:
     """Every task the unit(s) a query resolves to lead or support.
+
+    A fuzzy guess answers only with ``fuzzy``; otherwise, when only the fuzzy step would find
+    units, there are no rows and ``suggestions`` lists them ("did you mean").
 
     Rows are grouped by unit (in resolution order), then by document, lead rows first, then
     in the order of the plan.  Each row adds ``unit`` ("城市管理局 (两江新区)"),
     ``unit_jurisdiction``, ``role`` (lead|support) and ``as_written`` (the name in that
     task's cell, e.g. 环保分局 for 生态环境分局 in the 2018 plan); with ``year`` also
-    ``year`` and ``target`` (that year's target where the table has one).
+    ``year`` and ``target`` (that year's target where the table has one), and ``matched_by``
+    (exact, short form, predecessor, traditional, pinyin, fuzzy: how the query found the unit).
     """
     f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
                       due_after=due_after, overdue=overdue, as_of=as_of)
-    res = resolve(conn, query, f.where)
+    res = resolve(conn, query, f.where, fuzzy=fuzzy)
     result = Result(kind="unit", query=query, filters=f, resolution=res)
     if not res.units:
         result.description = res.describe()
@@ -142,6 +147,7 @@ def tasks_for_unit(
         row["unit_jurisdiction"] = u.jurisdiction
         row["role"] = role
         row["as_written"] = "、".join(written)
+        row["matched_by"] = u.matched_by
         result.rows.append(row)
     result.description = res.describe()
     if not result.rows:
@@ -326,15 +332,18 @@ def plan_path(base: str, folder: str | None, file: str | None) -> str:
     return os.path.normpath(os.path.join(base, folder, file))
 
 
-def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None) -> list[dict]:
-    """Units with jurisdiction, kind and how many tasks each leads and supports.
+def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None, body_type: str | None = None,
+               unknown: bool = False) -> list[dict]:
+    """Units with jurisdiction, kind, body type and how many tasks each leads and supports.
 
     Bodies first, collectives after; within each, by jurisdiction (document order), then by
-    number of tasks, then name.
+    number of tasks, then name.  ``body_type``: only the units of that type (a type's name
+    as ``find_type`` reads it); ``unknown``: only the bodies nothing knows (not in
+    data/units.toml, of no type in data/bodies.toml).
     """
     f = check_filters(conn, where=where)
     pos = jurisdiction_order(conn)
-    sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.curated, u.note,
+    sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.type, u.curated, u.note,
                     count(DISTINCT CASE WHEN tu.role = 'lead' THEN tu.task_id END) AS leads,
                     count(DISTINCT CASE WHEN tu.role = 'support' THEN tu.task_id END) AS supports,
                     count(DISTINCT CASE WHEN tu.role = 'lead' AND t.level = 'project' THEN tu.task_id END) AS lead_projects,
@@ -343,9 +352,17 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
                     group_concat(tu.name, char(31)) AS written
                FROM units u LEFT JOIN task_units tu ON tu.unit_id = u.id LEFT JOIN tasks t ON t.id = tu.task_id"""
     args: list = []
+    conds = []
     if f.where:
-        sql += f" WHERE u.jurisdiction IN ({','.join('?' * len(f.where))})"
+        conds.append(f"u.jurisdiction IN ({','.join('?' * len(f.where))})")
         args += f.where
+    if body_type is not None:
+        conds.append("u.type = ?")
+        args.append(body_type)
+    if unknown:
+        conds.append("u.type IS NULL AND u.curated = 0 AND u.kind = 'body'")
+    if conds:
+        sql += " WHERE " + " AND ".join(conds)
     sql += " GROUP BY u.id"
     rows = conn.execute(sql, args).fetchall()
     out = []
@@ -358,6 +375,7 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
                 "name": r["name"],
                 "jurisdiction": r["jurisdiction"],
                 "kind": r["kind"] or "body",
+                "type": r["type"],
                 "leads": r["leads"],
                 "supports": r["supports"],
                 "lead_projects": r["lead_projects"],
@@ -376,6 +394,77 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
         )
     )
     return out
+
+
+def find_type(conn: sqlite3.Connection, text: str) -> str | None:
+    """The body type a name denotes (生态环境局, 环保局, 发改委 -> its canonical type), or None."""
+    from whodoes.resolve import _unprefixed
+
+    name = clean_query(text).replace(" ", "")
+    name = to_simplified(conn, name)
+    for form in _unprefixed(name):
+        row = conn.execute("SELECT type FROM type_names WHERE name = ? LIMIT 1", (form,)).fetchone()
+        if row is not None:
+            return row[0]
+    row = conn.execute("SELECT type FROM units WHERE name = ? AND type IS NOT NULL LIMIT 1", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def nearest_types(conn: sqlite3.Connection, text: str, n: int = 5) -> list[str]:
+    """Body types whose names share the most characters with ``text`` (for "did you mean")."""
+    chars = set(text)
+    scores: dict[str, int] = {}
+    for name, type_ in conn.execute("SELECT name, type FROM type_names"):
+        shared = len(chars & set(name))
+        if shared:
+            scores[type_] = max(scores.get(type_, 0), shared)
+    return sorted(scores, key=lambda t: (-scores[t], t))[:n]
+
+
+def compare_type(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    year: int | str | None = None,
+    where: str | list[str] | None = None,
+    doc: str | list[str] | None = None,
+    tasks: int = 5,
+) -> tuple[str | None, list[dict]]:
+    """Side by side, one row per jurisdiction: its body of the type a unit query names
+    (生态环境局, 环保局, 武隆区城管局 -> 城市管理局), the tasks it leads and supports (counted,
+    and the first ``tasks`` of each as "text (#id)").  Returns (type, rows); (None, []) when
+    the query names no unit of a body type."""
+    f = check_filters(conn, year=year, where=where, doc=doc)
+    type_ = find_type(conn, query)
+    if type_ is None:
+        res = resolve(conn, query, f.where)
+        type_ = next((u.type for u in res.units if u.type), None)
+    if type_ is None:
+        return None, []
+    units = list_units(conn, where=f.where, body_type=type_)
+    cond, args = doc_filter_sql(f)
+    rows = []
+    for u in units:
+        hits = conn.execute(
+            f"""SELECT DISTINCT tu.role, t.id, coalesce(t.title, t.text) AS text
+                  FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN documents d ON d.id = t.document_id
+                 WHERE tu.unit_id = ? AND {cond} ORDER BY d.ordinal, t.ordinal""",
+            [u["id"], *args],
+        ).fetchall()
+        by_role = {"lead": [], "support": []}
+        for h in hits:
+            by_role[h["role"]].append(f"{_short(h['text'])} (#{h['id']})")
+        rows.append({"jurisdiction": u["jurisdiction"], "unit": u["name"], "type": type_,
+                     "leads": len(by_role["lead"]), "supports": len(by_role["support"]),
+                     "lead_tasks": by_role["lead"][:tasks], "support_tasks": by_role["support"][:tasks]})
+    pos = jurisdiction_order(conn)
+    rows.sort(key=lambda r: pos.get(r["jurisdiction"], len(pos)))
+    return type_, rows
+
+
+def _short(text: str | None, n: int = 24) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def export_tasks(

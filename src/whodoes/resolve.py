@@ -12,13 +12,25 @@ The steps, in order; the first step that finds a unit wins and is reported:
    alias of another (城管局 in 两江新区 and in 武隆区); every such unit is returned.
 2. ``traditional``  the query converted character by character with chars_t2s, then 1.
 3. ``pinyin``       full pinyin or initials (chengguanju, cgj; unit_names.pinyin/initials).
-4. ``fuzzy``        rapidfuzz over every name (whodoes.fuzzy, imported only then).
+4. ``fuzzy``        rapidfuzz over every name (whodoes.fuzzy, imported only then); only with
+                    ``fuzzy=True`` (``--fuzzy``): otherwise a fuzzy guess never answers, it
+                    becomes the suggestions ("did you mean ..."), units of the nearest body
+                    type first.
+
+Body types (the general catalogue, data/bodies.toml, stored in type_names at build time):
+at step 1 the query is also looked up among the names of the body types (canonical, full,
+short, former: 发改委, 环保局, 规资局), which gives every unit of that type (units.type).  The
+units of a name and those of a type are combined, except when the query is a unit's own
+canonical name that is not a type's name (生态环境分局 is 两江新区's office, not every
+生态环境局).  Each unit says how it was found (``UnitMatch.matched_by``: exact, short form,
+predecessor, traditional, pinyin, fuzzy).
 
 Jurisdiction prefixes: a written 区城管局 in 武隆区 is 城管局 there.  A query 区城管局 also finds
 城管局 in the jurisdictions whose documents write their bodies with the prefix 区 (武隆区, not
 两江新区; see ``whodoes.jurisdictions.prefixed_jurisdictions``), and a query 城管局 also finds a written 区城管局,
 县城管局 or 市城管局.  A query led by a jurisdiction (武隆区城管局, 两江城管局) looks only there.
-``where`` (a list of jurisdictions) narrows every step.
+``where`` (a list of jurisdictions) narrows every step.  A query led by a jurisdiction the
+database has no plan of (江北区城管局) finds nothing and says so (``Resolution.no_plan``).
 
 Here: the steps (``resolve``), the exact/alias/predecessor and pinyin lookups, the query
 text (``clean_query``, ``to_simplified``) and ``--where`` (``resolve_where``).
@@ -30,13 +42,14 @@ from __future__ import annotations
 import sqlite3
 
 from whodoes.db import UsageError
-from whodoes.jurisdictions import (PREFIXES, document_jurisdictions, jurisdiction_order, jurisdictions,
+from whodoes.jurisdictions import (PREFIXES, document_jurisdictions, jurisdiction_order, jurisdictions, place_forms,
                                    prefixed_jurisdictions, short_jurisdiction, split_jurisdiction)
 
 MAX_QUERY = 200
-HOW_RANK = {"canonical": 0, "short": 1, "variant": 2, "typo": 3, "written": 4, "predecessor": 5}
+HOW_RANK = {"canonical": 0, "full": 0, "short": 1, "variant": 2, "typo": 3, "written": 4, "predecessor": 5}
 STEP_OF_HOW = {
     "canonical": "exact",
+    "full": "exact",
     "short": "alias",
     "variant": "alias",
     "typo": "alias",
@@ -45,12 +58,18 @@ STEP_OF_HOW = {
 }
 HOW_WORDS = {
     "canonical": "canonical name",
+    "full": "full name",
     "short": "short form",
     "variant": "variant",
     "typo": "misspelling",
     "written": "as written",
     "predecessor": "former name",
 }
+# how a unit was found, as every output format says it (the matched_by column)
+MATCHED_BY_STEP = {"traditional": "traditional", "pinyin": "pinyin", "fuzzy": "fuzzy"}
+MATCHED_BY_HOW = {"canonical": "exact", "full": "exact", "written": "exact", "short": "short form",
+                  "variant": "short form", "typo": "short form", "predecessor": "predecessor"}
+PARTY_PREFIXES = ("区委", "县委", "市委")
 FUZZY_CUTOFF = 60.0
 FUZZY_BAND = 8.0  # keep fuzzy matches within this many points of the best
 
@@ -60,11 +79,11 @@ class UnitMatch:
     dataclasses costs milliseconds on the query path.)"""
 
     __slots__ = ("unit_id", "key", "name", "jurisdiction", "kind", "step", "how", "matched", "score", "year",
-                 "change", "written")
+                 "change", "written", "type", "by_type")
 
     def __init__(self, unit_id: int, key: str, name: str, jurisdiction: str | None, kind: str, step: str, how: str,
                  matched: str, score: float | None = None, year: int | None = None, change: str | None = None,
-                 written: list[str] | None = None):
+                 written: list[str] | None = None, type: str | None = None, by_type: bool = False):
         self.unit_id = unit_id
         self.key = key
         self.name = name  # canonical
@@ -77,12 +96,19 @@ class UnitMatch:
         self.year = year  # predecessor: year of the change
         self.change = change  # predecessor: renamed | merged
         self.written = written if written is not None else []  # names written in the result rows
+        self.type = type  # its body type (data/bodies.toml), None when unknown
+        self.by_type = by_type  # found through a name of its body type (发改委 -> 发展改革委)
 
     def __repr__(self) -> str:
         return f"UnitMatch({self.label!r}, step={self.step!r}, how={self.how!r}, matched={self.matched!r})"
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__slots__} | {"label": self.label}
+        return {k: getattr(self, k) for k in self.__slots__} | {"label": self.label, "matched_by": self.matched_by}
+
+    @property
+    def matched_by(self) -> str:
+        """exact | short form | predecessor | traditional | pinyin | fuzzy."""
+        return MATCHED_BY_STEP.get(self.step) or MATCHED_BY_HOW.get(self.how, "exact")
 
     @property
     def label(self) -> str:
@@ -93,15 +119,18 @@ class UnitMatch:
         """"城市管理局 (两江新区), also written 城管局" (``query``: the text that was looked up)."""
         parts = [self.label]
         named = "" if self.matched == query else f" {self.matched}"
+        of_type = f" of {self.type}" if self.by_type and self.type and self.matched != self.type else ""
         if self.how == "predecessor":
             when = f" {self.year}" if self.year else ""
-            parts.append(f"former name{named} ({self.change or 'renamed'}{when})")
+            parts.append(f"former name{named}{of_type} ({self.change or 'renamed'}{when})")
         elif self.step == "fuzzy":
             parts.append(f"nearest name {self.matched} (score {self.score:.0f})")
         elif self.step == "pinyin":
             parts.append(f"pinyin of {self.matched}")
         elif named and self.matched != self.name:
-            parts.append(f"{HOW_WORDS.get(self.how, self.how)}{named}")
+            parts.append(f"{HOW_WORDS.get(self.how, self.how)}{named}{of_type}")
+        elif self.by_type and self.type and self.name != self.type:
+            parts.append(f"a {self.type}")
         others = [w for w in self.written if w != self.name]
         if others:
             parts.append("also written " + "、".join(others))
@@ -120,6 +149,7 @@ class Resolution:
         self.units: list[UnitMatch] = []
         self.notes: list[str] = []  # e.g. "traditional characters: 环保分局"
         self.suggestions: list[str] = []  # nearest units when nothing matched
+        self.no_plan: str | None = None  # a jurisdiction written in the query that no plan of the database is of
 
     def __repr__(self) -> str:
         return f"Resolution({self.cleaned!r}, step={self.step!r}, units={self.units!r})"
@@ -136,6 +166,8 @@ class Resolution:
         if self.notes:
             head += " (" + "; ".join(self.notes) + ")"
         if not self.units:
+            if self.no_plan:
+                return f"{head}: no plan of {self.no_plan} in the database"
             return f"{head}: no unit"
         body = "; ".join(u.describe(self.text) for u in self.units)
         where = f" [where {'、'.join(self.where)}]" if self.where else ""
@@ -224,10 +256,10 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
 # ----------------------------------------------------------------------------------------------
 # lookups
 
-UNIT_COLUMNS = "u.id AS unit_id, u.key, u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind"
+UNIT_COLUMNS = "u.id AS unit_id, u.key, u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind, u.type"
 
 
-def match_from(row: sqlite3.Row, step: str | None = None, score: float | None = None) -> UnitMatch:
+def match_from(row: sqlite3.Row, step: str | None = None, score: float | None = None, by_type: bool = False) -> UnitMatch:
     how = row["how"] or "canonical"
     return UnitMatch(
         unit_id=row["unit_id"],
@@ -241,6 +273,8 @@ def match_from(row: sqlite3.Row, step: str | None = None, score: float | None = 
         score=score,
         year=row["year"],
         change=row["change"],
+        type=row["type"],
+        by_type=by_type,
     )
 
 
@@ -302,6 +336,70 @@ def lookup_names(conn: sqlite3.Connection, name: str, where: list[str] | None = 
     return best_per_unit(out, name)
 
 
+def _unprefixed(name: str) -> dict[str, str | None]:
+    """``name`` -> None, and the name without a prefix (区, 市委 ...) -> the prefix (区, 市) the
+    jurisdiction must write: 市环保局 -> {市环保局: None, 环保局: 市}."""
+    forms: dict[str, str | None] = {name: None}
+    if len(name) > 3 and name[:2] in PARTY_PREFIXES:
+        forms.setdefault(name[2:], name[0])
+    if len(name) > 2 and name[0] in PREFIXES:
+        forms.setdefault(name[1:], name[0])
+    return forms
+
+
+def lookup_types(conn: sqlite3.Connection, name: str, where: list[str] | None = None) -> list[UnitMatch]:
+    """Every unit whose body type has ``name`` as its canonical, full, short or former name
+    (type_names, from data/bodies.toml): 发改委 -> every jurisdiction's 发展改革委.  A prefix
+    (市环保局) keeps the jurisdictions whose documents write it."""
+    forms = _unprefixed(name)
+    names = list(forms)
+    scope, scope_args = "", []
+    if where is not None:
+        scope, scope_args = f" AND u.jurisdiction IN ({','.join('?' * len(where))})", list(where)
+    rows = conn.execute(
+        f"""SELECT {UNIT_COLUMNS}, tn.name AS matched, tn.how, tn.year, tn.change
+              FROM type_names tn JOIN units u ON u.type = tn.type
+             WHERE tn.name IN ({','.join('?' * len(names))}){scope}""",
+        [*names, *scope_args],
+    ).fetchall()
+    prefixed = None
+    out = []
+    for row in rows:
+        need = forms.get(row["matched"])
+        if need is not None and prefixed is None:
+            prefixed = prefixed_jurisdictions(conn)
+        if _allowed(row["unit_jurisdiction"], need, where, prefixed):
+            out.append(match_from(row, by_type=True))
+    return best_per_unit(out, name)
+
+
+def is_type_name(conn: sqlite3.Connection, name: str) -> bool:
+    """Is ``name`` (or it without a prefix) the canonical or full name of a body type?"""
+    names = list(_unprefixed(name))
+    row = conn.execute(
+        f"SELECT 1 FROM type_names WHERE name IN ({','.join('?' * len(names))}) AND how IN ('canonical', 'full') LIMIT 1",
+        names,
+    ).fetchone()
+    return row is not None
+
+
+def lookup_units(conn: sqlite3.Connection, name: str, where: list[str] | None = None) -> list[UnitMatch]:
+    """Step 1: the units of a name (``lookup_names``) and of a body type (``lookup_types``).
+
+    The query's own canonical name of a unit answers alone unless it is also a type's name:
+    生态环境分局 is 两江新区's office, 生态环境局 every jurisdiction's (两江新区's 分局 too)."""
+    named = lookup_names(conn, name, where)
+    own = any(m.how == "canonical" and m.matched in (name, m.key) for m in named)
+    if own and not is_type_name(conn, name):
+        return named
+    typed = lookup_types(conn, name, where)
+    if not typed:
+        return named
+    by_unit = {m.unit_id: m for m in typed}
+    by_unit.update({m.unit_id: m for m in named})  # a unit's own name says more than its type's
+    return list(by_unit.values())
+
+
 def lookup_pinyin(conn: sqlite3.Connection, letters: str, where: list[str] | None = None) -> list[UnitMatch]:
     """Units one of whose names has this full pinyin or these initials."""
     rows = conn.execute(
@@ -315,14 +413,35 @@ def lookup_pinyin(conn: sqlite3.Connection, letters: str, where: list[str] | Non
 
 
 def suggest(conn: sqlite3.Connection, text: str, where: list[str] | None = None, n: int = 5) -> list[str]:
-    """The nearest units to ``text`` as labels ("城市管理局 (两江新区)"), for "no unit" messages."""
+    """The nearest units to ``text`` as labels ("城市管理局 (两江新区)"), best first, for "did
+    you mean" lines: the units of the nearest one's body type first (城管句 -> every
+    城市管理局), then the others by score."""
+    return [m.label for m in nearest(conn, text, where, n)]
+
+
+def nearest(conn: sqlite3.Connection, text: str, where: list[str] | None = None, n: int = 5) -> list[UnitMatch]:
+    """The units of ``suggest``, as matches (fuzzy scores)."""
     try:
         from whodoes.fuzzy import lookup_fuzzy
 
-        found = lookup_fuzzy(conn, text, where, cutoff=0.0, band=None, limit=n)
+        found = [m for m in lookup_fuzzy(conn, text, where, cutoff=0.0, band=None, limit=n) if (m.score or 0) > 0]
     except ImportError:  # pragma: no cover - rapidfuzz is a dependency
         return []
-    return [m.label for m in found if (m.score or 0) > 0]
+    if not found or not found[0].type:
+        return found
+    best = found[0]
+    args = [best.type, *(where or [])]
+    scope = f" AND u.jurisdiction IN ({','.join('?' * len(where))})" if where else ""
+    rows = conn.execute(
+        f"""SELECT {UNIT_COLUMNS}, u.name AS matched, 'canonical' AS how, NULL AS year, NULL AS change
+              FROM units u WHERE u.type = ?{scope}""", args).fetchall()
+    same = {m.unit_id: m for m in found if m.type == best.type}
+    for row in rows:
+        same.setdefault(row["unit_id"], match_from(row, step="fuzzy", score=best.score, by_type=True))
+    pos = jurisdiction_order(conn)
+    ordered = sorted(same.values(), key=lambda m: (-(m.score or 0), pos.get(m.jurisdiction, len(pos))))
+    ordered += [m for m in found if m.unit_id not in same]
+    return ordered[: max(n, len(same))]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -343,28 +462,59 @@ def _order(conn: sqlite3.Connection, matches: list[UnitMatch]) -> list[UnitMatch
     )
 
 
-def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None = None, *, fuzzy: bool = True) -> Resolution:
+def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None = None, *, fuzzy: bool = False) -> Resolution:
     """Resolve a unit query; see the module docstring for the steps.
 
     ``where``: jurisdictions to look in (a list from ``resolve_where`` or one name).
+    ``fuzzy``: let the fuzzy step answer; without it, what it finds are only suggestions.
     Never raises for odd input except UsageError for an empty or overlong query.
     """
     cleaned = clean_query(query)
     if isinstance(where, str):
         where = resolve_where(conn, where)
     res = Resolution(query=query, cleaned=cleaned, where=where)
-    known = jurisdictions(conn)
-
     text = cleaned.replace(" ", "")
+    found, text = _lookups(conn, res, text, where)
     scope = where
-    jur, rest = split_jurisdiction(text, known)
+    jur, rest = split_jurisdiction(text, place_forms(conn))
     if jur is not None and (where is None or jur in where):
         scope = [jur]
+        if not found and jur not in jurisdictions(conn) and _names_a_body(conn, rest):
+            res.no_plan = jur
+    if not found and res.no_plan is None and fuzzy:
+        from whodoes.fuzzy import lookup_fuzzy
+
+        found = lookup_fuzzy(conn, rest if jur is not None else text, scope)
+        if found:
+            res.step = "fuzzy"
+            res.notes.append("no exact match; nearest names (a guess)")
+    res.text = text
+    res.units = _order(conn, found)
+    if not found:
+        res.suggestions = suggest(conn, rest if res.no_plan else text, None)
+    return res
+
+
+def _names_a_body(conn: sqlite3.Connection, name: str) -> bool:
+    """Does ``name`` name a unit or a type of body somewhere (城管局), so that a place written
+    in front of it (江北区城管局) is a jurisdiction asked about, not part of another name?"""
+    if lookup_units(conn, name):
+        return True
+    names = list(_unprefixed(name))
+    marks = ",".join("?" * len(names))
+    return conn.execute(f"SELECT 1 FROM type_names WHERE name IN ({marks}) LIMIT 1", names).fetchone() is not None
+
+
+def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[str] | None) -> tuple[list[UnitMatch], str]:
+    """Steps 1-3 (names and body types, traditional characters, pinyin): the units found and
+    the text looked up last (simplified)."""
+    forms = place_forms(conn)
 
     def names_step(name: str) -> list[UnitMatch]:
-        found = lookup_names(conn, name, where)
-        if not found and jur is not None:
-            found = lookup_names(conn, rest, scope)
+        found = lookup_units(conn, name, where)
+        jur, rest = split_jurisdiction(name, forms)
+        if not found and jur is not None and (where is None or jur in where):
+            found = lookup_units(conn, rest, [jur])
         return found
 
     found = names_step(text)
@@ -377,20 +527,16 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
                 hows.append(word)
         if hows:
             res.notes.append("/".join(hows))
-    if not found:
-        simp = to_simplified(conn, text)
-        if simp != text:
-            found = names_step(simp)
-            if jur is None:
-                j2, rest2 = split_jurisdiction(simp, known)
-                if not found and j2 is not None:
-                    found = lookup_names(conn, rest2, [j2] if where is None or j2 in where else where)
-            if found:
-                res.notes.append(f"traditional characters: {simp}")
-                for m in found:
-                    m.step = "traditional"
-                res.step = "traditional"
-            text = simp
+        return found, text
+    simp = to_simplified(conn, text)
+    if simp != text:
+        found = names_step(simp)
+        if found:
+            res.notes.append(f"traditional characters: {simp}")
+            for m in found:
+                m.step = "traditional"
+            res.step = "traditional"
+        text = simp
     if not found:
         letters = ascii_letters(text)
         if letters:
@@ -398,15 +544,4 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
             if found:
                 res.step = "pinyin"
                 res.notes.append(f"pinyin {letters}")
-    if not found and fuzzy:
-        from whodoes.fuzzy import lookup_fuzzy
-
-        found = lookup_fuzzy(conn, rest if jur is not None else text, scope)
-        if found:
-            res.step = "fuzzy"
-            res.notes.append("no exact match; nearest names")
-    res.text = text
-    res.units = _order(conn, found)
-    if not found:
-        res.suggestions = suggest(conn, text, None)
-    return res
+    return found, text

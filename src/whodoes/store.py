@@ -91,8 +91,19 @@ class Writer:
             foreign_keys=[("document_id", "documents", "id")],
         )
         db["units"].create(
-            {"id": int, "key": str, "name": str, "jurisdiction": str, "kind": str, "curated": int, "note": str},
+            {"id": int, "key": str, "name": str, "jurisdiction": str, "kind": str, "type": str, "curated": int,
+             "note": str},
             pk="id",
+        )
+        # the general catalogue (data/bodies.toml), stored for query time: body types, their
+        # names (canonical, full, short, predecessor), and the places with their prefixes
+        db["body_types"].create({"type": str, "full": str, "kind": str, "reason": str, "source": str}, pk="type")
+        db["type_names"].create(
+            {"name": str, "type": str, "how": str, "year": int, "change": str, "reason": str},
+            foreign_keys=[("type", "body_types", "type")],
+        )
+        db["places"].create(  # prefixes: one character each (区); short: forms separated by spaces
+            {"name": str, "kind": str, "parent": str, "prefixes": str, "short": str, "reason": str}, pk="name"
         )
         db["unit_names"].create(
             {
@@ -169,6 +180,12 @@ class Writer:
         self.db["units"].insert_all(units, batch_size=BATCH)
         self.db["unit_names"].insert_all(names, batch_size=BATCH)
 
+    def add_bodies(self, types: list[dict], names: list[dict], places: list[dict]) -> None:
+        """The general catalogue: body types, their names, places (see ``_create_schema``)."""
+        self.db["body_types"].insert_all(types, batch_size=BATCH)
+        self.db["type_names"].insert_all(names, batch_size=BATCH)
+        self.db["places"].insert_all(places, batch_size=BATCH)
+
     def add_info(self, info: dict[str, str]) -> None:
         """What the database was built from (whodoes version, digests): ``build_info``."""
         self.db["build_info"].insert_all(({"key": k, "value": v} for k, v in sorted(info.items())), replace=True)
@@ -189,6 +206,8 @@ class Writer:
         db["unit_names"].create_index(["name"])
         db["unit_names"].create_index(["pinyin"])
         db["unit_names"].create_index(["initials"])
+        db["units"].create_index(["type"])
+        db["type_names"].create_index(["name"])
         db["tasks"].enable_fts(["category", "title", "text", "detail"], tokenize="trigram", create_triggers=False)
         self.conn.execute("INSERT INTO task_grams(task_grams) VALUES ('optimize')")
         self.conn.executescript(TASK_ROWS_VIEW)

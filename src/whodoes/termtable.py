@@ -317,7 +317,9 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
         first = members[0]
         title = f"{first['document_title'] or first['document']} ({first['jurisdiction']}, {first['period']})"
         if unit:
-            title = f"{unit} · {title}"
+            how = first.get("matched_by")
+            mark = f" [{'fuzzy: a guess' if how == 'fuzzy' else how}]" if how and how != "exact" else ""
+            title = f"{unit}{mark} · {title}"
         title = clean(title)
         grid = []
         for r in members:
