@@ -244,7 +244,7 @@ class Writer:
             except OSError:
                 mode = 0o644
             os.chmod(self.tmp_path, mode)
-            _fsync(self.tmp_path)
+            fsync_path(self.tmp_path)
             if before_install is not None:
                 before_install(self.tmp_path)
             os.replace(self.tmp_path, self.out_path)
@@ -252,7 +252,7 @@ class Writer:
         except BaseException:
             self.abort()
             raise
-        _fsync(self.out_path.parent)  # the rename itself; best effort
+        fsync_path(self.out_path.parent)  # the rename itself; best effort
 
     def abort(self) -> None:
         """Drop the temporary file (the target is untouched)."""
@@ -335,7 +335,7 @@ def remove_stale(out_path: Path, max_age: float = 3600.0) -> list[Path]:
     return removed
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush a file (or a folder: a rename in it) to disk; ignored where not supported."""
     try:
         fd = os.open(path, os.O_RDONLY)

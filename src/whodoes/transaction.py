@@ -35,6 +35,8 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+from whodoes.store import fsync_path
+
 LOCK_NAME = ".whodoes.lock"
 STAGING_NAME = ".whodoes-add"
 JOURNAL_NAME = ".whodoes-add.journal"
@@ -136,19 +138,6 @@ def staging_dir(folder: Path) -> Path:
     return staging
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _write_journal(folder: Path, data: dict) -> None:
     journal = folder / JOURNAL_NAME
     tmp = folder / (JOURNAL_NAME + ".tmp")
@@ -157,7 +146,7 @@ def _write_journal(folder: Path, data: dict) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, journal)
-    _fsync_dir(folder)
+    fsync_path(folder)
 
 
 def commit(folder: Path, files: list[str], db: Path, db_tmp: Path) -> None:
@@ -176,8 +165,8 @@ def _roll_forward(folder: Path, files: list[str], db: str | None, db_tmp: str | 
             os.replace(staged, folder / name)
     if db and db_tmp and os.path.exists(db_tmp):
         os.replace(db_tmp, db)
-        _fsync_dir(Path(db).parent)
-    _fsync_dir(folder)
+        fsync_path(Path(db).parent)
+    fsync_path(folder)
 
 
 def finish(folder: Path) -> None:
@@ -187,7 +176,7 @@ def finish(folder: Path) -> None:
         os.unlink(folder / JOURNAL_NAME)
     except FileNotFoundError:
         pass
-    _fsync_dir(folder)
+    fsync_path(folder)
     shutil.rmtree(folder / STAGING_NAME, ignore_errors=True)
 
 
