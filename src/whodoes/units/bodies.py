@@ -171,14 +171,7 @@ class Bodies:
     @classmethod
     def load(cls, path) -> "Bodies":
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise BodiesError(f"{path}: cannot read: {e.strerror or e}") from None
-        except UnicodeDecodeError:
-            raise BodiesError(f"{path}: not UTF-8") from None
-        except tomllib.TOMLDecodeError as e:
-            raise BodiesError(" ".join(f"{path}: invalid TOML: {e}".split())) from None
+        data = read_toml(path, BodiesError)
         try:
             return cls(_types(data), _places(data))
         except _Invalid as e:
@@ -186,6 +179,18 @@ class Bodies:
 
 
 # -- validation -----------------------------------------------------------------
+
+def read_toml(path: Path, error: type[Exception]) -> dict:
+    """A curated data file as a dict; ``error`` (one line naming the file) when it cannot be read."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise error(f"{path}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise error(" ".join(f"{path}: invalid TOML: {e}".split())) from None
+
 
 class _Invalid(Exception):
     pass

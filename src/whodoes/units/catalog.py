@@ -19,11 +19,10 @@ its own in the document's jurisdiction (``curated=False``, ``type=None``).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whodoes.units.bodies import Bodies, BodiesError, TypeName, normalize
+from whodoes.units.bodies import Bodies, BodiesError, TypeName, normalize, read_toml
 
 UNIT_KINDS = ("body", "collective")
 ALIAS_KINDS = ("short", "variant", "typo")
@@ -144,14 +143,7 @@ class Catalog:
             bodies = Bodies.load(bodies_path) if bodies_path else Bodies.empty()
         except BodiesError as e:
             raise CatalogError(str(e)) from None
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise CatalogError(f"{path}: cannot read: {e.strerror or e}") from None
-        except UnicodeDecodeError:
-            raise CatalogError(f"{path}: not UTF-8") from None
-        except tomllib.TOMLDecodeError as e:
-            raise CatalogError(_one_line(f"{path}: invalid TOML: {e}")) from None
+        data = read_toml(path, CatalogError)
         try:
             return cls._from_data(data, bodies)
         except _Invalid as e:
