@@ -4,6 +4,8 @@ Expected rows are cross-checked against plain SQL on the same database (not hard
 counts), so the tests hold while the extraction improves.
 """
 
+import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -107,8 +109,19 @@ def test_task_fuzzy_after_exact(conn):
      "河长制\x00", "\t河长制\n", "-", "--", "a" * 200],
 )
 def test_task_any_text_is_a_query(conn, q):
-    res = query.search_tasks(conn, q)
-    assert isinstance(res.rows, list)
+    """Quotes, wildcards and full-text operators are characters to look for, never syntax:
+    the exact matches are the tasks holding every word of the query as written (a plain scan
+    here), and the fuzzy matches only come after them."""
+    words = " ".join("".join(ch if ch.isprintable() else " " for ch in q).split()).lower().split(" ")
+    holding = {r["id"] for r in conn.execute("SELECT id, category, title, text, detail FROM tasks")
+               if all(w in haystack(r).lower() for w in words)}
+    res = query.search_tasks(conn, q, exact=True)
+    assert {r["id"] for r in res.rows} == holding
+    assert all(r["match"] == "exact" and all(w in haystack(r).lower() for w in words) for r in res.rows)
+    everything = query.search_tasks(conn, q)
+    matches = [r["match"] for r in everything.rows]
+    assert matches == sorted(matches, key=lambda m: m != "exact")
+    assert {r["id"] for r in everything.rows if r["match"] == "exact"} == holding
 
 
 @pytest.mark.parametrize("q", ["", "   ", "\x00\x01", None, "a" * 201])
@@ -118,10 +131,15 @@ def test_task_empty_or_long_query_is_a_usage_error(conn, q):
 
 
 def test_task_no_match_suggests_parts_that_match(conn):
-    res = query.search_tasks(conn, "管理体制机制创新")
-    if res.rows:
-        pytest.skip("the query matches now")
-    assert any("体制" in s or "机制" in s or "创新" in s for s in res.suggestions)
+    text = "管理体制机制创新"
+    tasks = [haystack(r) for r in conn.execute("SELECT category, title, text, detail FROM tasks")]
+    assert not any(text in t for t in tasks)  # the premise: no task holds it as written
+    res = query.search_tasks(conn, text)
+    assert not res.rows and res.suggestions
+    for suggestion in res.suggestions:  # "体制机制 (3 tasks)": a part of the query, and how many tasks hold it
+        part, count = suggestion.rsplit(" (", 1)
+        assert part in text and part != text
+        assert int(count.split()[0]) == sum(part in t for t in tasks), suggestion
 
 
 def test_task_filters(conn):
@@ -244,8 +262,15 @@ def test_unit_matched_but_filtered_out_says_where_it_has_tasks(conn):
 
 def test_unit_details(conn):
     res = query.tasks_for_unit(conn, "城管局", limit=2, details=True)
-    r = res.rows[0]
-    assert isinstance(r["targets"], dict) and isinstance(r["inherited"], list) and isinstance(r["units"], list)
+    assert len(res.rows) == 2
+    for r in res.rows:
+        stored = sql(conn, "SELECT lead_raw, support_raw, targets, inherited FROM tasks WHERE id = ?", r["id"])[0]
+        assert r["targets"] == json.loads(stored[2]) and r["inherited"] == json.loads(stored[3])
+        # every unit of the task, each from the raw text of its role's cell, the one asked for among them
+        assert r["units"] and all(u["role"] in ("lead", "support") for u in r["units"])
+        for u in r["units"]:
+            assert u["inherited"] or u["name"] in (stored[0] if u["role"] == "lead" else stored[1]), u
+        assert any(u["canonical"] == "城市管理局" and u["role"] == r["role"] for u in r["units"])
     lean = query.tasks_for_unit(conn, "城管局", limit=2, details=False)
     assert "targets" not in lean.rows[0]
 
@@ -312,7 +337,13 @@ def test_list_documents(conn):
         assert d["tasks"] == sql(conn, "SELECT count(*) FROM tasks WHERE document_id = ?", d["id"])[0][0]
         assert d["jurisdiction"] and d["period"]
     verbose = query.list_documents(conn, verbose=True)
-    assert all(isinstance(d["layouts"], list) for d in verbose)
+    assert [d["id"] for d in verbose] == [d["id"] for d in docs]
+    for d in verbose:
+        # how each layout was read, with its rows: together every task row of the document
+        # (indented lines are notes on the layout above them)
+        counted = [int(n) for line in d["layouts"] if not line.startswith(" ")
+                   for n in re.findall(r": (\d+) rows", line)]
+        assert counted and sum(counted) == d["tasks"], d["layouts"]
 
 
 def test_list_units_bodies_first_with_counts(conn):

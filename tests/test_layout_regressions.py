@@ -1,9 +1,12 @@
-"""Regression fixtures written alongside the parser: every form of responsibility it was built for.
+"""Layout regressions: fixtures written alongside the parser, one for every form of
+responsibility it was built to read.
 
-tests/fixtures/unseen/ holds small documents written by this project, while the parser was
-being written, the way plans look when copied from a government web page, one form (or two)
-each, with a hand-written answer key beside each (``<name>.jsonl``, the gold format of the
-evaluation kit).  They are not unseen data in any honest sense: the real published plans the
+These are regression tests, not evidence that the reader generalises.  tests/fixtures/unseen/
+(the folder keeps its old name; this module was test_unseen.py) holds small documents written
+by this project while the parser was being written, the way plans look when copied from a
+government web page, one form (or two) each, with a hand-written answer key beside each
+(``<name>.jsonl``, the gold format of the evaluation kit).  The parser was shaped on them, so
+they only show that it still reads what it was built for.  The real published plans the
 reader is measured on are in tests/fixtures/real (``test_real_corpus``).  They are built with
 no metadata file, exactly as ``whodoes add`` would build them, and scored like
 /work/shared/eval/score.py scores the real key: a key row is found when a row of the same
