@@ -392,73 +392,64 @@ def test_source_without_task_rows_is_reported_by_name(tmp_path, builder):
 # readers during a rebuild: old data or new data, never an error
 
 
-def test_queries_during_a_rebuild_all_succeed_with_old_or_new_data(tmp_path):
-    db = shipped_copy(tmp_path / "db")
-    sources = many_sources(tmp_path / "sources", 12)  # 60 plans: a build of a few seconds
-    commands = [["docs", "-f", "csv"], ["task", "河长制", "-f", "csv"], ["export", "-f", "jsonl"],
-                ["unit", "城管局", "-f", "csv"]]
-    old = {tuple(c): query(*c, "--db", str(db)).stdout for c in commands}
-    inode = db.stat().st_ino
-    results: list[tuple[int, list[str], subprocess.CompletedProcess, float, float]] = []
-    lock = threading.Lock()
-    replaced_at = []
+READER_COMMANDS = [["docs", "-f", "csv"], ["task", "河长制", "-f", "csv"], ["export", "-f", "jsonl"],
+                   ["unit", "城管局", "-f", "csv"]]
 
-    def reader(i, cmd):
-        start = time.monotonic()
+
+def read_all(db: Path, rounds: int = 1) -> list[tuple[list[str], subprocess.CompletedProcess]]:
+    """Every reader command ``rounds`` times, all at once (one thread each)."""
+    results: list[tuple[list[str], subprocess.CompletedProcess]] = []
+    lock = threading.Lock()
+
+    def reader(cmd):
         p = query(*cmd, "--db", str(db))
         with lock:
-            results.append((i, cmd, p, start, time.monotonic()))
+            results.append((cmd, p))
 
+    threads = [threading.Thread(target=reader, args=(cmd,)) for _ in range(rounds) for cmd in READER_COMMANDS]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert len(results) == len(threads), "a reader did not finish"
+    return results
+
+
+def test_queries_during_a_rebuild_all_succeed_with_old_or_new_data(tmp_path):
+    """A fixed number of readers at three moments of a rebuild, each one's answer exact:
+
+    * the build frozen (SIGSTOP) while it writes its temporary file: the old data;
+    * the build let go (SIGCONT) with readers started at once, racing the replacement: for
+      each, the old data or the new, never an error or a mixture;
+    * after the build: the new data."""
+    db = shipped_copy(tmp_path / "db")
+    sources = many_sources(tmp_path / "sources", 3)  # 15 plans: different data from the shipped 5
+    old = {tuple(c): query(*c, "--db", str(db)).stdout for c in READER_COMMANDS}
+    inode = db.stat().st_ino
     build_proc = subprocess.Popen([sys.executable, str(SCRIPT), "--sources", str(sources), "--out", str(db)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env())
-    threads = []
-    started_during_build = 0
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env(),
+                                  start_new_session=True)
     try:
         wait_for_temp(db, build_proc)
-        i = 0
-        after = 0
-        # a query every 50 ms while the build runs, then 10 more after it
-        while after < 10:
-            running = build_proc.poll() is None
-            if not replaced_at and db.stat().st_ino != inode:
-                replaced_at.append(time.monotonic())
-            if running and started_during_build >= 2000:  # a build gone wrong: stop adding load
-                time.sleep(0.05)
-                continue
-            if running:
-                started_during_build += 1
-            else:
-                after += 1
-            t = threading.Thread(target=reader, args=(i, commands[i % len(commands)]))
-            t.start()
-            threads.append(t)
-            i += 1
-            time.sleep(0.05)
-        build_proc.wait(timeout=600)
+        os.killpg(build_proc.pid, signal.SIGSTOP)  # frozen mid-build: it cannot replace the file now
+        frozen = read_all(db)
+        os.killpg(build_proc.pid, signal.SIGCONT)
+        racing = read_all(db, rounds=2)
+        assert build_proc.wait(timeout=600) == 0, build_proc.stderr.read()
     finally:
-        for t in threads:
-            t.join(timeout=120)
         if build_proc.poll() is None:
+            os.killpg(build_proc.pid, signal.SIGCONT)
             build_proc.kill()
-    assert build_proc.returncode == 0, build_proc.stderr.read()
-    assert started_during_build >= 20, f"only {started_during_build} queries started during the build"
-    assert db.stat().st_ino != inode  # the database was replaced while they ran
-    new = {tuple(c): query(*c, "--db", str(db)).stdout for c in commands}
-    seen = {"old": 0, "new": 0}
-    for i, cmd, p, _, _ in results:
-        err = p.stderr.decode("utf-8", "replace")
-        assert p.returncode == 0, (i, cmd, err)
-        assert "Traceback" not in err
-        if p.stdout == old[tuple(cmd)]:
-            seen["old"] += 1
-        else:
-            assert p.stdout == new[tuple(cmd)], (i, cmd, "neither the old nor the new data")
-            seen["new"] += 1
-    assert seen["old"] and seen["new"], seen  # both sides of the replacement were read
-    spanning = sum(1 for *_, start, end in results if replaced_at and start < replaced_at[0] < end)
-    print(f"{started_during_build} queries started during the build, {len(results)} in all; {seen}; "
-          f"about {spanning} running as the file was replaced")
-    assert old[("docs", "-f", "csv")] != new[("docs", "-f", "csv")]
+            build_proc.wait()
+    assert db.stat().st_ino != inode  # the database was replaced
+    new = {tuple(c): query(*c, "--db", str(db)).stdout for c in READER_COMMANDS}
+    assert all(new[k] != old[k] for k in (("docs", "-f", "csv"), ("export", "-f", "jsonl")))
+    after = read_all(db)
+    for phase, results, allowed in (("frozen", frozen, (old,)), ("racing", racing, (old, new)), ("after", after, (new,))):
+        for cmd, p in results:
+            err = p.stderr.decode("utf-8", "replace")
+            assert p.returncode == 0 and "Traceback" not in err, (phase, cmd, err)
+            assert any(p.stdout == answers[tuple(cmd)] for answers in allowed), (phase, cmd, "not the expected data")
 
 
 def test_an_open_connection_keeps_reading_the_old_database_through_a_rebuild(tmp_path):

@@ -319,8 +319,46 @@ def test_typer_completion_through_the_shell_protocol():
     env = clean_env(_WHODOES_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="whodoes unit 城")
     code, out, err = whodoes(env=env)
     assert code == 0 and "城市管理局" in out and "两江新区" in out  # zsh shows what each name is
-    code, out, err = whodoes("--show-completion", "bash")
-    assert code == 0 and "_WHODOES_COMPLETE" in out
+
+
+# the first line of each shell's script that only that shell's script has
+SCRIPT_MARKS = {"bash": "COMP_WORDS=", "zsh": "#compdef whodoes", "fish": "complete --command whodoes",
+                "powershell": "Register-ArgumentCompleter", "pwsh": "Register-ArgumentCompleter"}
+
+
+@pytest.mark.parametrize("shell", sorted(SCRIPT_MARKS))
+def test_show_completion_prints_the_script_of_the_shell_named(shell):
+    """Whatever shell runs the tests (none, under CI): the script of the shell named."""
+    code, out, err = whodoes("--show-completion", shell, env=clean_env(SHELL="/bin/bash"))
+    assert code == 0, err
+    assert SCRIPT_MARKS[shell] in out and "_WHODOES_COMPLETE" in out
+    others = {m for s, m in SCRIPT_MARKS.items() if m != SCRIPT_MARKS[shell]}
+    assert not any(m in out for m in others), out[:200]
+
+
+def test_show_completion_of_an_unknown_shell_is_a_usage_error():
+    code, out, err = whodoes("--show-completion", "tcsh")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "bash, zsh, fish" in err
+
+
+def test_the_shell_is_taken_from_shell_when_no_parent_process_names_one(monkeypatch):
+    monkeypatch.setitem(sys.modules, "shellingham", None)  # as if not installed
+    monkeypatch.setenv("SHELL", "/usr/bin/zsh")
+    assert complete.detect_shell() == "zsh"
+    monkeypatch.setenv("SHELL", "/bin/tcsh")
+    assert complete.detect_shell() is None
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_install_completion_writes_the_script_and_loads_it_once(tmp_path, shell):
+    env = clean_env(HOME=str(tmp_path))
+    for _ in range(2):
+        code, out, err = whodoes("--install-completion", shell, env=env)
+        assert code == 0 and f"{shell} completion written to" in out, err
+    where, rc, line = complete.INSTALL[shell]
+    assert SCRIPT_MARKS[shell] in (tmp_path / where).read_text(encoding="utf-8")
+    if rc:
+        assert (tmp_path / rc).read_text(encoding="utf-8").count(line) == 1  # appended once
 
 
 # ----------------------------------------------------------------------------------------------

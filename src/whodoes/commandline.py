@@ -343,6 +343,33 @@ def _typer_main(args: list[str]) -> int:
     return int(rc) if isinstance(rc, int) else EXIT_OK
 
 
+def _completion_option(args: list[str]) -> int:
+    """``whodoes --show-completion [SHELL]`` / ``--install-completion [SHELL]``: the shell named,
+    else the one detected (whodoes.complete)."""
+    import typer
+
+    from whodoes import complete
+
+    option, rest = args[0], args[1:]
+    shells = ", ".join(complete.SHELLS)
+    if len(rest) > 1 or (rest and rest[0] not in complete.SHELLS):
+        err(f"{option} takes at most one shell: {shells} (see `whodoes --help`)")
+        return EXIT_ERROR
+    shell = rest[0] if rest else complete.detect_shell()
+    if shell is None:
+        err(f"cannot tell which shell this is: name it, as in `whodoes {option} bash` ({shells})")
+        return EXIT_ERROR
+    script = complete.completion_script(typer.main.get_command(typer_app()), shell, COMPLETE_VAR)
+    if option == "--show-completion":
+        sys.stdout.write(script if script.endswith("\n") else script + "\n")
+        return EXIT_OK
+    if shell not in complete.INSTALL:
+        err(f"add the output of `whodoes --show-completion {shell}` to your {shell} profile ($PROFILE)")
+        return EXIT_ERROR
+    sys.stdout.write(complete.install_script(script, shell) + "\n")
+    return EXIT_OK
+
+
 # ----------------------------------------------------------------------------------------------
 # routing and exit codes
 
@@ -363,6 +390,8 @@ def run(args: list[str]) -> int:
     from whodoes.db import WhodoesError, database_error, runaway_error
 
     try:
+        if args[:1] in (["--show-completion"], ["--install-completion"]) and not os.environ.get(COMPLETE_VAR):
+            return _completion_option(args)
         slow = os.environ.get("WHODOES_NO_FAST") or os.environ.get(COMPLETE_VAR)  # completion: Typer's business
         fast = None if slow else fast_parse(args)
         if fast is not None:

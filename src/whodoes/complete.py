@@ -123,3 +123,79 @@ def complete_where(ctx, incomplete):
 
 
 CALLBACKS = {"unit": complete_unit, "doc": complete_doc, "where": complete_where}
+
+
+# ----------------------------------------------------------------------------------------------
+# the completion script: ``whodoes --show-completion [SHELL]`` / ``--install-completion [SHELL]``
+#
+# Typer's own options detect the shell from the parent process and ignore a shell named on the
+# command line (``--show-completion zsh`` printed the bash script), so whodoes.commandline routes
+# them here.  The script itself still comes from Typer, through the completion protocol that the
+# script uses (``_WHODOES_COMPLETE=source_zsh whodoes``): public behaviour, no private API.
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+# where --install-completion puts the script, and the line that loads it (None: the shell finds it)
+INSTALL = {
+    "bash": (".bash_completions/whodoes.sh", ".bashrc", "source ~/.bash_completions/whodoes.sh"),
+    "zsh": (".zfunc/_whodoes", ".zshrc", "fpath+=~/.zfunc; autoload -Uz compinit; compinit"),
+    "fish": (".config/fish/completions/whodoes.fish", None, None),
+}
+
+
+def detect_shell() -> str | None:
+    """The shell this command runs under: the parent process (shellingham, which Typer
+    installs), else the login shell ($SHELL); None when neither names a known shell."""
+    import os
+
+    try:
+        import shellingham
+
+        name = shellingham.detect_shell()[0]
+    except Exception:  # noqa: BLE001 - not installed, or no shell among the parents
+        name = os.path.basename(os.environ.get("SHELL", ""))
+    name = (name or "").lower()
+    return name if name in SHELLS else None
+
+
+def completion_script(command, shell: str, complete_var: str) -> str:
+    """The completion script for ``shell`` of the click ``command`` (Typer's app), as its
+    ``source_SHELL`` completion instruction prints it."""
+    import contextlib
+    import io
+    import os
+
+    out = io.StringIO()
+    before = os.environ.get(complete_var)
+    os.environ[complete_var] = f"source_{shell}"
+    try:
+        with contextlib.redirect_stdout(out):
+            command.main(args=[], prog_name="whodoes", complete_var=complete_var)
+    except SystemExit:
+        pass  # the completion protocol exits after printing
+    finally:
+        if before is None:
+            del os.environ[complete_var]
+        else:
+            os.environ[complete_var] = before
+    return out.getvalue()
+
+
+def install_script(script: str, shell: str, home=None) -> str:
+    """Write ``script`` where ``shell`` loads completions from, and the line that loads it to
+    the shell's start-up file (once; the file is only appended to).  Returns what was done."""
+    from pathlib import Path
+
+    home = Path(home) if home is not None else Path.home()
+    where, rc, line = INSTALL[shell]
+    path = home / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(script, encoding="utf-8")
+    done = f"{shell} completion written to {path}"
+    if rc and line:
+        rc_path = home / rc
+        text = rc_path.read_text(encoding="utf-8") if rc_path.exists() else ""
+        if line not in text:
+            with rc_path.open("a", encoding="utf-8") as f:
+                f.write(("" if not text or text.endswith("\n") else "\n") + line + "\n")
+            done += f", loaded from {rc_path}"
+    return done + "; open a new shell to use it"
