@@ -80,6 +80,27 @@ def decode(data: bytes) -> tuple[str, str]:
     bytes is an error naming the first one (not mojibake read as GB18030), and a
     decoding that gives text full of control or private-use characters is rejected.
     """
+    found = _with_bom(data)
+    if found is not None:
+        return found
+    utf8: str | None = None
+    try:
+        utf8 = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    else:
+        if "\x00" not in utf8 and _plausible(utf8):
+            return utf8, "utf-8"
+    found = _utf16_without_bom(data)
+    if found is not None:
+        return found
+    if utf8 is not None:
+        raise SourceError("UTF-8, but full of control characters or NUL bytes: not a text file")
+    return _gb18030(data, utf8_error)
+
+
+def _with_bom(data: bytes) -> tuple[str, str] | None:
+    """Text that starts with a UTF-8 or UTF-16 byte-order mark; None without one."""
     if data.startswith(codecs.BOM_UTF8):
         try:
             text = data[len(codecs.BOM_UTF8):].decode("utf-8")
@@ -97,27 +118,28 @@ def decode(data: bytes) -> tuple[str, str]:
         if not _plausible(text):
             raise SourceError("starts with a UTF-16 byte-order mark but does not decode to text")
         return text, "utf-16"
-    utf8: str | None = None
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a byte-order mark: NUL bytes (which UTF-8 and GB18030 text never
+    holds) on one side, odd or even offsets; None when the bytes are not that."""
+    if b"\x00" not in data or len(data) % 2:  # (UTF-16 of ASCII text is valid UTF-8, full of NULs)
+        return None
+    odd = data[1::2].count(b"\x00")
+    even = data[0::2].count(b"\x00")
+    enc = "utf-16-le" if odd >= even else "utf-16-be"
+    if 2 * min(odd, even) > max(odd, even):  # ASCII's NULs fall on one side (CJK U+xx00 puts a few on the other)
+        return None
     try:
-        utf8 = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        utf8_error = e
-    else:
-        if "\x00" not in utf8 and _plausible(utf8):
-            return utf8, "utf-8"
-    if b"\x00" in data and len(data) % 2 == 0:  # (UTF-16 of ASCII text is valid UTF-8, full of NULs)
-        odd = data[1::2].count(b"\x00")
-        even = data[0::2].count(b"\x00")
-        enc = "utf-16-le" if odd >= even else "utf-16-be"
-        try:
-            # ASCII's NULs fall on one side (CJK U+xx00 puts a few on the other)
-            text = data.decode(enc) if 2 * min(odd, even) <= max(odd, even) else None
-        except UnicodeDecodeError:
-            text = None
-        if text is not None and "\x00" not in text and _plausible(text, slack=0):
-            return text, enc
-    if utf8 is not None:
-        raise SourceError("UTF-8, but full of control characters or NUL bytes: not a text file")
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return (text, enc) if "\x00" not in text and _plausible(text, slack=0) else None
+
+
+def _gb18030(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    """Bytes that are not UTF-8 read as GB18030, unless they are UTF-8 with a few damaged bytes."""
     if _mostly_utf8(data):
         pos = utf8_error.start
         raise SourceError(

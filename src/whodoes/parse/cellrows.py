@@ -103,72 +103,101 @@ def _after_sections(lines: list[Line], i: int, stop: int) -> str:
     return ""
 
 
-def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], int]:
-    has_seq = bool(header.index("seq"))
-    has_note = bool(header.index("note"))
-    last_unit = max(header.index("lead") + header.index("support") + header.index("dual"))
-    after_units = [c.kind for c in header.columns[last_unit + 1:]]
-    deadline_closes = bool(after_units) and after_units[-1] == "deadline"
-    rows: list[_Raw] = []
-    units_first = next((c.kind for c in header.columns if c.kind != "seq"), "") in UNIT_KINDS
-    task_at = next((k for k, c in enumerate(header.columns) if c.kind == "task"), len(header.columns))
-    units_after_task = any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1:])
-    last_seq = 0
+@dataclass
+class _CellRows:
+    """What the header says about the rows of a one-cell-per-line table, and the rows read
+    so far (``cur`` the one being read, ``last_seq`` the last 序号)."""
+
+    has_seq: bool  # a 序号 column: a number opens a row
+    has_note: bool  # a 备注 column: an empty cell closes a row
+    after_units: list[str]  # the kinds of the columns after the last unit column
+    units_first: bool  # the first column after 序号 is a unit column (相关部门 | 职责分工)
+    units_after_task: bool  # a unit column after the task column
+    pipe_led: bool  # every header cell but the first opens with '| ' (see _pipe_led)
+    rows: list[_Raw] = field(default_factory=list)
     cur: _Raw | None = None
-    pipe_led = _pipe_led(lines, header)
+    last_seq: int = 0
+
+    def open(self, row: _Raw, cell: tuple[str, int, str] | None = None) -> _Raw:
+        """A new row, with its first cell."""
+        if cell is not None:
+            row.cells.append(cell)
+        self.cur = row
+        self.rows.append(row)
+        return row
+
+
+def _cell_rows(lines: list[Line], header: Header) -> _CellRows:
+    last_unit = max(header.index("lead") + header.index("support") + header.index("dual"))
+    task_at = next((k for k, c in enumerate(header.columns) if c.kind == "task"), len(header.columns))
+    return _CellRows(
+        has_seq=bool(header.index("seq")),
+        has_note=bool(header.index("note")),
+        after_units=[c.kind for c in header.columns[last_unit + 1:]],
+        units_first=next((c.kind for c in header.columns if c.kind != "seq"), "") in UNIT_KINDS,
+        units_after_task=any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1:]),
+        pipe_led=_pipe_led(lines, header),
+    )
+
+
+def _segment(lines: list[Line], header: Header, stop: int) -> tuple[list[_Raw], int]:
+    """The table's lines grouped into rows of cells (section rows between them); returns
+    the rows and the index where the table ends."""
+    table = _cell_rows(lines, header)
     i = header.end
     while i < stop:
-        ln = lines[i]
-        if ln.blank:
+        if lines[i].blank:
             i += 1
             continue
-        ln, i = _cell_at(lines, i, stop, units_first)
-        t = ln.text
-        if has_seq and is_section_line(t) and _SEQ.fullmatch(_after_sections(lines, i + 1, stop)):
-            cur = None
-            rows.append(_Raw(ln.number, ln.number, None, section=t, source=[ln.raw]))
-            last_seq = 0  # numbering may restart in each section
+        ln, i = _cell_at(lines, i, stop, table.units_first)
+        if table.has_seq and is_section_line(ln.text) and _SEQ.fullmatch(_after_sections(lines, i + 1, stop)):
+            table.open(_Raw(ln.number, ln.number, None, section=ln.text, source=[ln.raw]))
+            table.cur = None
+            table.last_seq = 0  # numbering may restart in each section
             i += 1
             continue
         if is_table_end(ln):
             break
-        seq = _SEQ.fullmatch(t) if has_seq else None
-        first = not rows  # an excerpt's table may start at any 序号 (24, 25, …)
-        if seq and (first or last_seq < int(seq.group(1)) <= last_seq + 5):
-            last_seq = int(seq.group(1))
-            cur = _Raw(ln.number, ln.number, seq.group(1))
-            cur.cells.append((seq.group(1), ln.number, "seq"))
-            rows.append(cur)
-        elif ln.empty_cell:
-            if cur is not None and not cur.closed and (cur.texts or cur.units):
-                cur.cells.append(("", ln.number, "empty"))
-                cur.closed = has_note
-        elif units_first and not has_seq and _unit_cell(t) and (
-                cur is None or cur.closed or cur.texts and not (units_after_task and cur.cells[-1][2] == "text")):
-            cur = _Raw(ln.number, ln.number, None, units=[t])  # 相关部门 | 职责分工: a unit cell opens each row
-            cur.cells.append((t, ln.number, "units"))
-            rows.append(cur)
-        elif cur is not None and not cur.closed and cur.texts and _unit_cell(t):
-            cur.units.append(t)
-            cur.cells.append((t, ln.number, "units"))
-        elif (cur is not None and not cur.closed and cur.units and "deadline" in after_units
-              and cur.deadline is None and _is_deadline(t)):
-            cur.deadline = t
-            cur.cells.append((t, ln.number, "deadline"))
-            cur.closed = deadline_closes
-        else:
-            if cur is None or cur.closed or cur.units and not (units_first and not cur.texts) \
-                    or pipe_led and cur.texts and not ln.raw.lstrip().startswith(("|", "｜")):
-                cur = _Raw(ln.number, ln.number, None)
-                rows.append(cur)
-            cur.texts.append(t)
-            cur.text_lines.append(ln.number)
-            cur.cells.append((t, ln.number, "text"))
-        if cur is not None:
-            cur.line_end = ln.number
-            cur.source.append(ln.raw)
+        _place_cell(table, ln)
+        if table.cur is not None:
+            table.cur.line_end = ln.number
+            table.cur.source.append(ln.raw)
         i += 1
-    return rows, i
+    return table.rows, i
+
+
+def _place_cell(table: _CellRows, ln: Line) -> None:
+    """One cell line into its row: a next 序号 opens a row; an empty cell, a unit cell or a
+    deadline goes to the row being read (a unit cell opens one where units come first);
+    text goes to it or opens a row of its own."""
+    t, cur = ln.text, table.cur
+    seq = _SEQ.fullmatch(t) if table.has_seq else None
+    first = not table.rows  # an excerpt's table may start at any 序号 (24, 25, …)
+    if seq and (first or table.last_seq < int(seq.group(1)) <= table.last_seq + 5):
+        table.last_seq = int(seq.group(1))
+        table.open(_Raw(ln.number, ln.number, seq.group(1)), (seq.group(1), ln.number, "seq"))
+    elif ln.empty_cell:
+        if cur is not None and not cur.closed and (cur.texts or cur.units):
+            cur.cells.append(("", ln.number, "empty"))
+            cur.closed = table.has_note
+    elif table.units_first and not table.has_seq and _unit_cell(t) and (
+            cur is None or cur.closed or cur.texts and not (table.units_after_task and cur.cells[-1][2] == "text")):
+        table.open(_Raw(ln.number, ln.number, None, units=[t]), (t, ln.number, "units"))  # 相关部门 | 职责分工
+    elif cur is not None and not cur.closed and cur.texts and _unit_cell(t):
+        cur.units.append(t)
+        cur.cells.append((t, ln.number, "units"))
+    elif (cur is not None and not cur.closed and cur.units and "deadline" in table.after_units
+          and cur.deadline is None and _is_deadline(t)):
+        cur.deadline = t
+        cur.cells.append((t, ln.number, "deadline"))
+        cur.closed = table.after_units[-1] == "deadline"  # a deadline column last closes the row
+    else:
+        if cur is None or cur.closed or cur.units and not (table.units_first and not cur.texts) \
+                or table.pipe_led and cur.texts and not ln.raw.lstrip().startswith(("|", "｜")):
+            cur = table.open(_Raw(ln.number, ln.number, None))
+        cur.texts.append(t)
+        cur.text_lines.append(ln.number)
+        cur.cells.append((t, ln.number, "text"))
 
 
 def _pipe_led(lines: list[Line], header: Header) -> bool:

@@ -102,69 +102,111 @@ def _starred_lead(r: TableRow) -> None:
         r.support = "、".join(rest + ([r.support] if r.support else []))
 
 
+@dataclass
+class _Columns:
+    """What the header says about how a row becomes a task."""
+
+    lead_label: str | None
+    support_label: str | None
+    title_layout: bool  # the task column is named like a title (工作任务, 任务名称, 项目名称)
+    title_column: bool
+    category_column: bool
+
+    @classmethod
+    def of(cls, header: Header) -> _Columns:
+        return cls(
+            lead_label=header.label("lead"),
+            support_label=header.label("support"),
+            title_layout=any(c.kind == "task" and c.name in ("工作任务", "任务名称", "项目名称") for c in header.columns),
+            title_column=bool(header.index("title")),
+            category_column=bool(header.index("category")),
+        )
+
+
+@dataclass
+class _FilledDown:
+    """The values merged cells carry down: those of the rows above."""
+
+    section: str | None = None
+    category: str | None = None
+    title: str | None = None
+    lead: str | None = None
+    support: str | None = None
+
+    def take(self, r: TableRow, cols: _Columns) -> list[str]:
+        """Take the row's own cells; returns the unit cells it inherits from above."""
+        if r.category:
+            self.category = r.category
+        if r.title:
+            self.title = r.title
+        inherited = []
+        if r.lead is None and cols.lead_label is not None:
+            if self.lead is not None:
+                inherited.append("lead")
+        else:
+            self.lead = r.lead
+        if r.support is None and cols.support_label is not None:
+            if self.support is not None:
+                inherited.append("support")
+        else:
+            self.support = r.support
+        return inherited
+
+
+def _own_roles(r: TableRow, cols: _Columns) -> str | None:
+    """A unit cell stating the roles itself (one unit column: "牵头单位：A；配合单位：B") or
+    a starred lead (two columns); returns the label of the row's support units."""
+    if cols.support_label is None and r.lead:
+        roles = roles_in_cell(r.lead)
+        if roles:
+            r.lead, r.support, label = roles
+            return label
+    elif r.lead and cols.support_label is not None:
+        _starred_lead(r)
+    return cols.support_label
+
+
+def _task_row(r: TableRow, above: _FilledDown, cols: _Columns, inherited: list[str],
+              support_label: str | None) -> TaskRow:
+    text = r.task or (r.detail.pop(0) if r.detail else next(iter(r.years.values())))
+    lead, support = above.lead, above.support
+    return TaskRow(
+        part="table",
+        text=text,
+        title=above.title if cols.title_column else (r.task if cols.title_layout else None),
+        seq=r.seq,
+        section=above.section,
+        category=above.category if cols.category_column or not cols.title_column else above.title,
+        detail="\n".join(r.detail) or None,
+        targets=dict(r.years),
+        deadline=r.deadline,
+        lead_raw=lead or None,
+        support_raw=support or None,
+        lead=split_units(lead),
+        support=split_units(support),
+        lead_label=cols.lead_label,
+        support_label=support_label if support else cols.support_label,
+        inherited=inherited,
+        line=r.task_line or r.line,
+        line_end=r.line_end,
+        source_text=r.source_text,
+    )
+
+
 def rows_to_tasks(header: Header, rows: list[TableRow]) -> list[TaskRow]:
     """Fill merged cells down (category, title, lead, support) and make TaskRows."""
-    lead_label, support_label = header.label("lead"), header.label("support")
-    has_lead = lead_label is not None
-    has_support = support_label is not None
-    title_layout = any(c.kind == "task" and c.name in ("工作任务", "任务名称", "项目名称") for c in header.columns)
-    title_column = bool(header.index("title"))
-    category_column = bool(header.index("category"))
+    cols = _Columns.of(header)
     out: list[TaskRow] = []
-    section = category = title = None
-    lead = support = None  # current values of the merged unit cells
+    above = _FilledDown()
     for r in rows:
         if r.section is not None:
-            section, category, title = r.section, None, None
+            above.section, above.category, above.title = r.section, None, None
             continue
         if not r.task and not r.detail and not r.years:
             continue
-        if r.category:
-            category = r.category
-        if r.title:
-            title = r.title
-        row_support_label = support_label
-        if not has_support and r.lead:
-            roles = roles_in_cell(r.lead)
-            if roles:
-                r.lead, r.support, row_support_label = roles
-        elif r.lead and has_support:
-            _starred_lead(r)
-        inherited = []
-        if r.lead is None and has_lead:
-            if lead is not None:
-                inherited.append("lead")
-        else:
-            lead = r.lead
-        if r.support is None and has_support:
-            if support is not None:
-                inherited.append("support")
-        else:
-            support = r.support
-        text = r.task or (r.detail.pop(0) if r.detail else next(iter(r.years.values())))
-        out.append(
-            TaskRow(
-                part="table",
-                text=text,
-                title=title if title_column else (r.task if title_layout else None),
-                seq=r.seq,
-                section=section,
-                category=category if category_column or not title_column else title,
-                detail="\n".join(r.detail) or None,
-                targets=dict(r.years),
-                deadline=r.deadline,
-                lead_raw=lead or None,
-                support_raw=support or None,
-                lead=split_units(lead),
-                support=split_units(support),
-                lead_label=lead_label,
-                support_label=row_support_label if support else support_label,
-                inherited=inherited,
-                line=r.task_line or r.line,
-                line_end=r.line_end,
-                source_text=r.source_text,
-            )
-        )
+        support_label = _own_roles(r, cols)
+        inherited = above.take(r, cols)
+        out.append(_task_row(r, above, cols, inherited, support_label))
     _split_run_together(out)
     return out
 

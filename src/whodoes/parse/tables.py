@@ -83,6 +83,104 @@ def _tab_row(ln: Line, ncols: int) -> list[str]:
     return cells
 
 
+class _PositionalRows:
+    """The rows of a pipe, tabline or tabcell table as its lines are read: the row being
+    read (its cells, the line number of each, its first and last line index) and the rows
+    done, ``end`` the index after the last line of the last task row."""
+
+    def __init__(self, lines: list[Line], header: Header):
+        self.lines, self.header = lines, header
+        self.ncols = len(header.columns)
+        self.leading_pipe = has_pipe(lines[header.start].text[:1])
+        self.seq_first = header.columns[0].kind == "seq"
+        self.rows: list[TableRow] = []
+        self.cells: list[str] = []
+        self.cell_lines: list[int] = []
+        self.first: int | None = None
+        self.last: int | None = None
+        self.end = header.end
+
+    def flush(self) -> None:
+        """The row read so far is done (if it has any text)."""
+        if self.cells and any(c.strip() for c in self.cells):
+            assert self.first is not None and self.last is not None
+            src = "\n".join(l.raw for l in self.lines[self.first: self.last + 1])
+            row = _positional_row(self.header, self.cells, self.cell_lines, self.lines[self.last].number, src)
+            self.rows.append(row)
+            if row.section is None:
+                self.end = self.last + 1
+        self.cells, self.cell_lines, self.first, self.last = [], [], None, None
+
+    def start_row(self, new_cells: list[str], i: int) -> None:
+        self.flush()
+        self.cells, self.cell_lines = new_cells, [self.lines[i].number] * len(new_cells)
+        self.first = self.last = i
+
+    def add_cell(self, text: str, i: int) -> None:
+        """One more cell of the row (tabcell: one cell per line)."""
+        if self.first is None:
+            self.first = i
+        self.cells.append(text)
+        self.cell_lines.append(self.lines[i].number)
+        self.last = i
+
+    def extend(self, new_cells: list[str], i: int) -> None:
+        """The row goes on on line ``i``: its first cell continues the last cell."""
+        self.cells[-1] += new_cells[0]
+        self.cells.extend(new_cells[1:])
+        self.cell_lines.extend([self.lines[i].number] * (len(new_cells) - 1))
+        self.last = i
+
+    def complete(self) -> bool:
+        return len(self.cells) >= self.ncols or section_cell(self.cells) is not None
+
+    def continues(self, new_cells: list[str], text: str) -> bool:
+        """Whether a line of cells continues the row rather than opening one of its own."""
+        if not self.cells or self.complete() or len(self.cells) + len(new_cells) - 1 > self.ncols:
+            return False
+        if self.leading_pipe and has_pipe(text[:1]):
+            return False
+        return not (self.seq_first and (_SEQ_CELL.match(new_cells[0]) or SECTION_SEQ.match(new_cells[0])))
+
+    def carry_on(self, text: str, i: int) -> bool:
+        """A line without separators: the rest of a wrapped cell, or a section row; False
+        when it is neither (the table has ended)."""
+        if self.cells and (not self.complete() or self.cells[-1].rstrip().endswith(SEPARATOR_END)):
+            self.cells[-1] += text
+            self.last = i
+            return True
+        if is_section_line(text):
+            self.start_row([text], i)
+            return True
+        return False
+
+
+def _separated_line(table: _PositionalRows, ln: Line, i: int, after_blank: bool) -> bool:
+    """A line of a pipe or tabline table; False when the table has ended."""
+    t, style = ln.text, table.header.style
+    if style == "pipe" and has_pipe(t) and re.fullmatch(r"[|｜\s:：\-—]+", t):
+        return True  # the |---| line under the header
+    if not (has_pipe(t) if style == "pipe" else is_tab_row(ln)):
+        return table.carry_on(t, i)
+    new = split_pipe(t) if style == "pipe" else _tab_row(ln, table.ncols)
+    if table.continues(new, t):
+        table.extend(new, i)
+    else:
+        table.start_row(new, i)
+    return True
+
+
+def _tabcell_line(table: _PositionalRows, ln: Line, i: int, after_blank: bool) -> bool:
+    """A line of a tabcell table (one cell per line, rows apart by blank lines); False when
+    the table has ended."""
+    if not ln.tabbed:
+        return table.carry_on(ln.text, i)
+    if after_blank and table.complete():
+        table.flush()
+    table.add_cell(ln.text, i)
+    return True
+
+
 def read_positional(lines: list[Line], header: Header, stop: int) -> tuple[list[TableRow], int]:
     """Rows of pipe, tabline and tabcell tables; returns the rows and the index after the table.
 
@@ -93,93 +191,21 @@ def read_positional(lines: list[Line], header: Header, stop: int) -> tuple[list[
     Lines naming a section (一、…) between rows are section rows; the table ends at
     the first line that fits none of these, or after its last task row.
     """
-    ncols = len(header.columns)
-    leading_pipe = has_pipe(lines[header.start].text[:1])
-    seq_first = header.columns[0].kind == "seq"
-    rows: list[TableRow] = []
-    cells: list[str] = []
-    cell_lines: list[int] = []
-    first = last = None
+    table = _PositionalRows(lines, header)
+    read_line = _tabcell_line if header.style == "tabcell" else _separated_line
     after_blank = False
-    end = header.end  # index after the last line of the last task row
-
-    def flush():
-        nonlocal cells, cell_lines, first, last, end
-        if cells and any(c.strip() for c in cells):
-            src = "\n".join(l.raw for l in lines[first: last + 1])
-            row = _positional_row(header, cells, cell_lines, lines[last].number, src)
-            rows.append(row)
-            if row.section is None:
-                end = last + 1
-        cells, cell_lines, first, last = [], [], None, None
-
-    def start_row(new_cells: list[str], i: int):
-        nonlocal cells, cell_lines, first, last
-        flush()
-        cells, cell_lines, first, last = new_cells, [lines[i].number] * len(new_cells), i, i
-
-    def complete() -> bool:
-        return len(cells) >= ncols or section_cell(cells) is not None
-
-    def continues(new_cells: list[str], text: str) -> bool:
-        if not cells or complete() or len(cells) + len(new_cells) - 1 > ncols:
-            return False
-        if leading_pipe and has_pipe(text[:1]):
-            return False
-        return not (seq_first and (_SEQ_CELL.match(new_cells[0]) or SECTION_SEQ.match(new_cells[0])))
-
-    def carry_on(text: str, i: int) -> bool:
-        """A line without separators: the rest of a wrapped cell, or a section row."""
-        nonlocal last
-        if cells and (not complete() or cells[-1].rstrip().endswith(SEPARATOR_END)):
-            cells[-1] += text
-            last = i
-            return True
-        if is_section_line(text):
-            start_row([text], i)
-            return True
-        return False
-
-    i = header.end
-    while i < stop:
+    for i in range(header.end, stop):
         ln = lines[i]
         if ln.blank or (header.style != "tabcell" and ln.empty_cell):
             after_blank = True
-            i += 1
             continue
-        t = ln.text
-        if header.style in ("pipe", "tabline"):
-            if header.style == "pipe" and has_pipe(t) and re.fullmatch(r"[|｜\s:：\-—]+", t):
-                i += 1
-                continue
-            separated = has_pipe(t) if header.style == "pipe" else is_tab_row(ln)
-            if separated:
-                new = split_pipe(t) if header.style == "pipe" else _tab_row(ln, ncols)
-                if continues(new, t):
-                    cells[-1] += new[0]
-                    cells.extend(new[1:])
-                    cell_lines.extend([ln.number] * (len(new) - 1))
-                    last = i
-                else:
-                    start_row(new, i)
-            elif not carry_on(t, i):
-                break
-        else:  # tabcell
-            if ln.tabbed:
-                if after_blank and complete():
-                    flush()
-                if first is None:
-                    first = i
-                cells.append(t)
-                cell_lines.append(ln.number)
-                last = i
-            elif not carry_on(t, i):
-                break
+        if not read_line(table, ln, i, after_blank):
+            break
         after_blank = False
-        i += 1
-    flush()
+    table.flush()
+    rows = table.rows
     while rows and rows[-1].section is not None:  # a heading after the table is not part of it
         rows.pop()
-    return rows, end
+    return rows, table.end
 
 
