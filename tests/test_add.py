@@ -107,6 +107,7 @@ def db_doc(db: Path, doc_id: str):
 # ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.lowest
 def test_add_copies_infers_describes_and_rebuilds(work):
     plan = write(work / "jinyun.txt", JINYUN)
     code, out, err = run("add", plan, "--sources", work / "sources", cwd=work)

@@ -233,7 +233,7 @@ def test_a_second_add_waits_for_the_lock_with_a_message(tmp_path, small):
     assert agree(sources, db, {"缙云山"})["缙云山"] == (True, True, True)
 
 
-@pytest.mark.slow
+@pytest.mark.stress
 def test_eight_pairs_of_concurrent_adds_lose_nothing(tmp_path, small):
     sources, db = small
     added = set()
@@ -356,7 +356,7 @@ def test_each_crash_state_is_completed_or_undone_by_the_next_command(tmp_path, s
     assert st.get("缙云山") == expected, (name, st)
 
 
-@pytest.mark.slow
+@pytest.mark.stress
 def test_kill_9_during_add_at_random_moments(tmp_path, small):
     sources, db = small
     rnd = random.Random(14)
@@ -399,7 +399,7 @@ def one_line_plan(n: int) -> str:
                           f"{UNITS[(i + 1) % 5]}、{UNITS[(i + 2) % 5]}配合）。" for i in range(1, n + 1)) + "\n"
 
 
-@pytest.mark.slow
+@pytest.mark.stress
 @pytest.mark.parametrize("name", ["parentheses", "full-width parentheses", "question marks", "blanks before (牵头)",
                                   "3000 clauses on one line"])
 def test_adversarial_plans_build_into_a_small_database(tmp_path, name):

@@ -329,6 +329,7 @@ def utf8_build(tmp_path_factory):
     return db, table_rows(db)
 
 
+@pytest.mark.lowest
 @pytest.mark.parametrize("encoding", list(ENCODINGS))
 def test_every_encoding_builds_the_same_rows_as_utf8(tmp_path, utf8_build, encoding):
     _, expected = utf8_build
@@ -372,6 +373,7 @@ def test_gb18030_copy_through_the_commands(tmp_path, utf8_build, builder):
 # a source with no task rows: a warning naming it, the build succeeds
 
 
+@pytest.mark.lowest
 @pytest.mark.parametrize("builder", list(BUILDERS))
 def test_source_without_task_rows_is_reported_by_name(tmp_path, builder):
     sources = copy_sources(tmp_path / "sources")

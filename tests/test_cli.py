@@ -51,6 +51,7 @@ def assert_one_line_error(p, *words):
 # what the issue says it must show
 
 
+@pytest.mark.lowest
 def test_task_hezhangzhi_every_row_with_its_lead_units():
     p = run("task", "河长制", "--format", "csv")
     assert p.returncode == 0, p.stderr
@@ -145,6 +146,7 @@ def test_unit_traditional_and_pinyin(q):
     assert strip(rows(other)) == strip(rows(base))
 
 
+@pytest.mark.lowest
 def test_unit_no_match_exits_1_with_suggestions():
     p = run("unit", "不存在的单位名称")
     assert p.returncode == 1 and p.stdout == b""
@@ -184,6 +186,7 @@ def test_every_format(fmt):
         assert sum(line.startswith("│ ") for line in lines) >= 4  # its rows
 
 
+@pytest.mark.lowest
 def test_xlsx(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     pytest.importorskip("xlsxwriter")
@@ -227,6 +230,26 @@ def test_show_docs_units():
     assert kinds == sorted(kinds, key=lambda k: k == "collective")
 
 
+@pytest.mark.lowest
+def test_help_version_and_a_usage_error():
+    """What Typer answers (the fast path hands it --help and every command line it does not
+    accept): also run by the lowest-versions job, with the lowest typer, click and rich allowed."""
+    from whodoes import __version__
+
+    for args in (["--help"], ["unit", "--help"]):
+        p = run(*args, env=clean_env(COLUMNS="120"))
+        assert p.returncode == 0 and p.stderr == b"", (args, p.stderr)
+        out = text(p.stdout)
+        assert f"Usage: whodoes {args[0] if args[0] != '--help' else ''}".rstrip() in " ".join(out.split()), out
+        assert "Example" in out
+    assert "QUERY" in text(run("unit", "--help").stdout)
+    p = run("--version")
+    assert p.returncode == 0 and text(p.stdout) == f"whodoes {__version__}\n"
+    assert_one_line_error(run("unit"), "QUERY", "whodoes unit --help")
+    assert_one_line_error(run("unit", "城管局", "--bogus"), "--bogus")
+
+
+@pytest.mark.lowest
 def test_every_command_help_has_an_example():
     for name in cli.COMMANDS:
         p = run(name, "--help", env=clean_env(COLUMNS="200"))
@@ -240,6 +263,7 @@ def test_every_command_help_has_an_example():
 # exit codes
 
 
+@pytest.mark.lowest
 @pytest.mark.parametrize(
     "args, words",
     [
@@ -441,6 +465,7 @@ def call(args, capsys, monkeypatch, fast=True):
     return rc, out, err
 
 
+@pytest.mark.lowest
 @pytest.mark.parametrize("args", SAME, ids=[" ".join(a) for a in SAME])
 def test_fast_path_and_typer_agree(args, capsys, monkeypatch):
     assert cli.fast_parse(args) is not None

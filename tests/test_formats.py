@@ -63,6 +63,7 @@ def exported(tmp_path_factory):
     return {name: build_one(tmp, name) for name in PLAN_FILES + SHEETS}
 
 
+@pytest.mark.lowest
 def test_the_same_plan_gives_the_same_rows_in_every_format(exported):
     text = [comparable(r) for r in exported[f"{STEM}.txt"]]
     assert len(text) == len(key(f"{STEM}.txt")) == 31
@@ -73,6 +74,7 @@ def test_the_same_plan_gives_the_same_rows_in_every_format(exported):
         assert [comparable(r) for r in exported[name]] == tables, name
 
 
+@pytest.mark.lowest
 def test_rows_match_the_answer_key(exported):
     for name, rows in exported.items():
         wanted = key(name)
@@ -83,6 +85,7 @@ def test_rows_match_the_answer_key(exported):
             assert got["doc_sha256"] == hashlib.sha256((FORMATS / name).read_bytes()).hexdigest()
 
 
+@pytest.mark.lowest
 def test_merged_cells_are_inherited_and_empty_cells_are_not(exported):
     rows = [r for r in exported[f"{STEM}.docx"] if r["part"] == "table"]
     first, second = rows[0], rows[1]
@@ -111,6 +114,7 @@ def test_provenance_per_format(exported):
     assert where(f"{STEM}-sheets.xls", "4", "table").startswith("sheet ")
 
 
+@pytest.mark.lowest
 def test_web_page_metadata_and_charset(tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()

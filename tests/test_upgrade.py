@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BEIBEI = ROOT / "tests" / "fixtures" / "unseen" / "beibei-2023-jialing-water-clauses.txt"
 DOC_2018 = "liangjiang-2018-green-development-action-plan"
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="a POSIX virtual environment")]
+pytestmark = [pytest.mark.stress, pytest.mark.skipif(os.name != "posix", reason="a POSIX virtual environment")]
 
 
 def test_entries_survive_rebuild_add_and_reinstall(tmp_path):

@@ -36,7 +36,7 @@ def set_version(tree: Path, version: str) -> None:
         path.write_text("\n".join(lines) + "\n")
 
 
-@pytest.mark.slow
+@pytest.mark.stress
 def test_an_added_plan_survives_a_reinstall_and_an_upgrade_rebuilds_it(tmp_path):
     tree = tmp_path / "whodoes-src"
     shutil.copytree(ROOT, tree, ignore=IGNORED)
