@@ -126,7 +126,7 @@ def _env(extra: dict) -> dict:
 
 def run_piped(argv: list[str], env: dict) -> tuple[float, int, bytes, bytes]:
     t0 = time.perf_counter()
-    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    p = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL, env=env)
     t1 = time.perf_counter()
     return t1 - t0, p.returncode, p.stdout, p.stderr
 
@@ -408,7 +408,7 @@ def bench_formats(files: list[Path], min_seconds: float = 1.0) -> list[dict]:
 
     out = []
     for path in files:
-        def once():
+        def once(path=path):
             plan = read_plan(path)
             return parse_document(plan.prepared.lines, plan.prepared.tables)
 

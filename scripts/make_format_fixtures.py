@@ -147,15 +147,13 @@ def key_rows(sha: str, doc: str, *, clauses: bool = True, tables: bool = True) -
                 row("inline", str(n), section, text.split("。")[0], text, lead, support, ll, sl)
     if tables:
         section = None
-        prev_lead = None
         for r in table_rows():
             if "section" in r:
-                section, prev_lead = r["section"], None
+                section = r["section"]
                 continue
             inherited = [] if r["first"] else ["lead"]
             row("table", r["seq"], section, r["task"], r["measure"], [r["lead"]], r["support"], "牵头单位",
                 "配合单位", inherited=inherited, title=r["task"])
-            prev_lead = r["lead"]
         for k, (task, targets, duty) in enumerate(YEAR_TABLE, 1):
             row("table", str(k), None, None, task, duty, [], "责任单位", None, targets=targets,
                 inherited=["lead"] if k == len(YEAR_TABLE) else [])
@@ -384,7 +382,7 @@ def write_html(path: Path) -> None:
     body += ["<p>附件1</p>", '<p align="center">重点任务分解表</p>']
     rows = ["<tr>" + "".join(f"<td><p>{h}</p></td>" for h in HEAD1) + "</tr>"]
     data = table_rows()
-    for i, r in enumerate(data):
+    for r in data:
         if "section" in r:
             rows.append(f'<tr><td colspan="{len(HEAD1)}">{e(r["section"])}</td></tr>')
             continue

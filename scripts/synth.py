@@ -275,7 +275,7 @@ def _vary_tabcell(lines: list[str], rng: random.Random) -> tuple[list[str], rang
     if len(bounds) < 2:
         return lines, range(0)
     blocks = [lines[a:b] for a, b in zip(bounds, bounds[1:] + [end])]
-    blocks = [b[: max(k for k, l in enumerate(b) if not _empty(l)) + 1] for b in blocks]
+    blocks = [b[: max(k for k, ln in enumerate(b) if not _empty(ln)) + 1] for b in blocks]
     out_blocks: list[list[str]] = []
     section: list[list[str]] = []
 
@@ -301,8 +301,8 @@ def _vary_tabcell(lines: list[str], rng: random.Random) -> tuple[list[str], rang
 def _vary_cellline(lines: list[str], rng: random.Random) -> tuple[list[str], range]:
     """Table flattened one cell per line: rows start at their printed number; renumbered."""
     try:
-        h = next(i for i, l in enumerate(lines)
-                 if l.strip() == "序号" and not l.startswith("\t")
+        h = next(i for i, ln in enumerate(lines)
+                 if ln.strip() == "序号" and not ln.startswith("\t")
                  and any(x.strip() in UNIT_HEADERS for x in lines[i: i + 40]))
     except StopIteration:
         return lines, range(0)
@@ -326,7 +326,7 @@ def _vary_cellline(lines: list[str], rng: random.Random) -> tuple[list[str], ran
     blocks = [lines[a:b] for a, b in zip(seqs, seqs[1:] + [end])]
 
     def is_head(b):
-        first = next((l.strip() for l in b[1:] if l.strip()), "")
+        first = next((ln.strip() for ln in b[1:] if ln.strip()), "")
         return bool(_CATEGORY_CELL.match(first)) and "。" not in first and len(first) <= 40
 
     blocks = _shuffle_groups(blocks, is_head, rng)
@@ -338,7 +338,7 @@ def _vary_cellline(lines: list[str], rng: random.Random) -> tuple[list[str], ran
 
 def _vary_pipe(lines: list[str], rng: random.Random) -> tuple[list[str], range]:
     """Pipe table rows (one per line, 序号 first): shuffled and renumbered."""
-    rows = [i for i, l in enumerate(lines) if _PIPE_ROW.match(l)]
+    rows = [i for i, ln in enumerate(lines) if _PIPE_ROW.match(ln)]
     if len(rows) < 3:
         return lines, range(0)
     bodies = [lines[i] for i in rows]
@@ -371,8 +371,8 @@ def _vary_numbered(lines: list[str], skip: range, rng: random.Random) -> list[st
         runs.append(cur)
     for run in runs:
         items = [lines[i] for i in run]
-        heads = [_NUMBERED.match(l) for l in items]
-        bodies = [l[m.end():] for l, m in zip(items, heads)]
+        heads = [_NUMBERED.match(ln) for ln in items]
+        bodies = [ln[m.end():] for ln, m in zip(items, heads)]
         order = list(range(len(run)))
         rng.shuffle(order)
         for pos, (i, m) in enumerate(zip(run, heads)):
@@ -389,13 +389,13 @@ class _Trad:
     debris: dict[str, str]  # character -> its pinyin debris "(guān)"
 
     @classmethod
-    def of(cls, text: str) -> "_Trad":
+    def of(cls, text: str) -> _Trad:
         from whodoes.cleanup import normalize_spaces, remove_debris, to_simplified
 
         raw = text.split("\n")
-        simple = to_simplified("\n".join(remove_debris(normalize_spaces(l)) for l in raw)).split("\n")
+        simple = to_simplified("\n".join(remove_debris(normalize_spaces(ln)) for ln in raw)).split("\n")
         if len(simple) != len(raw):  # pragma: no cover - OpenCC keeps line breaks
-            simple = [to_simplified(remove_debris(normalize_spaces(l))) for l in raw]
+            simple = [to_simplified(remove_debris(normalize_spaces(ln))) for ln in raw]
         raw_of: dict[str, str] = {}
         for s, r in zip(simple, raw):
             raw_of.setdefault(s, r)
@@ -431,7 +431,7 @@ def vary(orig: Original, jur: tuple[str, str, str], rng: random.Random, copy: in
     if not table:
         lines, table = _vary_pipe(lines, rng)
     lines = _vary_numbered(lines, table, rng)
-    lines = [rename_places(rename_units(l)) for l in lines]
+    lines = [rename_places(rename_units(ln)) for ln in lines]
     return trad.write(lines) if trad else "\n".join(lines)
 
 

@@ -585,7 +585,7 @@ def test_csv_keeps_the_data_exact(tmp_path):
     p = run("show", "1", "--db", db, "-f", "json")
     assert p.returncode == 0 and "\\u001b[2J" in p.stdout.decode()  # json escapes it itself, data intact
     p = run("docs", "--db", db, "-f", "csv")
-    assert "\x1b[2J".encode() in p.stdout
+    assert b"\x1b[2J" in p.stdout
 
 
 def test_add_echoes_an_inferred_title_escaped(tmp_path, small):
@@ -658,8 +658,8 @@ def test_serve_warns_when_it_binds_a_non_loopback_address():
 
 def test_add_reads_metadata_toml_with_a_bom(tmp_path, small):
     sources, db = small
-    (sources / "metadata.toml").write_bytes("\ufeff[[document]]\nfile = \"{}\"\njurisdiction = \"武隆区\"\n"
-                                            .format(SMALL_PLAN).encode("utf-8"))
+    (sources / "metadata.toml").write_bytes(f"\ufeff[[document]]\nfile = \"{SMALL_PLAN}\"\njurisdiction = \"武隆区\"\n"
+                                            .encode())
     new = plan(tmp_path, "缙云山")
     p = run("add", new, "--sources", sources, "--db", db)
     assert p.returncode == 0, p.stderr

@@ -27,9 +27,9 @@ def test_traditional_document_becomes_simplified_line_by_line():
     text = "渝府〔2022〕5號\n關(guān)于高質(zhì)量創(chuàng)建廣陽灣\n\u00a0\n市生態(tài)環(huán)境局"
     lines, traditional = clean_lines(text)
     assert traditional
-    assert [l.text for l in lines] == ["渝府〔2022〕5号", "关于高质量创建广阳湾", "", "市生态环境局"]
+    assert [ln.text for ln in lines] == ["渝府〔2022〕5号", "关于高质量创建广阳湾", "", "市生态环境局"]
     assert lines[2].empty_cell and not lines[2].blank
-    assert [l.number for l in lines] == [1, 2, 3, 4]
+    assert [ln.number for ln in lines] == [1, 2, 3, 4]
 
 
 def test_simplified_text_is_left_alone():

@@ -28,7 +28,7 @@ def load_gold():
     rows = []
     for f in sorted((FIXTURES / "gold").glob("*.jsonl")) + [FIXTURES / "handchecked.jsonl"]:
         if f.exists():
-            rows += [json.loads(l) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
+            rows += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows
 
 

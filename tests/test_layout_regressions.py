@@ -73,7 +73,7 @@ def unit_set(names) -> set[str]:
 def load_gold() -> dict[str, list[dict]]:
     gold = {}
     for f in sorted(UNSEEN.glob("*.jsonl")):
-        gold[f.stem] = [json.loads(l) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
+        gold[f.stem] = [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     return gold
 
 
@@ -114,7 +114,7 @@ def match(gold_rows: list[dict], rows: list[dict]) -> list[tuple[dict, dict | No
             pairs.append((g, None))
             continue
 
-        def agreement(i):
+        def agreement(i, g=g):
             want = unit_set(g["lead"]) | unit_set(g["support"])
             got = unit_set(rows[i]["lead"]) | unit_set(rows[i]["support"])
             return len(want & got) - 0.1 * len(want ^ got) - 0.01 * abs(rows[i]["line"] - g["line"])

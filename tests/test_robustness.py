@@ -270,7 +270,7 @@ def test_read_source_names_the_file(tmp_path):
         ("a.txt", b"", "empty file"),
         ("b.txt", b"\xef\xbb\xbf \n", "empty file"),
         ("c.txt", b"\x80\x80\xff\xff", "not text"),
-        ("d.txt", "行\x00".encode("utf-8") * 10, "not"),
+        ("d.txt", "行\x00".encode() * 10, "not"),
     ]:
         (tmp_path / name).write_bytes(data)
         with pytest.raises(SourceError) as e:

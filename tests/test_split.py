@@ -37,4 +37,4 @@ def test_split_pieces_are_clean(cell):
         assert piece and piece == piece.strip()
         assert piece != "/"
         assert not piece.endswith(("。", "."))
-        assert not any(sep in piece for sep in "\n") 
+        assert not any(sep in piece for sep in "\n")

@@ -41,6 +41,11 @@ def built(tmp_path_factory):
     return corpus, real, report, tmp
 
 
+def layout_kinds(layouts: list[str]) -> list[str]:
+    """The layouts a document was read in: their names without the line numbers and counts."""
+    return sorted(layout.split(" at line")[0].split(":")[0] for layout in layouts)
+
+
 def test_twice_the_rows(built):
     corpus, real, report, _ = built
     assert corpus.documents == 2 * len(real.documents) == len(report.documents)
@@ -60,9 +65,7 @@ def test_each_copy_like_its_original(built):
         orig = real_rows[m["original"]]
         originals_seen.add(m["original"])
         assert abs(d.rows - orig.rows) <= max(2, 0.05 * orig.rows), (d.id, d.rows, orig.rows)
-        # the same layouts (names without the line numbers and counts)
-        kinds = lambda layouts: sorted(l.split(" at line")[0].split(":")[0] for l in layouts)
-        assert kinds(d.layouts) == kinds(orig.layouts), d.id
+        assert layout_kinds(d.layouts) == layout_kinds(orig.layouts), d.id
         assert d.traditional == orig.traditional
         assert m["jurisdiction"] not in {"两江新区", "武隆区", "云阳县", "重庆市"}
     assert originals_seen == set(real_rows)

@@ -163,7 +163,7 @@ def open_records(path: str | None = None, *, create: bool = False) -> sqlite3.Co
 def now_utc() -> str:
     import datetime as dt
 
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def check_date(value) -> str:

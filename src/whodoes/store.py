@@ -263,7 +263,7 @@ class Writer:
         if not self.replaced:
             self.tmp_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> "Writer":
+    def __enter__(self) -> Writer:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

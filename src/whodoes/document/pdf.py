@@ -94,7 +94,7 @@ def _lines_of(chars: list[dict]) -> list[_Line]:
         if text:
             out.append(_Line(min(c["top"] for c in group), max(c["bottom"] for c in group), group[0]["x0"],
                              group[-1]["x1"], max(c["size"] for c in group), text))
-    out.sort(key=lambda l: l.top)
+    out.sort(key=lambda ln: ln.top)
     return out
 
 
@@ -177,8 +177,8 @@ def _running(pages: list[tuple[float, list[_Line]]]) -> set[tuple[int, str]]:
         return set()
     seen: Counter = Counter()
     for height, lines in pages:
-        keys = {(round(l.top / 4), re.sub(r"\d+", "#", l.text)) for l in lines
-                if l.top < height * EDGE_BAND or l.bottom > height * (1 - EDGE_BAND)}
+        keys = {(round(ln.top / 4), re.sub(r"\d+", "#", ln.text)) for ln in lines
+                if ln.top < height * EDGE_BAND or ln.bottom > height * (1 - EDGE_BAND)}
         seen.update(keys)
     return {key for key, n in seen.items() if n >= max(2, len(pages) // 2)}
 
@@ -419,7 +419,7 @@ def _elements(pdf, name: str) -> list[tuple]:
     running = _running([(h, lines) for _, h, _, lines in pages])
     out: list[tuple] = []
     for number, height, tables, lines in pages:
-        kept = [("line", l.top, l, number, _in_band(l, height)) for l in lines if not _furniture(l, height, running)]
+        kept = [("line", ln.top, ln, number, _in_band(ln, height)) for ln in lines if not _furniture(ln, height, running)]
         out += sorted(kept + [("table", t.top, t, number, False) for t in tables], key=lambda e: e[1])
     return out
 

@@ -217,7 +217,7 @@ def _cell_at(lines: list[Line], i: int, stop: int, narrow_units: bool) -> tuple[
     if broken is None:
         return Line(ln.number, ln.raw, t), i
     t, last = broken
-    return Line(ln.number, "\n".join(l.raw for l in lines[i:last + 1]), t), last
+    return Line(ln.number, "\n".join(cell.raw for cell in lines[i:last + 1]), t), last
 
 
 def _broken_name(lines: list[Line], i: int, stop: int) -> tuple[str, int] | None:

@@ -75,7 +75,7 @@ def _has_words(text: str) -> bool:
     return bool(re.search(r"[\w\u4e00-\u9fff]", text))
 
 
-def _task_row(body: str, seq: str | None, section: str | None, ln: "Para") -> TaskRow:
+def _task_row(body: str, seq: str | None, section: str | None, ln: Para) -> TaskRow:
     return TaskRow(
         part="inline",
         text=body,

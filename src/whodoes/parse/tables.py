@@ -104,7 +104,7 @@ class _PositionalRows:
         """The row read so far is done (if it has any text)."""
         if self.cells and any(c.strip() for c in self.cells):
             assert self.first is not None and self.last is not None
-            src = "\n".join(l.raw for l in self.lines[self.first: self.last + 1])
+            src = "\n".join(line.raw for line in self.lines[self.first: self.last + 1])
             row = _positional_row(self.header, self.cells, self.cell_lines, self.lines[self.last].number, src)
             self.rows.append(row)
             if row.section is None:

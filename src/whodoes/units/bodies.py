@@ -113,7 +113,7 @@ class Bodies:
                 self._forms.setdefault(form, p.name)
 
     @classmethod
-    def empty(cls) -> "Bodies":
+    def empty(cls) -> Bodies:
         return cls([], [])
 
     # -- lookups --------------------------------------------------------------
@@ -169,7 +169,7 @@ class Bodies:
 
     # -- loading --------------------------------------------------------------
     @classmethod
-    def load(cls, path) -> "Bodies":
+    def load(cls, path) -> Bodies:
         path = Path(path)
         data = read_toml(path, BodiesError)
         try:

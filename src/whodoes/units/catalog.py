@@ -133,7 +133,7 @@ class Catalog:
 
     # -- loading --------------------------------------------------------------
     @classmethod
-    def load(cls, path, bodies_path=None) -> "Catalog":
+    def load(cls, path, bodies_path=None) -> Catalog:
         """data/units.toml at ``path``; the general catalogue from ``bodies_path``, by default
         the bodies.toml beside it (none there: no general catalogue)."""
         path = Path(path)
@@ -150,7 +150,7 @@ class Catalog:
             raise CatalogError(_one_line(f"{path}: {e}")) from None
 
     @classmethod
-    def _from_data(cls, data: dict, bodies: Bodies | None = None) -> "Catalog":
+    def _from_data(cls, data: dict, bodies: Bodies | None = None) -> Catalog:
         bodies = bodies or Bodies.empty()
         _check_keys(data, {"jurisdiction": False, "unit": False}, "top level")
         jurisdictions = _jurisdictions(data)
