@@ -261,7 +261,7 @@ def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
     if not meta.get("period"):
         text = "\n".join(ln.text for ln in lines)
         period, how = infer_period(meta.get("title") or "", "\n".join(texts[:10]), text, meta.get("date"))
-        if period:
+        if period and how:
             meta["period"] = period
             notes.append(how)
     if notes and not meta.get("period_note"):

@@ -33,9 +33,8 @@ def prepare_document(doc: Document) -> Prepared:
     tables = [_clean_table(item, traditional) for item in doc.items if isinstance(item, Table)]
     locations: dict[int, str] = {}
     for item in doc.items:
-        if isinstance(item, Paragraph):
-            locations[item.prov.line] = item.prov.describe()
-        else:
-            for prov in item.row_provs:
+        provs = [item.prov] if isinstance(item, Paragraph) else item.row_provs
+        for prov in provs:
+            if prov.line is not None:
                 locations[prov.line] = prov.describe()
     return Prepared(lines=lines, tables=tables, traditional=traditional, locations=locations)

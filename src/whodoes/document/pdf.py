@@ -146,7 +146,8 @@ def _page_table(boxes: list[tuple], bbox: tuple, chars: list[dict], page_number:
     ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
     if len(xs) < 3 or len(ys) < 2:
         return None
-    spans, owner = [], {}  # box -> its grid span; grid position -> the box covering it
+    spans: list[tuple[int, int, int, int]] = []  # box -> its grid span
+    owner: dict[tuple[int, int], int] = {}  # grid position -> the box covering it
     for k, (x0, top, x1, bottom) in enumerate(boxes):
         c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, top), _index(ys, bottom)
         spans.append((r0, c0, r1, c1))
@@ -337,7 +338,8 @@ def _page_edges(page) -> list[dict]:
     x, y = ctypes.c_float(), ctypes.c_float()
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
         a, b, c, d, e, f = obj.get_matrix().get()
-        points, start = [], None
+        points: list[tuple[float, float]] = []
+        start = None
         for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
             seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
             pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)

@@ -222,7 +222,8 @@ def _cell_at(lines: list[Line], i: int, stop: int, narrow_units: bool) -> tuple[
 
 def _broken_name(lines: list[Line], i: int, stop: int) -> tuple[str, int] | None:
     """Short lines (four characters at most) that only together read as a unit name: the name, its last line."""
-    parts, j, last = [], i, i
+    parts: list[str] = []
+    j = last = i
     while j < stop and len(parts) < 8:
         if lines[j].blank:
             break

@@ -276,7 +276,8 @@ def parse_roles(body: str) -> Clause | None:
     if pending or not pairs:
         return None
     has_lead_verb = any(v in _LEAD_VERBS for _, v in pairs)
-    lead, support = [], []
+    lead: list[tuple[str, str]] = []
+    support: list[tuple[str, str]] = []
     for units, verb in pairs:
         role = _ROLE_OF_VERB[verb]
         if has_lead_verb and role == "lead" and verb not in _LEAD_VERBS:

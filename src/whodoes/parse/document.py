@@ -193,7 +193,7 @@ def table_readings(header: Header, rows: list[TaskRow]) -> list[str]:
         notes.append(f"  {len(short)} rows print fewer per-year cells than the {len(years)} year columns "
                      f"(first at line {short[0].line}): read as the first years' cells, the later years print nothing")
     duals = [c for c in header.columns if c.kind == "dual"]
-    if len(duals) >= 2 and header.roles.get(duals[1].extra) == "support":
+    if len(duals) >= 2 and header.roles.get(duals[1].extra or "") == "support":
         notes.append(f"  two responsibility columns ({duals[0].name} | {duals[1].name}) and no lead or support "
                      "label: the first read as the lead, the second as the support")
     starred = [r for r in rows if _STARRED.search(r.source_text)]

@@ -12,6 +12,7 @@ a cell that is really empty is printed empty.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from whodoes.cleanup import Line
@@ -26,7 +27,7 @@ HEADER_SEARCH = 10  # the header is among a table's first rows (title rows may c
 Grid = list[list[Cell | None]]
 
 
-def _groups(keys: list[object]) -> list[list[int]]:
+def _groups(keys: Sequence[object]) -> list[list[int]]:
     """Grid columns grouped where consecutive positions share one header cell."""
     groups: list[list[int]] = []
     for c, key in enumerate(keys):
@@ -65,7 +66,7 @@ def _header_at(grid: Grid, r: int) -> tuple[Header, list[list[int]]] | None:
         if cols:
             header = Header("grid", r, end, cols)
             header.unit_column = any(c.kind in UNIT_KINDS for c in cols)
-            header.roles = assign_roles([c.extra for c in cols if c.kind in UNIT_KINDS])
+            header.roles = assign_roles([c.extra for c in cols if c.kind in UNIT_KINDS and c.extra is not None])
             return header, groups
     return None
 
@@ -84,8 +85,8 @@ def _row_values(grid: Grid, r: int, groups: list[list[int]]) -> list[str | None]
     values: list[str | None] = []
     seen: set[int] = set()  # a cell spanning several columns counts in the first only
     for group in groups:
-        cells = [cell for cell in dict.fromkeys(grid[r][c] for c in group if grid[r][c] is not None)
-                 if id(cell) not in seen]
+        cells = [cell for cell in dict.fromkeys(grid[r][c] for c in group)
+                 if cell is not None and id(cell) not in seen]
         seen.update(id(cell) for cell in cells)
         own = [c for c in cells if c.row == r]
         if cells and not own:
@@ -104,7 +105,7 @@ def _body_row(header: Header, values: list[str | None], line: int, source: str) 
     for col, value in zip(header.columns, values):
         assign_cell(header, row, col, (value or "").strip(), line)
         if col.kind in UNIT_KINDS and value is not None and not value.strip():
-            if header.roles.get(col.extra) == "lead":
+            if col.extra is not None and header.roles.get(col.extra) == "lead":
                 row.lead = ""  # an empty cell of its own: printed empty, not merged
             else:
                 row.support = ""
@@ -122,12 +123,19 @@ class _Columns:
     last_line: int
 
 
+def _row_line(table: Table, r: int) -> int:
+    """The line of row ``r`` (the rows of a table read here have their lines set)."""
+    line = table.row_provs[r].line
+    assert line is not None, "a table row without its line"
+    return line
+
+
 def _goes_on(table: Table, prev: _Columns | None, lines: list[Line]) -> bool:
     """Does ``table`` (no header) continue the task table above: the same columns, and between
     them nothing but blank lines and at most two short ones (a section heading)?"""
     if prev is None or table.n_cols != prev.n_cols or not table.row_provs:
         return False
-    between = [ln.text for ln in lines[prev.last_line: table.row_provs[0].line - 1] if ln.text]
+    between = [ln.text for ln in lines[prev.last_line: _row_line(table, 0) - 1] if ln.text]
     return len(between) <= 2 and all(len(t) < 40 for t in between)
 
 
@@ -139,18 +147,18 @@ def read_grid(table: Table, lines: list[Line], prev: _Columns | None = None) -> 
     if found:
         header, groups = found
         names = [_text(grid[header.start][g[0]]) for g in groups]
-        columns = _Columns(header, groups, names, table.n_cols, table.row_provs[-1].line)
+        columns = _Columns(header, groups, names, table.n_cols, _row_line(table, -1))
         first = header.end
-    elif _goes_on(table, prev, lines):
-        columns = replace(prev, last_line=table.row_provs[-1].line)
+    elif prev is not None and _goes_on(table, prev, lines):
+        columns = replace(prev, last_line=_row_line(table, -1))
         header, groups, names, first = prev.header, prev.groups, prev.names, 0
     else:
         return None, []
     if not header.unit_column:
         return columns, []
     rows: list[TableRow] = []
-    if first == 0:  # going on from the table above: a section heading between them is the rows' section
-        heading = [ln for ln in lines[prev.last_line: table.row_provs[0].line - 1] if is_section_line(ln.text)]
+    if prev is not None and first == 0:  # going on from the table above: a section heading between them is the rows' section
+        heading = [ln for ln in lines[prev.last_line: _row_line(table, 0) - 1] if is_section_line(ln.text)]
         if heading:
             rows.append(TableRow(line=heading[-1].number, line_end=heading[-1].number, section=heading[-1].text))
     for r in range(first, len(grid)):
@@ -158,7 +166,7 @@ def read_grid(table: Table, lines: list[Line], prev: _Columns | None = None) -> 
         texts = [v or "" for v in values]
         if texts == names or (max(map(len, texts)) <= 12 and columns_of(texts)):
             continue  # the header repeated (on each page of a PDF)
-        line = table.row_provs[r].line
+        line = _row_line(table, r)
         source = lines[line - 1].raw if 0 < line <= len(lines) else ""
         row = _body_row(header, values, line, source)
         if row is not None:

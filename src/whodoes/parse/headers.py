@@ -26,6 +26,7 @@ from whodoes.parse.markers import (
     assign_roles,
     could_be_header,
     header_kind,
+    header_type,
     header_word,
     looks_like_units,
 )
@@ -57,7 +58,7 @@ class Header:
 
     def label(self, role: str) -> str | None:
         for c in self.columns:
-            if c.kind in UNIT_KINDS and self.roles.get(c.extra) == role:
+            if c.kind in UNIT_KINDS and c.extra is not None and self.roles.get(c.extra) == role:
                 return c.extra
         return None
 
@@ -190,7 +191,7 @@ def find_headers(lines: list[Line]) -> list[Header]:
     for h in headers:
         h.unit_column = any(c.kind in UNIT_KINDS for c in h.columns)
         if not h.roles:
-            h.roles = table_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS])
+            h.roles = table_roles([c.extra for c in h.columns if c.kind in UNIT_KINDS and c.extra is not None])
     return headers
 
 
@@ -230,7 +231,7 @@ def table_roles(labels: list[str]) -> dict[str, str]:
     """The role of each unit column.  Two responsibility columns and no lead or support label
     (责任部门 | 责任街镇): the first is the lead column, the next the support."""
     roles = assign_roles(labels)
-    duals = [label for label in labels if header_kind(label) and header_kind(label)[0] == "dual"]
+    duals = [label for label in labels if header_type(label) == "dual"]
     if len(duals) >= 2 and len(duals) == len(labels) and len(set(duals)) == len(duals):
         roles.update({label: "support" for label in duals[1:]})
     return roles
@@ -272,7 +273,7 @@ def _header_at(lines: list[Line], i: int) -> Header | None:
 
 def _two_line(lines: list[Line], i: int, style: str, first: list[str]) -> Header | None:
     """A header whose second line names the columns under spanning cells of the first."""
-    if all(c and header_kind(c) and header_kind(c)[0] != "yeargroup" for c in first):
+    if all(c and header_type(c) not in (None, "yeargroup") for c in first):
         return None
     j = i + 1
     while j < len(lines) and lines[j].blank:
@@ -331,7 +332,7 @@ def _attach_ends(tokens: list[str], ends: list[str]) -> list[str]:
     """Give each word end of the second line to the next first-line word it completes."""
     out, k = list(tokens), 0
     for e in ends:
-        while k < len(out) and (header_kind(out[k] + e) is None or header_kind(out[k]) and header_kind(out[k])[0] in ("seq", "task", "category")):
+        while k < len(out) and (header_kind(out[k] + e) is None or header_type(out[k]) in ("seq", "task", "category")):
             k += 1
         if k == len(out):
             return []
@@ -356,7 +357,8 @@ _PAREN_LINE = re.compile(r"^[(（](?![一二三四五六七八九十\d]+[)）])[
 
 def _cell_per_line(lines: list[Line], i: int) -> Header | None:
     """One header cell per line (with or without a leading TAB), blank lines between."""
-    cells, last, j, n = [], i, i, len(lines)
+    cells: list[str] = []
+    last, j, n = i, i, len(lines)
     while j < n:
         if lines[j].blank:
             j += 1

@@ -156,6 +156,12 @@ def header_kind(cell: str) -> tuple[str, str | None] | None:
     return kind
 
 
+def header_type(cell: str) -> str | None:
+    """The kind of a header cell (see ``header_kind``), None when it is no column name."""
+    kind = header_kind(cell)
+    return kind[0] if kind else None
+
+
 def _joined_labels(word: str) -> tuple[str, str | None] | None:
     """'责任主体与协同单位': two unit labels joined by 与 / 和 / 及 / 、 name one unit column, read
     by the first label (a 责任主体 beside a 牵头单位 column is the support)."""
@@ -228,7 +234,9 @@ TASK_START = re.compile(
 
 def split_pieces(text: str, separators: str = SEPARATORS) -> list[str]:
     """Split on separators outside parentheses (a line break always splits)."""
-    pieces, depth, cur = [], 0, []
+    pieces: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "(（[【〈〔《":
             depth += 1

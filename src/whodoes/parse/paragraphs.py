@@ -481,7 +481,7 @@ def _items_in_order(lines: list[Line], skip: set[int], pattern: re.Pattern) -> l
     for k, ln in enumerate(lines):
         m = pattern.match(ln.text)
         if k in skip or not m or _item_number(m.group(1)) != len(rows) + 1 or not ln.text[m.end():].strip():
-            if rows and k not in skip and _MEASURE_LINE.match(ln.text) and rows[-1].line_end >= ln.number - 2:
+            if rows and k not in skip and _MEASURE_LINE.match(ln.text) and (rows[-1].line_end or 0) >= ln.number - 2:
                 _add_measure(rows[-1], ln)
             continue
         body = ln.text[m.end():].strip()

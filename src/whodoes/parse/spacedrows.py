@@ -137,7 +137,8 @@ def read_spaced(lines: list[Line], header: Header, stop: int) -> tuple[list[Tabl
             cur = _Raw(ln.number, ln.number, str(n))
             cur.cells.append((str(n), ln.number, "seq"))
             raws.append(cur)
-            rest = t[_ROW_START.match(t).end():]
+            start = _ROW_START.match(t)  # it matched: it gave n
+            rest = t[start.end():] if start else t
             pieces = [p for p in re.split(header.gap, rest.strip()) if p]
         elif is_section_line(t) and not re.search(r"\s{2,}", t):
             cur, after_section = None, True

@@ -64,7 +64,7 @@ def assign_cell(header: Header, row: TableRow, col: Column, cell: str, cell_line
     """Put one cell of a body row where its column says; "/" means printed empty."""
     if col.kind in UNIT_KINDS:
         value = "" if is_none_cell(cell) else (cell or None)
-        if header.roles.get(col.extra) == "lead":
+        if col.extra is not None and header.roles.get(col.extra) == "lead":
             row.lead = value
         else:
             row.support = value
@@ -83,7 +83,7 @@ def assign_cell(header: Header, row: TableRow, col: Column, cell: str, cell_line
         elif cell:
             row.detail.append(cell)
     elif col.kind == "year":
-        if cell and not is_none_cell(cell):
+        if cell and not is_none_cell(cell) and col.extra is not None:
             row.years[col.extra] = cell
     elif col.kind == "deadline":
         row.deadline = None if is_none_cell(cell) else (cell or None)
@@ -94,7 +94,7 @@ def assign_cell(header: Header, row: TableRow, col: Column, cell: str, cell_line
 
 def _starred_lead(r: TableRow) -> None:
     """A lead cell marking its lead unit (A*、B) beside a support column: the unmarked ones support."""
-    pieces = [p.strip() for p in split_pieces(r.lead) if p.strip()]
+    pieces = [p.strip() for p in split_pieces(r.lead or "") if p.strip()]
     starred = [p for p in pieces if p[:1] in LEAD_MARKS or p[-1:] in LEAD_MARKS]
     if starred and len(starred) < len(pieces):
         rest = [p for p in pieces if p not in starred]
