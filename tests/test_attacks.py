@@ -76,15 +76,25 @@ def plan(folder: Path, name: str, n: int = 1) -> Path:
     return path
 
 
-@pytest.fixture
-def small(tmp_path):
-    """A sources folder with one real plan, and its database."""
-    sources = tmp_path / "sources"
+@pytest.fixture(scope="session")
+def small_built(tmp_path_factory):
+    """A sources folder with one real plan and its database, built once by ``whodoes build``."""
+    root = tmp_path_factory.mktemp("small")
+    sources = root / "sources"
     sources.mkdir()
     shutil.copy(REAL_SOURCES / SMALL_PLAN, sources / SMALL_PLAN)
-    db = tmp_path / "plans.sqlite"
-    p = run("build", "--sources", sources, "--out", db)
+    p = run("build", "--sources", sources, "--out", root / "plans.sqlite")
     assert p.returncode == 0, p.stderr
+    return root
+
+
+@pytest.fixture
+def small(tmp_path, small_built):
+    """A copy of ``small_built`` of the test's own: the sources folder and its database (the
+    database holds no path of its folder: a copy is what a build there would write)."""
+    sources, db = tmp_path / "sources", tmp_path / "plans.sqlite"
+    shutil.copytree(small_built / "sources", sources)
+    shutil.copy2(small_built / "plans.sqlite", db)
     return sources, db
 
 

@@ -486,6 +486,7 @@ def _max_rss_kib(sources: Path, out: Path) -> int:
     return usage.ru_maxrss
 
 
+@pytest.mark.stress  # a build of 200 plans
 @pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4")
 def test_build_memory_does_not_grow_with_the_corpus(tmp_path):
     """40 times the plans (60 MB of database) cost the builder no more than a few MB of extra memory:

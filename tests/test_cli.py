@@ -401,6 +401,7 @@ def test_queries_never_write_the_database(tmp_path):
 # a non-editable install, run from anywhere
 
 
+@pytest.mark.stress  # a fresh virtual environment
 def test_non_editable_install_finds_the_shipped_database(tmp_path):
     """pip install . (not -e) into a fresh venv: the database comes from <prefix>/share/whodoes."""
     src = tmp_path / "src-copy"
