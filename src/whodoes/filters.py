@@ -187,7 +187,8 @@ def check_filters(
 
 def doc_filter_sql(f: Filters, *, jurisdiction: bool = True) -> tuple[str, list]:
     """SQL conditions on ``d`` (documents) for the year, where and doc filters."""
-    sql, args = [], []
+    sql: list[str] = []
+    args: list[object] = []
     if f.year is not None:
         sql.append("coalesce(d.period_start, d.period_end) <= ? AND coalesce(d.period_end, d.period_start) >= ?")
         args += [f.year, f.year]

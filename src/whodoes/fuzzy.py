@@ -78,7 +78,7 @@ def lookup_fuzzy(
     # units of lower-scored names could not make it (a name may be every district's unit)
     while i < len(scored) and scored[i][1] >= cutoff:
         score = scored[i][1]
-        if units and (len(units) >= limit or (band is not None and score < matches[0].score - band)):
+        if units and (len(units) >= limit or (band is not None and score < (matches[0].score or 0.0) - band)):
             break
         j = i
         while j < len(scored) and scored[j][1] == score:

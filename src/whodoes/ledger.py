@@ -23,7 +23,7 @@ WIDTHS = (6, 62, 18, 22, 13, 24, 22)  # xlsx column widths (characters); docx: i
 def ledger_lines(rows) -> list[tuple[str, ...]]:
     """One table's cells: number, task (category and title first where the text does not
     start with them), lead, support as written, deadline as written (with its date), source."""
-    out = []
+    out: list[tuple[str, ...]] = []
     for n, r in enumerate(rows, 1):
         text = r.get("text") or ""
         head = " / ".join(x for x in (r.get("category"), r.get("title")) if x and not text.startswith(x))

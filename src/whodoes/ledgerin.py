@@ -120,8 +120,11 @@ def _cell(row, cols, field) -> str:
 
 def import_ledger(conn, rec, path: str, *, date=None, by=None) -> ImportResult:
     """Read ``path`` and add its filled-in rows to the records ``rec`` (not committed)."""
-    tables = [(name, rows, *find_columns(rows)) for name, rows in read_tables(path)]
-    tables = [t for t in tables if t[2] is not None]
+    tables = []
+    for name, rows in read_tables(path):
+        head, cols = find_columns(rows)
+        if head is not None:
+            tables.append((name, rows, head, cols))
     if not tables:
         raise no_header()
     result = ImportResult()

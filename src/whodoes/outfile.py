@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from whodoes.db import UsageError
 
@@ -97,7 +101,7 @@ def replace(output: str, write, *, binary: bool = False) -> None:
     except OSError:  # not there yet
         special = False
     mode = "wb" if binary else "w"
-    kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
+    kwargs: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
     if special:  # /dev/stdout, a FIFO, /dev/null: no rename possible, written as it is
         try:
             with open(output, mode, **kwargs) as f:

@@ -208,7 +208,9 @@ def add_entry(rec: sqlite3.Connection, task: dict, note: str | None, *, date=Non
         (task["uid"], task["document_id"], task.get("doc_sha256"), text_hash(task["text"]), task["text"],
          check_date(date), check_status(status), note, by, source, now_utc()),
     )
-    return cur.lastrowid
+    entry = cur.lastrowid
+    assert entry is not None  # an INSERT sets it
+    return entry
 
 
 def attach(rec: sqlite3.Connection, entry_id: int, task: dict) -> None:
@@ -238,7 +240,9 @@ def place_entries(conn: sqlite3.Connection, entries: list[dict]) -> None:
     """Set each entry's ``task_id`` (the task it belongs to in this database, or None),
     ``attached`` ("same" | "moved" | "re-attached") and, for orphans, ``why``."""
     docs = sorted({e["key"][1] for e in entries})
-    by_uid, by_hash, known = {}, {}, set()
+    by_uid: dict = {}
+    by_hash: dict = {}
+    known: set = set()
     if docs:
         marks = ",".join("?" * len(docs))
         for tid, uid, doc, text, ordinal in conn.execute(

@@ -172,9 +172,9 @@ def report_format(output: str | None, fmt: str | None) -> str:
 def write_report(report: dict, fmt: str, output: str | None, out=None) -> None:
     if fmt in ("xlsx", "docx") and not output:
         raise UsageError(f"a {fmt} report needs a file: add -o FILE.{fmt}")
-    if fmt == "xlsx":
+    if fmt == "xlsx" and output:
         _write_xlsx(report, output)
-    elif fmt == "docx":
+    elif fmt == "docx" and output:
         from whodoes.reportdocx import write_docx
 
         write_docx(report, output, REPORT_COLS, SUMMARY_COLS)

@@ -99,7 +99,7 @@ def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sc
     tables, lookup = ("documents d CROSS JOIN tasks t ON d.id = t.document_id", "+") if by_document else (
         "tasks t JOIN documents d ON d.id = t.document_id", "")
     parts = [_term_sql(t, scan=scan, lookup=lookup) for t in dict.fromkeys(sorted(terms, key=len, reverse=True))]
-    phrase, phrase_args = ("1", [])
+    phrase, phrase_args = "1", []  # type: tuple[str, list]
     if len(terms) > 1 and len(text) >= 3:
         phrase, phrase_args = _term_sql(text, scan=scan)
     sql = (f"SELECT t.id, {phrase} FROM {tables}"
@@ -112,7 +112,7 @@ def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sc
     if scan:
         count = " + ".join(f"(instr({_HAY}, lower(?)) > 0)" for _ in grams)
         source = f"(SELECT t.id AS id, {count} AS n FROM tasks t) g"
-        source_args = list(grams)
+        source_args: list[object] = list(grams)
         source_cond = "g.n >= ?"
     elif comb(len(grams), need) <= 32:
         # "at least ``need`` of the pairs" as one full-text query, (a AND b) OR (a AND c) OR

@@ -205,5 +205,5 @@ def _pair_row(a: dict | None, b: dict | None, s: tuple) -> dict:
         row.update({f"{side}_id": t and t["id"], f"{side}_uid": t and t["uid"], f"{side}_text": t and t["text"],
                     f"{side}_lead": t and t["lead"]})
     row["nearest"] = b["uid"] if (a is not None and b is not None and status == "dropped") else None
-    row["responsibility"] = responsibility(a, b) if status == "carried over" else ""
+    row["responsibility"] = responsibility(a, b) if status == "carried over" and a and b else ""
     return row

@@ -56,7 +56,10 @@ def rebuild(reason: str | None = None):
         err(f"{reason}: rebuilding your database {db} with the shipped plans and yours")
     os.makedirs(sources, exist_ok=True)
     try:
-        return build(sources, db, paths.shipped_units(), shipped=shipped)
+        from pathlib import Path
+
+        units = paths.shipped_units()
+        return build(Path(sources), Path(db), Path(units) if units else None, shipped=Path(shipped) if shipped else None)
     except BuildError as e:
         raise DataError(f"cannot rebuild your database: {e}") from None
 
