@@ -16,12 +16,16 @@ Standard library + sqlite3 only (rapidfuzz only when a unit query needs fuzzy ma
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from whodoes.db import DataError, UsageError, WhodoesError, connect  # noqa: F401  (re-exported)
 from whodoes.filters import ROLES, Filters, as_int, check_filters, doc_filter_sql, due_sql, filter_sql, positive_int  # noqa: F401
 from whodoes.jurisdictions import jurisdiction_order
 from whodoes.resolve import Resolution, clean_query, resolve, resolve_where, to_simplified  # noqa: F401
 from whodoes.rows import DETAIL_KEYS, TASK_KEYS, fetch_by_id, fetch_tasks, loads, period, tuples  # noqa: F401
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class Result:
@@ -42,7 +46,8 @@ class Result:
         self.suggestions: list[str] = []  # when there are no rows
         self.total = 0  # rows before --limit
         self._unfiltered = 0
-        self._count_unfiltered = None  # a function counting them, called on first use
+        self._count_unfiltered: Callable[[], int] | None = None  # a function counting them, called on first use
+        self.undated: dict[str, int] = {}  # due queries: tasks due every year, quarter, month or ongoing, by kind
 
     @property
     def unfiltered(self) -> int:
@@ -451,7 +456,7 @@ def compare_type(
                  WHERE tu.unit_id = ? AND {cond} ORDER BY d.ordinal, t.ordinal""",
             [u["id"], *args],
         ).fetchall()
-        by_role = {"lead": [], "support": []}
+        by_role: dict[str, list[str]] = {"lead": [], "support": []}
         for h in hits:
             by_role[h["role"]].append(f"{_short(h['text'])} (#{h['id']})")
         rows.append({"jurisdiction": u["jurisdiction"], "unit": u["name"], "type": type_,

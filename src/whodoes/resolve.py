@@ -246,7 +246,7 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
             known = known or jurisdictions(conn)
             hits = [j for j in known if short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
         if not hits:
-            raise UsageError(f"unknown jurisdiction {part!r} for --where: use one of {'、'.join(known)}")
+            raise UsageError(f"unknown jurisdiction {part!r} for --where: use one of {'、'.join(known or [])}")
         wanted.extend(h for h in hits if h not in wanted)
     if not wanted:
         raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
@@ -439,7 +439,7 @@ def nearest(conn: sqlite3.Connection, text: str, where: list[str] | None = None,
     for row in rows:
         same.setdefault(row["unit_id"], match_from(row, step="fuzzy", score=best.score, by_type=True))
     pos = jurisdiction_order(conn)
-    ordered = sorted(same.values(), key=lambda m: (-(m.score or 0), pos.get(m.jurisdiction, len(pos))))
+    ordered = sorted(same.values(), key=lambda m: (-(m.score or 0), pos.get(m.jurisdiction or "", len(pos))))
     ordered += [m for m in found if m.unit_id not in same]
     return ordered[: max(n, len(same))]
 
@@ -456,7 +456,7 @@ def _order(conn: sqlite3.Connection, matches: list[UnitMatch]) -> list[UnitMatch
             -(m.score or 0),
             HOW_RANK.get(m.how, 9),
             m.kind == "collective",
-            pos.get(m.jurisdiction, len(pos)),
+            pos.get(m.jurisdiction or "", len(pos)),
             m.name,
         ),
     )
