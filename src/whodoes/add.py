@@ -109,7 +109,7 @@ def entry_text(meta: dict, comment: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _blocks(text: str) -> tuple[str, list[tuple[int, int]]]:
+def _blocks(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     """The lines of metadata.toml and the (start, end) line spans of its [[document]] tables;
     comment and blank lines just above a table belong to it."""
     lines = text.splitlines(keepends=True)
@@ -127,7 +127,7 @@ def _blocks(text: str) -> tuple[str, list[tuple[int, int]]]:
     return lines, out
 
 
-def write_entries(path: Path, entries: list[tuple[dict, str]], dest: Path | None = None) -> None:
+def write_entries(path: Path, entries: list[tuple[dict, str | None]], dest: Path | None = None) -> None:
     """Add or replace the ``[[document]]`` entries of ``path`` (created when missing): an
     entry whose ``file`` is already there is replaced in place, others are appended.
     Written to ``dest`` (default: ``path`` itself, through a temporary file).  A byte-order
@@ -192,7 +192,7 @@ def _period(value: str | None) -> str | None:
     start, end = parse_period(value)
     if start is None:
         raise UsageError(f"--period must be years such as 2022-2025, not {str(value)[:40]!r}")
-    if end < start:
+    if end is not None and end < start:
         raise UsageError(f"--period {value}: the end year comes before the start year")
     return f"{start}-{end}"
 
@@ -257,7 +257,7 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
         raise UsageError(f"sources folder not found: {sources}")
     if title is not None and len(files) > 1:
         raise UsageError("--title names one document: add the files one at a time to give each its title")
-    given = {k: _plain_text(v, f"--{k}").strip() for k, v in (("title", title), ("jurisdiction", jurisdiction))
+    given: dict[str, str | None] = {k: _plain_text(v, f"--{k}").strip() for k, v in (("title", title), ("jurisdiction", jurisdiction))
              if v is not None and v.strip()}
     if period is not None:
         given["period"] = _period(period)

@@ -31,7 +31,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from whodoes.cleanup import CJK, to_simplified
 from whodoes.document.load import read_plan
@@ -108,7 +108,7 @@ def build(
     units_file: Path | None = None,
     on_document: Callable[[str, int, int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
-    shipped: Path | None = None,
+    shipped: Path | str | None = None,
     *,
     force: bool = False,
     max_size: int = MAX_SIZE,
@@ -351,7 +351,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
             if not meta.get("jurisdiction"):
                 report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
             start, end = parse_period(meta.get("period"))
-            doc = {k: meta.get(k) for k in META_KEYS}
+            doc: dict[str, Any] = {k: meta.get(k) for k in META_KEYS}
             doc.update(
                 id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
                 encoding=src.encoding or src.format, layouts=parsed.layouts, folder=folder_label(home, out),
@@ -383,7 +383,8 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
             if on_document:
                 on_document(src.id, len(parsed.rows), index)
 
-        units, names = [], []
+        units: list[dict[str, Any]] = []
+        names: list[dict[str, Any]] = []
         for unit in catalog.units():
             if unit.key not in unit_ids:
                 unit_ids[unit.key] = len(unit_ids) + 1

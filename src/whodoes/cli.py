@@ -505,7 +505,6 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
 
     Title, issuing body, jurisdiction and period are inferred from the text where not given, and the report says which were inferred (check them; metadata.toml is the place to correct them). A file of the same name with other bytes is never overwritten (exit 2). All or nothing: the files, metadata.toml and the database change together once the new database is built; a failed, interrupted or killed add leaves them as they were (the next add or build completes or undoes a killed one). Adds and builds of one folder take turns.
     """
-    from whodoes import paths
     from whodoes.db import DataError
     from whodoes.progress import BuildProgress
 

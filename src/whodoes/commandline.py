@@ -117,7 +117,7 @@ class Terminated(KeyboardInterrupt):
     files removed, an unfinished ``add`` undone); exit code 143."""
 
 
-_SIGTERM = []  # a SIGTERM arrived (Typer turns every KeyboardInterrupt into Abort: this tells them apart)
+_SIGTERM: list[int] = []  # a SIGTERM arrived (Typer turns every KeyboardInterrupt into Abort: this tells them apart)
 
 
 def _terminated(signum, frame):
@@ -268,7 +268,7 @@ def build_app():
     return app
 
 
-_APP = []  # the app, once built
+_APP: list = []  # the app, once built
 
 
 def typer_app():
@@ -311,7 +311,7 @@ def _fast_params() -> None:
                 self._runtime_param = plain
         return original(self)
 
-    get_runtime_param._whodoes = True
+    setattr(get_runtime_param, "_whodoes", True)  # noqa: B010 (mypy: functions have no such attribute)
     cls.get_runtime_param = get_runtime_param
 
 

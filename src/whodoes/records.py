@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from typing import Literal, overload
 
 from whodoes.db import DataError, UsageError
 
@@ -133,6 +134,10 @@ def records_path() -> str:
     return os.path.join(user_home(), RECORDS_NAME)
 
 
+@overload
+def open_records(path: str | None = None, *, create: Literal[True]) -> sqlite3.Connection: ...
+@overload
+def open_records(path: str | None = None, *, create: bool = False) -> sqlite3.Connection | None: ...
 def open_records(path: str | None = None, *, create: bool = False) -> sqlite3.Connection | None:
     """The progress file, or None when it does not exist (and ``create`` is False)."""
     path = path or records_path()

@@ -69,7 +69,7 @@ class Writer:
     # -- schema ---------------------------------------------------------------
     def _create_schema(self) -> None:
         db = self.db
-        db["documents"].create(
+        db.table("documents").create(
             {
                 "id": str, "ordinal": int, "file": str, "sha256": str, "title": str, "issuer": str,
                 "jurisdiction": str, "doc_number": str, "date": str, "period_start": int,
@@ -78,7 +78,7 @@ class Writer:
             },
             pk="id",
         )
-        db["tasks"].create(
+        db.table("tasks").create(
             {
                 "id": int, "uid": str, "document_id": str, "ordinal": int, "part": str, "level": str,
                 "project": str, "seq": str, "section": str,
@@ -90,34 +90,34 @@ class Writer:
             pk="id",
             foreign_keys=[("document_id", "documents", "id")],
         )
-        db["units"].create(
+        db.table("units").create(
             {"id": int, "key": str, "name": str, "jurisdiction": str, "kind": str, "type": str, "curated": int,
              "note": str},
             pk="id",
         )
         # the general catalogue (data/bodies.toml), stored for query time: body types, their
         # names (canonical, full, short, predecessor), and the places with their prefixes
-        db["body_types"].create({"type": str, "full": str, "kind": str, "reason": str, "source": str}, pk="type")
-        db["type_names"].create(
+        db.table("body_types").create({"type": str, "full": str, "kind": str, "reason": str, "source": str}, pk="type")
+        db.table("type_names").create(
             {"name": str, "type": str, "how": str, "year": int, "change": str, "reason": str},
             foreign_keys=[("type", "body_types", "type")],
         )
-        db["places"].create(  # prefixes: one character each (区); short: forms separated by spaces
+        db.table("places").create(  # prefixes: one character each (区); short: forms separated by spaces
             {"name": str, "kind": str, "parent": str, "prefixes": str, "short": str, "reason": str}, pk="name"
         )
-        db["unit_names"].create(
+        db.table("unit_names").create(
             {
                 "name": str, "unit_id": int, "jurisdiction": str, "how": str, "year": int,
                 "change": str, "reason": str, "pinyin": str, "initials": str,
             },
             foreign_keys=[("unit_id", "units", "id")],
         )
-        db["task_units"].create(
+        db.table("task_units").create(
             {"task_id": int, "role": str, "position": int, "name": str, "unit_id": int, "label": str, "inherited": int},
             foreign_keys=[("task_id", "tasks", "id"), ("unit_id", "units", "id")],
         )
-        db["chars_t2s"].create({"trad": str, "simp": str}, pk="trad")
-        db["build_info"].create({"key": str, "value": str}, pk="key")
+        db.table("chars_t2s").create({"trad": str, "simp": str}, pk="trad")
+        db.table("build_info").create({"key": str, "value": str}, pk="key")
         self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
 
     # -- rows -----------------------------------------------------------------
@@ -129,7 +129,7 @@ class Writer:
         record["ordinal"] = self.doc_ordinal
         record["task_count"] = len(rows)
         record["layouts"] = json.dumps(record.get("layouts", []), ensure_ascii=False)
-        self.db["documents"].insert(record)
+        self.db.table("documents").insert(record)
         jurisdiction = doc.get("jurisdiction")
         tasks, links, grams = [], [], []
         for ordinal, r in enumerate(rows, 1):
@@ -170,45 +170,45 @@ class Writer:
 
     def _flush(self, tasks, links, grams) -> None:
         if tasks:
-            self.db["tasks"].insert_all(tasks, batch_size=BATCH)
+            self.db.table("tasks").insert_all(tasks, batch_size=BATCH)
         if links:
-            self.db["task_units"].insert_all(links, batch_size=BATCH)
+            self.db.table("task_units").insert_all(links, batch_size=BATCH)
         if grams:
             self.conn.executemany("INSERT INTO task_grams(rowid, grams) VALUES (?, ?)", grams)
 
     def add_units(self, units: list[dict], names: list[dict]) -> None:
-        self.db["units"].insert_all(units, batch_size=BATCH)
-        self.db["unit_names"].insert_all(names, batch_size=BATCH)
+        self.db.table("units").insert_all(units, batch_size=BATCH)
+        self.db.table("unit_names").insert_all(names, batch_size=BATCH)
 
     def add_bodies(self, types: list[dict], names: list[dict], places: list[dict]) -> None:
         """The general catalogue: body types, their names, places (see ``_create_schema``)."""
-        self.db["body_types"].insert_all(types, batch_size=BATCH)
-        self.db["type_names"].insert_all(names, batch_size=BATCH)
-        self.db["places"].insert_all(places, batch_size=BATCH)
+        self.db.table("body_types").insert_all(types, batch_size=BATCH)
+        self.db.table("type_names").insert_all(names, batch_size=BATCH)
+        self.db.table("places").insert_all(places, batch_size=BATCH)
 
     def add_info(self, info: dict[str, str]) -> None:
         """What the database was built from (whodoes version, digests): ``build_info``."""
-        self.db["build_info"].insert_all(({"key": k, "value": v} for k, v in sorted(info.items())), replace=True)
+        self.db.table("build_info").insert_all(({"key": k, "value": v} for k, v in sorted(info.items())), replace=True)
 
     def add_chars(self, pairs: dict[str, str]) -> None:
-        self.db["chars_t2s"].insert_all(
+        self.db.table("chars_t2s").insert_all(
             ({"trad": t, "simp": s} for t, s in sorted(pairs.items())), batch_size=BATCH
         )
 
     # -- finish -----------------------------------------------------------------
     def _finish_schema(self) -> None:
         db = self.db
-        db["tasks"].create_index(["document_id"])
-        db["tasks"].create_index(["uid"], unique=True)
-        db["tasks"].create_index(["due"])
-        db["task_units"].create_index(["unit_id"])
-        db["task_units"].create_index(["task_id"])
-        db["unit_names"].create_index(["name"])
-        db["unit_names"].create_index(["pinyin"])
-        db["unit_names"].create_index(["initials"])
-        db["units"].create_index(["type"])
-        db["type_names"].create_index(["name"])
-        db["tasks"].enable_fts(["category", "title", "text", "detail"], tokenize="trigram", create_triggers=False)
+        db.table("tasks").create_index(["document_id"])
+        db.table("tasks").create_index(["uid"], unique=True)
+        db.table("tasks").create_index(["due"])
+        db.table("task_units").create_index(["unit_id"])
+        db.table("task_units").create_index(["task_id"])
+        db.table("unit_names").create_index(["name"])
+        db.table("unit_names").create_index(["pinyin"])
+        db.table("unit_names").create_index(["initials"])
+        db.table("units").create_index(["type"])
+        db.table("type_names").create_index(["name"])
+        db.table("tasks").enable_fts(["category", "title", "text", "detail"], tokenize="trigram", create_triggers=False)
         self.conn.execute("INSERT INTO task_grams(task_grams) VALUES ('optimize')")
         self.conn.executescript(TASK_ROWS_VIEW)
         self.conn.executescript(TASK_UNITS_FLAT_VIEW)  # for Datasette facets by unit and role
