@@ -1,6 +1,7 @@
 """Text clean-up: pinyin debris, stray '?', traditional -> simplified, NBSP."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from whodoes.cleanup import clean_lines, clean_text, is_traditional, remove_debris
 

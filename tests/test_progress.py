@@ -8,8 +8,8 @@ import csv
 import io
 import os
 import shutil
-import sys
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest

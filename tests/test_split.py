@@ -1,6 +1,7 @@
 """Unit cells -> lists of names, per the unit rules of SCHEMA.md."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from whodoes.units.split import split_units
 

@@ -16,8 +16,8 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT, SHIPPED, WHODOES, clean_env
 
+from conftest import ROOT, SHIPPED, WHODOES, clean_env
 from whodoes import db, query, resolve
 
 ALL_CGJ = {"城市管理局 (两江新区)", "城市管理局 (武隆区)", "城市管理局 (重庆市)"}

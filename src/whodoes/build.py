@@ -29,15 +29,16 @@ import re
 import sqlite3
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from whodoes.cleanup import CJK, to_simplified
 from whodoes.document.load import read_plan
 from whodoes.infer import infer_metadata
 from whodoes.parse.document import parse_document
-from whodoes.sources import load_metadata, parse_period, source_files, SourceError
+from whodoes.sources import SourceError, load_metadata, parse_period, source_files
 from whodoes.store import StoreError, Writer
 
 META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")

@@ -13,8 +13,7 @@ import os
 import sys
 
 from whodoes import commandline
-from whodoes.commandline import COMMANDS, fast_parse  # noqa: F401  (also whodoes.cli.COMMANDS, .fast_parse)
-from whodoes.commandline import EXIT_INTERRUPTED, EXIT_OK, Param, command, err
+from whodoes.commandline import COMMANDS, EXIT_INTERRUPTED, EXIT_OK, Param, command, err, fast_parse  # noqa: F401  (also whodoes.cli.COMMANDS, .fast_parse)
 from whodoes.output import checked_format, emit, emit_tasks, no_rows, no_unit, stdout, task_columns, write_text
 from whodoes.textsafe import one_line
 
@@ -383,7 +382,6 @@ def cmd_build(sources=None, out=None, units=None, max_size=None, force=False) ->
     """
     from whodoes import paths
     from whodoes.db import DataError
-
     from whodoes.progress import BuildProgress
 
     try:
@@ -660,9 +658,7 @@ def _progress_attach(conn, entry, task) -> int:
 
 def _progress_import(conn, path, date, by) -> int:
     from whodoes import records
-    from whodoes.ledgerin import import_ledger
-
-    from whodoes.ledgerin import read_tables
+    from whodoes.ledgerin import import_ledger, read_tables
 
     read_tables(path)  # a file it cannot read: said before the progress file is created
     rec = records.open_records(create=True)

@@ -247,10 +247,10 @@ def build_app():
             annotations[p.name] = bool if p.flag else Optional[str]
 
         def make(func):
-            def wrapper(**kwargs):
+            def command(**kwargs):
                 return func(**kwargs)
 
-            return wrapper
+            return command
 
         wrapper = make(spec.func)
         wrapper.__name__ = name

@@ -216,8 +216,9 @@ def by_document(rows) -> list[tuple[str, list[dict]]]:
 
 
 def _csv(report: dict) -> str:
-    from whodoes.render import write_csv
     import io
+
+    from whodoes.render import write_csv
 
     buf = io.StringIO()
     cols = REPORT_COLS + [("文件", "document"), ("出处", "source")]

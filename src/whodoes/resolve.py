@@ -42,8 +42,16 @@ from __future__ import annotations
 import sqlite3
 
 from whodoes.db import UsageError
-from whodoes.jurisdictions import (PREFIXES, document_jurisdictions, jurisdiction_order, jurisdictions, place_forms,
-                                   prefixed_jurisdictions, short_jurisdiction, split_jurisdiction)
+from whodoes.jurisdictions import (
+    PREFIXES,
+    document_jurisdictions,
+    jurisdiction_order,
+    jurisdictions,
+    place_forms,
+    prefixed_jurisdictions,
+    short_jurisdiction,
+    split_jurisdiction,
+)
 
 MAX_QUERY = 200
 HOW_RANK = {"canonical": 0, "full": 0, "short": 1, "variant": 2, "typo": 3, "written": 4, "predecessor": 5}

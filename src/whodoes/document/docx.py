@@ -14,7 +14,7 @@ import io
 import re
 
 from whodoes.document.model import Cell, Document, Paragraph, Provenance, Table
-from whodoes.document.numbering import W, Numberer
+from whodoes.document.numbering import Numberer, W
 from whodoes.sources import SourceError
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"

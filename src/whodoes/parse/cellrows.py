@@ -46,7 +46,12 @@ from whodoes.cleanup import Line
 from whodoes.parse.clauses import roles_in_cell
 from whodoes.parse.headers import UNIT_KINDS, Header
 from whodoes.parse.markers import (
-    HEADING_1, HEADING_2, NUMBERED, header_kind, is_none_cell, looks_like_units,
+    HEADING_1,
+    HEADING_2,
+    NUMBERED,
+    header_kind,
+    is_none_cell,
+    looks_like_units,
 )
 from whodoes.parse.tablerows import TableRow, assign_cell, is_section_line
 from whodoes.parse.tables import SEPARATOR_END, is_table_end

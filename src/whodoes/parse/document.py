@@ -26,8 +26,8 @@ from whodoes.parse.headers import Header, find_headers
 from whodoes.parse.markers import UNIT_LABELS
 from whodoes.parse.model import TaskRow
 from whodoes.parse.paragraphs import inline_tasks, numbered_tasks, task_sections
-from whodoes.parse.tablerows import rows_to_tasks
 from whodoes.parse.spacedrows import read_spaced
+from whodoes.parse.tablerows import rows_to_tasks
 from whodoes.parse.tables import read_positional
 
 STYLE_NAMES = {

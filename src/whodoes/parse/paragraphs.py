@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from whodoes.cleanup import Line
 from whodoes.parse.clauses import Clause, find_clauses, parse_labelled
 from whodoes.parse.markers import (
-    ATTACHMENT, HEADING_1, HEADING_2, LABEL_RE, NUMBERED, PERSON_LINE, TASK_START, first_sentence, looks_like_units,
+    ATTACHMENT,
+    HEADING_1,
+    HEADING_2,
+    LABEL_RE,
+    NUMBERED,
+    PERSON_LINE,
+    TASK_START,
+    first_sentence,
+    looks_like_units,
 )
 from whodoes.parse.model import TaskRow
 from whodoes.units.split import split_units

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from whodoes.cleanup import Line
-from whodoes.parse.cellrows import TERMINAL, _Raw, _is_deadline, _unit_cell, build_rows
+from whodoes.parse.cellrows import TERMINAL, _is_deadline, _Raw, _unit_cell, build_rows
 from whodoes.parse.headers import Header
 from whodoes.parse.markers import ATTACHMENT
 from whodoes.parse.tablerows import TableRow, is_section_line

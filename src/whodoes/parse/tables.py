@@ -19,6 +19,7 @@ Rows come out as ``TableRow`` (cells assigned to columns, see ``tablerows``).
 from __future__ import annotations
 
 import re
+
 from whodoes.cleanup import Line
 from whodoes.parse.headers import UNIT_KINDS, Header, has_pipe, is_tab_row, split_pipe, tab_cells
 from whodoes.parse.markers import ATTACHMENT, HEADING_1, SECTION_SEQ, is_none_cell, looks_like_units
