@@ -29,7 +29,7 @@ NAME_HOWS = ("canonical", "full", "short", "predecessor")
 MIN_PLACE_CHARS = 2  # an ending (街道, 镇) needs at least this many characters of place name before it
 
 _PLACES_KEYS = {"names": True, "kind": True, "prefixes": True, "reason": True, "source": True,
-                "short": False, "parent": False, "generic": False}
+                "short": False, "parent": False, "generic": False, "numbers": False}
 _BODY_KEYS = {"type": True, "full": True, "kind": True, "short": True, "reason": True, "source": True,
               "predecessors": False, "endings": False}
 _PREDECESSOR_KEYS = {"name": True, "year": True, "change": True, "reason": True}
@@ -76,6 +76,7 @@ class Place:
     parent: str | None
     reason: str
     generic: list[str] = field(default_factory=list)  # short forms that are also common nouns (经开区)
+    numbers: list[str] = field(default_factory=list)  # what its document numbers start with (渝府办发)
 
 
 def default_short_forms(name: str, kind: str) -> list[str]:
@@ -252,11 +253,12 @@ def _places(data: dict) -> list[Place]:
         prefixes = _texts(group, "prefixes", where)
         parent = group.get("parent")
         generic = _texts(group, "generic", where)
+        numbers = _texts(group, "numbers", where)
         for name in _texts(group, "names", where):
             short = _texts(group, "short", where) if "short" in group else default_short_forms(name, kind)
             if not set(generic) <= set(short):
                 raise _Invalid(f"{where}: generic {sorted(set(generic) - set(short))[0]!r} is not one of its short forms")
-            out.append(Place(name, kind, prefixes, short, parent, reason, generic))
+            out.append(Place(name, kind, prefixes, short, parent, reason, generic, numbers))
     names = [p.name for p in out]
     for p in out:
         if names.count(p.name) > 1:
