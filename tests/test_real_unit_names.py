@@ -167,3 +167,17 @@ def test_jurisdiction_from_a_document_number():
     assert jurisdiction_of_number("大足府发〔2024〕3号", places) == "大足区"
     assert jurisdiction_of_number("蔡政办〔2023〕1号", places) is None
     assert jurisdiction_of_number("经开区发〔2023〕1号", places) is None  # a generic short form names no one place
+
+
+def test_add_infers_the_jurisdiction_as_the_build_does(tmp_path):
+    from whodoes.add import prepare
+
+    (tmp_path / "sources").mkdir()
+    page = tmp_path / "page.txt"  # the file name says nothing
+    shutil.copy(REAL / "cq-yuzhong-2023-work-report-tasks.txt", page)
+    [item] = prepare([str(page)], tmp_path / "sources", units=ROOT / "data" / "units.toml")
+    assert item.meta["jurisdiction"] == "渝中区"
+    assert item.how["jurisdiction"] == "inferred from a government named in the text"
+    shutil.copy(REAL / "cq-city-2018-food-safety-tasks.txt", page)
+    [item] = prepare([str(page)], tmp_path / "sources", units=ROOT / "data" / "units.toml")
+    assert (item.meta["jurisdiction"], item.how["jurisdiction"]) == ("重庆市", "inferred from the place its units name")
