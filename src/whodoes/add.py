@@ -355,7 +355,7 @@ def _infer(plan, known: dict, places: dict | None) -> dict:
 def _jurisdiction_how(note: str | None) -> str:
     """How the jurisdiction was found when a marker gave it (the note infer_metadata leaves:
     from the document number ...), else from the title or issuing body."""
-    found = [x for x in str(note or "").split("; ") if x.startswith("jurisdiction inferred from the ")]
+    found = [x for x in str(note or "").split("; ") if x.startswith("jurisdiction inferred ")]
     marker = found[0].removeprefix("jurisdiction inferred ") if found else ""
     return marker if marker and "issuer or the title" not in marker else HOW["jurisdiction"]
 
