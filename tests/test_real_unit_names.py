@@ -67,6 +67,10 @@ RIGHT = [
     ("市生态环境局", "大足区", "重庆市", "生态环境局"),
     ("区生态环境局", "大足区", "大足区", "生态环境局"),
     ("经开区经发局", "重庆市", "重庆经开区", "经济发展局"),  # in the city's plan, 经开区 is 重庆经开区
+    # a city bureau's branch named by its place is that place's body of the type
+    ("市生态环境局咸安分局", "咸宁市咸安区", "咸宁市咸安区", "生态环境局"),
+    ("市规划自然资源局大足分局", "大足区", "大足区", "规划自然资源局"),
+    ("市公安局渝北区分局", "重庆市", "渝北区", "公安局"),
 ]
 
 
@@ -99,6 +103,7 @@ def test_near_names_are_not_the_near_body(catalog, name, jurisdiction, not_type)
 UNKNOWN = [
     ("环保部", "武隆区"),  # the ministry, not a district's 生态环境局
     ("市生态环境局咸安分局", ""),  # a district's branch of its city's bureau: not a body of a known place
+    ("市税务局第一分局", ""),  # a numbered branch: no place
     ("岳麓区", ""),  # a district government of another province: no place of the catalogue
     ("羌研会", ""),
     ("建设局", ""),  # 两江新区's 建设管理局 in its plans; elsewhere it may be the 住建 department: unknown

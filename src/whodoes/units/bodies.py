@@ -79,6 +79,9 @@ class Place:
     numbers: list[str] = field(default_factory=list)  # what its document numbers start with (渝府办发)
 
 
+_BRANCH_IN_PLACE = re.compile(r"(.{2,12}?局)([\u4e00-\u9fff]{2,8}?)分局")
+
+
 def default_short_forms(name: str, kind: str) -> list[str]:
     """武隆区 -> [武隆]; 石柱土家族自治县 -> [石柱县, 石柱]; 忠县 -> [] (one character left)."""
     if kind == "自治县":
@@ -141,6 +144,17 @@ class Bodies:
         if n.endswith("分局") and len(n) >= 3:
             return self._names.get(n[:-2] + "局")
         return None
+
+    def branch_in_place(self, n: str) -> tuple[str, TypeName] | None:
+        """(place as written, type) for a bureau's branch named by its place: 生态环境局咸安分局,
+        规划自然资源局大足区分局 (a city bureau's office in one district, which is that district's
+        body of the type); None when the part before the place is not a type's 局."""
+        m = _BRANCH_IN_PLACE.fullmatch(normalize(n))
+        if m is None:
+            return None
+        bureau = m.group(1)
+        found = self._names.get(bureau) or (self._names.get(bureau[1:]) if bureau[0] in "市省" else None)
+        return (m.group(2), found) if found is not None else None
 
     def place_of(self, form: str) -> str | None:
         """The place a name or short form denotes (武隆 -> 武隆区), or None."""

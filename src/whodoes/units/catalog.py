@@ -224,6 +224,20 @@ class Catalog:
             found = self._type_match([rest])
             if found is not None:
                 return self._unit_of_type(place, found)
+        return self._branch_in_place(n, jurisdiction)
+
+    def _branch_in_place(self, n: str, jurisdiction: str) -> Unit | None:
+        """A city bureau's branch named by its place (市生态环境局咸安分局): the body of that type
+        of the place, when the place is known or is the plan's own jurisdiction; else None."""
+        for form in self._stripped(n, jurisdiction):
+            branch = self.bodies.branch_in_place(form)
+            if branch is None:
+                continue
+            written, found = branch
+            place = self.bodies.place_of(written) or self.bodies.place_of(written + "区") or self.bodies.place_of(written + "县")
+            if place is None and jurisdiction and written in jurisdiction:
+                place = jurisdiction
+            return self._unit_of_type(place, found) if place else None
         return None
 
     def _type_match(self, forms: list[str]) -> TypeName | None:
