@@ -5,7 +5,7 @@ Builds the given plan files (default: three groups of plans of districts that ar
 tests/fixtures/unseen/*.txt, the real pages of tests/fixtures/real/*.txt, and the held-out real
 pages ho-*.txt, which are only scored, never tuned on) into a temporary database exactly as
 `whodoes add` would (no metadata: the jurisdiction is inferred from the text), with
-data/units.toml and data/bodies.toml, and prints whodoes.units.coverage's table: per plan the
+data/units.toml and data/bodies.toml, and prints whodoes.build.units.coverage's table: per plan the
 document id, resolved/total distinct written names and the share, then the overall figure and
 the plans under 95 %.  Or, with --db, reports on an existing database.
 
@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from whodoes.build import build  # noqa: E402
-from whodoes.units.coverage import overall, plan_coverage, report  # noqa: E402
+from whodoes.build.pipeline import build  # noqa: E402
+from whodoes.build.units.coverage import overall, plan_coverage, report  # noqa: E402
 
 
 def default_groups() -> dict[str, list[Path]]:
