@@ -418,7 +418,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
 
 def known_places(bodies) -> dict:
     """Every name and short form of a jurisdiction of data/bodies.toml -> its KnownPlace, for
-    reading a plan's jurisdiction from its markers (whodoes.infer); generic short forms
+    reading a plan's jurisdiction from its markers (whodoes.build.infer); generic short forms
     (经开区) are left out: they name no one place."""
     places = {}
     for form, name in bodies.place_forms().items():
