@@ -77,10 +77,23 @@ def test_names_of_types(bodies, name, type_, how):
     assert (found.type, found.how) == (type_, how)
 
 
-@pytest.mark.parametrize("name", ["水务局", "环保部", "生态环境分局", "环保分局", "国土分局", "城管句", "乡镇", "街道"])
+@pytest.mark.parametrize("name", ["环保部", "城管句", "乡镇", "街道", "水务处长", "分局", "环保部分局"])
 def test_not_a_type(bodies, name):
-    # 水务局 is another body; 环保部 the ministry; the 分局 forms are 两江新区's facts (data/units.toml)
+    # 环保部 is the ministry, not a district's bureau; a typo is nobody
     assert bodies.type_of(name) is None
+
+
+@pytest.mark.parametrize("name,type_", [
+    # a 分局 of a type's 局 is that type (两江新区's own 分局 names are facts of data/units.toml,
+    # which the catalog applies first)
+    ("交通分局", "交通局"), ("国土分局", "规划自然资源局"), ("规划分局", "规划自然资源局"),
+    ("环保分局", "生态环境局"), ("工商分局", "市场监管局"), ("医疗保障分局", "医保局"),
+    ("规划和自然资源分局", "规划自然资源局"),
+    # 水务局 is a type of its own, never 水利局 or 税务局; 水务分局 is its branch
+    ("水务局", "水务局"), ("水务分局", "水务局"), ("水利局", "水利局"), ("税务局", "税务局"),
+])
+def test_branches_and_near_names_are_their_own_types(bodies, name, type_):
+    assert bodies.type_of(name).type == type_
 
 
 def test_prefixes_longest_first(bodies):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from whodoes.build.units.coverage import plan_coverage, report
+from whodoes.build.units.coverage import TARGET, overall, overall_share, plan_coverage, report
 
 ROOT = Path(__file__).resolve().parents[2]
 UNSEEN = sorted((ROOT / "tests" / "fixtures" / "unseen").glob("*.txt"))
@@ -25,10 +25,6 @@ ALL_REAL = sorted((ROOT / "tests" / "fixtures" / "real").glob("*.txt"))
 # on: its figures are printed (test_held_out_plans_are_scored), not held to a target
 HELD_OUT = [p for p in ALL_REAL if p.name.startswith("ho-")]
 REAL = [p for p in ALL_REAL if p not in HELD_OUT]
-TARGET = 0.95
-# the real plans are from all over China and their unit cells are not always split cleanly
-# (the reader's business): of their well-formed names (Chinese only), at least this share
-REAL_TARGET = 0.80
 WELL_FORMED = re.compile(r"[\u4e00-\u9fff()]{2,24}")
 
 
@@ -75,13 +71,21 @@ def test_the_bodies_are_bodies_of_a_type(plans):
     assert low == []
 
 
-def test_real_plans_well_formed_names_resolve(real):
-    names = sum(p.total for p in real)
-    bad = [n for p in real for n in p.unknown if WELL_FORMED.fullmatch(n)]
-    artefacts = sum(1 for p in real for n in p.unknown if not WELL_FORMED.fullmatch(n))
-    share = 1 - len(bad) / (names - artefacts)
-    print(f"real plans: {names - artefacts} well-formed names, {len(bad)} unknown ({share:.1%} resolved): {'、'.join(bad)}")
-    assert share >= REAL_TARGET
+def test_real_plans_overall_at_least_95_percent(real):
+    # over the real pages (plans from all over China, by pages as published), at least 95 % of
+    # the distinct names each plan writes resolve; the plans still under 95 % are listed (and
+    # printed with their unknown names by ``pytest -s`` and scripts/unit_coverage.py)
+    line = overall(real, "real plans")
+    print(line)
+    assert overall_share(real) >= TARGET, line
+
+
+def test_a_plan_under_the_target_is_listed(real):
+    under = [p for p in real if p.resolved < TARGET]
+    line = overall(real, "real plans")
+    assert f"{len(under)} of {len(real)} plans under 95%" in line
+    assert all(p.document in line for p in under)
+    assert all(p.unknown for p in under)  # a plan under the target says which names nothing knows
 
 
 @pytest.fixture(scope="module")

@@ -244,10 +244,9 @@ def check_plan_file(given: str, max_size: int) -> str | None:
 
 
 def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisdiction: str | None = None,
-            period: str | None = None, max_size: int | None = None) -> list[Added]:
-    """Check the files and infer their metadata; nothing is written yet."""
+            period: str | None = None, max_size: int | None = None, units: Path | None = None) -> list[Added]:
+    """Check the files and infer their metadata as the build will; nothing is written yet."""
     from whodoes.build.document.load import read_plan
-    from whodoes.build.infer import infer_metadata
     from whodoes.build.pipeline import MAX_SIZE
 
     max_size = MAX_SIZE if max_size is None else max_size
@@ -268,6 +267,7 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
     present = {p.stem: p.name for p in sources.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES}
     out: list[Added] = []
     names: set[str] = set()
+    places = _known_places(sources, units)
     for f in files:
         src = Path(f)
         link = check_plan_file(f, max_size)
@@ -298,7 +298,7 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
         lines = plan.prepared.lines
         old = dict(existing.get(src.name, {}))
         known = {**plan.document.metadata, **{k: v for k, v in old.items() if v not in (None, "")}, **given}
-        meta = infer_metadata(lines, known)
+        meta = _infer(plan, known, places)
         how = {}
         for k in INFERRED_KEYS:
             if k in given:
@@ -308,7 +308,8 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
             elif plan.document.metadata.get(k):
                 how[k] = "inferred from the file's own metadata"
             elif meta.get(k):
-                how[k] = "inferred " + (_period_how(meta.get("period_note")) if k == "period" else HOW[k])
+                how[k] = "inferred " + (_period_how(meta.get("period_note")) if k == "period" else
+                                        _jurisdiction_how(meta.get("period_note")) if k == "jurisdiction" else HOW[k])
         if given and meta.get("period_note"):
             # a value given now replaces an inferred one: drop what the note said about the latter
             parts = [x for x in str(meta["period_note"]).split("; ")
@@ -322,6 +323,41 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
         out.append(Added(source=src, target=target, sha256=hashlib.sha256(data).hexdigest(), copied=copied,
                          meta=meta, how=how, existing=bool(old), link=link))
     return out
+
+
+def _known_places(sources: Path, units: Path | None) -> dict | None:
+    """The jurisdictions of data/bodies.toml, to read a plan's jurisdiction from its markers as
+    the build does (None when the catalogue cannot be read: the build says why)."""
+    from whodoes.build.pipeline import default_units_file, known_places
+    from whodoes.build.units.catalog import Catalog, CatalogError
+
+    path = units or default_units_file(sources)
+    try:
+        return known_places(Catalog.load(path).bodies) if path else None
+    except CatalogError:
+        return None
+
+
+def _infer(plan, known: dict, places: dict | None) -> dict:
+    """The plan's metadata inferred as the build infers it (with the unit names it writes,
+    read only when the jurisdiction is still to be found)."""
+    from whodoes.build.infer import infer_metadata
+    from whodoes.build.parse.document import parse_document
+
+    lines = plan.prepared.lines
+    names = None
+    if places and not known.get("jurisdiction"):
+        rows = parse_document(lines, plan.prepared.tables).rows
+        names = [n for r in rows for n in r.lead + r.support]
+    return infer_metadata(lines, known, places, names)
+
+
+def _jurisdiction_how(note: str | None) -> str:
+    """How the jurisdiction was found when a marker gave it (the note infer_metadata leaves:
+    from the document number ...), else from the title or issuing body."""
+    found = [x for x in str(note or "").split("; ") if x.startswith("jurisdiction inferred ")]
+    marker = found[0].removeprefix("jurisdiction inferred ") if found else ""
+    return marker if marker and "issuer or the title" not in marker else HOW["jurisdiction"]
 
 
 def _comment(item: Added) -> str:
@@ -360,7 +396,8 @@ def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, 
         raise UsageError(f"sources folder not found: {sources}")
     try:
         with transaction.locked(sources, on_wait=on_wait) as notes:
-            items = prepare(files, sources, title=title, jurisdiction=jurisdiction, period=period, max_size=max_size)
+            items = prepare(files, sources, title=title, jurisdiction=jurisdiction, period=period, max_size=max_size,
+                            units=units)
             report = _add_locked(items, sources, Path(db), units, on_start, on_document, max_size, shipped)
     except transaction.LockError as e:
         raise DataError(str(e)) from None

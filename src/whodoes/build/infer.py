@@ -230,8 +230,94 @@ _NUMBER_LABEL = re.compile(
 )
 
 
-def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
-    """Fill in what ``known`` lacks from the document's own words."""
+# -- the jurisdiction from markers of known places --------------------------------------------
+# ``places``: every name and short form of a known jurisdiction (data/bodies.toml) -> KnownPlace.
+# Used when neither the issuer nor the title names the jurisdiction.
+
+class KnownPlace:
+    """A jurisdiction of the catalogue, as the markers need it.  (A plain class: no dataclasses.)"""
+
+    def __init__(self, name: str, kind: str, parent: str | None = None, numbers: tuple[str, ...] = ()):
+        self.name, self.kind, self.parent, self.numbers = name, kind, parent, numbers
+
+
+_NUMBER_BODY = "府委办区县发政"  # what follows the place in a document number: 渝北府办发, 大足委发
+_ISSUING_AFTER = r"(?:人民政府|政府|区委|县委|市委|管理委员会|管委会)"
+_LEVEL_KINDS = {"市": ("市",), "区": ("区", "新区", "开发区", "高新区"), "县": ("县", "自治县")}
+
+
+def jurisdiction_of_number(number: str, places: dict[str, KnownPlace]) -> str | None:
+    """The place a document number starts with (渝北府办发〔2023〕12号 -> 渝北区), or whose own
+    number prefixes it starts with (渝府办发 -> 重庆市)."""
+    number = re.sub(r"\s+", "", number or "")
+    for form in sorted(places, key=len, reverse=True):
+        if number.startswith(form) and number[len(form):len(form) + 1] in _NUMBER_BODY:
+            return places[form].name
+    for place in {p.name: p for p in places.values()}.values():
+        if any(number.startswith(prefix) for prefix in place.numbers):
+            return place.name
+    return None
+
+
+def jurisdiction_of_issuing_words(texts: list[str], places: dict[str, KnownPlace]) -> str | None:
+    """A known place named as a government or party committee anywhere in the head and foot
+    lines (渝中区人民政府办公室发布《…》, 重庆市沙坪坝区人民政府督查办, 《2023年大足区人民政府工作
+    报告…》).  A place whose child is also named gives way to it (a district's page links to
+    重庆市人民政府网); two places of one level left: none."""
+    full = sorted({p.name for p in places.values()}, key=len, reverse=True)
+    if not full:
+        return None
+    pattern = re.compile(f"({'|'.join(map(re.escape, full))}){_ISSUING_AFTER}")
+    named = {m.group(1) for t in texts for m in pattern.finditer(t)}
+    by_name = {p.name: p for p in places.values()}
+    named -= {by_name[n].parent for n in named if by_name[n].parent}
+    return named.pop() if len(named) == 1 else None
+
+
+def jurisdiction_of_units(unit_names: list[str], places: dict[str, KnownPlace]) -> str | None:
+    """The one known place that leads written unit names (重庆海关, 沙坪坝区发展改革委) and is of
+    the level the plan's own bodies are written with (市X -> a city, 区X -> a district)."""
+    level = _unit_level(unit_names)
+    if level is None:
+        return None
+    forms = sorted(places, key=len, reverse=True)
+    named = set()
+    for n in unit_names:
+        form = next((f for f in forms if n.startswith(f) and len(n) > len(f) + 1), None)
+        if form:
+            named.add(places[form].name)
+    fitting = {n for n in named if {p.kind for p in places.values() if p.name == n} & set(_LEVEL_KINDS[level])}
+    return fitting.pop() if len(fitting) == 1 and len(named) == 1 else None
+
+
+def _unit_level(unit_names: list[str]) -> str | None:
+    """The prefix (市, 区, 县) most of the plan's unit names are written with, or None."""
+    counts = {level: sum(1 for n in unit_names if n.startswith(level) and not n.startswith("市场"))
+              for level in _LEVEL_KINDS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] and list(counts.values()).count(counts[best]) == 1 else None
+
+
+def jurisdiction_of_markers(meta: dict, texts: list[str], unit_names: list[str],
+                            places: dict[str, KnownPlace]) -> tuple[str | None, str]:
+    """(jurisdiction, how) from the markers of known places, in order of strength."""
+    found = jurisdiction_of_number(meta.get("doc_number") or "", places)
+    if found:
+        return found, "jurisdiction inferred from the document number"
+    found = jurisdiction_of_issuing_words(texts, places)
+    if found:
+        return found, "jurisdiction inferred from a government named in the text"
+    found = jurisdiction_of_units(unit_names, places)
+    if found:
+        return found, "jurisdiction inferred from the place its units name"
+    return None, ""
+
+
+def infer_metadata(lines: list[Line], known: dict | None = None, places: dict[str, KnownPlace] | None = None,
+                   unit_names: list[str] | None = None) -> dict:
+    """Fill in what ``known`` lacks from the document's own words; ``places`` (the known
+    jurisdictions' names and short forms) and the plan's written ``unit_names`` let the
+    jurisdiction be read from markers when no issuer or title names it."""
     meta = dict(known or {})
     texts = _head_and_foot(lines)
     notes = []
@@ -255,9 +341,12 @@ def infer_metadata(lines: list[Line], known: dict | None = None) -> dict:
     if not meta.get("jurisdiction"):
         j = (jurisdiction_of_issuer(meta.get("issuer") or "") or jurisdiction_of_title(meta.get("title") or "")
              or jurisdiction_of_first_lines(texts))
+        how = "jurisdiction inferred from the issuer or the title"
+        if not j and places:
+            j, how = jurisdiction_of_markers(meta, texts, unit_names or [], places)
         if j:
             meta["jurisdiction"] = j
-            notes.append("jurisdiction inferred from the issuer or the title")
+            notes.append(how)
     if not meta.get("period"):
         text = "\n".join(ln.text for ln in lines)
         period, how = infer_period(meta.get("title") or "", "\n".join(texts[:10]), text, meta.get("date"))

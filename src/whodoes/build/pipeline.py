@@ -36,7 +36,7 @@ from typing import Any
 
 from whodoes.build.cleanup import CJK, to_simplified
 from whodoes.build.document.load import read_plan
-from whodoes.build.infer import infer_metadata
+from whodoes.build.infer import KnownPlace, infer_metadata
 from whodoes.build.parse.document import parse_document
 from whodoes.build.sources import SourceError, load_metadata, parse_period, source_files
 from whodoes.build.store import StoreError, Writer
@@ -347,7 +347,8 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
             parsed = parse_document(lines, plan.prepared.tables)
             for r in parsed.rows:
                 r.location = plan.prepared.locations.get(r.line)
-            meta = infer_metadata(lines, {**plan.document.metadata, **src.meta})
+            meta = infer_metadata(lines, {**plan.document.metadata, **src.meta}, known_places(catalog.bodies),
+                                  [n for r in parsed.rows for n in r.lead + r.support])
             inferred = path not in metadata
             if not meta.get("jurisdiction"):
                 report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
@@ -415,6 +416,18 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         writer.commit(before_install)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def known_places(bodies) -> dict:
+    """Every name and short form of a jurisdiction of data/bodies.toml -> its KnownPlace, for
+    reading a plan's jurisdiction from its markers (whodoes.build.infer); generic short forms
+    (经开区) are left out: they name no one place."""
+    places = {}
+    for form, name in bodies.place_forms().items():
+        p = bodies.places[name]
+        if form not in p.generic:
+            places[form] = KnownPlace(p.name, p.kind, p.parent, tuple(p.numbers))
+    return places
 
 
 def _bodies_rows(catalog) -> tuple[list[dict], list[dict], list[dict]]:

@@ -122,7 +122,21 @@ def tasks_for_unit(
         result.description = res.describe()
         result.suggestions = res.suggestions
         return result
-    unit_ids = res.unit_ids
+    hits = _unit_hits(conn, res.unit_ids, f)
+    result.total = len(hits)
+    if f.limit is not None:
+        hits = hits[: f.limit]
+    result.rows = _unit_rows(conn, res, hits, f, details)
+    result.description = res.describe()
+    if not result.rows:
+        result.suggestions = _why_no_rows(conn, res, f)
+    return result
+
+
+def _unit_hits(conn: sqlite3.Connection, unit_ids: list[int], f: Filters) -> list[tuple]:
+    """The (unit_id, task_id, role, written names, document ordinal, task ordinal) of the
+    units' tasks under the filters, one per unit, task and role: grouped by unit (in
+    resolution order), then by document, lead rows first, then in the order of the plan."""
     cond, args = doc_filter_sql(f, jurisdiction=False)
     due, due_args = due_sql(f)
     cond, args = f"{cond} AND {due}", [*args, *due_args]
@@ -137,14 +151,19 @@ def tasks_for_unit(
         sql += " AND tu.role = ?"
         args.append(f.role)
     sql += " GROUP BY tu.unit_id, tu.task_id, tu.role"
-    hits = tuples(conn, sql, args)  # (unit_id, task_id, role, written, doc ordinal, ordinal)
+    hits = tuples(conn, sql, args)
     unit_pos = {uid: i for i, uid in enumerate(unit_ids)}
     hits.sort(key=lambda h: (unit_pos[h[0]], h[4], h[2] != "lead", h[5], h[1]))
-    result.total = len(hits)
-    if f.limit is not None:
-        hits = hits[: f.limit]
+    return hits
+
+
+def _unit_rows(conn: sqlite3.Connection, res: Resolution, hits: list[tuple], f: Filters, details: bool) -> list[dict]:
+    """One row per hit: the task's record plus the unit it is listed for, its role, the name
+    written in the task's cell and how the query found the unit; also records on each unit
+    the names it was written under (UnitMatch.written)."""
     records = fetch_by_id(conn, {h[1] for h in hits}, year=f.year, details=details)
     by_id = {u.unit_id: u for u in res.units}
+    rows = []
     seen: set[int] = set()  # a task in two rows (two units, or lead and support) gets a copy
     for unit_id, task_id, role, written, _, _ in hits:
         rec = records.get(task_id)
@@ -152,21 +171,13 @@ def tasks_for_unit(
             continue
         u = by_id[unit_id]
         written = list(dict.fromkeys(w for w in (written or "").split("\x1f") if w))
-        for w in written:
-            if w not in u.written:
-                u.written.append(w)
+        u.written.extend(w for w in written if w not in u.written)
         row = dict(rec) if task_id in seen else rec
         seen.add(task_id)
-        row["unit"] = u.label
-        row["unit_jurisdiction"] = u.jurisdiction
-        row["role"] = role
-        row["as_written"] = "、".join(written)
-        row["matched_by"] = u.matched_by
-        result.rows.append(row)
-    result.description = res.describe()
-    if not result.rows:
-        result.suggestions = _why_no_rows(conn, res, f)
-    return result
+        row.update(unit=u.label, unit_jurisdiction=u.jurisdiction, role=role, as_written="、".join(written),
+                   matched_by=u.matched_by)
+        rows.append(row)
+    return rows
 
 
 def _why_no_rows(conn: sqlite3.Connection, res: Resolution, f: Filters) -> list[str]:
@@ -356,7 +367,18 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
     data/units.toml, of no type in data/bodies.toml).
     """
     f = check_filters(conn, where=where)
+    rows = _unit_counts(conn, f.where, body_type, unknown)
+    out = [_unit_entry(r) for r in rows]
     pos = jurisdiction_order(conn)
+    out.sort(key=lambda u: (u["kind"] == "collective", pos.get(u["jurisdiction"], len(pos)),
+                            -(u["leads"] + u["supports"]), -u["leads"], u["name"]))
+    return out
+
+
+def _unit_counts(conn: sqlite3.Connection, where: list[str] | None, body_type: str | None,
+                 unknown: bool) -> list[sqlite3.Row]:
+    """Each unit under the filters with the tasks and projects it leads and supports, and the
+    names it is written under (joined by char 31)."""
     sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.type, u.curated, u.note,
                     count(DISTINCT CASE WHEN tu.role = 'lead' THEN tu.task_id END) AS leads,
                     count(DISTINCT CASE WHEN tu.role = 'support' THEN tu.task_id END) AS supports,
@@ -367,9 +389,9 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
                FROM units u LEFT JOIN task_units tu ON tu.unit_id = u.id LEFT JOIN tasks t ON t.id = tu.task_id"""
     args: list = []
     conds = []
-    if f.where:
-        conds.append(f"u.jurisdiction IN ({','.join('?' * len(f.where))})")
-        args += f.where
+    if where:
+        conds.append(f"u.jurisdiction IN ({','.join('?' * len(where))})")
+        args += where
     if body_type is not None:
         conds.append("u.type = ?")
         args.append(body_type)
@@ -377,37 +399,16 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
         conds.append("u.type IS NULL AND u.curated = 0 AND u.kind = 'body'")
     if conds:
         sql += " WHERE " + " AND ".join(conds)
-    sql += " GROUP BY u.id"
-    rows = conn.execute(sql, args).fetchall()
-    out = []
-    for r in rows:
-        written = [w for w in dict.fromkeys((r["written"] or "").split("\x1f")) if w and w != r["name"]]
-        out.append(
-            {
-                "id": r["id"],
-                "key": r["key"],
-                "name": r["name"],
-                "jurisdiction": r["jurisdiction"],
-                "kind": r["kind"] or "body",
-                "type": r["type"],
-                "leads": r["leads"],
-                "supports": r["supports"],
-                "lead_projects": r["lead_projects"],
-                "support_projects": r["support_projects"],
-                "written": written,
-                "curated": bool(r["curated"]),
-            }
-        )
-    out.sort(
-        key=lambda u: (
-            u["kind"] == "collective",
-            pos.get(u["jurisdiction"], len(pos)),
-            -(u["leads"] + u["supports"]),
-            -u["leads"],
-            u["name"],
-        )
-    )
-    return out
+    return conn.execute(sql + " GROUP BY u.id", args).fetchall()
+
+
+def _unit_entry(r: sqlite3.Row) -> dict:
+    """A unit as ``list_units`` gives it: the names it is written under other than its own."""
+    written = [w for w in dict.fromkeys((r["written"] or "").split("\x1f")) if w and w != r["name"]]
+    entry = {k: r[k] for k in ("id", "key", "name", "jurisdiction", "kind", "type", "leads", "supports",
+                                  "lead_projects", "support_projects")}
+    entry.update(kind=r["kind"] or "body", written=written, curated=bool(r["curated"]))
+    return entry
 
 
 def find_type(conn: sqlite3.Connection, text: str) -> str | None:

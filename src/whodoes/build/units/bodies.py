@@ -29,7 +29,7 @@ NAME_HOWS = ("canonical", "full", "short", "predecessor")
 MIN_PLACE_CHARS = 2  # an ending (街道, 镇) needs at least this many characters of place name before it
 
 _PLACES_KEYS = {"names": True, "kind": True, "prefixes": True, "reason": True, "source": True,
-                "short": False, "parent": False}
+                "short": False, "parent": False, "generic": False, "numbers": False}
 _BODY_KEYS = {"type": True, "full": True, "kind": True, "short": True, "reason": True, "source": True,
               "predecessors": False, "endings": False}
 _PREDECESSOR_KEYS = {"name": True, "year": True, "change": True, "reason": True}
@@ -75,6 +75,11 @@ class Place:
     short: list[str]
     parent: str | None
     reason: str
+    generic: list[str] = field(default_factory=list)  # short forms that are also common nouns (经开区)
+    numbers: list[str] = field(default_factory=list)  # what its document numbers start with (渝府办发)
+
+
+_BRANCH_IN_PLACE = re.compile(r"(.{2,12}?局)([\u4e00-\u9fff]{2,8}?)分局")
 
 
 def default_short_forms(name: str, kind: str) -> list[str]:
@@ -117,20 +122,39 @@ class Bodies:
         return cls([], [])
 
     # -- lookups --------------------------------------------------------------
-    def type_of(self, name: str) -> TypeName | None:
+    def type_of(self, name: str, endings: bool = True) -> TypeName | None:
         """The body type ``name`` (already without its prefix) denotes, or None.
 
-        A name of a type (canonical, full, short or former) first; else an ending such as
-        街道 after at least two characters (蔡家岗街道 -> 街道办事处, how "ending").
+        A name of a type (canonical, full, short or former) first; then a 分局 (branch) of a
+        type's 局 (区交通分局 -> 交通局, 国土分局 -> 规划自然资源局 through 国土局); else an ending
+        such as 街道 after at least two characters (蔡家岗街道 -> 街道办事处, how "ending").
         """
         n = normalize(name)
-        found = self._names.get(n)
-        if found is not None:
+        found = self._names.get(n) or self._branch_of(n)
+        if found is not None or not endings:
             return found
         for ending, type_ in self._endings:
             if n.endswith(ending) and len(n) - len(ending) >= MIN_PLACE_CHARS:
                 return TypeName(n, type_, "ending")
         return None
+
+    def _branch_of(self, n: str) -> TypeName | None:
+        """A 分局 of a type that is a 局: the city's bureau keeps a branch (分局) in each district,
+        which is the district's body of that type (区交通分局, 区规划分局, 工商分局)."""
+        if n.endswith("分局") and len(n) >= 3:
+            return self._names.get(n[:-2] + "局")
+        return None
+
+    def branch_in_place(self, n: str) -> tuple[str, TypeName] | None:
+        """(place as written, type) for a bureau's branch named by its place: 生态环境局咸安分局,
+        规划自然资源局大足区分局 (a city bureau's office in one district, which is that district's
+        body of the type); None when the part before the place is not a type's 局."""
+        m = _BRANCH_IN_PLACE.fullmatch(normalize(n))
+        if m is None:
+            return None
+        bureau = m.group(1)
+        found = self._names.get(bureau) or (self._names.get(bureau[1:]) if bureau[0] in "市省" else None)
+        return (m.group(2), found) if found is not None else None
 
     def place_of(self, form: str) -> str | None:
         """The place a name or short form denotes (武隆 -> 武隆区), or None."""
@@ -153,12 +177,16 @@ class Bodies:
     def places_in_front(self, name: str, jurisdiction: str) -> list[tuple[str, str]]:
         """(place, rest) for another place written in front of ``name`` (重庆市生态环境局 in a
         武隆区 plan -> 重庆市), longest first; a bare 市 stands for the parent of ``jurisdiction``
-        when that jurisdiction's own documents do not write 市."""
+        when that jurisdiction's own documents do not write 市.  A place's generic short form
+        (经开区, 高新区: many districts have one) names it only in documents of its parent."""
         out = []
         for form in sorted(self._forms, key=len, reverse=True):
             place = self._forms[form]
-            if place != jurisdiction and name.startswith(form) and len(name) - len(form) >= 2:
-                out.append((place, name[len(form):]))
+            if place == jurisdiction or not name.startswith(form) or len(name) - len(form) < 2:
+                continue
+            if form in self.places[place].generic and jurisdiction != self.places[place].parent:
+                continue
+            out.append((place, name[len(form):]))
         own = self.places.get(jurisdiction)
         if own is not None and own.parent and "市" not in own.prefixes and name.startswith("市") and len(name) > 2:
             out.append((own.parent, name[1:]))
@@ -238,9 +266,13 @@ def _places(data: dict) -> list[Place]:
         _text(group, "source", where)
         prefixes = _texts(group, "prefixes", where)
         parent = group.get("parent")
+        generic = _texts(group, "generic", where)
+        numbers = _texts(group, "numbers", where)
         for name in _texts(group, "names", where):
             short = _texts(group, "short", where) if "short" in group else default_short_forms(name, kind)
-            out.append(Place(name, kind, prefixes, short, parent, reason))
+            if not set(generic) <= set(short):
+                raise _Invalid(f"{where}: generic {sorted(set(generic) - set(short))[0]!r} is not one of its short forms")
+            out.append(Place(name, kind, prefixes, short, parent, reason, generic, numbers))
     names = [p.name for p in out]
     for p in out:
         if names.count(p.name) > 1:

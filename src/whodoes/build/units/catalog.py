@@ -64,12 +64,13 @@ class Unit:
 
 # is_collective: a written name denotes a group rather than one body when it starts with a
 # quantifier or a scope word (相关部门, 有关国有企业, 各街道, 其他单位, 市级有关部门, 委机关有关部门,
-# 全区经济运行各专班)
+# 全区经济运行各专班; 区县 = the districts and counties, as a class: 区县指挥中心 is each one's)
 # or ends with a generic noun for departments/units (普查成员单位, 有关部门), or with a plural of
 # place bodies (镇街 = towns and sub-districts: 沿河镇街; 乡镇: 沿江各乡镇). Generic words that are
 # collective without such a marker (bare 街道, 集团, 园区公司, 乡镇人民政府) are marked in
 # data/units.toml instead.
-_COLLECTIVE_START = ("相关", "有关", "各", "其他", "其它", "所有", "委机关", "市级", "区级", "县级", "全区", "全市", "全县")
+_COLLECTIVE_START = ("相关", "有关", "各", "其他", "其它", "所有", "委机关", "市级", "区级", "县级", "全区", "全市", "全县",
+                     "区县")
 _COLLECTIVE_END = ("部门", "单位", "镇街", "街镇", "乡镇", "镇乡")
 
 
@@ -213,24 +214,44 @@ class Catalog:
         n = normalize(written)
         if is_collective(n):
             return None
-        for form in self._stripped(n, jurisdiction):
-            found = self._type_match(form)
-            if found is not None:
-                return self._unit_of_type(jurisdiction, found)
+        found = self._type_match(self._stripped(n, jurisdiction))
+        if found is not None:
+            return self._unit_of_type(jurisdiction, found)
         for place, rest in self.bodies.places_in_front(n, jurisdiction):
             unit = self.lookup(rest, place)
             if unit is not None:
                 return unit
-            found = self._type_match(rest)
+            found = self._type_match([rest])
             if found is not None:
                 return self._unit_of_type(place, found)
+        return self._branch_in_place(n, jurisdiction)
+
+    def _branch_in_place(self, n: str, jurisdiction: str) -> Unit | None:
+        """A city bureau's branch named by its place (市生态环境局咸安分局): the body of that type
+        of the place, when the place is known or is the plan's own jurisdiction; else None."""
+        for form in self._stripped(n, jurisdiction):
+            branch = self.bodies.branch_in_place(form)
+            if branch is None:
+                continue
+            written, found = branch
+            place = self.bodies.place_of(written) or self.bodies.place_of(written + "区") or self.bodies.place_of(written + "县")
+            if place is None and jurisdiction and written in jurisdiction:
+                place = jurisdiction
+            return self._unit_of_type(place, found) if place else None
         return None
 
-    def _type_match(self, form: str) -> TypeName | None:
-        found = self.bodies.type_of(form)
-        if found is not None and found.how == "ending" and any(w in form for w in _NOT_ONE_PLACE):
-            return None  # 沿江各乡镇, 有关镇街: more than one place
-        return found
+    def _type_match(self, forms: list[str]) -> TypeName | None:
+        """The type of the first form that is a type's name (市公路处 -> 公路处 -> 公路局); only
+        then the first form with a type's ending (区征收中心: a 中心 named by itself)."""
+        for form in forms:
+            found = self.bodies.type_of(form, endings=False)
+            if found is not None:
+                return found
+        for form in forms:
+            found = self.bodies.type_of(form)
+            if found is not None and not any(w in form for w in _NOT_ONE_PLACE):
+                return found  # not 沿江各乡镇, 有关镇街: more than one place
+        return None
 
     def _unit_of_type(self, jurisdiction: str, found: TypeName) -> Unit:
         """The jurisdiction's unit of a type: its curated one (named as data/units.toml names

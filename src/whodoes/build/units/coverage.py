@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 CLASSES = ("typed", "curated", "collective", "unknown")
+TARGET = 0.95  # issue 13: at least this share of the names a plan writes resolve
 
 
 @dataclass
@@ -77,16 +78,31 @@ def plan_coverage(conn: sqlite3.Connection) -> list[PlanCoverage]:
     return list(out.values())
 
 
-def report(plans: list[PlanCoverage]) -> str:
-    """The figures as a text table, one line per plan, and the unknown names."""
-    lines = [f"{'document':<48} {'jurisdiction':<10} {'names':>5} {'groups':>6} {'bodies typed':>12} {'resolved':>8} "
+def report(plans: list[PlanCoverage], title: str = "all") -> str:
+    """The figures as a text table, one line per plan (document id, resolved/total distinct
+    names, the share), the unknown names, and the overall figure."""
+    lines = [f"{'document':<48} {'jurisdiction':<10} {'resolved':>9} {'share':>6} {'groups':>6} {'bodies typed':>12} "
              f"{'uses resolved':>13}  unknown"]
     for p in plans:
-        lines.append(f"{p.document:<48} {p.jurisdiction or '?':<10} {p.total:>5} {p.names['collective']:>6} "
-                     f"{p.typed:>12.1%} {p.resolved:>8.1%} "
+        known = p.total - p.names["unknown"]
+        lines.append(f"{p.document:<48} {p.jurisdiction or '?':<10} {f'{known}/{p.total}':>9} {p.resolved:>6.1%} "
+                     f"{p.names['collective']:>6} {p.typed:>12.1%} "
                      f"{p.share(p.uses, 'typed', 'curated', 'collective'):>13.1%}  {'、'.join(p.unknown)}")
+    lines.append(overall(plans, title))
+    return "\n".join(lines)
+
+
+def overall(plans: list[PlanCoverage], title: str = "all") -> str:
+    """One line: the distinct written names per plan resolved, over all plans, and the plans
+    under the target."""
     names = sum(p.total for p in plans)
     known = sum(p.total - p.names["unknown"] for p in plans)
-    if names:
-        lines.append(f"all: {known} of {names} distinct written names per plan resolved ({known / names:.1%})")
-    return "\n".join(lines)
+    share = known / names if names else 1.0
+    under = [p.document for p in plans if p.resolved < TARGET]
+    return (f"{title}: {known} of {names} distinct written names per plan resolved ({share:.1%}); "
+            f"{len(under)} of {len(plans)} plans under {TARGET:.0%}" + (f": {', '.join(under)}" if under else ""))
+
+
+def overall_share(plans: list[PlanCoverage]) -> float:
+    names = sum(p.total for p in plans)
+    return 1.0 if names == 0 else sum(p.total - p.names["unknown"] for p in plans) / names
