@@ -150,3 +150,15 @@ def user_home() -> str:
     import platformdirs  # only when the user's folder is asked for
 
     return platformdirs.user_data_dir("whodoes", appauthor=False)
+
+
+def cache_home() -> str:
+    """Where the build keeps what it can make again (the parse caches of whodoes.parsestore):
+    ``<WHODOES_HOME>/cache`` when ``$WHODOES_HOME`` is set, else the platform's user cache
+    folder (``~/.cache/whodoes`` on Linux).  Deleting it costs one full parse, nothing more."""
+    env = os.environ.get(HOME_VAR, "").strip()
+    if env:
+        return os.path.join(os.path.expanduser(env), "cache")
+    import platformdirs
+
+    return platformdirs.user_cache_dir("whodoes", appauthor=False)
