@@ -68,6 +68,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # e.g. "x.txt: read as gb18030"
     interrupted: BaseException | None = None  # whodoes add: Ctrl-C/SIGTERM that came during its commit
     parsed: int = 0  # documents parsed (the others came from the parse cache)
+    workers: set[int] = field(default_factory=set)  # the worker processes that parsed them (none: this one)
 
 
 def _unknown_units(name: str, rows, catalog, jurisdiction: str) -> list[str]:
@@ -408,8 +409,10 @@ def _parsed(plans: list[PlanFile], store, jobs: int | None, report: BuildReport)
 
     tasks = [ParseTask(p.key, str(p.path), p.meta, str(p.home), p.path.stem, p.path.name) for p in plans]
 
-    def counted(task) -> None:
+    def counted(task, pid: int) -> None:
         report.parsed += 1
+        if pid != os.getpid():
+            report.workers.add(pid)
 
     try:
         for task, blob in parsed_in_order(tasks, store, jobs, on_parsed=counted):

@@ -127,15 +127,15 @@ def parse_plan(path: Path, meta: dict | None, folder: Path | None = None) -> Par
     )
 
 
-def parse_task(key: str, path: str, meta: dict | None, folder: str) -> tuple[str, bytes | None, str | None]:
-    """``parse_plan`` for a worker process: (key, the stored form, None), or (key, None, the
-    one-line reason it cannot be read)."""
+def parse_task(key: str, path: str, meta: dict | None, folder: str) -> tuple[str, bytes | None, str | None, int]:
+    """``parse_plan`` for a worker process: (key, the stored form, None, pid), or (key, None,
+    the one-line reason it cannot be read, pid)."""
     from whodoes.sources import SourceError
 
     try:
-        return key, parse_plan(Path(path), meta, Path(folder)).to_bytes(), None
+        return key, parse_plan(Path(path), meta, Path(folder)).to_bytes(), None, os.getpid()
     except SourceError as e:
-        return key, None, str(e)
+        return key, None, str(e), os.getpid()
 
 
 def quiet_worker(build_pid: int) -> None:

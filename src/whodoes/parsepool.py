@@ -58,10 +58,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def parsed_in_order(tasks: list[ParseTask], store, jobs: int | None, on_parsed=None):
+def parsed_in_order(tasks: list[ParseTask], store, jobs: int | None, on_parsed=None, replace_ids: bool = False):
     """Yield (task, stored form) for every task, in order (see the module docstring).
-    ``store``: a whodoes.parsestore.ParseStore or None; what is parsed is put there.
-    ``on_parsed(task)`` is called for each document actually parsed."""
+    ``store``: a whodoes.parsestore.ParseStore or None; what is parsed is put there
+    (``replace_ids``, a shard: in place of any other parse of the same document id).
+    ``on_parsed(task, pid)`` is called for each document actually parsed (by process pid)."""
     from whodoes.parsed import reader_version
 
     jobs = default_jobs() if not jobs else jobs
@@ -73,14 +74,14 @@ def parsed_in_order(tasks: list[ParseTask], store, jobs: int | None, on_parsed=N
         if t.key in present:
             blob = store.get(t.key)
         else:
-            got, blob, error = next(results)
+            got, blob, error, pid = next(results)
             assert got == t.key, "parses come back in order"
             if error is not None:
                 raise ParseFailed(error)
             if store is not None:
-                store.put(t.key, t.id, t.file, reader, blob)
+                store.put(t.key, t.id, t.file, reader, blob, one_per_id=replace_ids)
             if on_parsed is not None:
-                on_parsed(t)
+                on_parsed(t, pid)
         yield t, blob
 
 
