@@ -11,7 +11,8 @@ For each file:
 3. copy it byte for byte into the sources folder and write (or extend) its entry in
    the folder's metadata.toml, saying which values were inferred;
 
-then rebuild the database (``whodoes.build.build``).  The whole is a transaction on the
+then rebuild the database (``whodoes.build.build``; a big one is patched in place instead,
+``whodoes.incremental``, when only new documents change it).  The whole is a transaction on the
 sources folder (``whodoes.transaction``): under the folder's lock (a second add or build
 waits), the files and the new metadata.toml are staged in a hidden folder, the new
 database is built from the folder with them, and only then are the files, metadata.toml
@@ -394,6 +395,7 @@ def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on
     """Stage, build, commit (the caller holds the folder's lock)."""
     from whodoes import transaction
     from whodoes.build import MAX_SIZE, BuildError, build
+    from whodoes.incremental import patch
 
     names = [item.target.name for item in items if item.copied]
     hold = transaction.SignalHold()
@@ -402,12 +404,21 @@ def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on
         hold.hold()  # from here on the add completes; an interrupt waits for it
         transaction.commit(sources, names, db, db_tmp)
 
+    def before_commit(token: str) -> None:  # an add in place (whodoes.incremental)
+        hold.hold()
+        transaction.journal_in_place(sources, names, db, token)
+
     staging = transaction.staging_dir(sources)
+    limit = MAX_SIZE if max_size is None else max_size
     try:
         _stage(items, sources, staging)
-        report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped, staged=staging,
-                       before_install=before_install, force=True,
-                       max_size=MAX_SIZE if max_size is None else max_size)
+        report = patch(sources, db, units, staged=staging, shipped=shipped, before_commit=before_commit,
+                       max_size=limit, on_start=on_start, on_document=on_document)
+        if report is not None:
+            transaction.roll_forward_files(sources, names)
+        else:
+            report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped,
+                           staged=staging, before_install=before_install, force=True, max_size=limit)
         transaction.finish(sources)
     except BaseException as e:
         began = transaction.committing(sources)  # the journal: the files are (being) put in place

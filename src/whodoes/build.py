@@ -69,6 +69,7 @@ class BuildReport:
     interrupted: BaseException | None = None  # whodoes add: Ctrl-C/SIGTERM that came during its commit
     parsed: int = 0  # documents parsed (the others came from the parse cache)
     workers: set[int] = field(default_factory=set)  # the worker processes that parsed them (none: this one)
+    patched: bool = False  # whodoes add: the new documents were added in place (whodoes.incremental)
 
 
 def _unknown_units(name: str, rows, catalog, jurisdiction: str) -> list[str]:
@@ -418,6 +419,7 @@ def _parsed(plans: list[PlanFile], store, jobs: int | None, report: BuildReport)
         for task, blob in parsed_in_order(tasks, store, jobs, on_parsed=counted):
             doc = ParsedDoc.from_bytes(blob)
             doc.folder = os.path.realpath(task.folder)  # a cached parse may come from elsewhere
+            doc.key = task.key
             yield doc
     except ParseFailed as e:
         raise BuildError(str(e)) from None
@@ -433,6 +435,7 @@ def write_database(out: Path, docs, catalog, units_file: Path | None, report: Bu
     with Writer(out) as writer:
         for index, d in enumerate(docs, 1):
             _write_document(writer, d, catalog, ids, report, out)
+            writer.add_key(d.id, d.key)
             if is_base(d):
                 base_docs.append((d.file, d.sha256))
             for r in d.rows:
@@ -446,8 +449,17 @@ def write_database(out: Path, docs, catalog, units_file: Path | None, report: Bu
         from whodoes import __version__
 
         writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),
-                         "base_folder": folder_label(base_folder, out)})
+                         "base_folder": folder_label(base_folder, out), "parse_context": parse_context(units_file)})
         writer.commit(before_install)
+
+
+def parse_context(units_file: Path | None) -> str:
+    """What every document's parse key shares (the reader and the curated data): kept in
+    build_info, so that ``whodoes add`` patches a database only when it matches."""
+    from whodoes.parsed import reader_version
+    from whodoes.parsestore import data_digest
+
+    return f"{reader_version()} {data_digest(units_file)}"
 
 
 def _write_document(writer, d, catalog, ids: UnitIds, report: BuildReport, out: Path) -> None:

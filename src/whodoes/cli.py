@@ -546,7 +546,8 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
             where = one_line(item.target.parent / "metadata.toml")
             out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {where})\n")
     _notes_and_warnings(report)
-    out.write(f"rebuilt: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
+    done = "added in place" if report.patched else "rebuilt"
+    out.write(f"{done}: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
               f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
     out.flush()
     if report.interrupted is not None:  # it came during the commit, which finished first

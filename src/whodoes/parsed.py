@@ -70,6 +70,7 @@ class ParsedDoc:
     extras: list[dict] = field(default_factory=list)  # per row: level, project, due, due_kind, deadline_text
     warnings: list[str] = field(default_factory=list)  # before the unit catalogue's (jurisdiction, reader)
     chars: str = ""  # CJK characters of the raw text of a traditional-Chinese source
+    key: str = ""  # its parse key (whodoes.parsestore), set when it is taken from a store
 
     def to_bytes(self) -> bytes:
         data = dict(self.__dict__, rows=[dict(r.__dict__) for r in self.rows])  # asdict() is 10x slower

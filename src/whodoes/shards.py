@@ -103,6 +103,11 @@ def _entries(shards: list[Path]):
     return stores, sorted(found.values(), key=lambda e: (e[0], e[1]))
 
 
+def _with_key(doc, key: str):
+    doc.key = key
+    return doc
+
+
 def merge(shards: list[str], out: Path, *, units_file: Path | None = None, force: bool = False,
           on_start=None, on_document=None) -> BuildReport:
     """Write the database ``out`` from the documents of ``shards`` (see the module docstring)."""
@@ -124,7 +129,7 @@ def merge(shards: list[str], out: Path, *, units_file: Path | None = None, force
         readers = {r for s in stores for (r,) in s.conn.execute("SELECT DISTINCT reader FROM parsed")}
         if readers - {reader_version()}:
             report.notes.append("some documents were parsed by another version of the reader than this one")
-        docs = (ParsedDoc.from_bytes(store.get(key)) for _f, _id, key, store in entries)
+        docs = (_with_key(ParsedDoc.from_bytes(store.get(key)), key) for _f, _id, key, store in entries)
         first = ParsedDoc.from_bytes(entries[0][3].get(entries[0][2]))
         units_file = units_file or default_units_file(Path(first.folder))
         if on_start:

@@ -49,6 +49,7 @@ class Writer:
             raise StoreError(f"{out_path} is a folder; give the path of the .sqlite file")
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out_path)
+        settle_journal(self.out_path)
         fd, tmp = tempfile.mkstemp(prefix=f"{temp_prefix(self.out_path)}{os.getpid()}.", suffix=".tmp",
                                    dir=self.out_path.parent)
         os.close(fd)
@@ -118,6 +119,8 @@ class Writer:
         )
         db["chars_t2s"].create({"trad": str, "simp": str}, pk="trad")
         db["build_info"].create({"key": str, "value": str}, pk="key")
+        # each document's parse key (whodoes.parsestore): what ``whodoes add`` compares to patch in place
+        db["document_keys"].create({"document_id": str, "key": str}, pk="document_id")
         self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
 
     # -- rows -----------------------------------------------------------------
@@ -129,7 +132,7 @@ class Writer:
         record["ordinal"] = self.doc_ordinal
         record["task_count"] = len(rows)
         record["layouts"] = json.dumps(record.get("layouts", []), ensure_ascii=False)
-        self.db["documents"].insert(record)
+        self._insert("documents", [record])
         jurisdiction = doc.get("jurisdiction")
         tasks, links, grams = [], [], []
         for ordinal, r in enumerate(rows, 1):
@@ -167,6 +170,10 @@ class Writer:
                 tasks, links, grams = [], [], []
         self._flush(tasks, links, grams)
         return len(rows)
+
+    def add_key(self, document_id: str, key: str) -> None:
+        """A document's parse key (``document_keys``)."""
+        self.conn.execute("INSERT INTO document_keys VALUES (?, ?)", (document_id, key))
 
     def _flush(self, tasks, links, grams) -> None:
         self._insert("tasks", tasks)
@@ -340,6 +347,26 @@ def remove_stale(out_path: Path, max_age: float = 3600.0) -> list[Path]:
         except OSError:
             pass
     return removed
+
+
+def settle_journal(db_path: Path) -> None:
+    """Let SQLite roll back what an add killed while it patched ``db_path`` in place left in
+    its rollback journal (whodoes.incremental), before a build replaces the file: a hot
+    journal left beside a new database would be played into it.  SQLite decides: a journal
+    of a transaction still running, or one already settled, is left alone."""
+    try:
+        if os.path.getsize(f"{db_path}-journal") == 0 or not os.path.isfile(db_path):
+            return
+    except OSError:
+        return
+    try:
+        conn = sqlite3.connect(db_path, timeout=60)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # not a database: replaced whole
 
 
 def fsync_path(path: Path) -> None:
