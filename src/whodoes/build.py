@@ -72,15 +72,16 @@ class BuildReport:
     patched: bool = False  # whodoes add: the new documents were added in place (whodoes.incremental)
 
 
-def _unknown_units(name: str, rows, catalog, jurisdiction: str) -> list[str]:
+def _unknown_units(name: str, rows, knows, jurisdiction: str) -> list[str]:
     """One warning for the rows whose unit names the catalogue knows none of (groups such as
-    相关部门 aside): a person should check them (a misread cell, or units to add to data/units.toml)."""
+    相关部门 aside): a person should check them (a misread cell, or units to add to data/units.toml).
+    ``knows(name, jurisdiction)``: UnitIds.knows."""
     from whodoes.units.catalog import is_collective
 
     unknown = []
     for r in rows:
         names = [n for n in r.lead + r.support if not is_collective(n)]
-        if names and all(catalog.lookup(n, jurisdiction) is None for n in names):
+        if names and not any(knows(n, jurisdiction) for n in names):
             unknown.append(r)
     if not unknown:
         return []
@@ -310,6 +311,9 @@ class UnitIds:
     def __init__(self, catalog):
         self.catalog = catalog
         self.ids: dict[str, int] = {}
+        self.resolved: dict[tuple[str, str | None], int] = {}  # (written, jurisdiction) -> id
+        self.known: set[tuple[str, str]] = set()  # (name, jurisdiction) the catalogue knows (never unlearned)
+        self.pinyin: dict[str, list] = {}  # name -> [pinyin, initials], as the documents' parses computed them
 
     def id_of(self, key: str) -> int:
         if key not in self.ids:
@@ -317,7 +321,25 @@ class UnitIds:
         return self.ids[key]
 
     def resolve(self, name: str, jurisdiction: str | None) -> int:
-        return self.id_of(self.catalog.resolve(name, jurisdiction or "").key)
+        """The id of the unit ``name`` denotes in ``jurisdiction`` (the catalogue's answer for a
+        name is the same every time after the first, which records it: kept here)."""
+        key = (name, jurisdiction)
+        if key not in self.resolved:
+            self.resolved[key] = self.id_of(self.catalog.resolve(name, jurisdiction or "").key)
+        return self.resolved[key]
+
+    def knows(self, name: str, jurisdiction: str) -> bool:
+        if (name, jurisdiction) in self.known:
+            return True
+        if self.catalog.lookup(name, jurisdiction) is None:
+            return False
+        self.known.add((name, jurisdiction))
+        return True
+
+    def pinyin_of(self, name: str) -> tuple[str, str]:
+        from whodoes.units.catalog import pinyin_keys
+
+        return tuple(self.pinyin[name]) if name in self.pinyin else pinyin_keys(name)
 
 
 def load_catalog(units_file: Path | None):
@@ -466,8 +488,9 @@ def _write_document(writer, d, catalog, ids: UnitIds, report: BuildReport, out: 
     """One parsed document into the database, and into the report."""
     doc = dict(d.doc, id=d.id, file=d.file, folder=folder_label(Path(d.folder), out))
     report.warnings += d.warnings
-    report.warnings += _unknown_units(d.file, d.rows, catalog, d.doc.get("jurisdiction") or "")
-    writer.add_document(doc, d.rows, ids.resolve, d.extras)
+    report.warnings += _unknown_units(d.file, d.rows, ids.knows, d.doc.get("jurisdiction") or "")
+    writer.add_document(doc, d.rows, ids.resolve, d.extras, d.grams)
+    ids.pinyin.update(d.pinyin)
     report.documents.append(DocReport(d.id, len(d.rows), d.source_encoding, d.traditional, d.doc["layouts"],
                                       d.inferred))
     if d.source_encoding not in ("utf-8", ""):
@@ -482,15 +505,13 @@ def _write_document(writer, d, catalog, ids: UnitIds, report: BuildReport, out: 
 def _write_catalog(writer, catalog, ids: UnitIds, seen_chars: set[str]) -> int:
     """The units (those of the documents first), their names, the body types and places, and
     the traditional forms of every character seen; returns the number of units."""
-    from whodoes.units.catalog import pinyin_keys
-
     units, names = [], []
     for unit in catalog.units():
         uid = ids.id_of(unit.key)
         units.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
                       "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
         for entry in unit.names:
-            full, initials = pinyin_keys(entry.name)
+            full, initials = ids.pinyin_of(entry.name)
             names.append({"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
                           "year": entry.year, "change": entry.change, "reason": entry.reason,
                           "pinyin": full, "initials": initials})

@@ -168,8 +168,6 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
 
 def _add_units(writer: Patcher, catalog, ids: UnitIds, known: set[str], seen_chars: set[str]) -> None:
     """The units first met in the new documents, with their names."""
-    from whodoes.units.catalog import pinyin_keys
-
     units, names = [], []
     for unit in catalog.units():
         if unit.key in known or unit.key not in ids.ids:
@@ -178,7 +176,7 @@ def _add_units(writer: Patcher, catalog, ids: UnitIds, known: set[str], seen_cha
         units.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
                       "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
         for entry in unit.names:
-            full, initials = pinyin_keys(entry.name)
+            full, initials = ids.pinyin_of(entry.name)
             names.append({"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
                           "year": entry.year, "change": entry.change, "reason": entry.reason,
                           "pinyin": full, "initials": initials})

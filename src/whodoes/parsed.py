@@ -33,7 +33,8 @@ FORMAT = 1  # of the stored JSON; part of every key
 # The code a parse depends on: these modules, and every module of these packages.  Their
 # source text, hashed, is the reader's version (a changed reader re-parses everything).
 READER_MODULES = ("whodoes.sources", "whodoes.cleanup", "whodoes.infer", "whodoes.deadlines", "whodoes.levels",
-                  "whodoes.units.split", "whodoes.parsed")
+                  "whodoes.units.split", "whodoes.units.bodies", "whodoes.units.catalog", "whodoes.store",
+                  "whodoes.parsed")
 READER_PACKAGES = ("whodoes.document", "whodoes.parse")
 
 
@@ -71,6 +72,8 @@ class ParsedDoc:
     warnings: list[str] = field(default_factory=list)  # before the unit catalogue's (jurisdiction, reader)
     chars: str = ""  # CJK characters of the raw text of a traditional-Chinese source
     key: str = ""  # its parse key (whodoes.parsestore), set when it is taken from a store
+    grams: list[str] = field(default_factory=list)  # per row: the bigrams of its searchable text (task_grams)
+    pinyin: dict = field(default_factory=dict)  # unit name as the catalogue keeps it -> [pinyin, initials]
 
     def to_bytes(self) -> bytes:
         data = dict(self.__dict__, rows=[dict(r.__dict__) for r in self.rows])  # asdict() is 10x slower
@@ -120,12 +123,25 @@ def parse_plan(path: Path, meta: dict | None, folder: Path | None = None) -> Par
     chars = ""
     if traditional:
         chars = "".join(sorted({c for ln in lines for c in ln.raw if "\u3400" <= c <= "\u9fff"}))
+    grams, pinyin = search_keys(parsed.rows)
     return ParsedDoc(
-        id=src.id, file=path.name, folder=os.path.realpath(folder or path.parent), sha256=src.sha256,
+        grams=grams, pinyin=pinyin, id=src.id, file=path.name, folder=os.path.realpath(folder or path.parent), sha256=src.sha256,
         bytes=len(src.data), encoding=src.encoding or src.format, source_encoding=src.encoding,
         traditional=traditional, inferred=meta is None, doc=doc, rows=parsed.rows,
         extras=annotate(parsed.rows, first_year, src.id), warnings=warnings, chars=chars,
     )
+
+
+def search_keys(rows: list) -> tuple[list[str], dict]:
+    """What the writer would otherwise compute one document after another: each row's
+    bigrams (task_grams) and the pinyin keys of the unit names the rows write."""
+    from whodoes.store import bigrams
+    from whodoes.units.bodies import normalize
+    from whodoes.units.catalog import pinyin_keys
+
+    grams = [bigrams(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x)) for r in rows]
+    names = {n for r in rows for w in r.lead + r.support if (n := normalize(w))}
+    return grams, {n: list(pinyin_keys(n)) for n in sorted(names)}
 
 
 def parse_task(key: str, path: str, meta: dict | None, folder: str) -> tuple[str, bytes | None, str | None, int]:

@@ -124,9 +124,11 @@ class Writer:
         self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
 
     # -- rows -----------------------------------------------------------------
-    def add_document(self, doc: dict, rows: list, resolve, extras: list[dict] | None = None) -> int:
+    def add_document(self, doc: dict, rows: list, resolve, extras: list[dict] | None = None,
+                     grams: list[str] | None = None) -> int:
         """Write one document and its task rows; ``resolve(name, jurisdiction)`` gives a unit id;
-        ``extras``: per row, more task columns (level, project, due, due_kind, deadline_text)."""
+        ``extras``: per row, more task columns (level, project, due, due_kind, deadline_text);
+        ``grams``: per row, its bigrams when they were computed already (whodoes.parsed)."""
         self.doc_ordinal += 1
         record = dict(doc)
         record["ordinal"] = self.doc_ordinal
@@ -134,7 +136,7 @@ class Writer:
         record["layouts"] = json.dumps(record.get("layouts", []), ensure_ascii=False)
         self._insert("documents", [record])
         jurisdiction = doc.get("jurisdiction")
-        tasks, links, grams = [], [], []
+        tasks, links, gram_rows = [], [], []
         for ordinal, r in enumerate(rows, 1):
             task_id = self.next_task_id
             self.next_task_id += 1
@@ -163,12 +165,15 @@ class Writer:
                             "inherited": int(role in r.inherited),
                         }
                     )
-            searchable = " ".join(x for x in (r.category, r.title, r.text, r.detail) if x)
-            grams.append((task_id, bigrams(searchable)))
+            if grams and len(grams) == len(rows):
+                gram_rows.append((task_id, grams[ordinal - 1]))
+            else:
+                searchable = " ".join(x for x in (r.category, r.title, r.text, r.detail) if x)
+                gram_rows.append((task_id, bigrams(searchable)))
             if len(tasks) >= BATCH:
-                self._flush(tasks, links, grams)
-                tasks, links, grams = [], [], []
-        self._flush(tasks, links, grams)
+                self._flush(tasks, links, gram_rows)
+                tasks, links, gram_rows = [], [], []
+        self._flush(tasks, links, gram_rows)
         return len(rows)
 
     def add_key(self, document_id: str, key: str) -> None:
