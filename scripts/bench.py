@@ -561,8 +561,11 @@ def build_notes(builds: list, scaled: dict) -> list[str]:
                      f"{b.scale}×: ×{growth:.2f} (target ≤ ×{MEMORY_GROWTH_LIMIT}: {verdict(growth <= MEMORY_GROWTH_LIMIT)})")
     if "add" in scaled:
         add = scaled["add"]
-        notes.append(f"add of one plan to the {ok[-1].scale if ok else '?'}× database: {add['wall_s']:.2f} s, "
-                     f"{'in place' if add['in_place'] else 'rebuilt'} (target ≤ 5 s: {verdict(add['wall_s'] <= 5)})")
+        if add["returncode"] != 0:
+            notes.append(f"add of one plan: **FAILED** (exit {add['returncode']}): {add['last_line']}")
+        else:
+            notes.append(f"add of one plan to the {ok[-1].scale if ok else '?'}× database: {add['wall_s']:.2f} s, "
+                         f"{'in place' if add['in_place'] else 'rebuilt'} (target ≤ 5 s: {verdict(add['wall_s'] <= 5)})")
     return notes
 
 
@@ -573,6 +576,8 @@ def paging_note(cmds: list, label: str) -> str | None:
     csv_twin = next((c for c in cmds if not c.tty and c.db == label and c.name.startswith("unit hit")), None)
     if tty is None or csv_twin is None or not tty.times:
         return None
+    if tty.errors or csv_twin.errors:
+        return f"paging of `whodoes {' '.join(tty.argv[1:])}` ({label}): not measured, the query failed (see Problems)"
     lines = tty.out_lines
     return (f"`whodoes {' '.join(tty.argv[1:])}` on a {TTY_SIZE[0]}-line terminal ({label}): {csv_twin.rows} rows; "
             f"{lines} lines written in {median(tty.times) * 1000:.0f} ms — "
