@@ -101,6 +101,7 @@ class Cmd:
     times: list[float] = field(default_factory=list)
     rows: int | None = None
     out_bytes: int = 0
+    out_lines: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -109,7 +110,7 @@ class Cmd:
 
 
 PYCACHE: Path | None = None  # private bytecode cache of the timed processes (set in main)
-_DROP_ENV = ("WHODOES_DB", "COLUMNS", "LINES", "WHODOES_NO_FAST", "WHODOES_DEBUG", "PYTHONDONTWRITEBYTECODE",
+_DROP_ENV = ("WHODOES_DB", "WHODOES_HOME", "COLUMNS", "LINES", "WHODOES_NO_FAST", "WHODOES_DEBUG", "PYTHONDONTWRITEBYTECODE",
              "PYTHONPYCACHEPREFIX", "PYTHONPROFILEIMPORTTIME", "PYTHONTRACEMALLOC", "PYTHONDEVMODE")
 
 
@@ -120,6 +121,7 @@ def _env(extra: dict) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
     if PYCACHE is not None:
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+        env["WHODOES_HOME"] = str(PYCACHE.parent / "home")  # the builds' parse caches: in the work folder
     env.update(extra)
     return env
 
@@ -176,6 +178,7 @@ def run_once(cmd: Cmd, record: bool) -> None:
         return
     cmd.times.append(seconds)
     cmd.out_bytes = len(out)
+    cmd.out_lines = out.count(b"\n")
     if not cmd.tty and cmd.db is not None and "--format" in cmd.argv and "csv" in cmd.argv:
         cmd.rows = _count_csv_rows(out)
     elif cmd.tty and cmd.db is not None and rc == 0 and not any(c in out.decode("utf-8", "replace") for c in "│┃┏━"):
@@ -240,16 +243,20 @@ def _maxrss_mb(ru) -> float:
     return ru.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-def run_build(label: str, scale: int, sources: Path, out: Path, log: Path) -> Build:
-    """scripts/build_db.py in a subprocess: wall time and that process's peak RSS (os.wait4)."""
+def run_build(label: str, scale: int, sources: Path, out: Path, log: Path, extra: list[str] | None = None,
+              keep_out: bool = False) -> Build:
+    """scripts/build_db.py in a subprocess: wall time and that process's peak RSS (os.wait4:
+    the build and its worker processes, the largest of them).  ``extra``: more arguments
+    (default ``--jobs 1 --no-cache``: one process, everything parsed)."""
     b = Build(label, scale, str(sources), str(out))
+    extra = ["--jobs", "1", "--no-cache"] if extra is None else extra
     files = [p for p in sources.iterdir()
              if p.is_file() and p.suffix.lower() in (".txt", ".md", ".text") and not p.name.startswith(".")]
     b.documents = len(files)
     b.source_bytes = sum(p.stat().st_size for p in files)
-    if out.exists():
+    if out.exists() and not keep_out:
         out.unlink()
-    argv = [sys.executable, str(SCRIPTS / "build_db.py"), "--sources", str(sources), "--out", str(out)]
+    argv = [sys.executable, str(SCRIPTS / "build_db.py"), "--sources", str(sources), "--out", str(out), *extra]
     with open(log, "wb") as f:
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_env({}))
@@ -471,6 +478,112 @@ def adversarial(work: Path) -> str:
     return "\n".join(lines)
 
 
+ADD_PLAN = ("重庆市北碚区河长制工作方案（2023—2025年）\n一、重点任务\n"
+            + "".join(f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（区水利局牵头，区生态环境局、区城市管理局配合）。\n"
+                      for i in range(1, 41)))
+
+
+def say(text: str) -> None:
+    """A result as soon as it is known (the log of a long run shows what is done)."""
+    print(text, flush=True)
+
+
+def run_add(whodoes: Path, sources: Path, db: Path, work: Path) -> dict:
+    """``whodoes add`` of one new plan (40 tasks) to the database of ``sources``: wall time,
+    peak RSS, whether it was added in place."""
+    plan = work / "beibei-2023-river-chief-plan.txt"
+    plan.write_text(ADD_PLAN, encoding="utf-8")
+    argv = [str(whodoes), "add", str(plan), "--sources", str(sources), "--db", str(db), "--jurisdiction", "北碚区"]
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_env({}))
+    out, err = p.communicate()
+    wall = time.perf_counter() - t0
+    text = out.decode("utf-8", "replace")
+    return {"wall_s": wall, "returncode": p.returncode, "in_place": "added in place" in text,
+            "last_line": (text.strip().splitlines() or err.decode("utf-8", "replace").strip().splitlines() or [""])[-1]}
+
+
+def scale_builds(scale: int, work: Path, whodoes: Path, builds: list, scaled: dict, profile: bool = False):
+    """The builds of issue 18 at ``scale`` (and a tenth of it), each reported as it ends:
+    serial and --jobs 2 (no cache: everything parsed), the big one again with its parse
+    cache filled, then ``whodoes add`` of one plan to it.  Returns the big database."""
+    import synth
+
+    small, big = max(2, scale // 10), scale
+    builds.append(run_build("real sources (1×), --jobs 1", 1, SOURCES, work / "scale-1.sqlite", work / "build-1.log"))
+    corpora = {}
+    for s in sorted({small, big}):
+        t0 = time.perf_counter()
+        corpus = synth.generate(s, work / f"corpus-{s}")
+        corpora[s] = work / f"corpus-{s}"
+        say(f"- corpus {s}×: {corpus.documents} documents, {corpus.bytes / MB:.1f} MB written in "
+            f"{time.perf_counter() - t0:.0f} s")
+    runs = [(small, ["--jobs", "1", "--no-cache"], "--jobs 1"), (small, ["--jobs", "2", "--no-cache"], "--jobs 2"),
+            (big, ["--jobs", "2"], "--jobs 2, filling the parse cache"), (big, ["--jobs", "1", "--no-cache"], "--jobs 1")]
+    if small == big:
+        runs = runs[2:]
+    big_db = None
+    for s, extra, mode in runs:
+        cached = "cache" in mode
+        db = work / f"scale-{s}-{'cached' if cached else 'jobs' + extra[1]}.sqlite"
+        b = run_build(f"synthetic {s}×, {mode}", s, corpora[s], db, work / f"build-{s}-{len(builds)}.log", extra)
+        builds.append(b)
+        say(f"- build {b.label}: {b.wall_s:.1f} s, {b.rows} task rows, peak RSS {b.peak_rss_mb:.0f} MB, "
+            f"database {b.db_bytes / MB:.0f} MB{'; FAILED: ' + b.error if b.error else ''}")
+        if cached and not b.error:
+            big_db = db
+            scaled["add"] = add = run_add(whodoes, corpora[s], db, work)
+            say(f"- add of one plan to the {s}× database: {add['wall_s']:.2f} s (exit {add['returncode']}, "
+                f"{'in place' if add['in_place'] else 'rebuilt'}): {add['last_line']}")
+    if profile and big_db is not None:
+        say("## Profile of the big build\n\n```\n" + profile_build(corpora[big], work / "profile.sqlite",
+                                                                  work / "build.prof").rstrip() + "\n```\n")
+    return big_db
+
+
+def build_notes(builds: list, scaled: dict) -> list[str]:
+    """The issue-18 verdicts: --jobs 2 / --jobs 1, memory growth, add time, database size."""
+    ok = [b for b in builds if not b.error and b.scale > 1]
+    notes = []
+    for s in sorted({b.scale for b in ok}):
+        one = next((b for b in ok if b.scale == s and b.label.endswith("--jobs 1")), None)
+        two = next((b for b in ok if b.scale == s and "--jobs 2" in b.label and "cache" not in b.label), None)
+        two = two or next((b for b in ok if b.scale == s and "--jobs 2" in b.label), None)
+        if one and two:
+            r = one.wall_s / two.wall_s
+            notes.append(f"{s}×: --jobs 2 builds in {two.wall_s:.1f} s against {one.wall_s:.1f} s with --jobs 1: "
+                         f"{r:.2f}× as fast (target ≥ 1.7×: {verdict(r >= 1.7)})")
+    serial = sorted((b for b in ok if b.label.endswith("--jobs 1")), key=lambda b: b.scale)
+    if len(serial) >= 2:
+        a, b = serial[0], serial[-1]
+        growth = b.peak_rss_mb / a.peak_rss_mb
+        notes.append(f"peak RSS (--jobs 1) {a.peak_rss_mb:.0f} MB at {a.scale}× and {b.peak_rss_mb:.0f} MB at "
+                     f"{b.scale}×: ×{growth:.2f} (target ≤ ×{MEMORY_GROWTH_LIMIT}: {verdict(growth <= MEMORY_GROWTH_LIMIT)})")
+    if "add" in scaled:
+        add = scaled["add"]
+        if add["returncode"] != 0:
+            notes.append(f"add of one plan: **FAILED** (exit {add['returncode']}): {add['last_line']}")
+        else:
+            notes.append(f"add of one plan to the {ok[-1].scale if ok else '?'}× database: {add['wall_s']:.2f} s, "
+                         f"{'in place' if add['in_place'] else 'rebuilt'} (target ≤ 5 s: {verdict(add['wall_s'] <= 5)})")
+    return notes
+
+
+def paging_note(cmds: list, label: str) -> str | None:
+    """Does the terminal table of an unscoped query returning thousands of rows page? Rows
+    (from the csv twin) against the lines written to the 50-line pseudo-terminal."""
+    tty = next((c for c in cmds if c.tty and c.db == label and c.name.startswith("unit hit")), None)
+    csv_twin = next((c for c in cmds if not c.tty and c.db == label and c.name.startswith("unit hit")), None)
+    if tty is None or csv_twin is None or not tty.times:
+        return None
+    if tty.errors or csv_twin.errors:
+        return f"paging of `whodoes {' '.join(tty.argv[1:])}` ({label}): not measured, the query failed (see Problems)"
+    lines = tty.out_lines
+    return (f"`whodoes {' '.join(tty.argv[1:])}` on a {TTY_SIZE[0]}-line terminal ({label}): {csv_twin.rows} rows; "
+            f"{lines} lines written in {median(tty.times) * 1000:.0f} ms — "
+            f"{'pages' if lines <= 3 * TTY_SIZE[0] else 'prints everything (no pager)'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--formats", nargs="*", type=Path, default=None, metavar="FILE",
@@ -530,25 +643,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         builds: list[Build] = []
         big_db = None
+        scaled: dict = {}
         if args.scale:
-            import synth
-
-            scales = [s for s in sorted({max(2, args.scale // 10), args.scale}) if s >= 2]
-            print(f"building: real sources, then synthetic scale {', '.join(map(str, scales))} ...", file=sys.stderr)
-            builds.append(run_build("real sources (1×)", 1, SOURCES, work / "scale-1.sqlite", work / "build-1.log"))
-            for s in scales:
-                corpus_dir = work / f"corpus-{s}"
-                t0 = time.perf_counter()
-                corpus = synth.generate(s, corpus_dir)
-                print(f"  scale {s}: {corpus.documents} documents, {corpus.bytes / MB:.1f} MB written "
-                      f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-                builds.append(run_build(f"synthetic {s}×", s, corpus_dir, work / f"scale-{s}.sqlite", work / f"build-{s}.log"))
-                print(f"  scale {s}: built in {builds[-1].wall_s:.1f} s", file=sys.stderr)
-            big = builds[-1]
-            if big.error:
-                print(f"bench: the scale {args.scale} build failed: {big.error}", file=sys.stderr)
-            else:
-                big_db = Path(big.db)
+            big_db = scale_builds(args.scale, work, whodoes, builds, scaled, profile=args.profile)
 
         floor = Cmd("floor", None, [sys.executable, "-c", "import sqlite3"], env=_env({}))
         shipped_cmds = query_cmds(whodoes, shipped, "shipped")
@@ -582,31 +679,21 @@ def main(argv: list[str] | None = None) -> int:
         if builds:
             print("## Builds (scripts/build_db.py in a subprocess)\n")
             print(build_table(builds))
-            ok_builds = [b for b in builds if not b.error]
-            synthetic = [b for b in ok_builds if b.scale > 1]
-            notes = []
+            notes = build_notes(builds, scaled)
+            synthetic = [b for b in builds if not b.error and b.scale > 1]
             if synthetic:
                 big = synthetic[-1]
-                notes.append(f"throughput at {big.scale}×: {big.mb_per_s:.2f} MB/s of source "
-                             f"(target ≥ 1 MB/s: {verdict(big.mb_per_s >= 1.0)}), {big.rows_per_s:.0f} task rows/s")
-            if len(synthetic) >= 2:
-                a, b = synthetic[0], synthetic[-1]
-                growth = b.peak_rss_mb / a.peak_rss_mb
-                notes.append(f"peak RSS {a.peak_rss_mb:.0f} MB at {a.scale}× and {b.peak_rss_mb:.0f} MB at {b.scale}× "
-                             f"({b.source_bytes / a.source_bytes:.0f}× the source): ×{growth:.2f} "
-                             f"(flat if ≤ ×{MEMORY_GROWTH_LIMIT}: {verdict(growth <= MEMORY_GROWTH_LIMIT)})")
+                notes.append(f"throughput at {big.scale}× ({big.label}): {big.mb_per_s:.2f} MB/s of source, "
+                             f"{big.rows_per_s:.0f} task rows/s; database {big.db_bytes / MB:.0f} MB")
+            if big_db:
+                note = paging_note(cmds, f"scale {args.scale}")
+                if note:
+                    notes.append(note)
             print()
             for n in notes:
                 print(f"- {n}")
             print("\nMB/s and rows/s are over the whole process (interpreter start-up included); "
                   "\"build s\" is the build's own time as it reports it.\n")
-            if args.profile and synthetic:
-                big = synthetic[-1]
-                print(f"## Profile of the {big.scale}× build (cProfile; slower than the timed run)\n")
-                print("```")
-                print(profile_build(Path(big.sources), work / "profile.sqlite", work / "build.prof").rstrip())
-                print("```\n")
-
         problems = [f"{c.label}: {e}" for c in cmds for e in sorted(set(c.errors))]
         if problems:
             print("## Problems\n")
@@ -622,6 +709,7 @@ def main(argv: list[str] | None = None) -> int:
             for c in cmds[1:]
         ]
         results["builds"] = [dict(asdict(b), mb_per_s=b.mb_per_s, rows_per_s=b.rows_per_s) for b in builds]
+        results["add"] = scaled.get("add")
         if args.json:
             args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
             print(f"numbers saved to {args.json}", file=sys.stderr)

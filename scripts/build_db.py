@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Build data/plans.sqlite from data/sources/ (the same as `whodoes build`).
 
-    python scripts/build_db.py [--sources DIR] [--out PATH] [--units FILE]
+    python scripts/build_db.py [--sources DIR] [--out PATH] [--units FILE] [--jobs N] [--no-cache]
+
+Documents are parsed by --jobs worker processes (default: one per core) and kept in a
+parse cache beside the database (.plans.sqlite.parse-cache): a document whose bytes,
+metadata, curated data and reader are unchanged is not parsed again (--no-cache: parse all,
+keep nothing).
 
 Exit codes: 0 built, 2 the build failed (one line naming the file; the previous
 database is left in place), 130 interrupted (Ctrl-C; the previous database is
@@ -33,9 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", type=Path, default=ROOT / "data" / "sources")
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "plans.sqlite")
     ap.add_argument("--units", type=Path, default=None, help="curated units file (default: data/units.toml)")
+    ap.add_argument("--jobs", "-j", type=int, default=None, help="worker processes that parse (default: one per core)")
+    ap.add_argument("--no-cache", action="store_true", help="parse every document; no parse cache")
     args = ap.parse_args(argv)
+    if args.jobs is not None and args.jobs < 1:
+        ap.error("--jobs must be 1 or more")
     try:
-        report = build(args.sources, args.out, args.units)
+        report = build(args.sources, args.out, args.units, jobs=args.jobs, cache=not args.no_cache)
     except BuildError as e:
         print(f"whodoes build: {e}", file=sys.stderr)
         return 2
@@ -56,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-          f"in {report.seconds:.2f} s -> {report.out}")
+          f"in {report.seconds:.2f} s -> {report.out} ({report.parsed} parsed, "
+          f"{len(report.documents) - report.parsed} from the parse cache)")
     return 0
 
 

@@ -62,6 +62,8 @@ TABLES: dict[str, dict] = {
     },
     "chars_t2s": {"columns": {"trad": str, "simp": str}, "pk": "trad"},
     "build_info": {"columns": {"key": str, "value": str}, "pk": "key"},
+    # each document's parse key (whodoes.build.parsestore): what ``whodoes add`` compares to patch in place
+    "document_keys": {"columns": {"document_id": str, "key": str}, "pk": "document_id"},
 }
 
 # tables sqlite-utils does not create: the bigram index of task text

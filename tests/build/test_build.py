@@ -254,13 +254,13 @@ def _load_script():
 
 
 def test_a_bug_in_the_build_is_one_line_and_debug_shows_the_traceback(tmp_path, monkeypatch, capsys):
-    import whodoes.build.pipeline as b
+    import whodoes.build.parse.document as reader
     from whodoes.cli import app as cli
 
     def broken(*a, **k):
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(b, "parse_document", broken)
+    monkeypatch.setattr(reader, "parse_document", broken)  # whodoes.parsed.parse_plan calls it
     monkeypatch.delenv("WHODOES_DEBUG", raising=False)
     db = shipped_copy(tmp_path / "db")
     before = db.read_bytes()

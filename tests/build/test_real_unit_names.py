@@ -162,11 +162,10 @@ def test_jurisdiction_read_from_markers(built):
 
 
 def test_jurisdiction_from_a_document_number():
-    from whodoes.build.pipeline import known_places
     from whodoes.build.infer import jurisdiction_of_number
-    from whodoes.build.units.bodies import Bodies
+    from whodoes.build.parsed import places_of
 
-    places = known_places(Bodies.load(ROOT / "data" / "bodies.toml"))
+    places = places_of(str(ROOT / "data" / "bodies.toml"))
     assert jurisdiction_of_number("渝北府办发〔2023〕12号", places) == "渝北区"
     assert jurisdiction_of_number("渝府办发〔2022〕5号", places) == "重庆市"
     assert jurisdiction_of_number("大足府发〔2024〕3号", places) == "大足区"

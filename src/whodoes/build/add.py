@@ -11,7 +11,8 @@ For each file:
 3. copy it byte for byte into the sources folder and write (or extend) its entry in
    the folder's metadata.toml, saying which values were inferred;
 
-then rebuild the database (``whodoes.build.pipeline.build``).  The whole is a transaction on the
+then rebuild the database (``whodoes.build.pipeline.build``; a big one is patched in place
+instead, ``whodoes.build.incremental``, when only new documents change it).  The whole is a transaction on the
 sources folder (``whodoes.build.transaction``): under the folder's lock (a second add or build
 waits), the files and the new metadata.toml are staged in a hidden folder, the new
 database is built from the folder with them, and only then are the files, metadata.toml
@@ -328,13 +329,13 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
 def _known_places(sources: Path, units: Path | None) -> dict | None:
     """The jurisdictions of data/bodies.toml, to read a plan's jurisdiction from its markers as
     the build does (None when the catalogue cannot be read: the build says why)."""
-    from whodoes.build.pipeline import default_units_file, known_places
-    from whodoes.build.units.catalog import Catalog, CatalogError
+    from whodoes.build.parsed import places_of
+    from whodoes.build.pipeline import bodies_file, default_units_file
+    from whodoes.build.units.bodies import BodiesError
 
-    path = units or default_units_file(sources)
     try:
-        return known_places(Catalog.load(path).bodies) if path else None
-    except CatalogError:
+        return places_of(bodies_file(units or default_units_file(sources))) or None
+    except BodiesError:
         return None
 
 
@@ -430,6 +431,7 @@ def _stage(items: list[Added], sources: Path, staging: Path) -> None:
 def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on_document, max_size, shipped=None):
     """Stage, build, commit (the caller holds the folder's lock)."""
     from whodoes.build import transaction
+    from whodoes.build.incremental import patch
     from whodoes.build.pipeline import MAX_SIZE, BuildError, build
 
     names = [item.target.name for item in items if item.copied]
@@ -439,12 +441,21 @@ def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on
         hold.hold()  # from here on the add completes; an interrupt waits for it
         transaction.commit(sources, names, db, db_tmp)
 
+    def before_commit(token: str) -> None:  # an add in place (whodoes.build.incremental)
+        hold.hold()
+        transaction.journal_in_place(sources, names, db, token)
+
     staging = transaction.staging_dir(sources)
+    limit = MAX_SIZE if max_size is None else max_size
     try:
         _stage(items, sources, staging)
-        report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped, staged=staging,
-                       before_install=before_install, force=True,
-                       max_size=MAX_SIZE if max_size is None else max_size)
+        report = patch(sources, db, units, staged=staging, shipped=shipped, before_commit=before_commit,
+                       max_size=limit, on_start=on_start, on_document=on_document)
+        if report is not None:
+            transaction.roll_forward_files(sources, names)
+        else:
+            report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped,
+                           staged=staging, before_install=before_install, force=True, max_size=limit)
         transaction.finish(sources)
     except BaseException as e:
         began = transaction.committing(sources)  # the journal: the files are (being) put in place

@@ -29,19 +29,15 @@ import re
 import sqlite3
 import stat
 import time
-from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Callable
 
 from whodoes.build.cleanup import CJK, to_simplified
-from whodoes.build.document.load import read_plan
-from whodoes.build.infer import KnownPlace, infer_metadata
-from whodoes.build.parse.document import parse_document
-from whodoes.build.sources import SourceError, load_metadata, parse_period, source_files
+from whodoes.build.parsed import META_KEYS, annotate, own_spans  # noqa: F401  (also whodoes.build.own_spans ...)
+from whodoes.build.sources import load_metadata, source_files, SourceError
 from whodoes.build.store import StoreError, Writer
-
-META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
 MAX_SIZE = 50 * 1024 * 1024  # bytes a source may have (--max-size): a plan is a few hundred KB
 
 
@@ -71,17 +67,21 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "x.txt: read as gb18030"
     interrupted: BaseException | None = None  # whodoes add: Ctrl-C/SIGTERM that came during its commit
+    parsed: int = 0  # documents parsed (the others came from the parse cache)
+    workers: set[int] = field(default_factory=set)  # the worker processes that parsed them (none: this one)
+    patched: bool = False  # whodoes add: the new documents were added in place (whodoes.build.incremental)
 
 
-def _unknown_units(name: str, rows, catalog, jurisdiction: str) -> list[str]:
+def _unknown_units(name: str, rows, knows, jurisdiction: str) -> list[str]:
     """One warning for the rows whose unit names the catalogue knows none of (groups such as
-    相关部门 aside): a person should check them (a misread cell, or units to add to data/units.toml)."""
+    相关部门 aside): a person should check them (a misread cell, or units to add to data/units.toml).
+    ``knows(name, jurisdiction)``: UnitIds.knows."""
     from whodoes.build.units.catalog import is_collective
 
     unknown = []
     for r in rows:
         names = [n for n in r.lead + r.support if not is_collective(n)]
-        if names and all(catalog.lookup(n, jurisdiction) is None for n in names):
+        if names and not any(knows(n, jurisdiction) for n in names):
             unknown.append(r)
     if not unknown:
         return []
@@ -109,13 +109,15 @@ def build(
     units_file: Path | None = None,
     on_document: Callable[[str, int, int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
-    shipped: Path | str | None = None,
+    shipped: Path | None = None,
     *,
     force: bool = False,
     max_size: int = MAX_SIZE,
     on_wait: Callable[[str], None] | None = None,
     staged: Path | None = None,
     before_install: Callable[[Path], None] | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
 ) -> BuildReport:
     """Build ``out`` from the plan files of ``sources``; returns what was done.
 
@@ -132,6 +134,9 @@ def build(
     another add or build), and completes or undoes what an interrupted ``add`` left.
     ``staged`` and ``before_install`` are ``whodoes add``'s: plan files and metadata.toml
     read over those of ``sources``, and a call just before the new database is renamed.
+    ``jobs``: worker processes that parse (default: one per core; whodoes.build.parsepool).
+    ``cache``: keep parsed documents beside ``out`` and parse only what changed
+    (whodoes.build.parsestore); the database is written whole either way.
     """
     from whodoes.build.transaction import LockError, locked
 
@@ -141,9 +146,9 @@ def build(
     steps = (on_document, on_start, shipped, max_size, staged, before_install)
     try:
         if not sources.is_dir():  # said by _build
-            return _build(sources, out, units_file, *steps, notes=[])
+            return _build(sources, out, units_file, *steps, notes=[], jobs=jobs, cache=cache)
         with locked(sources, on_wait=on_wait, required=False) as notes:
-            return _build(sources, out, units_file, *steps, notes=notes)
+            return _build(sources, out, units_file, *steps, notes=notes, jobs=jobs, cache=cache)
     except LockError as e:
         raise BuildError(f"{e}; {unchanged(out)}") from None
     except BuildError as e:
@@ -210,8 +215,8 @@ def _database_kind(path: str) -> str | None:
 def _refuse_special(folder: Path) -> None:
     """A FIFO, device or socket named as a plan fails the build (reading it would block or
     never end)."""
-    from whodoes.build.sources import SOURCE_SUFFIXES
     from whodoes.paths import special_kind
+    from whodoes.build.sources import SOURCE_SUFFIXES
 
     if not folder.is_dir():
         return  # source_files says so
@@ -288,26 +293,69 @@ def digest(docs: list[tuple[str, str]], units_file: Path | None) -> str:
     return h.hexdigest()
 
 
-def annotate(rows: list, first_year: int | None, document_id: str) -> list[dict]:
-    """Per row: level, project (the uid of its key project), due, due_kind, deadline_text."""
-    from whodoes.build.deadlines import deadline_of
-    from whodoes.build.levels import project_links, row_levels
-    from whodoes.build.store import task_uid
+@dataclass
+class PlanFile:
+    """A plan file to build: the file, its metadata.toml entry (None: none), the folder it
+    belongs to (a file staged by ``whodoes add``: the sources folder) and its key."""
 
-    levels = row_levels(rows)
-    links = project_links(rows, levels)
-    out = []
-    for r, level, link in zip(rows, levels, links):
-        d = deadline_of(r.deadline, r.text, first_year)
-        out.append({"level": level, "project": task_uid(document_id, link + 1) if link is not None else None,
-                    "due": d.due, "due_kind": d.kind, "deadline_text": d.text})
-    return out
+    path: Path
+    meta: dict | None
+    home: Path
+    key: str = ""
+
+
+class UnitIds:
+    """Unit ids in the order units are first met: the documents' units, then the rest of the
+    catalogue."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self.ids: dict[str, int] = {}
+        self.resolved: dict[tuple[str, str | None], int] = {}  # (written, jurisdiction) -> id
+        self.known: set[tuple[str, str]] = set()  # (name, jurisdiction) the catalogue knows (never unlearned)
+        self.pinyin: dict[str, list] = {}  # name -> [pinyin, initials], as the documents' parses computed them
+
+    def id_of(self, key: str) -> int:
+        if key not in self.ids:
+            self.ids[key] = len(self.ids) + 1
+        return self.ids[key]
+
+    def resolve(self, name: str, jurisdiction: str | None) -> int:
+        """The id of the unit ``name`` denotes in ``jurisdiction`` (the catalogue's answer for a
+        name is the same every time after the first, which records it: kept here)."""
+        key = (name, jurisdiction)
+        if key not in self.resolved:
+            self.resolved[key] = self.id_of(self.catalog.resolve(name, jurisdiction or "").key)
+        return self.resolved[key]
+
+    def knows(self, name: str, jurisdiction: str) -> bool:
+        if (name, jurisdiction) in self.known:
+            return True
+        if self.catalog.lookup(name, jurisdiction) is None:
+            return False
+        self.known.add((name, jurisdiction))
+        return True
+
+    def pinyin_of(self, name: str) -> tuple[str, str]:
+        from whodoes.build.units.catalog import pinyin_keys
+
+        return tuple(self.pinyin[name]) if name in self.pinyin else pinyin_keys(name)
+
+
+def load_catalog(units_file: Path | None):
+    """The unit catalogue of ``units_file`` (and the bodies.toml beside it); BuildError when
+    it cannot be read."""
+    from whodoes.build.units.catalog import Catalog, CatalogError
+
+    try:
+        return Catalog.load(units_file) if units_file else Catalog(jurisdictions={}, units=[])
+    except CatalogError as e:
+        raise BuildError(str(e)) from None
 
 
 def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=None, max_size=MAX_SIZE,
-           staged=None, before_install=None, notes=()) -> BuildReport:
-    from whodoes.build.units.catalog import Catalog, CatalogError, pinyin_keys
-
+           staged=None, before_install=None, notes=(), jobs=None, cache=True) -> BuildReport:
+    """build() under the folder's lock: plan files -> keys -> parsed (cached, in workers) -> database."""
     started = time.perf_counter()
     folders = [Path(shipped), sources] if shipped is not None else [sources]
     files, metadata = _plan_files(folders, staged)
@@ -315,119 +363,173 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         raise BuildError(f"{sources}: no plan files (.txt, .md, .docx, .pdf, .html, .xlsx ...) to build from")
     if os.path.isdir(out):
         raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
+    plans = [PlanFile(p, metadata.get(p), sources if staged is not None and p.parent == Path(staged) else p.parent)
+             for p in files]
     units_file = units_file or default_units_file(folders[0])
-    try:
-        catalog = Catalog.load(units_file) if units_file else Catalog(jurisdictions={}, units=[])
-    except CatalogError as e:
-        raise BuildError(str(e)) from None
-
+    catalog = load_catalog(units_file)
     report = BuildReport(out=out)
     report.notes.extend(notes)
-    base_docs: list[tuple[str, str]] = []
-    seen_chars: set[str] = set()
-    unit_ids: dict[str, int] = {}
-
-    def resolve(name: str, jurisdiction: str | None) -> int:
-        unit = catalog.resolve(name, jurisdiction or "")
-        if unit.key not in unit_ids:
-            unit_ids[unit.key] = len(unit_ids) + 1
-        return unit_ids[unit.key]
-
-    if on_start:
-        on_start(len(files))
-    with Writer(out) as writer:
-        for index, path in enumerate(files, 1):
-            check_size(path, max_size)
-            home = sources if staged is not None and path.parent == Path(staged) else path.parent
-            try:
-                plan = read_plan(path, metadata.get(path))
-            except SourceError as e:
-                raise BuildError(str(e)) from None
-            src, lines, traditional = plan.source, plan.prepared.lines, plan.prepared.traditional
-            parsed = parse_document(lines, plan.prepared.tables)
-            for r in parsed.rows:
-                r.location = plan.prepared.locations.get(r.line)
-            meta = infer_metadata(lines, {**plan.document.metadata, **src.meta}, known_places(catalog.bodies),
-                                  [n for r in parsed.rows for n in r.lead + r.support])
-            inferred = path not in metadata
-            if not meta.get("jurisdiction"):
-                report.warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
-            start, end = parse_period(meta.get("period"))
-            doc: dict[str, Any] = {k: meta.get(k) for k in META_KEYS}
-            doc.update(
-                id=src.id, file=path.name, sha256=src.sha256, period_start=start, period_end=end,
-                encoding=src.encoding or src.format, layouts=parsed.layouts, folder=folder_label(home, out),
-            )
-            if home == folders[0]:
-                base_docs.append((path.name, src.sha256))
-            if traditional:
-                doc["layouts"] = ["traditional Chinese, converted to simplified"] + parsed.layouts
-            report.warnings += [f"{path.name}: {w}" for w in parsed.warnings]
-            report.warnings += _unknown_units(path.name, parsed.rows, catalog, meta.get("jurisdiction") or "")
-            first_year = start or (int(meta["date"][:4]) if str(meta.get("date") or "")[:4].isdigit() else None)
-            own_spans(parsed.rows)
-            writer.add_document(doc, parsed.rows, resolve, annotate(parsed.rows, first_year, src.id))
-            for r in parsed.rows:
-                seen_chars.update(r.text)
-                for n in r.lead + r.support:
-                    seen_chars.update(n)
-            if traditional:
-                seen_chars.update(c for ln in lines for c in ln.raw if "\u3400" <= c <= "\u9fff")
-            report.documents.append(
-                DocReport(src.id, len(parsed.rows), src.encoding, traditional, doc["layouts"], inferred)
-            )
-            if src.encoding not in ("utf-8", ""):
-                report.notes.append(f"{path.name}: read as {src.encoding}")
-            if not parsed.rows:
-                report.warnings.append(f"{path.name}: no task rows found ({'; '.join(parsed.layouts)})")
-            report.rows += len(parsed.rows)
-            report.bytes += len(src.data)
-            if on_document:
-                on_document(src.id, len(parsed.rows), index)
-
-        units: list[dict[str, Any]] = []
-        names: list[dict[str, Any]] = []
-        for unit in catalog.units():
-            if unit.key not in unit_ids:
-                unit_ids[unit.key] = len(unit_ids) + 1
-            uid = unit_ids[unit.key]
-            units.append(
-                {"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
-                 "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note}
-            )
-            for entry in unit.names:
-                full, initials = pinyin_keys(entry.name)
-                names.append(
-                    {"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
-                     "year": entry.year, "change": entry.change, "reason": entry.reason,
-                     "pinyin": full, "initials": initials}
-                )
-                seen_chars.update(entry.name)
-        units.sort(key=lambda u: u["id"])
-        writer.add_units(units, names)
-        writer.add_bodies(*_bodies_rows(catalog))
-        seen_chars.update(c for n in catalog.bodies.type_names() for c in n.name)
-        writer.add_chars(_traditional_forms(seen_chars))
-        from whodoes import __version__
-
-        writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),
-                         "base_folder": folder_label(folders[0], out)})
-        report.units = len(units)
-        writer.commit(before_install)
+    store = open_cache(out, report) if cache else None
+    try:
+        key_plans(plans, store, units_file, max_size)
+        if on_start:
+            on_start(len(plans))
+        base = os.path.realpath(folders[0])
+        with closing(_parsed(plans, store, jobs, report, bodies_file(units_file))) as docs:  # closed: its worker processes stop now
+            write_database(out, docs, catalog, units_file, report, is_base=lambda d: d.folder == base,
+                           base_folder=folders[0], on_document=on_document, before_install=before_install)
+        if store is not None:
+            store.prune({p.key for p in plans}, {os.path.realpath(p.path) for p in plans})
+    finally:
+        if store is not None:
+            store.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def known_places(bodies) -> dict:
-    """Every name and short form of a jurisdiction of data/bodies.toml -> its KnownPlace, for
-    reading a plan's jurisdiction from its markers (whodoes.build.infer); generic short forms
-    (经开区) are left out: they name no one place."""
-    places = {}
-    for form, name in bodies.place_forms().items():
-        p = bodies.places[name]
-        if form not in p.generic:
-            places[form] = KnownPlace(p.name, p.kind, p.parent, tuple(p.numbers))
-    return places
+def bodies_file(units_file: Path | None) -> str:
+    """The general catalogue beside the units file (as whodoes.build.units.catalog reads it), or ""."""
+    if units_file is None:
+        return ""
+    path = Path(units_file).parent / "bodies.toml"
+    return str(path) if path.is_file() else ""
+
+
+def open_cache(out: Path, report: BuildReport):
+    """The parse cache of ``out`` (whodoes.build.parsestore), or None with a note when it cannot be
+    opened; a damaged one is replaced."""
+    from whodoes.build.parsestore import ParseStore, ParseStoreError, cache_path, remove_stale_caches
+
+    path = cache_path(out)
+    for attempt in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_caches(path.parent, keep=path)
+            return ParseStore(path)
+        except ParseStoreError as e:
+            if attempt == 2 or not path.is_file():
+                report.notes.append(f"building without a parse cache: {e}")
+                return None
+            path.unlink(missing_ok=True)  # a damaged cache: it is only a cache
+        except OSError as e:
+            report.notes.append(f"building without a parse cache: {path}: {e.strerror or e}")
+            return None
+    return None
+
+
+def key_plans(plans: list[PlanFile], store, units_file: Path | None, max_size: int) -> None:
+    """Each plan's key (whodoes.build.parsestore): its name, bytes, metadata entry, the data files
+    and the reader.  BuildError for a file over ``max_size`` or one that cannot be read."""
+    from whodoes.build.parsed import meta_text, reader_version
+    from whodoes.build.parsestore import data_digest, doc_key, file_sha256
+
+    data, reader = data_digest(units_file), reader_version()
+    for plan in plans:
+        check_size(plan.path, max_size)
+        try:
+            sha = store.sha256_of(plan.path) if store is not None else file_sha256(plan.path)
+        except OSError as e:
+            raise BuildError(f"{plan.path}: cannot read: {e.strerror or e}") from None
+        plan.key = doc_key(plan.path.name, sha, meta_text(plan.meta), data, reader)
+
+
+def _parsed(plans: list[PlanFile], store, jobs: int | None, report: BuildReport, bodies: str = ""):
+    """The plans parsed, in order, as ParsedDoc (from the cache, else parsed: parsepool)."""
+    from whodoes.build.parsed import ParsedDoc
+    from whodoes.build.parsepool import ParseFailed, ParseTask, parsed_in_order
+
+    tasks = [ParseTask(p.key, str(p.path), p.meta, str(p.home), p.path.stem, p.path.name, bodies) for p in plans]
+
+    def counted(task, pid: int) -> None:
+        report.parsed += 1
+        if pid != os.getpid():
+            report.workers.add(pid)
+
+    try:
+        for task, blob in parsed_in_order(tasks, store, jobs, on_parsed=counted):
+            doc = ParsedDoc.from_bytes(blob)
+            doc.folder = os.path.realpath(task.folder)  # a cached parse may come from elsewhere
+            doc.key = task.key
+            yield doc
+    except ParseFailed as e:
+        raise BuildError(str(e)) from None
+
+
+def write_database(out: Path, docs, catalog, units_file: Path | None, report: BuildReport, *, is_base,
+                   base_folder: Path, on_document=None, before_install=None) -> None:
+    """Write ``out`` (store.Writer: a new file renamed into place) from ParsedDocs in order:
+    their rows with units resolved, then the catalogue, the characters and build_info."""
+    ids = UnitIds(catalog)
+    seen_chars: set[str] = set()
+    base_docs: list[tuple[str, str]] = []
+    with Writer(out) as writer:
+        for index, d in enumerate(docs, 1):
+            _write_document(writer, d, catalog, ids, report, out)
+            writer.add_key(d.id, d.key)
+            if is_base(d):
+                base_docs.append((d.file, d.sha256))
+            for r in d.rows:
+                seen_chars.update(r.text)
+                for n in r.lead + r.support:
+                    seen_chars.update(n)
+            seen_chars.update(d.chars)
+            if on_document:
+                on_document(d.id, len(d.rows), index)
+        report.units = _write_catalog(writer, catalog, ids, seen_chars)
+        from whodoes import __version__
+
+        writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),
+                         "base_folder": folder_label(base_folder, out), "parse_context": parse_context(units_file)})
+        writer.commit(before_install)
+
+
+def parse_context(units_file: Path | None) -> str:
+    """What every document's parse key shares (the reader and the curated data): kept in
+    build_info, so that ``whodoes add`` patches a database only when it matches."""
+    from whodoes.build.parsed import reader_version
+    from whodoes.build.parsestore import data_digest
+
+    return f"{reader_version()} {data_digest(units_file)}"
+
+
+def _write_document(writer, d, catalog, ids: UnitIds, report: BuildReport, out: Path) -> None:
+    """One parsed document into the database, and into the report."""
+    doc = dict(d.doc, id=d.id, file=d.file, folder=folder_label(Path(d.folder), out))
+    report.warnings += d.warnings
+    report.warnings += _unknown_units(d.file, d.rows, ids.knows, d.doc.get("jurisdiction") or "")
+    writer.add_document(doc, d.rows, ids.resolve, d.extras, d.grams)
+    ids.pinyin.update(d.pinyin)
+    report.documents.append(DocReport(d.id, len(d.rows), d.source_encoding, d.traditional, d.doc["layouts"],
+                                      d.inferred))
+    if d.source_encoding not in ("utf-8", ""):
+        report.notes.append(f"{d.file}: read as {d.source_encoding}")
+    if not d.rows:
+        layouts = d.doc["layouts"][1:] if d.traditional else d.doc["layouts"]
+        report.warnings.append(f"{d.file}: no task rows found ({'; '.join(layouts)})")
+    report.rows += len(d.rows)
+    report.bytes += d.bytes
+
+
+def _write_catalog(writer, catalog, ids: UnitIds, seen_chars: set[str]) -> int:
+    """The units (those of the documents first), their names, the body types and places, and
+    the traditional forms of every character seen; returns the number of units."""
+    units, names = [], []
+    for unit in catalog.units():
+        uid = ids.id_of(unit.key)
+        units.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
+                      "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
+        for entry in unit.names:
+            full, initials = ids.pinyin_of(entry.name)
+            names.append({"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
+                          "year": entry.year, "change": entry.change, "reason": entry.reason,
+                          "pinyin": full, "initials": initials})
+            seen_chars.update(entry.name)
+    units.sort(key=lambda u: u["id"])
+    writer.add_units(units, names)
+    writer.add_bodies(*_bodies_rows(catalog))
+    seen_chars.update(c for n in catalog.bodies.type_names() for c in n.name)
+    writer.add_chars(_traditional_forms(seen_chars))
+    return len(units)
 
 
 def _bodies_rows(catalog) -> tuple[list[dict], list[dict], list[dict]]:
@@ -488,46 +590,3 @@ def check_size(path: Path, max_size: int) -> None:
     if size > max_size:
         raise BuildError(f"{path.name} is {megabytes(size)}, more than the {megabytes(max_size)} a source may have "
                          "(--max-size sets the limit)")
-
-
-SPAN_SLACK = 24  # characters kept beyond a row's own text and units (labels, brackets, its number)
-
-
-def own_spans(rows) -> None:
-    """Each row's ``source_text`` cut to the row's own part of its line or paragraph.
-
-    The reader gives every row of a paragraph the whole paragraph's raw text; a plan whose
-    tasks all stand on one line would store that line once per task (a 1 MB line of 3,000
-    tasks: gigabytes).  Here a row keeps its source text when it is at most about twice its
-    own text and units (a paragraph and its unit line); else the part from just before
-    where its text starts (searched near where the previous row of the same text was
-    found, so the whole is linear) to the end of its text and units plus ``SPAN_SLACK``,
-    with … where the line goes on."""
-    cursor: dict[int, int] = {}
-    kept = []  # the original texts stay alive, so that their ids stay theirs
-    for r in rows:
-        source = r.source_text or ""
-        own = _own_length(r)
-        limit = 2 * own + 4 * SPAN_SLACK
-        if len(source) <= limit:
-            continue
-        kept.append(source)
-        start = cursor.get(id(source), 0)
-        key = (r.text or "")[:12]
-        found = source.find(key, start, start + limit + len(key)) if key else -1
-        if found < 0:  # not found near (the text was cleaned): where the previous row ended
-            found = start
-            cursor[id(source)] = start + own
-        else:
-            cursor[id(source)] = found + max(1, len(key))
-        end = min(len(source), found + own + SPAN_SLACK)
-        begin = max(0, found - SPAN_SLACK // 2)
-        r.source_text = ("…" if begin else "") + source[begin:end] + ("…" if end < len(source) else "")
-
-
-def _own_length(row) -> int:
-    """Characters of what a row says: its texts, units, targets, deadline, commanders."""
-    texts = [row.text, row.detail, row.title, row.category, row.seq, row.lead_raw, row.support_raw, row.deadline]
-    n = sum(len(t) for t in texts if isinstance(t, str))
-    n += sum(len(str(v)) + 8 for v in (row.targets or {}).values())
-    return n + sum(len(str(c)) for c in (row.commanders or ()))

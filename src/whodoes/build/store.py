@@ -51,6 +51,7 @@ class Writer:
             raise StoreError(f"{out_path} is a folder; give the path of the .sqlite file")
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out_path)
+        settle_journal(self.out_path)
         fd, tmp = tempfile.mkstemp(prefix=f"{temp_prefix(self.out_path)}{os.getpid()}.", suffix=".tmp",
                                    dir=self.out_path.parent)
         os.close(fd)
@@ -76,17 +77,19 @@ class Writer:
             self.conn.execute(statement)
 
     # -- rows -----------------------------------------------------------------
-    def add_document(self, doc: dict, rows: list, resolve, extras: list[dict] | None = None) -> int:
+    def add_document(self, doc: dict, rows: list, resolve, extras: list[dict] | None = None,
+                     grams: list[str] | None = None) -> int:
         """Write one document and its task rows; ``resolve(name, jurisdiction)`` gives a unit id;
-        ``extras``: per row, more task columns (level, project, due, due_kind, deadline_text)."""
+        ``extras``: per row, more task columns (level, project, due, due_kind, deadline_text);
+        ``grams``: per row, its bigrams when they were computed already (whodoes.build.parsed)."""
         self.doc_ordinal += 1
         record = dict(doc)
         record["ordinal"] = self.doc_ordinal
         record["task_count"] = len(rows)
         record["layouts"] = json.dumps(record.get("layouts", []), ensure_ascii=False)
-        self.db.table("documents").insert(record)
+        self._insert("documents", [record])
         jurisdiction = doc.get("jurisdiction")
-        tasks, links, grams = [], [], []
+        tasks, links, gram_rows = [], [], []
         for ordinal, r in enumerate(rows, 1):
             task_id = self.next_task_id
             self.next_task_id += 1
@@ -115,21 +118,35 @@ class Writer:
                             "inherited": int(role in r.inherited),
                         }
                     )
-            searchable = " ".join(x for x in (r.category, r.title, r.text, r.detail) if x)
-            grams.append((task_id, bigrams(searchable)))
+            if grams and len(grams) == len(rows):
+                gram_rows.append((task_id, grams[ordinal - 1]))
+            else:
+                searchable = " ".join(x for x in (r.category, r.title, r.text, r.detail) if x)
+                gram_rows.append((task_id, bigrams(searchable)))
             if len(tasks) >= BATCH:
-                self._flush(tasks, links, grams)
-                tasks, links, grams = [], [], []
-        self._flush(tasks, links, grams)
+                self._flush(tasks, links, gram_rows)
+                tasks, links, gram_rows = [], [], []
+        self._flush(tasks, links, gram_rows)
         return len(rows)
 
+    def add_key(self, document_id: str, key: str) -> None:
+        """A document's parse key (``document_keys``)."""
+        self.conn.execute("INSERT INTO document_keys VALUES (?, ?)", (document_id, key))
+
     def _flush(self, tasks, links, grams) -> None:
-        if tasks:
-            self.db.table("tasks").insert_all(tasks, batch_size=BATCH)
-        if links:
-            self.db.table("task_units").insert_all(links, batch_size=BATCH)
+        self._insert("tasks", tasks)
+        self._insert("task_units", links)
         if grams:
             self.conn.executemany("INSERT INTO task_grams(rowid, grams) VALUES (?, ?)", grams)
+
+    def _insert(self, table: str, rows: list[dict]) -> None:
+        """Rows that all have the same keys, with one executemany (sqlite-utils' insert_all
+        spends more time building its statements than SQLite spends inserting)."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+        self.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
 
     def add_units(self, units: list[dict], names: list[dict]) -> None:
         self.db.table("units").insert_all(units, batch_size=BATCH)
@@ -280,6 +297,26 @@ def remove_stale(out_path: Path, max_age: float = 3600.0) -> list[Path]:
         except OSError:
             pass
     return removed
+
+
+def settle_journal(db_path: Path) -> None:
+    """Let SQLite roll back what an add killed while it patched ``db_path`` in place left in
+    its rollback journal (whodoes.build.incremental), before a build replaces the file: a hot
+    journal left beside a new database would be played into it.  SQLite decides: a journal
+    of a transaction still running, or one already settled, is left alone."""
+    try:
+        if os.path.getsize(f"{db_path}-journal") == 0 or not os.path.isfile(db_path):
+            return
+    except OSError:
+        return
+    try:
+        conn = sqlite3.connect(db_path, timeout=60)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # not a database: replaced whole
 
 
 def fsync_path(path: Path) -> None:

@@ -18,8 +18,12 @@ in all three or in none.
   staged files and metadata.toml into place, and the build renames the new database over
   the old; then ``finish`` removes the journal and the staging folder.  SIGINT and SIGTERM
   wait until the commit is done (``SignalHold``).
+* **In place.**  An add to a big database patches it in one SQLite transaction instead
+  (whodoes.build.incremental): the journal is written just before that COMMIT and names a token
+  the COMMIT writes into the database; the files move after it.
 * **Recovery.**  Whoever takes the lock next (``add`` or ``build``) first looks: a journal
-  means the commit had begun, so it is completed (the remaining renames; roll forward);
+  means the commit had begun, so it is completed (the remaining renames; roll forward) --
+  for an add in place only when the database holds the journal's token, else undone;
   a staging folder without a journal means it had not, so the staging folder is removed
   (roll back: the old files, metadata and database were never touched).
 
@@ -157,6 +161,18 @@ def commit(folder: Path, files: list[str], db: Path, db_tmp: Path) -> None:
     _roll_forward(folder, files, None, None)
 
 
+def journal_in_place(folder: Path, files: list[str], db: Path, token: str) -> None:
+    """An add that patches the database in place (whodoes.build.incremental): the journal, written
+    just before the database's COMMIT, names the token that COMMIT makes durable; the files
+    are moved once it is done (``roll_forward_files``)."""
+    _write_journal(Path(folder), {"pid": os.getpid(), "files": list(files), "db": str(db), "token": token})
+
+
+def roll_forward_files(folder: Path, files: list[str]) -> None:
+    """After the COMMIT of an add in place: the staged files and metadata.toml into place."""
+    _roll_forward(Path(folder), files, None, None)
+
+
 def _roll_forward(folder: Path, files: list[str], db: str | None, db_tmp: str | None) -> None:
     staging = folder / STAGING_NAME
     for name in [*files, METADATA_FILE]:
@@ -205,6 +221,11 @@ def recover(folder: Path) -> list[str]:
         except (OSError, ValueError) as e:  # never half-written (renamed into place): changed by hand
             raise LockError(f"{journal} cannot be read ({e}); the staged files are in {folder / STAGING_NAME}: "
                             "move them into place by hand, or remove both to undo the add") from None
+        if "token" in data and not _token_committed(data):  # in place, stopped before its COMMIT
+            _undo_in_place(folder)
+            notes.append(f"undid an add of {', '.join(data.get('files') or ['metadata.toml'])} that was stopped "
+                         "before its database was changed")
+            return notes
         _roll_forward(folder, data.get("files", []), data.get("db"), data.get("db_tmp"))
         finish(folder)
         notes.append(f"completed an add of {', '.join(data.get('files') or ['metadata.toml'])} that was stopped "
@@ -215,6 +236,39 @@ def recover(folder: Path) -> list[str]:
         notes.append(f"undid an add{' of ' + ', '.join(staged) if staged else ''} that was stopped before it "
                      "had changed anything")
     return notes
+
+
+TOKEN_KEY = "add_token"  # build_info: the token of the last add patched in place (whodoes.build.incremental)
+
+
+def committed_token(db: Path) -> str | None:
+    """The token of the last add patched into ``db`` (opening it read-write lets SQLite roll
+    back what a killed add left half-written)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(db, timeout=60)
+        try:
+            row = conn.execute("SELECT value FROM build_info WHERE key = ?", (TOKEN_KEY,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _token_committed(data: dict) -> bool:
+    """Does the journal's database hold its token (was the add's COMMIT done)?"""
+    return bool(data.get("db")) and committed_token(Path(data["db"])) == data["token"]
+
+
+def _undo_in_place(folder: Path) -> None:
+    abandon(folder)
+    try:
+        os.unlink(folder / JOURNAL_NAME)
+    except FileNotFoundError:
+        pass
+    fsync_path(folder)
 
 
 class SignalHold:

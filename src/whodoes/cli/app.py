@@ -48,6 +48,13 @@ def _max_size(value) -> int:
     return int(mb * 1024 * 1024)
 
 
+def _jobs(value) -> int | None:
+    """--jobs: a whole number of worker processes, 1 or more (None: one per core)."""
+    from whodoes.query.filters import positive_int
+
+    return None if value is None else positive_int(value, "--jobs")
+
+
 def _notes_and_warnings(report) -> None:
     """A build's notes and warnings, one line each on stderr."""
     for n in getattr(report, "notes", []):
@@ -359,15 +366,15 @@ def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None
         Param("sources", "--sources", metavar="DIR", help="The plan files (default: data/sources)."),
         Param("out", "--out", metavar="PATH", help="The database to write (default: data/plans.sqlite, or $WHODOES_DB)."),
         Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
-        "max_size", "force",
+        "jobs", "no_cache", "max_size", "force",
     ],
-    epilog="Examples:  whodoes build  ·  whodoes build --out /tmp/plans.sqlite",
+    epilog="Examples:  whodoes build  ·  whodoes build --out /tmp/plans.sqlite  ·  whodoes build --jobs 1",
     fast=False,
 )
-def cmd_build(sources=None, out=None, units=None, max_size=None, force=False) -> int:
+def cmd_build(sources=None, out=None, units=None, jobs=None, no_cache=False, max_size=None, force=False) -> int:
     """Rebuild the database from the plan files and data/units.toml (the previous one stays if the build fails).
 
-    Sources may be UTF-8 (with or without BOM), UTF-16 or GB18030/GBK; a source that is not UTF-8 gets a note. A source that is empty or cannot be decoded fails the build, naming the file (exit 2), so that the database never silently lacks a plan; a source with no task rows is a warning. A failed or interrupted build leaves the previous database unchanged.
+    Sources may be UTF-8 (with or without BOM), UTF-16 or GB18030/GBK; a source that is not UTF-8 gets a note. A source that is empty or cannot be decoded fails the build, naming the file (exit 2), so that the database never silently lacks a plan; a source with no task rows is a warning. A failed or interrupted build leaves the previous database unchanged. Documents are parsed by --jobs worker processes and kept in a parse cache (in the user's cache folder): a plan whose bytes, metadata, curated data and reader are unchanged is not parsed again.
     """
     from whodoes import paths
     from whodoes.cli.progress import BuildProgress
@@ -383,7 +390,7 @@ def cmd_build(sources=None, out=None, units=None, max_size=None, force=False) ->
     try:
         with BuildProgress() as progress:
             report = build(sources, out, units, on_start=progress.start, on_document=progress.document, shipped=shipped,
-                           force=bool(force), max_size=limit, on_wait=err)
+                           force=bool(force), max_size=limit, on_wait=err, jobs=_jobs(jobs), cache=not no_cache)
     except BuildError as e:
         raise DataError(f"build failed: {e}") from None
     except KeyboardInterrupt as e:
@@ -519,7 +526,8 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
             where = one_line(item.target.parent / "metadata.toml")
             out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {where})\n")
     _notes_and_warnings(report)
-    out.write(f"rebuilt: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
+    done = "added in place" if report.patched else "rebuilt"
+    out.write(f"{done}: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
               f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
     out.flush()
     if report.interrupted is not None:  # it came during the commit, which finished first
@@ -528,6 +536,78 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
         return commandline.EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     return EXIT_OK
 
+
+
+@command(
+    "parse",
+    args=[Param("files", metavar="FILE", help="Plan files (each described by the metadata.toml of its folder, if any).", many=True)],
+    options=[
+        Param("out", "--output", "-o", metavar="SHARD", help="The shard to write (created, or added to)."),
+        Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
+        "jobs", "max_size",
+    ],
+    epilog="Examples:  whodoes parse data/sources/*.txt -o part1.sqlite  ·  "
+    "ls plans/*.docx | parallel -N 100 whodoes parse {} -o shards/{#}.sqlite",
+    fast=False,
+)
+def cmd_parse(files, out=None, units=None, jobs=None, max_size=None) -> int:
+    """Parse plan files into a shard, with no shared state: the first half of a build that a batch engine can spread over many machines (then whodoes merge).
+
+    A shard is an SQLite file of parsed documents. Parsing a document again into the same shard replaces it. Exit 2 when a file cannot be read.
+    """
+    from whodoes.errors import DataError, UsageError
+
+    try:
+        from whodoes.build.shards import ShardError, parse_files
+    except ImportError as e:
+        raise DataError(f"cannot parse: {e} (install whodoes with its build dependencies)") from None
+    if not out:
+        raise UsageError("give the shard to write: whodoes parse FILE... -o SHARD")
+    commandline.handle_sigterm()
+    try:
+        ids = parse_files(list(files), out, units_file=units, jobs=_jobs(jobs), max_size=_max_size(max_size))
+    except ShardError as e:
+        raise DataError(str(e)) from None
+    sys.stdout.write(f"{len(ids)} documents parsed -> {one_line(out)}\n")
+    return EXIT_OK
+
+
+@command(
+    "merge",
+    args=[Param("shards", metavar="SHARD", help="Shards written by whodoes parse.", many=True)],
+    options=[
+        Param("out", "--output", "-o", metavar="PATH", help="The database to write (default: data/plans.sqlite, or $WHODOES_DB)."),
+        Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
+        "force",
+    ],
+    epilog="Examples:  whodoes merge shards/*.sqlite -o plans.sqlite",
+    fast=False,
+)
+def cmd_merge(shards, out=None, units=None, force=False) -> int:
+    """Write the database from shards (whodoes parse): resolve the units and write, as whodoes build does with the same files.
+
+    The documents go in file-name order; one document in two shards must be the same parse (else exit 2). The previous database stays if the merge fails.
+    """
+    from whodoes import paths
+    from whodoes.errors import DataError
+    from whodoes.cli.progress import BuildProgress
+
+    try:
+        from whodoes.build.shards import ShardError, merge
+    except ImportError as e:
+        raise DataError(f"cannot merge: {e} (install whodoes with its build dependencies)") from None
+    out = out or paths.default_db()
+    commandline.handle_sigterm()
+    try:
+        with BuildProgress() as progress:
+            report = merge(list(shards), out, units_file=units, force=bool(force), on_start=progress.start,
+                           on_document=progress.document)
+    except ShardError as e:
+        raise DataError(f"merge failed: {e}") from None
+    _notes_and_warnings(report)
+    sys.stdout.write(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
+                     f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
+    return EXIT_OK
 
 
 # ----------------------------------------------------------------------------------------------

@@ -74,6 +74,8 @@ OPTS = {
     "status": Param("status", "--status", "-s", metavar="STATUS",
                     help="Only tasks whose latest progress record says STATUS: done, on-track, behind, not-started, or none (no record)."),
     "max_size": Param("max_size", "--max-size", metavar="MB", help="The largest plan file read, in megabytes (default 50)."),
+    "jobs": Param("jobs", "--jobs", "-j", metavar="N", help="Worker processes that parse the plans (default: one per core)."),
+    "no_cache": Param("no_cache", "--no-cache", flag=True, help="Parse every plan, and keep no parse cache."),
     "force": Param("force", "--force", flag=True,
                    help="Replace the database path even if it holds a file that is not a whodoes database."),
 }

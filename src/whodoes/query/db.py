@@ -68,6 +68,7 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
         path = default_db()
     path = os.path.expanduser(os.fspath(path))
     _check_file(path)
+    _roll_back_killed_add(path)
     try:
         conn = sqlite3.connect(_uri(path), uri=True, factory=GuardedConnection)
     except sqlite3.Error as e:
@@ -82,6 +83,26 @@ def connect(path: str | os.PathLike | None = None, *, check: bool = True) -> sql
     if path not in _opened:
         _opened.append(path)
     return conn
+
+
+def _roll_back_killed_add(path: str) -> None:
+    """A ``whodoes add`` killed while it patched the database in place (whodoes.build.incremental)
+    leaves SQLite's rollback journal beside it; a read-only connection cannot roll it back
+    ("attempt to write a readonly database"), so one read-write open lets SQLite do it.
+    SQLite's own locks decide: the journal of an add still running is left alone."""
+    try:
+        if os.path.getsize(path + "-journal") == 0:
+            return
+    except OSError:
+        return  # no journal: the usual case, one stat
+    try:
+        conn = sqlite3.connect(path, timeout=5)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # not ours to write: the read-only open says what is wrong
 
 
 QUERY_SECONDS_VAR = "WHODOES_QUERY_SECONDS"

@@ -1,0 +1,213 @@
+"""``whodoes add`` on a big database: add the new documents to it in place, in one SQLite
+transaction, instead of writing every row again.
+
+Writing a 10,000-plan database takes minutes however fast the parse cache makes the
+parse; adding one plan's rows to it takes a second.  ``patch`` does that when it can be
+shown to give what a build would (else it returns None and ``add`` builds as before):
+
+* the database has ``document_keys`` and the ``parse_context`` (reader, curated data) of
+  this whodoes, the same base folder, and at least ``PATCH_MIN_DOCUMENTS`` documents
+  (below that a full write from the parse cache takes about as long, and keeps the task
+  ids in document order);
+* every document it holds is still there with the same key (bytes, metadata entry): the
+  change is only new documents.
+
+What differs from a full build: the new tasks' numeric ids come after all others
+(``tasks.id`` "changes when plans are added" anyway; the stable ``uid`` is what it is in
+a build) and units first met in them get the next unit ids.  ``documents.ordinal`` is
+renumbered, so every listing is in file-name order as after a build.
+
+**Atomicity.**  All rows are written in one transaction (``BEGIN IMMEDIATE``; SQLite's
+rollback journal): readers see the old database until ``COMMIT`` and the new one after.
+A kill -9 before ``COMMIT`` leaves a hot journal that SQLite rolls back at the next
+read-write open (the next add or build, or a query: whodoes.query.db.connect lets SQLite roll
+it back before it reads).  The add's own journal (whodoes.build.transaction) is written just
+before ``COMMIT`` with a token that the transaction also writes into ``build_info``: the
+next command completes the add (moves the staged files into place) only if the database
+holds that token, else it undoes it.
+
+Build path only.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+import time
+from pathlib import Path
+
+from whodoes.build.pipeline import (MAX_SIZE, BuildError, BuildReport, DocReport, PlanFile, UnitIds, _parsed, _plan_files,
+                           _traditional_forms, _write_document, default_units_file, digest, folder_label, key_plans,
+                           load_catalog, open_cache, parse_context)
+from whodoes.build.store import SCHEMA_VERSION, StoreError, Writer
+from whodoes.build.transaction import TOKEN_KEY
+
+PATCH_MIN_DOCUMENTS = 50
+
+
+class Patcher(Writer):
+    """A Writer over an open transaction of an existing database (no temporary file)."""
+
+    def __init__(self, conn: sqlite3.Connection):  # noqa: D107 - Writer's own set-up is a new file
+        self.conn = conn
+        self.tmp_path = None
+        self.replaced = True
+        self.next_task_id = (conn.execute("SELECT max(id) FROM tasks").fetchone()[0] or 0) + 1
+        self.doc_ordinal = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def _db_state(db: Path) -> tuple[dict[str, str], dict[str, str]] | None:
+    """(document id -> key, build_info) of a database that could be patched, else None."""
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return None
+        tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"document_keys", "build_info", "tasks_fts", "task_grams"} <= tables:
+            return None
+        keys = dict(conn.execute("SELECT document_id, key FROM document_keys"))
+        info = dict(conn.execute("SELECT key, value FROM build_info"))
+        if len(keys) != conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
+            return None
+        return keys, info
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def new_plans(sources: Path, db: Path, units_file, *, staged=None, shipped=None, store=None,
+              max_size: int = MAX_SIZE) -> list[PlanFile] | None:
+    """The plans to add to ``db`` in place, or None when it must be built (module docstring)."""
+    if not os.path.isfile(db):
+        return None
+    state = _db_state(db)
+    if state is None:
+        return None
+    keys, info = state
+    if len(keys) < PATCH_MIN_DOCUMENTS or info.get("parse_context") != parse_context(units_file):
+        return None
+    folders = [Path(shipped), sources] if shipped is not None else [sources]
+    if info.get("base_folder") != folder_label(folders[0], db):
+        return None
+    files, metadata = _plan_files(folders, staged)
+    plans = [PlanFile(p, metadata.get(p), sources if staged is not None and p.parent == Path(staged) else p.parent)
+             for p in files]
+    key_plans(plans, store, units_file, max_size)
+    now = {p.path.stem: p.key for p in plans}
+    if any(now.get(doc_id) != key for doc_id, key in keys.items()):
+        return None  # a document changed or is gone: a build
+    return [p for p in plans if p.path.stem not in keys]
+
+
+def patch(sources: Path, db: Path, units_file=None, *, staged=None, shipped=None, before_commit=None,
+          max_size: int = MAX_SIZE, jobs=None, on_start=None, on_document=None) -> BuildReport | None:
+    """Add the new plans of ``sources`` (with ``staged`` over it) to ``db`` in place; None when
+    it must be built instead.  ``before_commit(token)`` runs just before ``COMMIT``."""
+    started = time.perf_counter()
+    db = Path(os.path.realpath(db))
+    units_file = units_file or default_units_file(Path(shipped) if shipped is not None else Path(sources))
+    report = BuildReport(out=db)
+    store = open_cache(db, report)
+    try:
+        plans = new_plans(Path(sources), db, units_file, staged=staged, shipped=shipped, store=store,
+                          max_size=max_size)
+        if plans is None:
+            return None
+        if on_start:
+            on_start(len(plans))
+        _apply(db, plans, load_catalog(units_file), units_file, report, store, jobs, before_commit, on_document)
+    except (StoreError, sqlite3.Error) as e:
+        raise BuildError(f"cannot add to {db}: {e}; the previous database is unchanged") from None
+    finally:
+        if store is not None:
+            store.close()
+    report.patched = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, jobs, before_commit, on_document):
+    """The new documents, their units and characters, in one transaction."""
+    conn = sqlite3.connect(db, isolation_level=None, timeout=60)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        ids = UnitIds(catalog)
+        ids.ids = dict(conn.execute("SELECT key, id FROM units"))
+        known = set(ids.ids)
+        writer = Patcher(conn)
+        first_task, seen_chars = writer.next_task_id, set()
+        for index, d in enumerate(_parsed(plans, store, jobs, report), 1):
+            _write_document(writer, d, catalog, ids, report, db)
+            writer.add_key(d.id, d.key)
+            seen_chars.update(d.chars, *(r.text for r in d.rows), *(n for r in d.rows for n in r.lead + r.support))
+            if on_document:
+                on_document(d.id, len(d.rows), index)
+        conn.execute("INSERT INTO tasks_fts(rowid, category, title, text, detail) "
+                     "SELECT id, category, title, text, detail FROM tasks WHERE id >= ?", (first_task,))
+        _add_units(writer, catalog, ids, known, seen_chars)
+        conn.executemany("INSERT OR IGNORE INTO chars_t2s VALUES (?, ?)", sorted(_traditional_forms(seen_chars).items()))
+        _renumber(conn)
+        token = secrets.token_hex(16)
+        _update_info(conn, db, units_file, token)
+        _check(conn, writer, report)
+        if before_commit is not None:
+            before_commit(token)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
+
+
+def _add_units(writer: Patcher, catalog, ids: UnitIds, known: set[str], seen_chars: set[str]) -> None:
+    """The units first met in the new documents, with their names."""
+    units, names = [], []
+    for unit in catalog.units():
+        if unit.key in known or unit.key not in ids.ids:
+            continue
+        uid = ids.ids[unit.key]
+        units.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
+                      "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
+        for entry in unit.names:
+            full, initials = ids.pinyin_of(entry.name)
+            names.append({"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
+                          "year": entry.year, "change": entry.change, "reason": entry.reason,
+                          "pinyin": full, "initials": initials})
+            seen_chars.update(entry.name)
+    writer._insert("units", sorted(units, key=lambda u: u["id"]))
+    writer._insert("unit_names", names)
+
+
+def _renumber(conn: sqlite3.Connection) -> None:
+    """documents.ordinal in file-name order, as a build numbers them."""
+    order = conn.execute("SELECT id FROM documents ORDER BY file, id").fetchall()
+    conn.executemany("UPDATE documents SET ordinal = ? WHERE id = ? AND ordinal IS NOT ?",
+                     [(n, doc_id, n) for n, (doc_id,) in enumerate(order, 1)])
+
+
+def _update_info(conn: sqlite3.Connection, db: Path, units_file, token: str) -> None:
+    """base_digest over the base folder's documents as they are now; the add's token."""
+    info = dict(conn.execute("SELECT key, value FROM build_info"))
+    base = conn.execute("SELECT file, sha256 FROM documents WHERE folder = ?", (info.get("base_folder"),)).fetchall()
+    conn.execute("INSERT OR REPLACE INTO build_info VALUES ('base_digest', ?)", (digest(base, units_file),))
+    conn.execute("INSERT OR REPLACE INTO build_info VALUES (?, ?)", (TOKEN_KEY, token))
+
+
+def _check(conn: sqlite3.Connection, writer: Patcher, report: BuildReport) -> None:
+    """The counts the patch should have made; the report's totals."""
+    docs, tasks = (conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "tasks"))
+    if docs != writer.doc_ordinal or conn.execute("SELECT max(id) FROM tasks").fetchone()[0] != writer.next_task_id - 1:
+        raise StoreError(f"the patched database holds {docs} documents and {tasks} tasks, not what was written")
+    new = {d.id for d in report.documents}
+    for doc_id, count, encoding, layouts in conn.execute("SELECT id, task_count, encoding, layouts FROM documents"):
+        if doc_id not in new:
+            report.documents.append(DocReport(doc_id, count, encoding, False, [], False))
+    report.rows = tasks
+    report.units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
