@@ -22,7 +22,7 @@ SHIPPED = ROOT / "data" / "plans.sqlite"
 pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
 
 BUILD_ONLY = [
-    "sqlite_utils", "opencc", "pypinyin", "tomllib", "tomli",
+    "sqlite_utils", "opencc", "pypinyin", "rjieba", "whodoes.phrasebook", "tomllib", "tomli",
     "whodoes.parse", "whodoes.build", "whodoes.store", "whodoes.cleanup", "whodoes.sources", "whodoes.infer",
     "whodoes.units.catalog", "whodoes.units.split", "whodoes.units.bodies", "whodoes.units.coverage", "whodoes.document",
     "docx", "pdfplumber", "pdfminer", "pypdfium2", "openpyxl", "xlrd", "lxml", "charset_normalizer",

@@ -235,7 +235,13 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     if verbose:
         cols += [("issuer", "issuer"), ("doc_number", "doc_number"), ("date", "date"), ("layouts", "layouts"),
                  ("period_note", "period_note"), ("encoding", "encoding"), ("sha256", "sha256")]
-    emit(rows, cols, fmt, output=output, bom=bom)
+
+    def table(rows, console):  # --verbose on a terminal: a list per document, not thirteen narrow columns
+        from whodoes import termtable
+
+        termtable.record_list(rows, [k for _, k in cols], console, headers=[h for h, _ in cols])
+
+    emit(rows, cols, fmt, output=output, bom=bom, table=table if verbose else None)
     return EXIT_OK
 
 

@@ -261,6 +261,8 @@ def build_app():
 
     def root(
         version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+        no_pager: bool = typer.Option(False, "--no-pager", help="Never send a table through the pager (less -FRX, or "
+                                      "$WHODOES_PAGER, else $PAGER) when it is taller than the terminal."),
     ) -> None:
         """Who does what in Chongqing's green-development plans: tasks with their lead and supporting units."""
 
@@ -363,6 +365,11 @@ def run(args: list[str]) -> int:
     from whodoes.db import WhodoesError, database_error, runaway_error
 
     try:
+        if "--no-pager" in args[: args.index("--") if "--" in args else len(args)]:
+            from whodoes import pager
+
+            pager.turn_off()
+            args = [a for a in args if a != "--no-pager"]
         slow = os.environ.get("WHODOES_NO_FAST") or os.environ.get(COMPLETE_VAR)  # completion: Typer's business
         fast = None if slow else fast_parse(args)
         if fast is not None:

@@ -139,26 +139,44 @@ def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sc
     return exact, fuzzy_rows, len(grams)
 
 
+def find_near(conn: sqlite3.Connection, text: str, f: Filters, *, typos: bool) -> list[tuple[object, list[int]]]:
+    """For a query that matches nothing as written: the phrases it may mean
+    (whodoes.spelling.Near, the most used first), each with its tasks under the filters in
+    plan order (a task under the first phrase that has it)."""
+    from whodoes.spelling import nearest
+
+    out = []
+    seen: set[int] = set()
+    for phrase in nearest(conn, text, typos=typos):
+        ids = [i for i, _ in find(conn, phrase.phrase, f, fuzzy=False)[0] if i not in seen]
+        seen.update(ids)
+        out.append((phrase, ids))
+    return out
+
+
+def count(conn: sqlite3.Connection, text: str, *, fuzzy: bool) -> int:
+    """The tasks a query finds without filters (exact, near phrases, fuzzy)."""
+    exact, fuzzy_rows, _ = find(conn, text, Filters(), fuzzy=fuzzy)
+    if exact:
+        return len(exact) + len(fuzzy_rows)
+    near = {i for _, ids in find_near(conn, text, Filters(), typos=fuzzy) for i in ids}
+    return len(near) + sum(1 for i, _ in fuzzy_rows if i not in near)
+
+
 def suggest_terms(conn: sqlite3.Connection, text: str, n: int = 5) -> list[str]:
-    """Nearest searches that do find tasks: the longest parts of the query that occur, and
-    the unit the query names, if any."""
+    """Nearest searches that do find tasks: whole phrases of the plans near the query
+    (whodoes.spelling.suggestions, never a fragment of the query), with their number of
+    tasks, and the unit the query names, if any."""
+    from whodoes.spelling import suggestions
+
     out: list[str] = []
-    word = max(text.split(" "), key=len)[:16]
-    found: list[str] = []
-    for size in range(len(word) - 1, 1, -1):
-        for i in range(len(word) - size + 1):
-            part = word[i : i + size]
-            if part in found or any(part in g for g in found):
-                continue
-            try:
-                count = len(term_ids(conn, part))
-            except sqlite3.Error:
-                count = 0
-            if count:
-                found.append(part)
-                out.append(f"{part} ({count} task{'s' if count != 1 else ''})")
-        if len(found) >= 3:
-            break
+    for phrase in suggestions(conn, text, n):
+        try:
+            found = len(term_ids(conn, phrase))
+        except sqlite3.Error:
+            found = 0
+        if found:
+            out.append(f"{phrase} ({found} task{'s' if found != 1 else ''})")
     try:
         res = resolve(conn, text, None, fuzzy=False)
         if res.units:

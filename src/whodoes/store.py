@@ -117,6 +117,9 @@ class Writer:
             foreign_keys=[("task_id", "tasks", "id"), ("unit_id", "units", "id")],
         )
         db["chars_t2s"].create({"trad": str, "simp": str}, pk="trad")
+        # whodoes task's forgiving search (whodoes.phrasebook writes them, whodoes.spelling reads them)
+        db["phrases"].create({"phrase": str, "length": int, "pinyin": str, "initials": str, "tasks": int}, pk="phrase")
+        db["char_pinyin"].create({"char": str, "pinyin": str}, pk="char")
         db["build_info"].create({"key": str, "value": str}, pk="key")
         self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
 
@@ -195,6 +198,11 @@ class Writer:
             ({"trad": t, "simp": s} for t, s in sorted(pairs.items())), batch_size=BATCH
         )
 
+    def add_phrases(self, phrases: list[dict], char_pinyin: list[dict]) -> None:
+        """The plans' phrases with their pinyin, and the characters' readings (whodoes.phrasebook)."""
+        self.db["phrases"].insert_all(phrases, batch_size=BATCH)
+        self.db["char_pinyin"].insert_all(char_pinyin, batch_size=BATCH)
+
     # -- finish -----------------------------------------------------------------
     def _finish_schema(self) -> None:
         db = self.db
@@ -206,6 +214,8 @@ class Writer:
         db["unit_names"].create_index(["name"])
         db["unit_names"].create_index(["pinyin"])
         db["unit_names"].create_index(["initials"])
+        db["phrases"].create_index(["pinyin"])
+        db["phrases"].create_index(["initials"])
         db["units"].create_index(["type"])
         db["type_names"].create_index(["name"])
         db["tasks"].enable_fts(["category", "title", "text", "detail"], tokenize="trigram", create_triggers=False)
