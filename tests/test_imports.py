@@ -61,6 +61,8 @@ def test_unit_csv_imports_nothing_it_does_not_need():
     [
         ["task", "河长制", "-f", "csv"],
         ["task", "水质", "-f", "tsv"],
+        ["task", "海棉城市", "-f", "csv"],  # a homophone typo: the phrases and readings the build wrote
+        ["task", "hmcs", "-f", "csv"],  # initials
         ["unit", "環保分局", "-f", "csv"],
         ["unit", "hbfj", "-f", "csv"],
         ["docs", "-f", "csv"],

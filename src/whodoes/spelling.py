@@ -164,5 +164,8 @@ def suggestions(conn: sqlite3.Connection, text: str, n: int = 5) -> list[str]:
 
     choices = cached(conn, ("phrase pinyin",),
                      lambda: dict(conn.execute("SELECT phrase, pinyin FROM phrases ORDER BY tasks DESC, phrase")))
-    found = process.extract(letters, choices, scorer=fuzz.ratio, limit=n, score_cutoff=75)
-    return [phrase for _, _, phrase in found]
+    out = []
+    for _, _, phrase in process.extract(letters, choices, scorer=fuzz.ratio, limit=4 * n, score_cutoff=75):
+        if not any(p in phrase for p in out):  # 推进海绵城市 adds nothing to 海绵城市
+            out.append(phrase)
+    return out[:n]
