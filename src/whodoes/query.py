@@ -213,13 +213,7 @@ def search_tasks(
     text = to_simplified(conn, cleaned)
     result = Result(kind="task", query=query, filters=f, searched=text)
     terms = text.split(" ")
-    exact_rows, fuzzy_rows, _ = search.find(conn, text, f, fuzzy=not exact)
-    near = [] if exact_rows else search.find_near(conn, text, f, typos=not exact)
-    near_rows = [(i, "pinyin" if m.how in ("pinyin", "initials") else "fuzzy") for m, ids in near for i in ids]
-    taken = {i for i, _ in near_rows}
-    fuzzy_rows = [(i, n) for i, n in fuzzy_rows if i not in taken]
-    ranked = [(i, "exact") for i, whole in exact_rows if whole] + [(i, "exact") for i, whole in exact_rows if not whole]
-    ranked += near_rows + [(i, "fuzzy") for i, _ in fuzzy_rows]
+    ranked, n_exact, near, n_fuzzy = search.ranked(conn, text, f, exact=exact)
     shown = ranked[: f.limit] if f.limit else ranked
     records = fetch_by_id(conn, [i for i, _ in shown], year=f.year, details=details)
     for i, match in shown:
@@ -232,7 +226,7 @@ def search_tasks(
     how = "trigram index" if min(len(t) for t in terms) >= 3 else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
     result.terms = [*terms, *(m.phrase for m, ids in near if ids)]
     meant = "".join(f", {len(ids)} as {m.phrase} ({m.reason})" for m, ids in near if ids)
-    result.description = f"{head}: {len(exact_rows)} exact{meant}, {len(fuzzy_rows)} fuzzy ({how})"
+    result.description = f"{head}: {n_exact} exact{meant}, {n_fuzzy} fuzzy ({how})"
     if f.year is not None or f.where is not None or f.docs is not None or f.role in ("lead", "support") or f.by_due:
         # counted when asked for (the CLI asks only when the filters leave nothing)
         result._count_unfiltered = lambda: search.count(conn, text, fuzzy=not exact)

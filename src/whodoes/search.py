@@ -1,5 +1,5 @@
 """Finding tasks by their text (``whodoes task``): which tasks match a query, and in which
-order; the rows themselves are read by whodoes.rows.
+order (``ranked``); the rows themselves are read by whodoes.rows.
 
 Each word of the query is looked up in the FTS5 trigram index (3 or more characters), the
 bigram index task_grams (2 characters) or by a scan (1 character, or when an index is
@@ -152,6 +152,23 @@ def find_near(conn: sqlite3.Connection, text: str, f: Filters, *, typos: bool) -
         seen.update(ids)
         out.append((phrase, ids))
     return out
+
+
+def ranked(conn: sqlite3.Connection, text: str, f: Filters, *, exact: bool
+           ) -> tuple[list[tuple[int, str]], int, list[tuple[object, list[int]]], int]:
+    """The matches of ``whodoes task`` in rank order, [(id, "exact" | "pinyin" | "fuzzy")]:
+    the whole query as written, every word of it, then (only when those are none) the
+    phrases it means (``find_near``; with ``exact``, by pinyin only), then (unless ``exact``)
+    the fuzzy ones; and the number of exact matches, the phrases meant with their tasks, the
+    number of fuzzy matches."""
+    exact_rows, fuzzy_rows, _ = find(conn, text, f, fuzzy=not exact)
+    near = [] if exact_rows else find_near(conn, text, f, typos=not exact)
+    near_rows = [(i, "pinyin" if m.how in ("pinyin", "initials") else "fuzzy") for m, ids in near for i in ids]
+    taken = {i for i, _ in near_rows}
+    fuzzy_rows = [(i, n) for i, n in fuzzy_rows if i not in taken]
+    out = [(i, "exact") for i, whole in exact_rows if whole] + [(i, "exact") for i, whole in exact_rows if not whole]
+    out += near_rows + [(i, "fuzzy") for i, _ in fuzzy_rows]
+    return out, len(exact_rows), near, len(fuzzy_rows)
 
 
 def count(conn: sqlite3.Connection, text: str, *, fuzzy: bool) -> int:
