@@ -80,7 +80,14 @@ def test_the_build_keeps_words_not_fragments(conn):
     row = conn.execute("SELECT pinyin, initials, tasks FROM phrases WHERE phrase = '海绵城市'").fetchone()
     assert tuple(row) == ("haimianchengshi", "hmcs", len(sponge_city_tasks(conn)))
     assert spelling.query_pinyin(conn, "海棉城市") == "haimianchengshi"  # 棉 is in no plan: GB2312's readings
-    assert spelling.query_pinyin(conn, "重庆") == "zhongqing"  # one character at a time (the phrase says chongqing)
+    assert spelling.query_pinyins(conn, "重庆")[:2] == ["zhongqing", "chongqing"]  # each character's readings
+
+
+def test_a_homophone_in_a_less_common_reading(conn):
+    """长 reads zhang first; 长将 is a slip for 长江 (changjiang) in its other reading."""
+    result = query.search_tasks(conn, "长将")
+    assert "as 长江 (same pinyin changjiang)" in result.description
+    assert all("长江" in (r["category"] or "") + (r["title"] or "") + r["text"] for r in result.rows[:5])
 
 
 def test_phrases_of_texts():

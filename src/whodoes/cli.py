@@ -140,18 +140,19 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None,
 
 @command(
     "task",
-    args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional characters).")],
+    args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional "
+                "characters), or the pinyin or initials of a phrase of the plans (haimianchengshi, hmcs).")],
     options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "exact", "status",
              "fmt", "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes task 河长制  ·  whodoes task 海绵城市 --format csv  ·  whodoes task 水质 --year 2020  ·  "
-    "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30",
+    "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30  ·  whodoes task hmcs",
 )
 def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
              as_of=None, limit=None, exact=False, status=None, fmt=None, output=None, bom=False, quiet=False,
              db=None) -> int:
     """Tasks whose text, title or category match the query, each with its lead and supporting units.
 
-    Exact matches first, in the order of the plans; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
+    Exact matches first, in the order of the plans; when there are none, the tasks of the phrase the query probably means (a homophone or one character off: 海棉城市 -> 海绵城市; its pinyin or initials), said on the first line; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
     """
     from whodoes import query as q
 

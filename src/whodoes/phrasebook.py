@@ -8,8 +8,8 @@ neither starts nor ends with a function word (的, 和, 并 ...) nor holds one a
 phrase always begins and ends where words do: never a fragment such as 绵城.
 
 Each phrase is stored with its toneless pinyin (as a phrase: 重庆 chongqing) and initials.
-Each character of GB2312 and of the corpus is stored with its most common reading, so a
-query's pinyin can be computed at query time (海棉城市 -> haimianchengshi, the pinyin of
+Each character of GB2312 and of the corpus is stored with its readings (the most common
+first: 长 zhang, chang), so a query's pinyin can be computed at query time (海棉城市 -> haimianchengshi, the pinyin of
 海绵城市: the homophone an input method offers).
 """
 
@@ -87,14 +87,13 @@ def common_characters() -> set[str]:
 
 def char_pinyin_rows(chars) -> list[dict]:
     """The rows of the ``char_pinyin`` table: each Chinese character of ``chars`` and of
-    GB2312 with its most common toneless reading (ü as v)."""
+    GB2312 with each of its toneless readings (ü as v), ``rank`` 0 the most common."""
     from pypinyin import Style, pinyin
 
     rows = []
     for ch in sorted(common_characters() | {c for c in chars if _RUN.fullmatch(c)}):
-        reading = pinyin(ch, style=Style.NORMAL, errors="ignore")
-        if reading and reading[0]:
-            syllable = re.sub(r"[^a-z]", "", reading[0][0].lower().replace("ü", "v"))
-            if syllable:
-                rows.append({"char": ch, "pinyin": syllable})
+        readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+        syllables = [re.sub(r"[^a-z]", "", r.lower().replace("ü", "v")) for r in (readings[0] if readings else [])]
+        for rank, syllable in enumerate(dict.fromkeys(s for s in syllables if s)):
+            rows.append({"char": ch, "pinyin": syllable, "rank": rank})
     return rows

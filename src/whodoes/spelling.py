@@ -17,6 +17,7 @@ from whodoes.db import cached, has_table
 
 MAX_PHRASES = 3  # phrases a query is taken to mean, at most (the most used first)
 MAX_LEN = 16  # longer queries are not looked up as phrases
+MAX_READINGS = 32  # readings of a query compared with the phrases' pinyin, at most
 
 
 class Near:
@@ -60,15 +61,28 @@ def latin_letters(text: str) -> str | None:
     return letters if letters.isalpha() else None
 
 
-def query_pinyin(conn: sqlite3.Connection, text: str) -> str | None:
-    """The toneless pinyin of a Chinese ``text``, character by character (each character's
-    most common reading); None when a character has none in the table."""
+def query_pinyins(conn: sqlite3.Connection, text: str) -> list[str]:
+    """The toneless pinyin a Chinese ``text`` may be read as, character by character: the
+    most common reading of each first, then the others (长 zhang, chang), at most
+    ``MAX_READINGS``; [] when a character has no reading in the table."""
     chars = sorted(set(text))
     marks = ",".join("?" * len(chars))
-    readings = dict(conn.execute(f"SELECT char, pinyin FROM char_pinyin WHERE char IN ({marks})", chars).fetchall())
+    readings: dict[str, list[str]] = {}
+    for ch, syllable in conn.execute(f"SELECT char, pinyin FROM char_pinyin WHERE char IN ({marks}) ORDER BY char, rank",
+                                     chars):
+        readings.setdefault(ch, []).append(syllable)
     if len(readings) < len(chars):
-        return None
-    return "".join(readings[ch] for ch in text)
+        return []
+    out = [""]
+    for ch in text:
+        out = [p + r for p in out for r in readings[ch]][:MAX_READINGS]
+    return out
+
+
+def query_pinyin(conn: sqlite3.Connection, text: str) -> str | None:
+    """The most common reading of a Chinese ``text`` (None when a character has none)."""
+    found = query_pinyins(conn, text)
+    return found[0] if found else None
 
 
 def distance(a: str, b: str) -> int:
@@ -99,24 +113,24 @@ def _candidates(conn: sqlite3.Connection, text: str, spread: int, shared: int) -
     """(phrase, tasks, pinyin) of the phrases within ``spread`` characters of the length of
     ``text`` that hold at least ``shared`` of its characters, or have its pinyin."""
     chars = list(dict.fromkeys(text))
-    pinyin = query_pinyin(conn, text) or "\x00"
+    pinyins = query_pinyins(conn, text) or ["\x00"]
     held = " + ".join("(instr(phrase, ?) > 0)" for _ in chars)
     return conn.execute(
         f"""SELECT phrase, tasks, pinyin FROM phrases
-             WHERE length BETWEEN ? AND ? AND ({held} >= ? OR pinyin = ?)""",
-        (len(text) - spread, len(text) + spread, *chars, shared, pinyin)).fetchall()
+             WHERE length BETWEEN ? AND ? AND ({held} >= ? OR pinyin IN ({",".join("?" * len(pinyins))}))""",
+        (len(text) - spread, len(text) + spread, *chars, shared, *pinyins)).fetchall()
 
 
 def by_characters(conn: sqlite3.Connection, text: str) -> list[Near]:
-    """The phrases ``text`` (Chinese) may mean: the same pinyin written with other characters
-    (at most half of them other), else one character off (for 3 characters or more); the
+    """The phrases ``text`` (Chinese) may mean: the same pinyin (in one of its readings)
+    written with other characters (at most half of them other), else one character off (for 3 characters or more); the
     best kind only, the most used first."""
     n = len(text)
-    pinyin = query_pinyin(conn, text)
+    readings = set(query_pinyins(conn, text))
     found = []
     for phrase, tasks, phrase_pinyin in _candidates(conn, text, 1, max(1, n - 1)):
         d = distance(text, phrase)
-        homophone = pinyin is not None and phrase_pinyin == pinyin
+        homophone = phrase_pinyin in readings
         if d and ((homophone and d <= max(1, n // 2)) or (d == 1 and n >= 3)):
             found.append(((not homophone, d), -tasks, phrase, Near(phrase, "homophone" if homophone else "typo", tasks,
                                                                      phrase_pinyin)))

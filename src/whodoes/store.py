@@ -119,7 +119,7 @@ class Writer:
         db["chars_t2s"].create({"trad": str, "simp": str}, pk="trad")
         # whodoes task's forgiving search (whodoes.phrasebook writes them, whodoes.spelling reads them)
         db["phrases"].create({"phrase": str, "length": int, "pinyin": str, "initials": str, "tasks": int}, pk="phrase")
-        db["char_pinyin"].create({"char": str, "pinyin": str}, pk="char")
+        db["char_pinyin"].create({"char": str, "pinyin": str, "rank": int}, pk=("char", "pinyin"))
         db["build_info"].create({"key": str, "value": str}, pk="key")
         self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
 

@@ -122,7 +122,10 @@ def _word(ch):
 
 
 def _clean(value) -> str:
-    return visible(value).translate(_CONTROL)
+    text = visible(value)
+    if "\t" in text or "\n" in text or "\r" in text:  # str.translate costs more than these tests
+        return text.translate(_CONTROL)
+    return text
 
 
 def _break_at(cur: list[str], ch: str) -> int:
@@ -228,6 +231,8 @@ def highlighted(lines, terms, style):
     occurrence of ``terms`` in ``style`` (also across a line end)."""
     from rich.segment import Segment
 
+    if not any(terms):
+        return [([Segment(line)], cells) for line, cells in lines]
     joined = "".join(line for line, _ in lines).lower()
     marked = [False] * len(joined)
     for term in terms:
@@ -364,6 +369,7 @@ class _Layout:
 
     def __init__(self, rows, width, *, mode, year, ids, cw):
         self.cw, self.mode, self.year, self.width = cw, mode, year, width
+        self._names: dict[tuple[int, str], list[str]] = {}
         self.show_match = mode == "task" and any(r.get("match") not in (None, "exact") for r in rows)
         self.show_level = any(r.get("level") == "project" for r in rows)
         self.show_due = any(due_cell(r) for r in rows)  # the plan gives deadlines
@@ -389,12 +395,19 @@ class _Layout:
     def cells(self, text: str) -> int:
         return sum(map(self.cw, text))
 
+    def names(self, r, role) -> list[str]:
+        """The unit names of ``role`` as written, cleaned (once per row and role)."""
+        key = (id(r), role)
+        if key not in self._names:
+            self._names[key] = [_clean(n) for n in r.get(role) or ()]
+        return self._names[key]
+
     def _unit_width(self, rows, role, flex) -> int:
         """As wide as the widest name with its 、, and up to a fifth of the free width when
         the cells hold that much."""
         widest = joined = len(role)  # the header
         for r in rows:
-            names = [_clean(n) for n in r.get(role) or ()]
+            names = self.names(r, role)
             for k, name in enumerate(names):
                 widest = max(widest, self.cells(name) + 2 * (k < len(names) - 1))
             joined = max(joined, self.cells(JOIN.join(names)))
@@ -467,9 +480,8 @@ def _units(r, role, width, layout, styles, mark) -> list:
     """A unit cell: the names as written, the queried unit's in bold."""
     from rich.segment import Segment
 
-    names = [_clean(n) for n in r.get(role) or ()]
     out = []
-    for line, cells in unit_lines(names, width, layout.cw):
+    for line, cells in unit_lines(layout.names(r, role), width, layout.cw):
         segs = []
         for part in line.split(JOIN):
             if segs:
@@ -583,7 +595,7 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit",
         title = _title(unit, members[0])
         if layout.stacked:
             laid = [_block(r, layout, styles, ids, terms) for r in members]
-            console.print(_Blocks(title, [lines for lines, _ in laid], width))
+            console.print(_Blocks(title, [lines for lines, _ in laid], width), crop=False)  # laid out to fit
         else:
             laid = [_grid_row(r, layout, styles, ids, terms) for r in members]
             columns = layout.columns()
