@@ -123,8 +123,8 @@ def _candidates(conn: sqlite3.Connection, text: str, spread: int, shared: int) -
 
 def by_characters(conn: sqlite3.Connection, text: str) -> list[Near]:
     """The phrases ``text`` (Chinese) may mean: the same pinyin (in one of its readings)
-    written with other characters (at most half of them other), else one character off (for 3 characters or more); the
-    best kind only, the most used first."""
+    written with other characters (at most half of them other), else one character off
+    (for 3 characters or more); the best kind only, the most used first."""
     n = len(text)
     readings = set(query_pinyins(conn, text))
     found = []
