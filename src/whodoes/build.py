@@ -305,7 +305,7 @@ def annotate(rows: list, first_year: int | None, document_id: str) -> list[dict]
 
 def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=None, max_size=MAX_SIZE,
            staged=None, before_install=None, notes=()) -> BuildReport:
-    from whodoes.phrasebook import char_pinyin_rows, phrase_rows
+    from whodoes.phrasebook import PhraseCounter, char_pinyin_rows
     from whodoes.units.catalog import Catalog, CatalogError, pinyin_keys
 
     started = time.perf_counter()
@@ -325,7 +325,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
     report.notes.extend(notes)
     base_docs: list[tuple[str, str]] = []
     seen_chars: set[str] = set()
-    task_texts: list[str] = []  # category, title, text and detail of every task: the phrases of whodoes.phrasebook
+    phrases = PhraseCounter()  # the phrases of every task (whodoes.phrasebook), counted as they come
     unit_ids: dict[str, int] = {}
 
     def resolve(name: str, jurisdiction: str | None) -> int:
@@ -369,7 +369,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
             writer.add_document(doc, parsed.rows, resolve, annotate(parsed.rows, first_year, src.id))
             for r in parsed.rows:
                 seen_chars.update(r.text)
-                task_texts.append(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x))
+                phrases.add(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x))
                 for n in r.lead + r.support:
                     seen_chars.update(n)
             if traditional:
@@ -408,7 +408,7 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         writer.add_bodies(*_bodies_rows(catalog))
         seen_chars.update(c for n in catalog.bodies.type_names() for c in n.name)
         writer.add_chars(_traditional_forms(seen_chars))
-        writer.add_phrases(phrase_rows(task_texts), char_pinyin_rows(seen_chars))
+        writer.add_phrases(phrases.rows(), char_pinyin_rows(seen_chars))
         from whodoes import __version__
 
         writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),

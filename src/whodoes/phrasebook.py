@@ -37,10 +37,17 @@ def _word_runs(text: str):
         yield rjieba.cut(run)
 
 
-def phrases(texts) -> dict[str, int]:
-    """The phrases of ``texts`` (one string per task) -> the number of tasks holding each."""
-    tasks: dict[str, set[int]] = defaultdict(set)
-    for index, text in enumerate(texts):
+class PhraseCounter:
+    """The phrases of the tasks, counted as the build adds them one task at a time (the
+    texts are not kept: the build's memory does not grow with the corpus, only with the
+    number of distinct phrases)."""
+
+    def __init__(self):
+        self.counts: dict[tuple[str, bool], int] = defaultdict(int)  # (phrase, of several words) -> tasks
+
+    def add(self, text: str) -> None:
+        """One task's text (category, title, text, detail)."""
+        found: set[tuple[str, bool]] = set()
         for words in _word_runs(text):
             for i, first in enumerate(words):
                 if first in FUNCTION_WORDS:
@@ -53,23 +60,36 @@ def phrases(texts) -> dict[str, int]:
                     if len(phrase) > MAX_LEN:
                         break
                     if len(phrase) >= 2:
-                        tasks[phrase, k > 0].add(index)
-    out: dict[str, int] = {}
-    for (phrase, several), where in tasks.items():
-        if len(where) >= (MIN_TASKS if several else 1):
-            out[phrase] = max(out.get(phrase, 0), len(where))
-    return out
+                        found.add((phrase, k > 0))
+        for key in found:
+            self.counts[key] += 1
+
+    def phrases(self) -> dict[str, int]:
+        """phrase -> the number of tasks holding it (a phrase of several words: in
+        ``MIN_TASKS`` tasks at least)."""
+        out: dict[str, int] = {}
+        for (phrase, several), n in self.counts.items():
+            if n >= (MIN_TASKS if several else 1):
+                out[phrase] = max(out.get(phrase, 0), n)
+        return out
+
+    def rows(self) -> list[dict]:
+        """The rows of the ``phrases`` table: phrase, length, pinyin, initials, tasks."""
+        from whodoes.units.catalog import pinyin_keys
+
+        rows = []
+        for p, n in sorted(self.phrases().items()):
+            full, initials = pinyin_keys(p)
+            rows.append({"phrase": p, "length": len(p), "pinyin": full, "initials": initials, "tasks": n})
+        return rows
 
 
-def phrase_rows(texts) -> list[dict]:
-    """The rows of the ``phrases`` table: phrase, length, pinyin, initials, tasks."""
-    from whodoes.units.catalog import pinyin_keys
-
-    rows = []
-    for p, n in sorted(phrases(texts).items()):
-        full, initials = pinyin_keys(p)
-        rows.append({"phrase": p, "length": len(p), "pinyin": full, "initials": initials, "tasks": n})
-    return rows
+def phrases(texts) -> dict[str, int]:
+    """The phrases of ``texts`` (one string per task) -> the number of tasks holding each."""
+    counter = PhraseCounter()
+    for text in texts:
+        counter.add(text)
+    return counter.phrases()
 
 
 def common_characters() -> set[str]:

@@ -118,8 +118,11 @@ class Writer:
         )
         db["chars_t2s"].create({"trad": str, "simp": str}, pk="trad")
         # whodoes task's forgiving search (whodoes.phrasebook writes them, whodoes.spelling reads them)
-        db["phrases"].create({"phrase": str, "length": int, "pinyin": str, "initials": str, "tasks": int}, pk="phrase")
-        db["char_pinyin"].create({"char": str, "pinyin": str, "rank": int}, pk=("char", "pinyin"))
+        # (WITHOUT ROWID: no second copy of the key in an index)
+        self.conn.execute("""CREATE TABLE phrases (phrase TEXT PRIMARY KEY, length INTEGER, pinyin TEXT,
+                             initials TEXT, tasks INTEGER) WITHOUT ROWID""")
+        self.conn.execute("""CREATE TABLE char_pinyin (char TEXT, pinyin TEXT, rank INTEGER,
+                             PRIMARY KEY (char, pinyin)) WITHOUT ROWID""")
         db["build_info"].create({"key": str, "value": str}, pk="key")
         self.conn.execute("CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')")
 
