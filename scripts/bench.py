@@ -78,6 +78,10 @@ QUERIES = [
     ("task 2 chars, csv", ["task", "海绵", "--format", "csv"], False, 0, None),
     ("task 4 chars, csv", ["task", "海绵城市", "--format", "csv"], False, 0, 4.0),
     ("task 4 chars, table (tty)", ["task", "海绵城市"], True, 0, None),
+    # forgiving search (issue 16): a homophone typo, initials, a miss with phrase suggestions
+    ("task typo, csv", ["task", "海棉城市", "--format", "csv"], False, 0, None),
+    ("task initials, csv", ["task", "hmcs", "--format", "csv"], False, 0, None),
+    ("task miss + suggestions", ["task", "haimianchengshu", "--format", "csv"], False, 1, None),
 ]
 # The jurisdictions of the shipped plans: on the scaled database, --where these gives
 # exactly the shipped database's rows (the synthetic copies are elsewhere).

@@ -26,7 +26,8 @@ SHIPPED = ROOT / "data" / "plans.sqlite"
 TEST_HOME = tempfile.mkdtemp(prefix="whodoes-tests-home-")
 os.environ["WHODOES_HOME"] = TEST_HOME
 
-WHODOES_ENV = ("WHODOES_DB", "WHODOES_HOME", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE")
+WHODOES_ENV = ("WHODOES_DB", "WHODOES_HOME", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE", "WHODOES_PAGER",
+               "PAGER")
 
 
 def whodoes_command() -> list[str]:

@@ -66,8 +66,16 @@ TABLES: dict[str, dict] = {
     "document_keys": {"columns": {"document_id": str, "key": str}, "pk": "document_id"},
 }
 
-# tables sqlite-utils does not create: the bigram index of task text
-CREATE_EXTRA = ["CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')"]
+# tables sqlite-utils does not create: the bigram index of task text; whodoes task's forgiving
+# search (whodoes.build.phrasebook writes them, whodoes.query.spelling reads them; WITHOUT
+# ROWID: no second copy of the key in an index).  phrases and char_pinyin are optional: a
+# database built before them is read as before (spelling checks they exist)
+CREATE_EXTRA = [
+    "CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')",
+    """CREATE TABLE phrases (phrase TEXT PRIMARY KEY, length INTEGER, pinyin TEXT, initials TEXT,
+                            tasks INTEGER) WITHOUT ROWID""",
+    """CREATE TABLE char_pinyin (char TEXT, pinyin TEXT, rank INTEGER, PRIMARY KEY (char, pinyin)) WITHOUT ROWID""",
+]
 
 # (table, columns, unique), created after the rows are in
 INDEXES = [
@@ -81,6 +89,8 @@ INDEXES = [
     ("unit_names", ["initials"], False),
     ("units", ["type"], False),
     ("type_names", ["name"], False),
+    ("phrases", ["pinyin"], False),
+    ("phrases", ["initials"], False),
 ]
 
 # the tables a query needs (whodoes.query.db refuses a database without them)

@@ -32,7 +32,9 @@ def table_rows(db: Path) -> dict[str, list[tuple]]:
         tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                              "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' "
                                              "AND name NOT LIKE 'task_grams_%' ORDER BY name")]
-        out = {t: conn.execute(f"SELECT rowid, * FROM [{t}] ORDER BY rowid").fetchall() for t in tables}
+        out = {t: conn.execute(f"SELECT * FROM [{t}] ORDER BY 1, 2").fetchall()  # WITHOUT ROWID tables too
+               if "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
+               else conn.execute(f"SELECT rowid, * FROM [{t}] ORDER BY rowid").fetchall() for t in tables}
         out["fts match"] = conn.execute("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH '河长制' ORDER BY rowid").fetchall()
         return out
     finally:

@@ -314,7 +314,7 @@ def test_database_battery_corrupted_pages(tmp_path):
     path = tmp_path / "corrupt.sqlite"
     path.write_bytes(bytes(data))
     codes = []
-    for args in BAD_DB_COMMANDS + [["task", "水质"], ["unit", "cgj"], ["export", "--format", "jsonl"]]:
+    for args in BAD_DB_COMMANDS + [["task", "水质"], ["task", "hmcs"], ["task", "海棉城市"], ["unit", "cgj"], ["export", "--format", "jsonl"]]:
         p = run(*args, "--db", str(path)) if "--format" in args else run(*args, "--db", str(path), "-f", "csv")
         err = check(p)
         if p.returncode == 2:

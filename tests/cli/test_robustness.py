@@ -104,7 +104,7 @@ def test_search_tasks_any_text(conn, q):
         return
     _results_are_consistent(res, False)
     for row in res.rows:
-        assert row["match"] in ("exact", "fuzzy")
+        assert row["match"] in ("exact", "fuzzy", "pinyin")
 
 
 @needs_db

@@ -459,9 +459,12 @@ def write_database(out: Path, docs, catalog, units_file: Path | None, report: Bu
                    base_folder: Path, on_document=None, before_install=None) -> None:
     """Write ``out`` (store.Writer: a new file renamed into place) from ParsedDocs in order:
     their rows with units resolved, then the catalogue, the characters and build_info."""
+    from whodoes.build.phrasebook import PhraseCounter, char_pinyin_rows
+
     ids = UnitIds(catalog)
     seen_chars: set[str] = set()
     base_docs: list[tuple[str, str]] = []
+    phrases = PhraseCounter()  # the phrases of every task (whodoes.build.phrasebook), counted as they come
     with Writer(out) as writer:
         for index, d in enumerate(docs, 1):
             _write_document(writer, d, catalog, ids, report, out)
@@ -470,12 +473,14 @@ def write_database(out: Path, docs, catalog, units_file: Path | None, report: Bu
                 base_docs.append((d.file, d.sha256))
             for r in d.rows:
                 seen_chars.update(r.text)
+                phrases.add(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x))
                 for n in r.lead + r.support:
                     seen_chars.update(n)
             seen_chars.update(d.chars)
             if on_document:
                 on_document(d.id, len(d.rows), index)
         report.units = _write_catalog(writer, catalog, ids, seen_chars)
+        writer.add_phrases(phrases.rows(), char_pinyin_rows(seen_chars))
         from whodoes import __version__
 
         writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),

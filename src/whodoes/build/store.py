@@ -167,6 +167,11 @@ class Writer:
             ({"trad": t, "simp": s} for t, s in sorted(pairs.items())), batch_size=BATCH
         )
 
+    def add_phrases(self, phrases: list[dict], char_pinyin: list[dict]) -> None:
+        """The plans' phrases with their pinyin, and the characters' readings (whodoes.build.phrasebook)."""
+        self.db["phrases"].insert_all(phrases, batch_size=BATCH)
+        self.db["char_pinyin"].insert_all(char_pinyin, batch_size=BATCH)
+
     # -- finish -----------------------------------------------------------------
     def _finish_schema(self) -> None:
         db = self.db

@@ -135,18 +135,19 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None,
 
 @command(
     "task",
-    args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional characters).")],
+    args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional "
+                "characters), or the pinyin or initials of a phrase of the plans (haimianchengshi, hmcs).")],
     options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "exact", "status",
              "fmt", "output", "bom", "quiet", "db"],
     epilog="Examples:  whodoes task 河长制  ·  whodoes task 海绵城市 --format csv  ·  whodoes task 水质 --year 2020  ·  "
-    "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30",
+    "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30  ·  whodoes task hmcs",
 )
 def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
              as_of=None, limit=None, exact=False, status=None, fmt=None, output=None, bom=False, quiet=False,
              db=None) -> int:
     """Tasks whose text, title or category match the query, each with its lead and supporting units.
 
-    Exact matches first, in the order of the plans; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
+    Exact matches first, in the order of the plans; when there are none, the tasks of the phrase the query probably means (a homophone or one character off: 海棉城市 -> 海绵城市; its pinyin or initials), said on the first line; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
     """
     from whodoes.query import api as q
 
@@ -230,7 +231,13 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     if verbose:
         cols += [("issuer", "issuer"), ("doc_number", "doc_number"), ("date", "date"), ("layouts", "layouts"),
                  ("period_note", "period_note"), ("encoding", "encoding"), ("sha256", "sha256")]
-    emit(rows, cols, fmt, output=output, bom=bom)
+
+    def table(rows, console):  # --verbose on a terminal: a list per document, not thirteen narrow columns
+        from whodoes.output import termtable
+
+        termtable.record_list(rows, [k for _, k in cols], console, headers=[h for h, _ in cols])
+
+    emit(rows, cols, fmt, output=output, bom=bom, table=table if verbose else None)
     return EXIT_OK
 
 

@@ -228,6 +228,8 @@ def build_app():
 
     def root(
         version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+        no_pager: bool = typer.Option(False, "--no-pager", help="Never send a table through the pager (less -FRX, or "
+                                      "$WHODOES_PAGER, else $PAGER) when it is taller than the terminal."),
     ) -> None:
         """Who does what in Chongqing's green-development plans: tasks with their lead and supporting units."""
 
@@ -349,6 +351,11 @@ def run(args: list[str]) -> int:
     from whodoes.query.db import database_error, runaway_error
 
     try:
+        if "--no-pager" in args[: args.index("--") if "--" in args else len(args)]:
+            from whodoes.output import pager
+
+            pager.turn_off()
+            args = [a for a in args if a != "--no-pager"]
         if args[:1] in (["--show-completion"], ["--install-completion"]) and not os.environ.get(COMPLETE_VAR):
             return _completion_option(args)
         slow = os.environ.get("WHODOES_NO_FAST") or os.environ.get(COMPLETE_VAR)  # completion: Typer's business

@@ -95,11 +95,12 @@ def stdout():
     return out
 
 
-def _write_to(output: str | None, write) -> None:
+def _write_to(output: str | None, write, fmt: str | None = None) -> None:
     """``write(stream)`` to the file ``output`` (UTF-8; a temporary file renamed into place,
     ``whodoes.output.outfile.replace``), else to standard output, where a reader that closed the
     pipe (whodoes ... | head) raises PipeClosed and a failed write (a full disk, /dev/full)
-    is one line, exit 2."""
+    is one line, exit 2.  A table on a terminal taller than the screen goes through the
+    pager (whodoes.output.pager)."""
     if output:
         from whodoes.interrupts import handle_sigterm
         from whodoes.output.outfile import replace
@@ -108,8 +109,16 @@ def _write_to(output: str | None, write) -> None:
         replace(output, write)
         return
     out = stdout()
+    command = None
+    if fmt == "table" and out.isatty():
+        from whodoes.output import pager
+
+        command = pager.should_page(fmt=fmt, output=output, stdout=out, stdin=sys.stdin, environ=os.environ)
     try:
-        write(out)
+        if command:
+            pager.write_paged(write, out, command)
+        else:
+            write(out)
         out.flush()
     except BrokenPipeError:
         raise PipeClosed() from None
@@ -133,7 +142,7 @@ def emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False, 
         render.write(rows, keys, fmt, None, headers=headers, path=output, heading=heading)
         return
     _write_to(output, lambda out: render.write(rows, keys, fmt, out, headers=headers, heading=heading, bom=bom,
-                                               json_keys=json_keys, table=table))
+                                               json_keys=json_keys, table=table), fmt)
 
 
 def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True, conn=None) -> int:
@@ -160,7 +169,7 @@ def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True
             prefixes = short_prefixes(conn)
             ids = lambda r: short_uid(prefixes, r.get("uid"), r.get("document")) or str(r["id"])  # noqa: E731
         termtable.task_table(rows, console, year=year, mode=result.kind, ids=ids,
-                             group="month" if result.kind == "due" else "unit")
+                             group="month" if result.kind == "due" else "unit", terms=result.terms)
 
     emit(result.rows, task_columns(result.kind, year, fmt), fmt, output=output, bom=bom,
          heading=summary(result) if heading else None, quiet=quiet, table=table)

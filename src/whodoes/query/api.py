@@ -52,6 +52,7 @@ class Result:
         self.filters = filters or Filters()
         self.resolution = resolution  # unit queries
         self.searched = searched  # task queries: the text searched (simplified)
+        self.terms: list[str] = []  # task queries: the words found as written and the phrases meant (shown highlighted)
         self.suggestions: list[str] = []  # when there are no rows
         self.total = 0  # rows before --limit
         self._unfiltered = 0
@@ -221,9 +222,11 @@ def search_tasks(
     """Tasks whose category, title, text or detail match the query, ranked.
 
     Exact matches first (the whole query as written, then every word of it), in plan
-    order; then, unless ``exact``, fuzzy matches (tasks holding most of the query's
-    character pairs), best first.  Traditional characters are simplified first.  Each row
-    adds ``match`` ("exact" | "fuzzy"); with ``year`` also ``year`` and ``target``.
+    order; when there are none, the tasks of the phrases the query means (whodoes.query.spelling:
+    its pinyin or initials, match "pinyin"; unless ``exact``, a homophone or a typo of one
+    character, match "fuzzy"); then, unless ``exact``, fuzzy matches (tasks holding most of
+    the query's character pairs), best first.  Traditional characters are simplified first.
+    Each row adds ``match`` ("exact" | "pinyin" | "fuzzy"); with ``year`` also ``year`` and ``target``.
     ``role`` lead|support keeps tasks that have a lead|supporting unit.
     Only the rows shown (``limit``) are read in full.
     """
@@ -235,23 +238,23 @@ def search_tasks(
     text = simplified_by_table(conn, cleaned)
     result = Result(kind="task", query=query, filters=f, searched=text)
     terms = text.split(" ")
-    exact_rows, fuzzy_rows, _ = search.find(conn, text, f, fuzzy=not exact)
-    ranked = [(i, 0 if whole else 1) for i, whole in exact_rows if whole] + [(i, 1) for i, whole in exact_rows if not whole]
-    ranked += [(i, 2) for i, _ in fuzzy_rows]
+    ranked, n_exact, near, n_fuzzy = search.ranked(conn, text, f, exact=exact)
     shown = ranked[: f.limit] if f.limit else ranked
     records = fetch_by_id(conn, [i for i, _ in shown], year=f.year, details=details)
-    for i, rank in shown:
+    for i, match in shown:
         rec = records.get(i)
         if rec is not None:
-            rec["match"] = "exact" if rank < 2 else "fuzzy"
+            rec["match"] = match
             result.rows.append(rec)
     result.total = len(ranked)
     head = cleaned if text == cleaned else f"{cleaned} (traditional characters: {text})"
     how = "trigram index" if min(len(t) for t in terms) >= 3 else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
-    result.description = f"{head}: {len(exact_rows)} exact, {len(fuzzy_rows)} fuzzy ({how})"
+    result.terms = [*terms, *(m.phrase for m, ids in near if ids)]
+    meant = "".join(f", {len(ids)} as {m.phrase} ({m.reason})" for m, ids in near if ids)
+    result.description = f"{head}: {n_exact} exact{meant}, {n_fuzzy} fuzzy ({how})"
     if f.year is not None or f.where is not None or f.docs is not None or f.role in ("lead", "support") or f.by_due:
         # counted when asked for (the CLI asks only when the filters leave nothing)
-        result._count_unfiltered = lambda: sum(len(x) for x in search.find(conn, text, Filters(), fuzzy=not exact)[:2])
+        result._count_unfiltered = lambda: search.count(conn, text, fuzzy=not exact)
     else:
         result.unfiltered = len(ranked)
     if not ranked and not result.unfiltered:

@@ -1,5 +1,5 @@
 """Finding tasks by their text (``whodoes task``): which tasks match a query, and in which
-order; the rows themselves are read by whodoes.query.rows.
+order (``ranked``); the rows themselves are read by whodoes.query.rows.
 
 Each word of the query is looked up in the FTS5 trigram index (3 or more characters), the
 bigram index task_grams (2 characters) or by a scan (1 character, or when an index is
@@ -139,26 +139,61 @@ def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sc
     return exact, fuzzy_rows, len(grams)
 
 
+def find_near(conn: sqlite3.Connection, text: str, f: Filters, *, typos: bool) -> list[tuple[object, list[int]]]:
+    """For a query that matches nothing as written: the phrases it may mean
+    (whodoes.query.spelling.Near, the most used first), each with its tasks under the filters in
+    plan order (a task under the first phrase that has it)."""
+    from whodoes.query.spelling import nearest
+
+    out = []
+    seen: set[int] = set()
+    for phrase in nearest(conn, text, typos=typos):
+        ids = [i for i, _ in find(conn, phrase.phrase, f, fuzzy=False)[0] if i not in seen]
+        seen.update(ids)
+        out.append((phrase, ids))
+    return out
+
+
+def ranked(conn: sqlite3.Connection, text: str, f: Filters, *, exact: bool
+           ) -> tuple[list[tuple[int, str]], int, list[tuple[object, list[int]]], int]:
+    """The matches of ``whodoes task`` in rank order, [(id, "exact" | "pinyin" | "fuzzy")]:
+    the whole query as written, every word of it, then (only when those are none) the
+    phrases it means (``find_near``; with ``exact``, by pinyin only), then (unless ``exact``)
+    the fuzzy ones; and the number of exact matches, the phrases meant with their tasks, the
+    number of fuzzy matches."""
+    exact_rows, fuzzy_rows, _ = find(conn, text, f, fuzzy=not exact)
+    near = [] if exact_rows else find_near(conn, text, f, typos=not exact)
+    near_rows = [(i, "pinyin" if m.how in ("pinyin", "initials") else "fuzzy") for m, ids in near for i in ids]
+    taken = {i for i, _ in near_rows}
+    fuzzy_rows = [(i, n) for i, n in fuzzy_rows if i not in taken]
+    out = [(i, "exact") for i, whole in exact_rows if whole] + [(i, "exact") for i, whole in exact_rows if not whole]
+    out += near_rows + [(i, "fuzzy") for i, _ in fuzzy_rows]
+    return out, len(exact_rows), near, len(fuzzy_rows)
+
+
+def count(conn: sqlite3.Connection, text: str, *, fuzzy: bool) -> int:
+    """The tasks a query finds without filters (exact, near phrases, fuzzy)."""
+    exact, fuzzy_rows, _ = find(conn, text, Filters(), fuzzy=fuzzy)
+    if exact:
+        return len(exact) + len(fuzzy_rows)
+    near = {i for _, ids in find_near(conn, text, Filters(), typos=fuzzy) for i in ids}
+    return len(near) + sum(1 for i, _ in fuzzy_rows if i not in near)
+
+
 def suggest_terms(conn: sqlite3.Connection, text: str, n: int = 5) -> list[str]:
-    """Nearest searches that do find tasks: the longest parts of the query that occur, and
-    the unit the query names, if any."""
+    """Nearest searches that do find tasks: whole phrases of the plans near the query
+    (whodoes.query.spelling.suggestions, never a fragment of the query), with their number of
+    tasks, and the unit the query names, if any."""
+    from whodoes.query.spelling import suggestions
+
     out: list[str] = []
-    word = max(text.split(" "), key=len)[:16]
-    found: list[str] = []
-    for size in range(len(word) - 1, 1, -1):
-        for i in range(len(word) - size + 1):
-            part = word[i : i + size]
-            if part in found or any(part in g for g in found):
-                continue
-            try:
-                count = len(term_ids(conn, part))
-            except sqlite3.Error:
-                count = 0
-            if count:
-                found.append(part)
-                out.append(f"{part} ({count} task{'s' if count != 1 else ''})")
-        if len(found) >= 3:
-            break
+    for phrase in suggestions(conn, text, n):
+        try:
+            found = len(term_ids(conn, phrase))
+        except sqlite3.Error:
+            found = 0
+        if found:
+            out.append(f"{phrase} ({found} task{'s' if found != 1 else ''})")
     try:
         res = resolve(conn, text, None, fuzzy=False)
         if res.units:
