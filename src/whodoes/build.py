@@ -40,7 +40,7 @@ from whodoes.parse.document import parse_document
 from whodoes.sources import load_metadata, parse_period, source_files, SourceError
 from whodoes.store import StoreError, Writer
 
-META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
+META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original", "url")
 MAX_SIZE = 50 * 1024 * 1024  # bytes a source may have (--max-size): a plan is a few hundred KB
 
 
