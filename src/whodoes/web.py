@@ -184,12 +184,12 @@ def drop_broken_queries(db_meta: dict, conn) -> None:
     for name, query in list(queries.items()):
         sql = query.get("sql") if isinstance(query, dict) else query
         try:
-            conn.execute("EXPLAIN " + str(sql), {p: "" for p in _named_params(str(sql))})
+            conn.execute("EXPLAIN " + str(sql), {p: "" for p in named_params(str(sql))})
         except sqlite3.Error:
             del queries[name]
 
 
-def _named_params(sql: str) -> set[str]:
+def named_params(sql: str) -> set[str]:
     import re
 
     return set(re.findall(r"(?<!:):([A-Za-z_][A-Za-z0-9_]*)", sql))

@@ -124,14 +124,16 @@ SELECT u.name AS unit, u.jurisdiction AS jurisdiction,
   (SELECT group_concat(name, '、') FROM (SELECT DISTINCT name FROM unit_names n
      WHERE n.unit_id = u.id AND n.name <> u.name AND n.how <> 'written')) AS other_names
 FROM units u
-WHERE u.id IN (SELECT unit_id FROM unit_names WHERE instr(name, :q) > 0 OR pinyin = lower(:q) OR initials = lower(:q))
+WHERE (u.id IN (SELECT unit_id FROM unit_names WHERE instr(name, :q) > 0 OR pinyin = lower(:q) OR initials = lower(:q))
+       OR u.type IN (SELECT type FROM type_names WHERE name = :q))
   AND EXISTS (SELECT 1 FROM task_units WHERE unit_id = u.id)
 ORDER BY leads + supports DESC, u.jurisdiction, u.name
 """
 
 
 async def home_search(datasette, q: str) -> dict:
-    """The home page's answer to ``?q=``: the units whose names contain it, and the tasks."""
+    """The home page's answer to ``?q=``: the units one of whose names contains it (or is it
+    in pinyin or initials, or names their type of body: 城管局, 发改委), and the tasks."""
     if not q:
         return {"q": ""}
     db = datasette.get_database()
