@@ -242,6 +242,25 @@ def test_task_view_is_readable(site, browser):
     assert not any(dl.is_displayed() for dl in css(browser, "details.whodoes-columns dl"))
 
 
+def test_every_page_of_the_task_view_keeps_the_task_text_wide(site, browser):
+    """All the tasks, page after page (the long unit lists beside the text included)."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/plans/task_list")
+    pages, seen = 0, 0
+    while True:
+        table = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns")
+        assert column_share(table, "task") >= 1 / 3, (browser.current_url, column_share(table, "task"))
+        assert all(CJK.search(h) for h in headers(table))
+        pages += 1
+        seen += len(table.find_elements(By.CSS_SELECTOR, "tbody tr"))
+        following = [a for a in css(browser, "a") if a.text.strip() == "Next page"]
+        if not following:
+            break
+        following[0].click()
+    assert seen == ro().execute("SELECT count(*) FROM tasks").fetchone()[0] and pages > 1
+
+
 def test_unit_page_lists_what_it_leads_and_supports_by_plan(site, browser):
     from selenium.webdriver.common.by import By
 
