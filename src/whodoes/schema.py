@@ -13,7 +13,7 @@ TABLES: dict[str, dict] = {
             "id": str, "ordinal": int, "file": str, "sha256": str, "title": str, "issuer": str,
             "jurisdiction": str, "doc_number": str, "date": str, "period_start": int,
             "period_end": int, "period_note": str, "encoding": str, "layouts": str,
-            "task_count": int, "original": str, "folder": str,
+            "task_count": int, "original": str, "folder": str, "url": str,
         },
         "pk": "id",
     },
@@ -104,6 +104,7 @@ SELECT
   t.id AS id,
   t.uid AS uid,
   t.document_id AS document,
+  d.title AS plan,
   d.jurisdiction AS jurisdiction,
   CASE WHEN d.period_start IS NULL THEN NULL
        ELSE d.period_start || '-' || d.period_end END AS period,
@@ -149,7 +150,8 @@ SELECT
   t.title AS title,
   t.text AS task,
   d.file AS source_file,
-  t.line AS source_line
+  t.line AS source_line,
+  d.title AS plan
 FROM task_units tu
 JOIN tasks t ON t.id = tu.task_id
 JOIN documents d ON d.id = t.document_id
@@ -157,4 +159,28 @@ LEFT JOIN units u ON u.id = tu.unit_id
 ORDER BY d.ordinal, t.ordinal, tu.role, tu.position;
 """
 
-VIEWS = [TASK_ROWS_VIEW, TASK_UNITS_FLAT_VIEW]
+
+# The task view of `whodoes serve` (issue 16): what a person reads, the task text first and
+# its lead, support, deadline and plan (the document's title, not its id) beside it.  id is
+# there for the full-text index (fts_pk), uid for the task's page; the web plugin hides both.
+TASK_LIST_VIEW = """
+CREATE VIEW task_list AS
+SELECT
+  t.id AS id,
+  t.uid AS uid,
+  t.title AS title,
+  t.text AS task,
+  (SELECT group_concat(name, '、') FROM (SELECT name FROM task_units
+     WHERE task_id = t.id AND role = 'lead' ORDER BY position)) AS lead,
+  (SELECT group_concat(name, '、') FROM (SELECT name FROM task_units
+     WHERE task_id = t.id AND role = 'support' ORDER BY position)) AS support,
+  coalesce(t.deadline_text, t.deadline) AS deadline,
+  t.due AS due,
+  d.title AS plan,
+  d.jurisdiction AS jurisdiction,
+  t.category AS category
+FROM tasks t JOIN documents d ON d.id = t.document_id
+ORDER BY d.ordinal, t.ordinal;
+"""
+
+VIEWS = [TASK_ROWS_VIEW, TASK_UNITS_FLAT_VIEW, TASK_LIST_VIEW]

@@ -154,7 +154,7 @@ def test_the_metadata_describes_what_the_database_has():
     # Chinese column labels
     assert db["tables"]["task_rows"]["columns"]["lead"].startswith("牵头单位")
     for sql in (qq["sql"] for qq in db["queries"].values()):
-        conn.execute("EXPLAIN " + sql, {"name": "城管局"})
+        conn.execute("EXPLAIN " + sql, {p: "城管局" for p in web.named_params(sql)})
 
 
 def test_serve_runs_datasette_read_only_on_localhost(monkeypatch, capsys):

@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original")
+META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original", "url")
 FORMAT = 1  # of the stored JSON; part of every key
 
 # The code a parse depends on: these modules, and every module of these packages.  Their

@@ -1,16 +1,20 @@
 """``whodoes serve``: the database in Datasette, read-only, on 127.0.0.1 by default.
 
-Datasette is an optional extra (``pip install 'whodoes[web]'``).  The metadata comes
-from ``data/datasette-metadata.json`` (titles, descriptions, Chinese column labels,
-facets, full-text search on the flat views, canned queries); at serve time it gets
-the source of every document from the ``documents`` table (title, issuer, file,
-sha256, where the copy came from) and is keyed by the database's name (the file's
-stem), then handed to ``datasette serve -i DB --metadata FILE``.  ``-i`` opens the
-database immutable: Datasette never writes it.
+Datasette is an optional extra (``pip install 'whodoes[web]'``).  Datasette is customised
+through its own means only:
 
-The same metadata works with plain Datasette::
+* metadata, ``data/datasette-metadata.json``: titles, descriptions, Chinese column labels
+  (the text before " · " of a column's description), facets, full-text search on the task
+  views, the canned queries ``unit`` (a unit's page) and ``task`` (a task's page); at serve
+  time it gets every plan's publication (title, issuer, 文号, date, web address) from the
+  ``documents`` table and is keyed by the database's name (the file's stem);
+* templates, ``templates/`` beside this module (``--template-dir``): the home page with
+  its search of tasks and units, the task view, the unit and task pages;
+* a plugin, ``plugins/whodoes_site.py`` (``--plugins-dir``), on Datasette's public hooks;
+* a stylesheet, ``static/`` (``--static whodoes-static:...``).
 
-    datasette -i data/plans.sqlite --metadata data/datasette-metadata.json
+``-i`` opens the database immutable: Datasette never writes it.  Plain Datasette works the
+same with those options (README, "Serving it with Datasette").
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ DEFAULT_PORT = 8001
 SHIPPED_NAME = "plans"  # the database's name in data/datasette-metadata.json
 
 # keys that Datasette 1.0 reads from its configuration file instead of the metadata
+# the site's templates, plugin and stylesheet: templates/, plugins/, static/ beside this module
+SITE_DIR = os.path.dirname(os.path.abspath(__file__))
+STATIC_MOUNT = "whodoes-static"  # the plugin's extra_css_urls names /whodoes-static/whodoes.css
+
 CONFIG_KEYS = ("facets", "fts_table", "fts_pk", "label_column", "hidden", "sort", "sort_desc", "searchmode")
 
 
@@ -105,11 +113,11 @@ def check_shape(meta: dict, path: str) -> None:
 
 
 def documents(conn) -> list[dict]:
-    """Every document with what says where it comes from."""
-    original = "original" if _has_column(conn, "documents", "original") else "NULL AS original"
+    """Every document with its publication and file."""
+    url = "url" if _has_column(conn, "documents", "url") else "NULL AS url"
     rows = conn.execute(
         "SELECT id, title, issuer, jurisdiction, doc_number, date, period_start, period_end, file, sha256, "
-        f"{original}, task_count FROM documents ORDER BY ordinal, id"
+        f"{url}, task_count FROM documents ORDER BY ordinal, id"
     ).fetchall()
     return [dict(r) for r in rows]
 
@@ -119,21 +127,26 @@ def _has_column(conn, table: str, column: str) -> bool:
 
 
 def sources_html(docs: list[dict], db_name: str) -> str:
-    """An HTML list of the documents with their sources, for the database and documents pages."""
+    """An HTML list of the plans with their publication (title, issuer, 文号, date, web
+    address where known), each linked to its tasks in the task view."""
+    from urllib.parse import urlencode
+
     e = html.escape
     items = []
     for d in docs:
         period = f"{d['period_start']}-{d['period_end']}" if d.get("period_start") else ""
-        bits = [x for x in (d.get("issuer"), d.get("doc_number"), d.get("date"), period) if x]
-        src = f"<code>{e(d['file'] or '')}</code> sha256 <code>{e((d['sha256'] or '')[:16])}…</code>"
-        if d.get("original"):
-            src += f", copied from <code>{e(d['original'])}</code>"
+        bits = [x for x in (d.get("issuer"), d.get("doc_number"), d.get("date"), d.get("jurisdiction")) if x]
+        if period:
+            bits.append(f"规划期 {period}")
+        title = d["title"] or d["id"]
+        link = f"/{e(db_name)}/task_list?{e(urlencode({'plan': title}))}"
+        url = f'<br>网址 <a href="{e(d["url"])}">{e(d["url"])}</a>' if d.get("url") else ""
         items.append(
-            f"<li><a href=\"/{e(db_name)}/task_rows?document={e(d['id'])}\">{e(d['title'] or d['id'])}</a>"
-            f" ({e(d.get('jurisdiction') or '')}; {e(' · '.join(str(b) for b in bits))}; {d.get('task_count') or 0} tasks)"
-            f"<br>source: {src}</li>"
+            f"<li><a href=\"{link}\">{e(title)}</a> ({d.get('task_count') or 0} 项任务)"
+            f"<br>{e(' · '.join(str(b) for b in bits))}{url}"
+            f"<br><small>文件 <code>{e(d['file'] or '')}</code> sha256 <code>{e((d['sha256'] or '')[:16])}…</code></small></li>"
         )
-    return "<p>The documents and their sources:</p><ul>" + "".join(items) + "</ul>"
+    return '<ul class="whodoes-plans">' + "".join(items) + "</ul>"
 
 
 def build_metadata(static: dict, conn, db_name: str) -> dict:
@@ -148,6 +161,8 @@ def build_metadata(static: dict, conn, db_name: str) -> dict:
     listing = sources_html(docs, db_name)
     desc = html.escape(db_meta.get("description") or "")
     db_meta["description_html"] = (f"<p>{desc}</p>" if desc else "") + listing
+    meta["description_html"] = listing  # the home page: the plans under the search
+    meta.pop("description", None)
     tables = db_meta.setdefault("tables", {})
     doc_meta = tables.setdefault("documents", {})
     doc_desc = html.escape(doc_meta.get("description") or "")
@@ -156,13 +171,36 @@ def build_metadata(static: dict, conn, db_name: str) -> dict:
     for name in list(tables):
         if name not in names:
             del tables[name]  # e.g. task_units_flat in a database built before it existed
+    drop_broken_queries(db_meta, conn)
     return meta
+
+
+def drop_broken_queries(db_meta: dict, conn) -> None:
+    """Leave out the canned queries the database cannot run (one built by an older whodoes,
+    without documents.url), rather than pages that answer with an SQL error."""
+    import sqlite3
+
+    queries = db_meta.get("queries") or {}
+    for name, query in list(queries.items()):
+        sql = query.get("sql") if isinstance(query, dict) else query
+        try:
+            conn.execute("EXPLAIN " + str(sql), {p: "" for p in named_params(str(sql))})
+        except sqlite3.Error:
+            del queries[name]
+
+
+def named_params(sql: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"(?<!:):([A-Za-z_][A-Za-z0-9_]*)", sql))
 
 
 def split_config(meta: dict) -> tuple[dict, dict]:
     """Datasette 1.0: (metadata, configuration) with facets, search and labels in the latter."""
     meta = json.loads(json.dumps(meta))
     config: dict = {"databases": {}}
+    if "plugins" in meta:
+        config["plugins"] = meta.pop("plugins")
     for db_name, db_meta in (meta.get("databases") or {}).items():
         db_conf: dict = {}
         if "queries" in db_meta:
@@ -187,6 +225,7 @@ def serve_args(db: str, metadata_path: str, *, host: str, port: int, get: str | 
                open_browser: bool = False, config_path: str | None = None) -> list[str]:
     """The ``datasette`` command line (without the program name)."""
     args = ["serve", "-i", db, "--metadata", metadata_path, "-h", host, "-p", str(port)]
+    args += site_args()
     if config_path:
         args += ["--config", config_path]
     if get:
@@ -194,6 +233,13 @@ def serve_args(db: str, metadata_path: str, *, host: str, port: int, get: str | 
     if open_browser:
         args.append("--open")
     return args
+
+
+def site_args() -> list[str]:
+    """The Datasette options that load the site: templates, plugin, stylesheet."""
+    return ["--template-dir", os.path.join(SITE_DIR, "templates"),
+            "--plugins-dir", os.path.join(SITE_DIR, "plugins"),
+            "--static", f"{STATIC_MOUNT}:{os.path.join(SITE_DIR, 'static')}"]
 
 
 def _port(port) -> int:
