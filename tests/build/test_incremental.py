@@ -91,7 +91,7 @@ def test_a_changed_plan_is_not_patched_but_built(big):
 
     src, db, new = big
     plan = src / "wulong-2019-two-mountains-base-plan.txt"
-    plan.write_bytes(plan.read_bytes() + "\n".encode())
+    plan.write_bytes(plan.read_bytes() + b"\n")
     _, report = add([str(new)], src, db, jurisdiction="北碚区")
     assert not report.patched and report.parsed == 2
 

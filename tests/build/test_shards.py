@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_parallel import table_rows
 
 from conftest import clean_env, whodoes_command
-from test_parallel import table_rows
 from whodoes.build.pipeline import build
 from whodoes.build.shards import ShardError, merge, parse_files
 
@@ -59,7 +59,7 @@ def test_one_document_parsed_differently_in_two_shards_fails_the_merge(tmp_path)
     shutil.copytree(SOURCES, src)
     plan = src / "wulong-2019-two-mountains-base-plan.txt"
     parse_files([str(plan)], tmp_path / "a.sqlite", jobs=1)
-    plan.write_bytes(plan.read_bytes() + "\n".encode())
+    plan.write_bytes(plan.read_bytes() + b"\n")
     parse_files([str(plan)], tmp_path / "b.sqlite", jobs=1)
     with pytest.raises(ShardError, match="wulong-2019-two-mountains-base-plan.*parse it once"):
         merge([str(tmp_path / "a.sqlite"), str(tmp_path / "b.sqlite")], tmp_path / "plans.sqlite")

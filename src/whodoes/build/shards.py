@@ -22,8 +22,19 @@ import stat
 import time
 from pathlib import Path
 
-from whodoes.build.pipeline import (MAX_SIZE, bodies_file, BuildError, BuildReport, PlanFile, check_out, default_units_file, key_plans,
-                           load_catalog, unchanged, write_database)
+from whodoes.build.pipeline import (
+    MAX_SIZE,
+    BuildError,
+    BuildReport,
+    PlanFile,
+    bodies_file,
+    check_out,
+    default_units_file,
+    key_plans,
+    load_catalog,
+    unchanged,
+    write_database,
+)
 from whodoes.build.sources import SOURCE_SUFFIXES, SourceError, load_metadata
 
 
@@ -74,7 +85,7 @@ def parse_files(files: list[str], out: Path, *, units_file: Path | None = None, 
     bodies = bodies_file(units_file)
     tasks = [ParseTask(p.key, str(p.path), p.meta, str(p.home), p.path.stem, p.path.name, bodies) for p in plans]
     try:
-        for index, (task, blob) in enumerate(parsed_in_order(tasks, store, jobs, replace_ids=True), 1):
+        for index, (task, blob) in enumerate(parsed_in_order(tasks, store, jobs, replace_ids=True), 1):  # noqa: B007
             if on_document:
                 on_document(task.id, None, index)
     except ParseFailed as e:
@@ -89,7 +100,7 @@ def _entries(shards: list[Path]):
     document id in two shards must be the same parse."""
     from whodoes.build.parsestore import ParseStore, ParseStoreError
 
-    stores, found = [], {}
+    stores, found = [], {}  # type: ignore[var-annotated]  # merged late; to type properly
     for path in shards:
         try:
             store = ParseStore(Path(path), create=False)

@@ -169,8 +169,8 @@ class Writer:
 
     def add_phrases(self, phrases: list[dict], char_pinyin: list[dict]) -> None:
         """The plans' phrases with their pinyin, and the characters' readings (whodoes.build.phrasebook)."""
-        self.db["phrases"].insert_all(phrases, batch_size=BATCH)
-        self.db["char_pinyin"].insert_all(char_pinyin, batch_size=BATCH)
+        self.db["phrases"].insert_all(phrases, batch_size=BATCH)  # type: ignore[union-attr]  # merged late; to type properly
+        self.db["char_pinyin"].insert_all(char_pinyin, batch_size=BATCH)  # type: ignore[union-attr]  # merged late; to type properly
 
     # -- finish -----------------------------------------------------------------
     def _finish_schema(self) -> None:

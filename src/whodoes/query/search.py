@@ -151,7 +151,7 @@ def find_near(conn: sqlite3.Connection, text: str, f: Filters, *, typos: bool) -
         ids = [i for i, _ in find(conn, phrase.phrase, f, fuzzy=False)[0] if i not in seen]
         seen.update(ids)
         out.append((phrase, ids))
-    return out
+    return out  # type: ignore[return-value]  # merged late; to type properly
 
 
 def ranked(conn: sqlite3.Connection, text: str, f: Filters, *, exact: bool
@@ -163,7 +163,7 @@ def ranked(conn: sqlite3.Connection, text: str, f: Filters, *, exact: bool
     number of fuzzy matches."""
     exact_rows, fuzzy_rows, _ = find(conn, text, f, fuzzy=not exact)
     near = [] if exact_rows else find_near(conn, text, f, typos=not exact)
-    near_rows = [(i, "pinyin" if m.how in ("pinyin", "initials") else "fuzzy") for m, ids in near for i in ids]
+    near_rows = [(i, "pinyin" if m.how in ("pinyin", "initials") else "fuzzy") for m, ids in near for i in ids]  # type: ignore[attr-defined]  # merged late; to type properly
     taken = {i for i, _ in near_rows}
     fuzzy_rows = [(i, n) for i, n in fuzzy_rows if i not in taken]
     out = [(i, "exact") for i, whole in exact_rows if whole] + [(i, "exact") for i, whole in exact_rows if not whole]
