@@ -42,6 +42,7 @@ from __future__ import annotations
 import sqlite3
 
 from whodoes.db import UsageError
+from whodoes.i18n import N_, _
 from whodoes.jurisdictions import (PREFIXES, document_jurisdictions, jurisdiction_order, jurisdictions, place_forms,
                                    prefixed_jurisdictions, short_jurisdiction, split_jurisdiction)
 
@@ -57,13 +58,13 @@ STEP_OF_HOW = {
     "predecessor": "predecessor",
 }
 HOW_WORDS = {
-    "canonical": "canonical name",
-    "full": "full name",
-    "short": "short form",
-    "variant": "variant",
-    "typo": "misspelling",
-    "written": "as written",
-    "predecessor": "former name",
+    "canonical": N_("canonical name"),
+    "full": N_("full name"),
+    "short": N_("short form"),
+    "variant": N_("variant"),
+    "typo": N_("misspelling"),
+    "written": N_("as written"),
+    "predecessor": N_("former name"),
 }
 # how a unit was found, as every output format says it (the matched_by column)
 MATCHED_BY_STEP = {"traditional": "traditional", "pinyin": "pinyin", "fuzzy": "fuzzy"}
@@ -119,22 +120,25 @@ class UnitMatch:
         """"城市管理局 (两江新区), also written 城管局" (``query``: the text that was looked up)."""
         parts = [self.label]
         named = "" if self.matched == query else f" {self.matched}"
-        of_type = f" of {self.type}" if self.by_type and self.type and self.matched != self.type else ""
+        of_type = _(" of {type}").format(type=self.type) if self.by_type and self.type and self.matched != self.type else ""
         if self.how == "predecessor":
             when = f" {self.year}" if self.year else ""
-            parts.append(f"former name{named}{of_type} ({self.change or 'renamed'}{when})")
+            change = self.change or _("renamed")
+            parts.append(_("former name{name}{of_type} ({change}{when})").format(name=named, of_type=of_type, change=change,
+                                                                                 when=when))
         elif self.step == "fuzzy":
-            parts.append(f"nearest name {self.matched} (score {self.score:.0f})")
+            parts.append(_("nearest name {name} (score {score})").format(name=self.matched, score=f"{self.score:.0f}"))
         elif self.step == "pinyin":
-            parts.append(f"pinyin of {self.matched}")
+            parts.append(_("pinyin of {name}").format(name=self.matched))
         elif named and self.matched != self.name:
-            parts.append(f"{HOW_WORDS.get(self.how, self.how)}{named}{of_type}")
+            how = _(HOW_WORDS[self.how]) if self.how in HOW_WORDS else self.how
+            parts.append(f"{how}{named}{of_type}")
         elif self.by_type and self.type and self.name != self.type:
-            parts.append(f"a {self.type}")
+            parts.append(_("a {type}").format(type=self.type))
         others = [w for w in self.written if w != self.name]
         if others:
-            parts.append("also written " + "、".join(others))
-        return ", ".join(parts)
+            parts.append(_("also written {names}").format(names="、".join(others)))
+        return _(", ").join(parts)
 
 
 class Resolution:
@@ -167,10 +171,10 @@ class Resolution:
             head += " (" + "; ".join(self.notes) + ")"
         if not self.units:
             if self.no_plan:
-                return f"{head}: no plan of {self.no_plan} in the database"
-            return f"{head}: no unit"
-        body = "; ".join(u.describe(self.text) for u in self.units)
-        where = f" [where {'、'.join(self.where)}]" if self.where else ""
+                return _("{query}: no plan of {jurisdiction} in the database").format(query=head, jurisdiction=self.no_plan)
+            return _("{query}: no unit").format(query=head)
+        body = _("; ").join(u.describe(self.text) for u in self.units)
+        where = _(" [where {jurisdictions}]").format(jurisdictions="、".join(self.where)) if self.where else ""
         return f"{head} -> {body}{where}"
 
 
@@ -189,9 +193,9 @@ def clean_query(query: str | None) -> str:
         query = ""
     text = printable(str(query))
     if not text:
-        raise UsageError("empty query: give a unit (城管局, cgj) or words to search for (河长制)")
+        raise UsageError(_("empty query: give a unit (城管局, cgj) or words to search for (河长制)"))
     if len(text) > MAX_QUERY:
-        raise UsageError(f"query too long ({len(text)} characters; at most {MAX_QUERY})")
+        raise UsageError(_("query too long ({n} characters; at most {max})").format(n=len(text), max=MAX_QUERY))
     return text
 
 
@@ -228,7 +232,7 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
         return None
     text = printable(where)
     if not text:
-        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
+        raise UsageError(_("--where needs a jurisdiction: one of {names}").format(names="、".join(jurisdictions(conn))))
     documents = document_jurisdictions(conn)
     known: list[str] | None = None  # every jurisdiction, read only when a part needs it
     wanted: list[str] = []
@@ -246,10 +250,11 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
             known = known or jurisdictions(conn)
             hits = [j for j in known if short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
         if not hits:
-            raise UsageError(f"unknown jurisdiction {part!r} for --where: use one of {'、'.join(known)}")
+            raise UsageError(_("unknown jurisdiction {name!r} for --where: use one of {names}").format(
+                name=part, names="、".join(known)))
         wanted.extend(h for h in hits if h not in wanted)
     if not wanted:
-        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
+        raise UsageError(_("--where needs a jurisdiction: one of {names}").format(names="、".join(jurisdictions(conn))))
     return wanted
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+from whodoes.i18n import N_, _, header_language, ngettext
+from whodoes.i18n import column as _column
 from whodoes.render import JOIN, cell, detail_items, display_width
 from whodoes.textsafe import visible
 
@@ -41,16 +43,29 @@ def make_console(out):
     return Console(file=out, width=width, highlight=False, soft_wrap=False, emoji=False, markup=False)
 
 
+def header_text(name: str) -> str:
+    """A column's header on a terminal: in the language of --header, else of the interface."""
+    return _column(name, header_language("table"))
+
+
 def plain_table(rows, columns, console, *, headers=None, ratios=None):
     from rich.table import Table
 
     t = Table(show_lines=False, header_style="bold", expand=True)
     for j, h in enumerate(headers or columns):
         ratio = (ratios or {}).get(columns[j])
-        t.add_column(visible(h), ratio=ratio, overflow="fold", no_wrap=False)
+        t.add_column(visible(header_text(h)), ratio=ratio, overflow="fold", no_wrap=False)
     for r in rows:
         t.add_row(*[visible(cell(r.get(c))) for c in columns])
     console.print(t)
+
+
+def _field_label(key: str) -> str:
+    """A label of ``whodoes show`` in the header language: "lead (牵头单位)", "target 2020" too."""
+    name, space, rest = key.partition(" ")
+    if space and name in ("lead", "support", "target", "level"):
+        return f"{header_text(name)} {rest}"
+    return header_text(key)
 
 
 def detail_view(rec, console):
@@ -61,7 +76,7 @@ def detail_view(rec, console):
     t.add_column("field", style="bold", no_wrap=True)
     t.add_column("value", overflow="fold")
     for key, value in detail_items(rec):
-        t.add_row(visible(key), visible(value))
+        t.add_row(visible(_field_label(key)), visible(value))
     console.print(t)
 
 
@@ -164,15 +179,16 @@ class _Grid:
         nl = Segment.line()
         last = len(widths) - 1
         if self.title:
-            for text, _ in _wrap(self.title, sum(outer) + len(outer) + 1, 0, cw)[0]:
+            for text, _cells in _wrap(self.title, sum(outer) + len(outer) + 1, 0, cw)[0]:
                 yield Segment(text, bold)
                 yield nl
         yield Segment(box.get_top(outer))
         yield nl
         yield Segment(box.head_left)
-        for i, (head, w, right) in enumerate(self.columns):
-            head = head[:w]
-            yield Segment(f" {head:>{w}} " if right else f" {head:<{w}} ", bold)
+        for i, (name, w, right) in enumerate(self.columns):
+            text, cells = _fit(header_text(name), w, cw)
+            pad = " " * (w - cells)
+            yield Segment(f" {pad}{text} " if right else f" {text}{pad} ", bold)
             yield Segment(box.head_right if i == last else box.head_vertical)
         yield nl
         yield Segment(box.get_row(outer, "head"))
@@ -205,6 +221,25 @@ class _Grid:
                 yield nl
         yield Segment(box.get_bottom(outer))
         yield nl
+
+
+def _fit(text: str, width: int, cell_width) -> tuple[str, int]:
+    """``text`` cut to ``width`` terminal cells (a Chinese header takes two a character): (text, cells)."""
+    out, n = "", 0
+    for ch in text:
+        c = cell_width(ch)
+        if n + c > width:
+            break
+        out, n = out + ch, n + c
+    return out, n
+
+
+ROLE_WORDS = {"lead": N_("lead"), "support": N_("support")}
+
+
+def role_word(role) -> str:
+    """A role (lead, support) in the interface language."""
+    return _(ROLE_WORDS[role]) if role in ROLE_WORDS else visible(role)
 
 
 def due_cell(r) -> str:
@@ -244,19 +279,20 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
     show_level = any(r.get("level") == "project" for r in rows)
     show_due = any(due_cell(r) for r in rows)
     status_w = max((len(r.get("status") or "") for r in rows), default=0)  # progress records (whodoes.records)
-    status_w = max(status_w, 8) if status_w else 0
-    level_w, due_w = 7 * show_level, 10 * show_due
-    id_w = max(2, max(len(ids(r)) for r in rows))
-    seq_w = max(3, min(8, max(width(clean(r.get("seq"))) for r in rows)))
-    role_w = max(4, max(len(clean(r.get("role"))) for r in rows)) if mode == "unit" else 0
+    status_w = max(status_w, 8, width(header_text("status"))) if status_w else 0
+    level_w, due_w = max(7, width(header_text("level"))) * show_level, max(10, width(header_text("due"))) * show_due
+    match_w = max(5, width(header_text("match")))
+    id_w = max(2, width(header_text("id")), max(len(ids(r)) for r in rows))
+    seq_w = max(3, width(header_text("no.")), min(8, max(width(clean(r.get("seq"))) for r in rows)))
+    role_w = max(4, width(header_text("role")), max(width(role_word(r.get("role"))) for r in rows)) if mode == "unit" else 0
     names = [clean(n) for r in rows for n in (*(r.get("lead") or ()), *(r.get("support") or ()))]
     n_cols = 5 + (mode == "unit") + show_match + show_level + show_due + bool(status_w)
-    flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - 5 * show_match - level_w - due_w - status_w
+    flex = (console.width or 80) - (3 * n_cols + 1) - id_w - seq_w - role_w - match_w * show_match - level_w - due_w - status_w
     unit_w = max(8, min(max(map(width, names), default=4), flex // 5))
     text_w = max(12, flex - 2 * unit_w)
     target_w = 0  # the year's target: a column of its own, or on a narrow terminal under the text
     if year is not None and text_w - 3 >= 40:
-        target_w = max(len(f"{year} target"), (text_w - 3) // 3)
+        target_w = max(width(f"{year} {header_text('target')}"), (text_w - 3) // 3)
         text_w = text_w - 3 - target_w
 
     def units_cell(values, mark):
@@ -296,12 +332,12 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
         columns.append(("role", role_w, False))
     columns.append(("task", text_w, False))
     if target_w:
-        columns.append((f"{year} target", target_w, False))
+        columns.append((f"{year} {header_text('target')}", target_w, False))
     columns += [("lead", unit_w, False), ("support", unit_w, False)]
     if show_due:
         columns.append(("due", due_w, False))
     if show_match:
-        columns.append(("match", 5, False))
+        columns.append(("match", match_w, False))
     if status_w:
         columns.append(("status", status_w, False))
 
@@ -330,8 +366,8 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
                 level = clean(r.get("level"))
                 cells.append([([Segment(level)], len(level))])
             if mode == "unit":
-                role = clean(r.get("role"))
-                cells.append([([Segment(role)], len(role))])
+                role = role_word(r.get("role"))
+                cells.append([([Segment(role)], width(role))])
             text = clean(r.get("text"))
             head = " / ".join(x for x in (clean(r.get("category")), clean(r.get("title"))) if x and not text.startswith(x))
             task = [([Segment(line, bold)], n) for line, n in _wrap(head, text_w, 2, cw)[0]] if head else []
@@ -339,7 +375,7 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
             cells.append(task + plain(body))
             if target_w or (year is not None and r.get("target")):
                 goal = clean(r.get("target"))
-                target, more_target = _wrap(goal if target_w else f"{year} target: {goal}", target_w or text_w,
+                target, more_target = _wrap(goal if target_w else f"{year} {header_text('target')}: {goal}", target_w or text_w,
                                             TABLE_TEXT_LINES, cw)
                 if target_w:
                     cells.append(plain(target))
@@ -362,7 +398,7 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
         # a grid that fits the terminal need not be measured again, line by line, to be cropped
         console.print(_Grid(title, columns, grid), crop=too_wide)
     if cut:
-        console.print("… text cut: `whodoes show ID` shows a task in full", style="dim", markup=False, highlight=False)
+        console.print(_("… text cut: `whodoes show ID` shows a task in full"), style="dim", markup=False, highlight=False)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -380,10 +416,24 @@ def bar(value: float, maximum: float, width: int) -> str:
     return "█" * full + (BLOCKS[rest] if rest else "")
 
 
+def role_heading(role: str, members) -> str:
+    """The role's words in the chart: the interface's word and the plans' own labels of the
+    column (lead 牵头 / 责任; a plan with no 牵头 column says 责任), e.g. "lead 责任"."""
+    labels = []
+    for r in members:
+        for label in (r.get("label") or "").split(JOIN):
+            short = label.removesuffix("单位") or label
+            if label and short not in labels:
+                labels.append(short)
+    word = role_word(role)
+    return f"{word} {'/'.join(labels)}" if labels else word
+
+
 def bar_chart(rows, console, *, title=None):
     """``whodoes stats``: per jurisdiction, the units that lead most tasks and those that
-    support most, as bars on one scale per jurisdiction, key projects (counted on their own)
-    after the bar.  Rows as from query.unit_stats."""
+    support most, as bars on one scale for the whole chart (9 draws a tenth of 90 in any
+    jurisdiction), key projects (counted on their own) after the bar; each role named with
+    the plans' own label (牵头, 责任, 配合).  Rows as from query.unit_stats."""
     from rich.table import Table
     from rich.text import Text
 
@@ -396,24 +446,27 @@ def bar_chart(rows, console, *, title=None):
     name_w = max((display_width(n) for n in names), default=4)
     count_w = max((len(str(r["tasks"])) for r in rows), default=1)
     extra = 18 if any(r.get("projects") for r in rows) else 0  # " +21 key projects"
-    width = max(10, min(50, (console.width or 80) - name_w - count_w - 16 - extra))
-    words = {"lead": "lead 牵头", "support": "support 配合"}
+    headings = {(j, role): role_heading(role, [r for r in members if r["role"] == role])
+                for j, members in groups.items() for role in ("lead", "support")}
+    role_w = max(12, *(display_width(h) for h in headings.values()))
+    width = max(10, min(50, (console.width or 80) - role_w - name_w - count_w - 4 - extra))
+    top = max(max((r["tasks"] for r in rows), default=1), 1)  # one scale for every jurisdiction
     for jurisdiction, members in groups.items():
-        top = max(max(r["tasks"] for r in members), 1)
         console.print()
-        console.print(Text(visible(jurisdiction) or "(no jurisdiction)", style="bold"))
+        console.print(Text(visible(jurisdiction) or _("(no jurisdiction)"), style="bold"))
         t = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-        t.add_column("role", no_wrap=True, min_width=12)
+        t.add_column("role", no_wrap=True, min_width=role_w)
         t.add_column("unit", no_wrap=True, min_width=name_w)
         t.add_column("n", justify="right", no_wrap=True, min_width=count_w)
         t.add_column("bar", no_wrap=True)
         last = None
         for r in members:
             name = visible(r["unit"]) + (" *" if r.get("kind") == "collective" else "")
-            role = words.get(r["role"], visible(r["role"])) if r["role"] != last else ""
+            role = headings.get((jurisdiction, r["role"]), visible(r["role"])) if r["role"] != last else ""
             last = r["role"]
             shown = Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan")
             if r.get("projects"):
-                shown.append(f" +{r['projects']} key project{'s' if r['projects'] != 1 else ''}", style="dim")
+                shown.append(" " + ngettext("+{n} key project", "+{n} key projects", r["projects"]).format(n=r["projects"]),
+                             style="dim")
             t.add_row(role, name, str(r["tasks"]), shown)
         console.print(t)
