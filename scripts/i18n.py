@@ -51,13 +51,13 @@ def _declared(tree: ast.AST):
                     yield None, text, node.lineno
                 if kw.arg == "headers" and isinstance(kw.value, (ast.List, ast.Tuple)):
                     for elt in kw.value.elts:
-                        if _strings(elt):
+                        if _strings(elt) and _strings(elt).isascii():
                             yield COLUMN, _strings(elt), node.lineno
-            if name == "column" and node.args and _strings(node.args[0]):
+            if name in ("column", "header_text") and node.args and _strings(node.args[0]):
                 yield COLUMN, _strings(node.args[0]), node.lineno
         elif isinstance(node, ast.List) and node.elts and all(
                 isinstance(e, ast.Tuple) and len(e.elts) == 2 and all(_strings(x) is not None for x in e.elts)
-                for e in node.elts):
+                and _strings(e.elts[0]).isascii() for e in node.elts):
             for e in node.elts:
                 yield COLUMN, _strings(e.elts[0]), node.lineno
         elif isinstance(node, ast.FunctionDef):
@@ -119,7 +119,8 @@ def missing(catalog=None) -> list[str]:
             continue
         got = po.get(message.id, context=message.context)
         text = got.string if got is not None else None
-        if got is None or got.fuzzy or not (text if isinstance(text, str) else all(text)):
+        done = bool(text) if isinstance(text, str) else bool(text) and all(text)
+        if got is None or got.fuzzy or not done:
             out.append(f"{message.context + ': ' if message.context else ''}{message.id if isinstance(message.id, str) else message.id[0]}")
     return out
 
@@ -134,6 +135,12 @@ def extract_cmd() -> None:
     else:
         po = Catalog(locale="zh_CN", project="whodoes", domain="whodoes")
         po.update(tmpl, no_fuzzy_matching=True)
+    po.fuzzy = False
+    po.version = "0.1.0"
+    import datetime
+
+    # no churn: the .po changes with its texts only
+    po.creation_date = po.revision_date = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
     write_po(po)
     left = missing(po)
     print(f"{PO.relative_to(ROOT)}: {len(po)} texts, {len(left)} untranslated")

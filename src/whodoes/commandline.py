@@ -36,6 +36,16 @@ APP_EPILOG = N_("Examples:  whodoes unit 城管局  ·  whodoes task 河长制  
 LANG_HELP = N_("--lang zh|en, anywhere on the command line: the language of messages, help and table headers "
                "(default: $WHODOES_LANG, else the locale: LANG=zh_CN.UTF-8 is Chinese). --header zh|en: the "
                "language of column names (default: the field names in files, the interface language on a terminal).")
+# typer's and click's own words, translated through the global gettext domain (i18n.for_typer):
+# listed here so that the catalogue has them (typer 0.2x and click 8.1 translate different subsets)
+TYPER_WORDS = (
+    N_("Usage:"), N_("Arguments"), N_("Options"), N_("Commands"), N_("[required]"), N_("required"),
+    N_("Show this message and exit."), N_("No such command {name!r}."), N_("Missing command."),
+    N_("No such option: {name}"), N_("Did you mean {possibility}?"), N_("(Possible options: {options})"),
+    N_("Missing argument {param_hint}."), N_("Option {name!r} requires an argument."),
+    N_("Got unexpected extra argument ({args})"), N_("Got unexpected extra arguments ({args})"),
+    N_("Error"), N_("Aborted!"), N_("Aborted."), N_("[default: {}]"), N_("default: {default}"),
+)
 FORMAT_HELP = N_("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
                  "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx). Column names stay the field names "
                  "scripts read; --header zh gives Chinese ones (csv, tsv, markdown, xlsx).")

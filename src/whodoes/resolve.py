@@ -168,7 +168,7 @@ class Resolution:
     def describe(self) -> str:
         head = self.cleaned
         if self.notes:
-            head += " (" + "; ".join(self.notes) + ")"
+            head += _(" ({notes})").format(notes=_("; ").join(self.notes))
         if not self.units:
             if self.no_plan:
                 return _("{query}: no plan of {jurisdiction} in the database").format(query=head, jurisdiction=self.no_plan)
@@ -492,7 +492,7 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
         found = lookup_fuzzy(conn, rest if jur is not None else text, scope)
         if found:
             res.step = "fuzzy"
-            res.notes.append("no exact match; nearest names (a guess)")
+            res.notes.append(_("no exact match; nearest names (a guess)"))
     res.text = text
     res.units = _order(conn, found)
     if not found:
@@ -527,7 +527,7 @@ def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[s
         res.step = min((m.step for m in found), key=["exact", "alias", "predecessor"].index)
         hows = []
         for m in found:
-            word = HOW_WORDS.get(m.how, m.how)
+            word = _(HOW_WORDS[m.how]) if m.how in HOW_WORDS else m.how
             if m.how not in ("canonical", "predecessor") and m.matched == text and word not in hows:
                 hows.append(word)
         if hows:
@@ -537,7 +537,7 @@ def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[s
     if simp != text:
         found = names_step(simp)
         if found:
-            res.notes.append(f"traditional characters: {simp}")
+            res.notes.append(_("traditional characters: {text}").format(text=simp))
             for m in found:
                 m.step = "traditional"
             res.step = "traditional"
@@ -548,5 +548,5 @@ def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[s
             found = lookup_pinyin(conn, letters, where)
             if found:
                 res.step = "pinyin"
-                res.notes.append(f"pinyin {letters}")
+                res.notes.append(_("pinyin {letters}").format(letters=letters))
     return found, text

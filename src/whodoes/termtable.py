@@ -354,7 +354,7 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit")
         title = f"{first['document_title'] or first['document']} ({first['jurisdiction']}, {first['period']})"
         if unit:
             how = first.get("matched_by")
-            mark = f" [{'fuzzy: a guess' if how == 'fuzzy' else how}]" if how and how != "exact" else ""
+            mark = f" [{_('fuzzy: a guess') if how == 'fuzzy' else _(how)}]" if how and how != "exact" else ""
             title = f"{unit}{mark} · {title}"
         title = clean(title)
         grid = []
