@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from whodoes.i18n import N_, _, header_language, ngettext
+from whodoes.i18n import N_, _, header_language, language, ngettext
 from whodoes.i18n import column as _column
 from whodoes.render import JOIN, cell, detail_items, display_width
 from whodoes.textsafe import visible
@@ -418,7 +418,7 @@ def bar(value: float, maximum: float, width: int) -> str:
 
 def role_heading(role: str, members) -> str:
     """The role's words in the chart: the interface's word and the plans' own labels of the
-    column (lead 牵头 / 责任; a plan with no 牵头 column says 责任), e.g. "lead 责任"."""
+    column (a plan with no 牵头 column says 责任): "lead 责任" in English, "责任" in Chinese."""
     labels = []
     for r in members:
         for label in (r.get("label") or "").split(JOIN):
@@ -426,7 +426,11 @@ def role_heading(role: str, members) -> str:
             if label and short not in labels:
                 labels.append(short)
     word = role_word(role)
-    return f"{word} {'/'.join(labels)}" if labels else word
+    if not labels:
+        return word
+    if language() == "zh":  # the plan's own words say it: 责任 where the plan has no 牵头 column
+        return "/".join(labels)
+    return f"{word} {'/'.join(labels)}"
 
 
 def bar_chart(rows, console, *, title=None):
