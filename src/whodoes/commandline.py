@@ -45,6 +45,8 @@ TYPER_WORDS = (
     N_("Missing argument {param_hint}."), N_("Option {name!r} requires an argument."),
     N_("Got unexpected extra argument ({args})"), N_("Got unexpected extra arguments ({args})"),
     N_("Error"), N_("Aborted!"), N_("Aborted."), N_("[default: {}]"), N_("default: {default}"),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
 )
 FORMAT_HELP = N_("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
                  "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx). Column names stay the field names "
@@ -238,14 +240,16 @@ def _completion(name):
 
 def _help_classes(typer):
     """The Typer group and command classes of the app (public API only: ``cls=`` and click's
-    ``get_params`` / ``collect_usage_pieces``): flags show no type (``<bool>``), and the usage
-    line names an argument as its metavar, QUERY (optional ones [TASK_ID], many FILE...), on
-    every typer from 0.12 on."""
+    ``get_params`` / ``collect_usage_pieces``): flags show no type (``<bool>``), typer's own
+    options are explained in the interface language, and the usage line names an argument
+    as its metavar, QUERY (optional ones [TASK_ID], many FILE...), on every typer from 0.12 on."""
 
     def plain_flags(params):
         for p in params:
             if getattr(p, "is_flag", False) and p.metavar is None:
                 p.metavar = ""
+            if p.help:  # typer's own options (--help, --install-completion) in the interface language
+                p.help = _(p.help)
         return params
 
     class Group(typer.core.TyperGroup):
