@@ -64,7 +64,8 @@ def _field_label(key: str) -> str:
     """A label of ``whodoes show`` in the header language: "lead (牵头单位)", "target 2020" too."""
     name, space, rest = key.partition(" ")
     if space and name in ("lead", "support", "target", "level"):
-        return f"{header_text(name)} {rest}"
+        head = header_text(name)
+        return head if rest == f"({head})" else f"{head} {rest}"  # not 牵头单位 (牵头单位)
     return header_text(key)
 
 
