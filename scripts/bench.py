@@ -403,8 +403,8 @@ FORMAT_FILES = sorted(p for p in (ROOT / "tests" / "fixtures" / "formats").glob(
 
 def bench_formats(files: list[Path], min_seconds: float = 1.0) -> list[dict]:
     """Read, clean and parse each file repeatedly; MB of source a second (wall and CPU)."""
-    from whodoes.document.load import read_plan
-    from whodoes.parse.document import parse_document
+    from whodoes.build.document.load import read_plan
+    from whodoes.build.parse.document import parse_document
 
     out = []
     for path in files:

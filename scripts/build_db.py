@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing
 
 try:
-    from whodoes.build import BuildError, build, unchanged  # noqa: E402
+    from whodoes.build.pipeline import BuildError, build, unchanged  # noqa: E402
 except ImportError as _e:  # run with a Python that lacks the build dependencies
     sys.stderr.write(f"whodoes build: cannot build: {_e}; run it with the environment whodoes is installed in "
                      "(pip install -e .), e.g. .venv/bin/python scripts/build_db.py\n")

@@ -119,9 +119,9 @@ class Original:
 
 def load_originals(sources: Path = SOURCES) -> list[Original]:
     """The real plans of ``sources`` with their metadata and the unit names they use."""
-    from whodoes.cleanup import clean_lines
-    from whodoes.parse.document import parse_document
-    from whodoes.sources import load_metadata, read_source, source_files
+    from whodoes.build.cleanup import clean_lines
+    from whodoes.build.parse.document import parse_document
+    from whodoes.build.sources import load_metadata, read_source, source_files
 
     metadata = load_metadata(sources)
     out = []
@@ -390,7 +390,7 @@ class _Trad:
 
     @classmethod
     def of(cls, text: str) -> "_Trad":
-        from whodoes.cleanup import normalize_spaces, remove_debris, to_simplified
+        from whodoes.build.cleanup import normalize_spaces, remove_debris, to_simplified
 
         raw = text.split("\n")
         simple = to_simplified("\n".join(remove_debris(normalize_spaces(l)) for l in raw)).split("\n")

@@ -4,7 +4,7 @@
 Builds the given plan files (default: tests/fixtures/unseen/*.txt and tests/fixtures/real/*.txt,
 plans of districts that are not shipped) into a temporary database exactly as `whodoes add`
 would (no metadata: the jurisdiction is inferred from the text), with data/units.toml and
-data/bodies.toml, and prints whodoes.units.coverage's figures.  Or, with --db, reports on an
+data/bodies.toml, and prints whodoes.build.units.coverage's figures.  Or, with --db, reports on an
 existing database.
 
     .venv/bin/python scripts/unit_coverage.py
@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from whodoes.build import build  # noqa: E402
-from whodoes.units.coverage import plan_coverage, report  # noqa: E402
+from whodoes.build.pipeline import build  # noqa: E402
+from whodoes.build.units.coverage import plan_coverage, report  # noqa: E402
 
 
 def default_plans() -> list[Path]:

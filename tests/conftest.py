@@ -2,8 +2,8 @@
 runs in, and a read-only connection to the shipped database.
 
 Test modules import the helpers (``from conftest import WHODOES, clean_env``); pytest
-finds the fixtures itself.  ``python tests/test_battery.py`` and ``python
-tests/test_readme.py`` run as scripts, with tests/ first on sys.path, so the import works
+finds the fixtures itself.  ``python tests/cli/test_battery.py`` and ``python
+tests/cli/test_readme.py`` run as scripts, with tests/ first on sys.path, so the import works
 there too.
 """
 
@@ -69,7 +69,7 @@ def conn():
     """A read-only query connection to the shipped database, one per test module."""
     if not SHIPPED.exists():
         pytest.skip("data/plans.sqlite not built")
-    from whodoes import db
+    from whodoes.query import db
 
     c = db.connect(SHIPPED)
     yield c

@@ -2,7 +2,7 @@
 
 import sys
 
-from whodoes.cli import main
+from whodoes.cli.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

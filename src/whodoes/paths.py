@@ -1,4 +1,7 @@
-"""Where the shipped database lives.
+"""Where the databases and the plans live: the one place that decides.
+
+``database(db)`` is the database a query reads (``--db`` when given, else ``default_db()``);
+``build_folders`` and ``add_folders`` decide where ``build`` and ``add`` read and write.
 
 ``default_db()`` is the database a query uses when neither ``--db`` nor
 ``WHODOES_DB`` names one:
@@ -9,7 +12,7 @@
    and for running from the repository;
 3. installed (no checkout): the user's own database, ``<user_home()>/plans.sqlite``,
    when ``whodoes add`` has made one (the shipped plans plus the user's; see
-   whodoes.userdata, which rebuilds it after an upgrade);
+   whodoes.build.userdata, which rebuilds it after an upgrade);
 4. ``<sys.prefix>/share/whodoes/plans.sqlite``, where a non-editable
    ``pip install .`` puts it (pyproject ``[tool.setuptools.data-files]``);
    then the base prefix and the user base (``pip install --user``).
@@ -150,3 +153,83 @@ def user_home() -> str:
     import platformdirs  # only when the user's folder is asked for
 
     return platformdirs.user_data_dir("whodoes", appauthor=False)
+
+
+def database(db: str | None = None) -> str:
+    """The database a query reads: ``--db`` when given (``~`` expanded), else ``default_db()``."""
+    if db is not None and str(db).strip():
+        return os.path.abspath(os.path.expanduser(str(db)))
+    return default_db()
+
+
+def default_sources() -> str:
+    """data/sources of the checkout or the installation (``build`` and ``add`` without --sources)."""
+    data = data_dir()
+    if data is None:
+        from whodoes.errors import DataError
+
+        raise DataError("cannot find data/sources; give --sources DIR")
+    return os.path.join(data, "sources")
+
+
+def build_folders(sources: str | None, out: str | None, units: str | None):
+    """Where ``whodoes build`` reads and writes: (sources, database, units file, shipped folder).
+
+    Installed with plans of the user's own and neither --sources nor --out: the user's
+    database, built from the shipped plans plus theirs.  Otherwise the given folder (or the
+    shipped data/sources) into the given database (or ``default_db()``)."""
+    shipped = None
+    if sources is None and out is None and installed() and os.path.isdir(user_sources()):
+        sources, out, shipped = user_sources(), user_db(), shipped_sources()
+        units = units or shipped_units()
+    return sources if sources is not None else default_sources(), out if out is not None else default_db(), units, shipped
+
+
+def add_folders(sources: str | None, db: str | None):
+    """Where ``whodoes add`` writes: (sources folder, database, units file, shipped folder).
+
+    Installed (not a checkout) and no --sources: the user's own folder (``user_home()``:
+    sources/ and plans.sqlite, outside the installation), the database built from the shipped
+    plans plus the user's.  In a checkout, or with --sources: that folder alone."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if sources is None and installed():
+        sources = user_sources()
+        os.makedirs(sources, exist_ok=True)
+        db = db or (os.path.expanduser(env) if env else user_db())
+        return sources, db, shipped_units(), shipped_sources()
+    if not db:
+        if env:
+            db = os.path.expanduser(env)
+        elif sources is not None:  # a folder of one's own: its database beside it, never the shipped one
+            db = os.path.join(os.path.dirname(os.path.normpath(sources)), DB_NAME)
+        else:
+            db = default_db()
+    return sources if sources is not None else default_sources(), db, None, None
+
+
+def readonly_uri(path: str) -> str:
+    """A ``file:`` URI for sqlite3 that opens ``path`` read-only.
+
+    Only the characters that mean something in a URI are escaped (% ? #);
+    everything else, including non-ASCII, is passed as it is.
+    """
+    text = os.path.abspath(path)
+    text = text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    if os.sep != "/":  # pragma: no cover - Windows
+        text = "/" + text.replace(os.sep, "/")
+    return f"file:{text}?mode=ro"
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file is: 'a FIFO (named pipe)', 'a device' ..."""
+    import stat
+
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
