@@ -26,8 +26,16 @@ SHIPPED = ROOT / "data" / "plans.sqlite"
 TEST_HOME = tempfile.mkdtemp(prefix="whodoes-tests-home-")
 os.environ["WHODOES_HOME"] = TEST_HOME
 
-WHODOES_ENV = ("WHODOES_DB", "WHODOES_HOME", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE", "WHODOES_PAGER",
-               "PAGER")
+WHODOES_ENV = ("WHODOES_DB", "WHODOES_HOME", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE",
+               "WHODOES_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "WHODOES_PAGER", "PAGER")
+
+# The tests read English messages unless they ask for Chinese (a developer's LANG=zh_CN
+# would otherwise turn the interface Chinese, whodoes.i18n): English here and in every
+# process they start; the Chinese tests set LANG or --lang themselves.
+for _var in ("WHODOES_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "WHODOES_PAGER", "PAGER"):
+    os.environ.pop(_var, None)
+if (os.environ.get("LANG") or "").lower().startswith("zh"):
+    os.environ["LANG"] = "C.UTF-8"
 
 
 def whodoes_command() -> list[str]:

@@ -1,6 +1,7 @@
 """The README is true (as sqlite-utils checks its docs):
 
-* every command that ``whodoes --help`` lists appears in the README's tour;
+* every command that ``whodoes --help`` lists appears in the README's tour, and in the tour
+  of README.zh-CN.md (the same tour in Chinese, run with LANG=zh_CN.UTF-8: issue 16);
 * the README starts with the two commands that work on a fresh machine, and the second
   is the one .ci/run runs;
 * every command line of the tour (the ```console blocks: ``$ whodoes ...``) runs, through
@@ -15,8 +16,8 @@ the fixture plan the README adds, so ``whodoes add`` in the tour cannot touch th
 data/sources.
 
 After the database changes, refresh the outputs with ``python tests/cli/test_readme.py
---update`` (each command keeps as many lines as the README showed, then ``...``), and
-read the diff.
+--update`` (and ``--update README.zh-CN.md``; each command keeps as many lines as the
+README showed, then ``...``), and read the diff.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
+README_ZH = ROOT / "README.zh-CN.md"
+LOCALES = {README: "C.UTF-8", README_ZH: "zh_CN.UTF-8"}  # each README's tour runs in its language
 SHIPPED = ROOT / "data" / "plans.sqlite"
 COLUMNS = 100
 COPIED = ["data/sources", "data/units.toml", "data/bodies.toml", "tests/fixtures/unseen/beibei-2023-jialing-water-clauses.txt"]
@@ -51,17 +54,18 @@ pytestmark = [
 class Step:
     """One ``$ command`` of a console block and the output shown under it."""
 
-    def __init__(self, command: str, line: int):
+    def __init__(self, command: str, line: int, name: str = "README.md"):
+        self.name = name
         self.command = command
         self.line = line  # 1-based line of the command in README.md
         self.shown: list[str] = []
         self.exit_code = 0  # from a following `$ echo $?`
 
     def __repr__(self):
-        return f"README.md:{self.line}: $ {self.command}"
+        return f"{self.name}:{self.line}: $ {self.command}"
 
 
-def console_blocks(text: str) -> list[list[Step]]:
+def console_blocks(text: str, name: str = "README.md") -> list[list[Step]]:
     """The ```console blocks of the README as lists of steps (``$ echo $?`` folded in)."""
     blocks: list[list[Step]] = []
     current: list[Step] | None = None
@@ -79,7 +83,7 @@ def console_blocks(text: str) -> list[list[Step]]:
             if command == "echo $?" and current:
                 current[-1].exit_code = -1  # set from the next output line
                 continue
-            current.append(Step(command, n))
+            current.append(Step(command, n, name))
         elif current:
             step = current[-1]
             if step.exit_code == -1:
@@ -89,8 +93,10 @@ def console_blocks(text: str) -> list[list[Step]]:
     return blocks
 
 
-def tour_steps(text: str | None = None) -> list[list[Step]]:
-    return console_blocks(text if text is not None else README.read_text(encoding="utf-8"))
+def tour_steps(text: str | None = None, path: Path = README) -> list[list[Step]]:
+    if text is None:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return console_blocks(text, path.name)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -126,16 +132,18 @@ def scratch(tmp: Path) -> Path:
     return tmp
 
 
-def environment() -> dict:
+def environment(lang: str = "C.UTF-8") -> dict:
+    """The environment of a tour: the locale ``lang`` (and nothing else choosing a language)."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")}
+           if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR",
+                        "WHODOES_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["TERM"] = "xterm-256color"
-    env.setdefault("LANG", "C.UTF-8")
+    env["LANG"] = lang
     return env
 
 
-def run_in_terminal(command: str, cwd: Path, timeout: float = 180) -> tuple[int, list[str]]:
+def run_in_terminal(command: str, cwd: Path, timeout: float = 180, lang: str = "C.UTF-8") -> tuple[int, list[str]]:
     """Run a shell command line with standard output and error on a pseudo-terminal
     ``COLUMNS`` wide; returns (exit code, the lines a terminal would show)."""
     import fcntl
@@ -148,7 +156,7 @@ def run_in_terminal(command: str, cwd: Path, timeout: float = 180) -> tuple[int,
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, COLUMNS, 0, 0))
     p = subprocess.Popen(["bash", "-c", command], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
-                         cwd=cwd, env=dict(environment(), WHODOES_HOME=str(Path(cwd) / "home")),
+                         cwd=cwd, env=dict(environment(lang), WHODOES_HOME=str(Path(cwd) / "home")),
                          start_new_session=True)
     os.close(slave)
     chunks = []
@@ -239,30 +247,35 @@ def help_commands(text: str) -> list[str]:
     return names
 
 
-def test_every_command_of_the_help_is_in_the_tour():
+@pytest.mark.parametrize("path", [README, README_ZH], ids=["en", "zh"])
+def test_every_command_of_the_help_is_in_the_tour(path):
     from whodoes.cli import app as cli
 
     listed = help_commands(whodoes_help())
     assert set(listed) == set(cli.COMMANDS), listed
-    tour = " ".join(step.command for block in tour_steps() for step in block)
-    readme = README.read_text(encoding="utf-8")
+    tour = " ".join(step.command for block in tour_steps(path=path) for step in block)
+    readme = path.read_text(encoding="utf-8")
     for name in listed:
         assert re.search(rf"(^|[\s|;&(]|\$ )whodoes {name}\b", tour), f"`whodoes {name}` is not in the README's tour"
         assert f"`whodoes {name}" in readme or f"whodoes {name}" in readme
 
 
-def test_the_readme_starts_with_the_two_commands():
-    text = README.read_text(encoding="utf-8")
+@pytest.mark.parametrize("path", [README, README_ZH], ids=["en", "zh"])
+def test_the_readme_starts_with_the_two_commands(path):
+    text = path.read_text(encoding="utf-8")
     head = text.split("\n## ", 1)[0]
     assert INSTALL in head and TEST in head
+    other = "README.zh-CN.md" if path == README else "README.md"
+    assert f"]({other})" in head  # each links the other from its first screen
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     ci_line = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
     # .ci/run adds only pip's -q
     assert ci_line.replace(" -q ", " ") == TEST
 
 
-def test_the_tour_has_enough_to_check():
-    blocks = tour_steps()
+@pytest.mark.parametrize("path", [README, README_ZH], ids=["en", "zh"])
+def test_the_tour_has_enough_to_check(path):
+    blocks = tour_steps(path=path)
     steps = [s for b in blocks for s in b]
     assert len(steps) >= 12
     assert sum(1 for s in steps if s.shown) >= 10
@@ -270,14 +283,18 @@ def test_the_tour_has_enough_to_check():
 
 
 @pytest.fixture(scope="module")
-def tour_dir(tmp_path_factory):
-    return scratch(tmp_path_factory.mktemp("tour"))
+def tour_dirs(tmp_path_factory):
+    """A scratch folder per README (each tour adds its plan to its own copy)."""
+    return {path: scratch(tmp_path_factory.mktemp("tour")) for path in LOCALES}
 
 
-@pytest.mark.parametrize("index", range(len(tour_steps())) if README.exists() else [])
-def test_the_tour_runs(index, tour_dir):
-    for step in tour_steps()[index]:
-        code, actual = run_in_terminal(step.command, tour_dir)
+TOURS = [(path, i) for path in LOCALES for i in range(len(tour_steps(path=path)))]
+
+
+@pytest.mark.parametrize("path, index", TOURS, ids=[f"{p.name}-{i}" for p, i in TOURS])
+def test_the_tour_runs(path, index, tour_dirs):
+    for step in tour_steps(path=path)[index]:
+        code, actual = run_in_terminal(step.command, tour_dirs[path], lang=LOCALES[path])
         assert code == step.exit_code, f"{step}: exit {code}, the README says {step.exit_code}\n" + "\n".join(actual[-20:])
         assert "Traceback" not in "\n".join(actual), step
         missing = missing_lines(step.shown, actual)
@@ -323,13 +340,13 @@ def update(path: Path = README) -> None:
     import tempfile
 
     lines = path.read_text(encoding="utf-8").splitlines()
-    blocks = tour_steps("\n".join(lines))
+    blocks = tour_steps("\n".join(lines), path)
     replacements: dict[int, tuple[int, list[str]]] = {}  # command line -> (lines shown, new lines)
     with tempfile.TemporaryDirectory() as tmp:
         where = scratch(Path(tmp))
         for block in blocks:
             for step in block:
-                code, actual = run_in_terminal(step.command, where)
+                code, actual = run_in_terminal(step.command, where, lang=LOCALES[path])
                 if code != step.exit_code:
                     print(f"{step}: exit {code} (the README says {step.exit_code})", file=sys.stderr)
                 replacements[step.line] = (len(step.shown), _refresh(step, actual))
@@ -347,6 +364,6 @@ def update(path: Path = README) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--update"]:
-        sys.exit("usage: python tests/cli/test_readme.py --update")
-    update()
+    if sys.argv[1:2] != ["--update"] or len(sys.argv) > 3:
+        sys.exit("usage: python tests/cli/test_readme.py --update [README.zh-CN.md]")
+    update(ROOT / sys.argv[2] if len(sys.argv) == 3 else README)

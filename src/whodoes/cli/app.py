@@ -14,6 +14,7 @@ import sys
 
 from whodoes.cli import commandline
 from whodoes.cli.commandline import COMMANDS, EXIT_INTERRUPTED, EXIT_OK, Param, command, err, fast_parse  # noqa: F401  (also whodoes.cli.app.COMMANDS, .fast_parse)
+from whodoes.i18n import _, ngettext
 from whodoes.output.formats import checked_format, emit, emit_tasks, no_rows, no_unit, stdout, task_columns, write_text
 from whodoes.textsafe import one_line
 
@@ -44,7 +45,8 @@ def _max_size(value) -> int:
     except ValueError:
         mb = -1.0
     if not mb > 0 or mb != mb or mb > 1e7:
-        raise UsageError(f"--max-size must be a number of megabytes such as 50 or 200, not {str(value)[:40]!r}")
+        raise UsageError(_("--max-size must be a number of megabytes such as 50 or 200, not {value!r}").format(
+            value=str(value)[:40]))
     return int(mb * 1024 * 1024)
 
 
@@ -58,9 +60,9 @@ def _jobs(value) -> int | None:
 def _notes_and_warnings(report) -> None:
     """A build's notes and warnings, one line each on stderr."""
     for n in getattr(report, "notes", []):
-        err(f"note: {n}")
+        err(_("note: {note}").format(note=n))
     for w in report.warnings:
-        err(f"warning: {w}")
+        err(_("warning: {warning}").format(warning=w))
 
 
 def _status_filter(status):
@@ -127,9 +129,9 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None,
     if not result.resolution:
         return no_unit(result.resolution)
     if not result.rows:
-        return no_rows(f"{result.description}: no tasks under these filters", result.suggestions)
+        return no_rows(_("{what}: no tasks under these filters").format(what=result.description), result.suggestions)
     if not _with_progress(conn, result, status, limit):
-        return no_rows(f"{result.description}: no task with status {status}", [])
+        return no_rows(_("{what}: no task with status {status}").format(what=result.description, status=status), [])
     return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
@@ -161,11 +163,13 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None,
     if not result.rows:
         if result.unfiltered:
             n = result.unfiltered
-            return no_rows(f"no task matches {result.searched!r} under these filters "
-                           f"({n} task{'s' if n != 1 else ''} without --year/--where/--doc/--role/--due-*)", [])
-        return no_rows(f"no task matches {result.searched!r}", result.suggestions)
+            return no_rows(ngettext("no task matches {query!r} under these filters ({n} task without "
+                                    "--year/--where/--doc/--role/--due-*)",
+                                    "no task matches {query!r} under these filters ({n} tasks without "
+                                    "--year/--where/--doc/--role/--due-*)", n).format(query=result.searched, n=n), [])
+        return no_rows(_("no task matches {query!r}").format(query=result.searched), result.suggestions)
     if not _with_progress(conn, result, status, limit):
-        return no_rows(f"{result.description}: no task with status {status}", [])
+        return no_rows(_("{what}: no task with status {status}").format(what=result.description, status=status), [])
     return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
@@ -188,7 +192,7 @@ def cmd_show(task_id, fmt=None, output=None, bom=False, db=None) -> int:
     conn = _connect(db)
     rec = q.get_task(conn, task_id)
     if rec is None:
-        return no_rows(f"no task {str(task_id).strip()[:60]}{q.task_ref_hint(conn, task_id)}", [])
+        return no_rows(_("no task {id}").format(id=str(task_id).strip()[:60]) + q.task_ref_hint(conn, task_id), [])
     from whodoes.query.records import annotate
 
     annotate(conn, [rec])
@@ -225,7 +229,7 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     conn = _connect(db)
     rows = q.list_documents(conn, verbose=bool(verbose))
     if not rows:
-        return no_rows("the database has no documents", [])
+        return no_rows(_("the database has no documents"), [])
     cols = [("id", "id"), ("title", "title"), ("jurisdiction", "jurisdiction"), ("period", "period"), ("tasks", "tasks"),
             ("file", "path")]
     if verbose:
@@ -260,24 +264,25 @@ def cmd_units(where=None, body_type=None, unknown=False, fmt=None, output=None, 
     if body_type is not None:
         type_ = q.find_type(conn, body_type)
         if type_ is None:
-            return no_rows(f"no body type {body_type.strip()!r} in the catalogue (data/bodies.toml)",
+            return no_rows(_("no body type {type!r} in the catalogue (data/bodies.toml)").format(type=body_type.strip()),
                            q.nearest_types(conn, body_type))
     rows = q.list_units(conn, where=where, body_type=type_, unknown=bool(unknown))
     if type_ is not None:
         _say_missing(conn, type_, rows, where)
     if not rows:
-        return no_rows("no units" + (f" of type {type_}" if type_ else "") + (" that nothing knows" if unknown else ""), [])
+        what = (_("no units of type {type}").format(type=type_) if type_ else _("no units"))
+        return no_rows(what + (_(" that nothing knows") if unknown else ""), [])
     cols = [("name", "name"), ("jurisdiction", "jurisdiction"), ("kind", "kind"), ("type", "type"), ("leads", "leads"),
             ("supports", "supports"), ("written", "written"), ("key", "key")]
 
     def table(rows, console):
         from whodoes.output import termtable
 
-        for collective, title in ((False, "bodies"), (True, "collectives")):
+        for collective, title in ((False, _("bodies")), (True, _("collectives"))):
             part = [r for r in rows if (r["kind"] == "collective") == collective]
             if part:
                 console.print(f"{title} ({len(part)})", style="bold", markup=False)
-                termtable.plain_table(part, [k for _, k in cols[:-1]], console, headers=[h for h, _ in cols[:-1]])
+                termtable.plain_table(part, [k for _h, k in cols[:-1]], console, headers=[h for h, _k in cols[:-1]])
 
     emit(rows, cols, fmt, output=output, bom=bom, table=table)
     return EXIT_OK
@@ -290,7 +295,7 @@ def _say_missing(conn, type_: str, rows: list[dict], where) -> None:
     have = {r["jurisdiction"] for r in rows}
     missing = [j for j in document_jurisdictions(conn) if j not in have and (not where or j in (where or ""))]
     if missing:
-        err(f"no {type_} named in the plans of {'、'.join(missing)}")
+        err(_("no {type} named in the plans of {jurisdictions}").format(type=type_, jurisdictions="、".join(missing)))
 
 
 def _compare(conn, query, fmt, *, output=None, bom=False, quiet=False, year=None, where=None, doc=None) -> int:
@@ -299,19 +304,21 @@ def _compare(conn, query, fmt, *, output=None, bom=False, quiet=False, year=None
 
     type_, rows = q.compare_type(conn, query, year=year, where=where, doc=doc)
     if type_ is None:
-        return no_rows(f"{query.strip()!r} names no body type to compare (see `whodoes units --type`)",
+        return no_rows(_("{query!r} names no body type to compare (see `whodoes units --type`)").format(query=query.strip()),
                        q.nearest_types(conn, query))
     if not rows:
-        return no_rows(f"no {type_} in the database under these filters", [])
+        return no_rows(_("no {type} in the database under these filters").format(type=type_), [])
     cols = [("jurisdiction", "jurisdiction"), ("unit", "unit"), ("leads", "leads"), ("supports", "supports"),
             ("lead_tasks", "lead_tasks"), ("support_tasks", "support_tasks")]
-    heading = f"{type_} side by side: {len(rows)} jurisdiction{'s' if len(rows) != 1 else ''} (the first 5 tasks of each role)"
+    heading = ngettext("{type} side by side: {n} jurisdiction (the first 5 tasks of each role)",
+                       "{type} side by side: {n} jurisdictions (the first 5 tasks of each role)", len(rows)).format(
+        type=type_, n=len(rows))
 
     def table(rows, console):  # one task a line
         from whodoes.output import termtable
 
         lines = [{k: "\n".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
-        termtable.plain_table(lines, [k for _, k in cols], console, headers=[h for h, _ in cols])
+        termtable.plain_table(lines, [k for _h, k in cols], console, headers=[h for h, _k in cols])
 
     emit(rows, cols, fmt, output=output, bom=bom, heading=heading, quiet=quiet, table=table)
     return EXIT_OK
@@ -336,9 +343,9 @@ def cmd_export(year=None, role=None, where=None, doc=None, due_before=None, due_
                             due_before=due_before,
                             due_after=due_after, overdue=bool(overdue), as_of=as_of)
     if not result.rows:
-        return no_rows("no tasks under these filters", [])
+        return no_rows(_("no tasks under these filters"), [])
     if not _with_progress(conn, result, status, limit):
-        return no_rows(f"no task with status {status}", [])
+        return no_rows(_("no task with status {status}").format(status=status), [])
     return emit_tasks(result, fmt, output=output, bom=bom, heading=False)
 
 
@@ -363,7 +370,7 @@ def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None
     result = q.due_tasks(conn, within=within, as_of=as_of, where=where, doc=doc, role=role, limit=limit,
                          details=fmt in ("json", "jsonl"))
     if not result.rows:
-        return no_rows(f"nothing falls {result.description}", [])
+        return no_rows(_("nothing falls {what}").format(what=result.description), [])
     return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
 
 
@@ -390,7 +397,7 @@ def cmd_build(sources=None, out=None, units=None, jobs=None, no_cache=False, max
     try:
         from whodoes.build.pipeline import BuildError, build, unchanged
     except ImportError as e:
-        raise DataError(f"cannot build: {e} (install whodoes with its build dependencies)") from None
+        raise DataError(_("cannot build: {error} (install whodoes with its build dependencies)").format(error=e)) from None
     sources, out, units, shipped = paths.build_folders(sources, out, units)
     limit = _max_size(max_size)
     commandline.handle_sigterm()
@@ -399,9 +406,10 @@ def cmd_build(sources=None, out=None, units=None, jobs=None, no_cache=False, max
             report = build(sources, out, units, on_start=progress.start, on_document=progress.document, shipped=shipped,
                            force=bool(force), max_size=limit, on_wait=err, jobs=_jobs(jobs), cache=not no_cache)
     except BuildError as e:
-        raise DataError(f"build failed: {e}") from None
+        raise DataError(_("build failed: {error}").format(error=e)) from None
     except KeyboardInterrupt as e:
-        err(f"build {'terminated' if isinstance(e, commandline.Terminated) else 'interrupted'}; {unchanged(out)}")
+        stopped = _("build terminated") if isinstance(e, commandline.Terminated) else _("build interrupted")
+        err(f"{stopped}; {unchanged(out)}")
         return commandline.EXIT_TERMINATED if isinstance(e, commandline.Terminated) else EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - a bug in the build: one line (WHODOES_DEBUG=1: the traceback)
         if os.environ.get("WHODOES_DEBUG"):
@@ -409,8 +417,9 @@ def cmd_build(sources=None, out=None, units=None, jobs=None, no_cache=False, max
         raise DataError(f"build failed: internal error: {type(e).__name__}: {' '.join(str(e).split())[:200]}; "
                         f"{unchanged(out)} (WHODOES_DEBUG=1 shows the traceback)") from None
     _notes_and_warnings(report)
-    sys.stdout.write(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-                     f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
+    sys.stdout.write(_("{rows} task rows, {units} units from {documents} documents in {seconds} s -> {out}").format(
+        rows=report.rows, units=report.units, documents=len(report.documents), seconds=f"{report.seconds:.2f}",
+        out=one_line(report.out)) + "\n")
     return EXIT_OK
 
 
@@ -437,16 +446,17 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     conn = _connect(db)
     rows = q.unit_stats(conn, where=where, role=role, top=top, collectives=bool(collectives))
     if not rows:
-        return no_rows("no unit leads or supports a task under these filters", [])
+        return no_rows(_("no unit leads or supports a task under these filters"), [])
     cols = [("jurisdiction", "jurisdiction"), ("role", "role"), ("rank", "rank"), ("unit", "unit"), ("kind", "kind"),
-            ("tasks", "tasks"), ("projects", "projects"), ("key", "key")]
+            ("tasks", "tasks"), ("projects", "projects"), ("key", "key"), ("label", "label")]
     n = positive_int(top, "--top") if top is not None else 10
-    kinds = "bodies and collectives, marked *" if collectives else "bodies; --all adds collectives"
+    kinds = _("bodies and collectives, marked *") if collectives else _("bodies; --all adds collectives")
 
     def table(rows, console):
         from whodoes.output import termtable
 
-        termtable.bar_chart(rows, console, title=f"Who carries the most tasks: the top {n} per jurisdiction ({kinds})")
+        title = _("Who carries the most tasks: the top {n} per jurisdiction ({kinds})").format(n=n, kinds=kinds)
+        termtable.bar_chart(rows, console, title=title)
 
     emit(rows, cols, fmt, output=output, bom=bom, table=table)
     return EXIT_OK
@@ -506,7 +516,7 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
     try:
         from whodoes.build.add import add
     except ImportError as e:
-        raise DataError(f"cannot add: {e} (install whodoes with its build dependencies)") from None
+        raise DataError(_("cannot add: {error} (install whodoes with its build dependencies)").format(error=e)) from None
     sources, db, units, shipped = paths.add_folders(sources, db)
     if shipped is not None:
         _refuse_shipped_names(files, shipped)
@@ -659,14 +669,14 @@ def cmd_progress(task_id=None, text=None, date=None, status=None, by=None, impor
         fmt = checked_format(fmt, output)
         rows = records.orphans(conn)
         if not rows:
-            return no_rows("no orphaned progress entries", [])
+            return no_rows(_("no orphaned progress entries"), [])
         emit(rows, ORPHAN_COLS, fmt, output=output, bom=bom)
         return EXIT_OK
     if task_id is None:
         return _progress_list(conn, None, fmt, output, bom)
     task = records.find_task(conn, task_id)
     if task is None:
-        return no_rows(f"no task {str(task_id).strip()[:60]}", [])
+        return no_rows(_("no task {id}").format(id=str(task_id).strip()[:60]), [])
     if attach is not None:
         return _progress_attach(conn, attach, task)
     if text is None and status is None:
@@ -697,7 +707,7 @@ def _progress_list(conn, task, fmt, output, bom) -> int:
             hint = [f"{lost} orphaned entr{'y' if lost == 1 else 'ies'} of its document: whodoes progress --orphans"] if lost else []
             return no_rows(f"no progress recorded for task {task['id']} ({task['uid']})", hint)
     if not entries:
-        return no_rows("no progress recorded", [])
+        return no_rows(_("no progress recorded"), [])
     heading = f"task {task['id']} ({task['uid']}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if task else None
 
     def table(rows, console):  # on a terminal: the columns a person reads
@@ -765,13 +775,13 @@ def cmd_report(unit=None, where=None, doc=None, period=None, fmt=None, output=No
     if not period:
         from whodoes.errors import UsageError
 
-        raise UsageError("report needs --period, e.g. --period 2024Q1 (a quarter, H1/H2, a month 2024-03 or a year)")
+        raise UsageError(_("report needs --period, e.g. --period 2024Q1 (a quarter, H1/H2, a month 2024-03 or a year)"))
     kind = rp.report_format(output, fmt)
     if output:  # the folder exists, the file is not a folder: said before the report is built
         from whodoes.errors import UsageError
 
         if os.path.isdir(output) or not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-            raise UsageError(f"cannot write {output}: it is a folder, or its folder does not exist")
+            raise UsageError(_("cannot write {file}: it is a folder, or its folder does not exist").format(file=output))
     conn = _connect(db)
     rep = rp.build_report(conn, rp.parse_period(period), unit=unit, where=where, doc=doc)
     if not rep["rows"]:
@@ -832,7 +842,7 @@ def cmd_trace(task_id=None, doc=None, to=None, limit=None, fmt=None, output=None
         if task_id is not None or not (doc and to):
             from whodoes.errors import UsageError
 
-            raise UsageError("trace takes a TASK_ID, or --doc A --to B (both)")
+            raise UsageError(_("trace takes a TASK_ID, or --doc A --to B (both)"))
         a, b = _one_doc(conn, doc, "--doc"), _one_doc(conn, to, "--to")
         rows, n = trace.correspond(conn, a, b)
         heading = (f"{a} -> {b}: {n['carried']} of {n['a_tasks']} tasks carried over, {n['dropped']} dropped; "
@@ -842,12 +852,12 @@ def cmd_trace(task_id=None, doc=None, to=None, limit=None, fmt=None, output=None
     if task_id is None:
         from whodoes.errors import UsageError
 
-        raise UsageError("trace needs a TASK_ID, or --doc A --to B")
+        raise UsageError(_("trace needs a TASK_ID, or --doc A --to B"))
     from whodoes.query.records import find_task
 
     task = find_task(conn, task_id)
     if task is None:
-        return no_rows(f"no task {str(task_id).strip()[:60]}", [])
+        return no_rows(_("no task {id}").format(id=str(task_id).strip()[:60]), [])
     me, rows = trace.trace_task(conn, task["id"], limit=positive_int(limit, "--limit") if limit is not None else 5)
     if not rows:
         return no_rows(f"task {me['id']} ({me['uid']}): no other plan of its jurisdiction", [])

@@ -23,13 +23,35 @@ from __future__ import annotations
 import os
 import sys
 
-from whodoes import __version__
+from whodoes import __version__, i18n
 from whodoes.errors import EXIT_EMPTY, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, PipeClosed, err  # noqa: F401
+from whodoes.i18n import N_, _
 from whodoes.interrupts import _SIGTERM, Terminated, handle_sigterm, quiet_stdout  # noqa: F401
 
 COMPLETE_VAR = "_WHODOES_COMPLETE"  # set by the shell completion script (whodoes --install-completion)
-FORMAT_HELP = ("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
-               "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx).")
+APP_HELP = N_("Who does what in Chongqing's green-development plans: tasks with their lead and supporting units.")
+APP_EPILOG = N_("Examples:  whodoes unit 城管局  ·  whodoes task 河长制  ·  whodoes show 42  ·  whodoes docs  ·  "
+                "whodoes units  ·  whodoes stats  ·  whodoes serve")
+# --lang is taken off the command line before any parsing (take_language); a str option of
+# the Typer app would cost every --help and usage error pydantic's import (typer 0.2x)
+LANG_HELP = N_("--lang zh|en, anywhere on the command line: the language of messages, help and table headers "
+               "(default: $WHODOES_LANG, else the locale: LANG=zh_CN.UTF-8 is Chinese). --header zh|en: the "
+               "language of column names (default: the field names in files, the interface language on a terminal).")
+# typer's and click's own words, translated through the global gettext domain (i18n.for_typer):
+# listed here so that the catalogue has them (typer 0.2x and click 8.1 translate different subsets)
+TYPER_WORDS = (
+    N_("Usage:"), N_("Arguments"), N_("Options"), N_("Commands"), N_("[required]"), N_("required"),
+    N_("Show this message and exit."), N_("No such command {name!r}."), N_("Missing command."),
+    N_("No such option: {name}"), N_("Did you mean {possibility}?"), N_("(Possible options: {options})"),
+    N_("Missing argument {param_hint}."), N_("Option {name!r} requires an argument."),
+    N_("Got unexpected extra argument ({args})"), N_("Got unexpected extra arguments ({args})"),
+    N_("Error"), N_("Aborted!"), N_("Aborted."), N_("[default: {}]"), N_("default: {default}"),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+FORMAT_HELP = N_("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
+                 "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx). Column names stay the field names "
+                 "scripts read; --header zh gives Chinese ones (csv, tsv, markdown, xlsx).")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -183,35 +205,79 @@ def _completion(name):
     return CALLBACKS[name]
 
 
-def build_app():
-    """The Typer app, built from ``COMMANDS`` (imports typer)."""
+def _help_classes(typer):
+    """The Typer group and command classes of the app (public API only: ``cls=`` and click's
+    ``get_params`` / ``collect_usage_pieces``): flags show no type (``<bool>``), typer's own
+    options are explained in the interface language, and the usage line names an argument
+    as its metavar, QUERY (optional ones [TASK_ID], many FILE...), on every typer from 0.12 on."""
+
+    def plain_flags(params):
+        for p in params:
+            if getattr(p, "is_flag", False) and p.metavar is None:
+                p.metavar = ""
+            if p.help:  # typer's own options (--help, --install-completion) in the interface language
+                p.help = _(p.help)
+        return params
+
+    class Group(typer.core.TyperGroup):
+        def get_params(self, ctx):
+            return plain_flags(super().get_params(ctx))
+
+    class Command(typer.core.TyperCommand):
+        def get_params(self, ctx):
+            return plain_flags(super().get_params(ctx))
+
+        def collect_usage_pieces(self, ctx):
+            pieces = [self.options_metavar] if self.options_metavar else []
+            for p in self.get_params(ctx):
+                if p.param_type_name == "argument":
+                    name = (p.metavar or p.name or "").upper() + ("..." if p.nargs != 1 else "")
+                    pieces.append(name if p.required else f"[{name}]")
+            return pieces
+
+    return Group, Command
+
+
+def _typer_parameters(spec, typer):
+    """The inspect.Parameters and annotations of a command's function, for Typer."""
     import inspect
     from typing import List, Optional
 
-    import typer
+    params, annotations = [], {}
+    for p in spec.args:
+        default = typer.Argument(*((None,) if p.optional else ()), metavar=p.metavar, help=_(p.help),
+                                 show_default=False, autocompletion=_completion(p.complete))
+        params.append(inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
+        annotations[p.name] = List[str] if p.many else Optional[str] if p.optional else str
+    for p in spec.options:
+        default = typer.Option(p.default, *p.flags, metavar=p.metavar, help=_(p.help), show_default=False,
+                               autocompletion=_completion(p.complete))
+        params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=default))
+        annotations[p.name] = bool if p.flag else Optional[str]
+    return params, annotations
 
+
+def build_app():
+    """The Typer app, built from ``COMMANDS`` in the interface language (imports typer)."""
+    import inspect
+
+    i18n.for_typer()  # before typer is imported: it translates its panel titles on import
+    import typer
+    import typer.core
+
+    group, command_class = _help_classes(typer)
     app = typer.Typer(
         name="whodoes",
-        help="Who does what in Chongqing's green-development plans: tasks with their lead and supporting units.",
-        epilog="Examples:  whodoes unit 城管局  ·  whodoes task 河长制  ·  whodoes show 42  ·  whodoes docs  ·  whodoes units  ·  "
-        "whodoes stats  ·  whodoes serve",
+        cls=group,
+        help=_(APP_HELP),
+        epilog=_(APP_EPILOG) + "\n\n" + _(LANG_HELP),
         add_completion=True,  # --install-completion / --show-completion (typer's own)
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     for name, spec in COMMANDS.items():
-        params, annotations = [], {}
-        for p in spec.args:
-            default = typer.Argument(*((None,) if p.optional else ()), metavar=p.metavar, help=p.help,
-                                     show_default=False, autocompletion=_completion(p.complete))
-            params.append(inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
-            annotations[p.name] = List[str] if p.many else Optional[str] if p.optional else str
-        for p in spec.options:
-            default = typer.Option(p.default, *p.flags, metavar=p.metavar, help=p.help, show_default=False,
-                                   autocompletion=_completion(p.complete))
-            params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=default))
-            annotations[p.name] = bool if p.flag else Optional[str]
+        params, annotations = _typer_parameters(spec, typer)
 
         def make(func):
             def command(**kwargs):
@@ -221,92 +287,70 @@ def build_app():
 
         wrapper = make(spec.func)
         wrapper.__name__ = name
-        wrapper.__doc__ = spec.help
+        wrapper.__doc__ = _(inspect.cleandoc(spec.help)) if spec.help else ""
         wrapper.__signature__ = inspect.Signature(params)
         wrapper.__annotations__ = annotations
-        app.command(name=name, epilog=spec.epilog)(wrapper)
+        app.command(name=name, epilog=_(spec.epilog), cls=command_class)(wrapper)
 
     def root(
-        version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+        version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help=_("Show the version.")),
         no_pager: bool = typer.Option(False, "--no-pager", help="Never send a table through the pager (less -FRX, or "
                                       "$WHODOES_PAGER, else $PAGER) when it is taller than the terminal."),
     ) -> None:
-        """Who does what in Chongqing's green-development plans: tasks with their lead and supporting units."""
+        pass
 
+    root.__doc__ = _(APP_HELP)
     app.callback()(root)
     return app
 
 
-_APP: list = []  # the app, once built
+_APPS: dict = {}  # language -> the app, once built
 
 
 def typer_app():
-    """The Typer app, built on first use (``whodoes.cli.app.app``)."""
-    if not _APP:
-        _APP.append(build_app())
-    return _APP[0]
+    """The Typer app in the interface language, built on first use (``whodoes.cli.app``)."""
+    lang = i18n.language()
+    if lang not in _APPS:
+        _APPS[lang] = build_app()
+    return _APPS[lang]
 
 
-def _fast_params() -> None:
-    """Typer 0.2x coerces every parameter through pydantic (~40 ms to import).  Ours are all
-    plain str/bool, so they get a pass-through coercion.  Does nothing if typer's
-    internals differ (then pydantic is simply imported)."""
-    try:
-        from typer import core as tcore
-    except ImportError:  # pragma: no cover
-        return
-    cls = getattr(tcore, "_TyperParameter", None)
-    original = getattr(cls, "get_runtime_param", None)
-    if cls is None or original is None or getattr(original, "_whodoes", False):
-        return
-
-    class _Plain:
-        boolean = False
-
-        def coerce(self, value, param, ctx):
-            if getattr(param, "multiple", False) or getattr(param, "nargs", 1) == -1:
-                return tuple(value or ())
-            if self.boolean and isinstance(value, str):
-                return value.strip().lower() in ("1", "true", "yes", "y", "on")
-            return value
-
-    def get_runtime_param(self):
-        if getattr(self, "_runtime_param", None) is None:
-            desc = getattr(self, "type_descriptor", None)
-            ann = getattr(desc, "annotation", None)
-            if ann in (str, bool) and getattr(desc, "file_annotation", None) is None:
-                plain = _Plain()
-                plain.boolean = ann is bool
-                self._runtime_param = plain
-        return original(self)
-
-    setattr(get_runtime_param, "_whodoes", True)  # noqa: B010 (mypy: functions have no such attribute)
-    cls.get_runtime_param = get_runtime_param
+def _click_error(e) -> int | None:
+    """A click exception (typer's parse errors; duck-typed through click's public
+    ``format_message``/``exit_code``/``ctx``, since typer 0.2x vendors click): one line on
+    stderr (a usage error points to the command's --help), its exit code.  None for any
+    other exception."""
+    if not (hasattr(e, "format_message") and hasattr(e, "exit_code")):
+        return None
+    ctx = getattr(e, "ctx", None)
+    message = " ".join(e.format_message().split())
+    if ctx is not None:
+        err(_("{message} (see `{command} --help`)").format(message=message, command=ctx.command_path))
+        return EXIT_ERROR
+    err(message)
+    return e.exit_code or EXIT_ERROR
 
 
 def _typer_main(args: list[str]) -> int:
-    """Parse and run ``args`` with Typer; its errors become one line and exit code 2."""
+    """Parse and run ``args`` with Typer; its errors become one line and exit code 2.
+    No arguments at all: the help, exit code 2."""
     import typer
-    from typer._click import exceptions as cexc
 
-    _fast_params()
+    cmd = typer.main.get_command(typer_app())
     try:
-        cmd = typer.main.get_command(typer_app())
+        if not args:
+            cmd.main(args=["--help"], prog_name="whodoes", standalone_mode=False)
+            return EXIT_ERROR
         rc = cmd.main(args=args, prog_name="whodoes", standalone_mode=False)
-    except cexc.NoArgsIsHelpError as e:
-        sys.stdout.write(e.format_message() + "\n")
-        return EXIT_ERROR
-    except cexc.UsageError as e:
-        where = e.ctx.command_path if e.ctx is not None else "whodoes"
-        err(f"{' '.join(e.format_message().split())} (see `{where} --help`)")
-        return EXIT_ERROR
-    except cexc.ClickException as e:
-        err(" ".join(e.format_message().split()))
-        return e.exit_code or EXIT_ERROR
     except typer.Abort:
         return EXIT_TERMINATED if _SIGTERM else EXIT_INTERRUPTED
     except typer.Exit as e:
-        return e.exit_code
+        return EXIT_ERROR if not args else e.exit_code
+    except Exception as e:  # noqa: BLE001 - click's exceptions, by their public interface
+        code = _click_error(e)
+        if code is None:
+            raise
+        return code
     if rc == EXIT_INTERRUPTED and _SIGTERM:  # Typer returns 130 for any KeyboardInterrupt, SIGTERM's too
         return EXIT_TERMINATED
     return int(rc) if isinstance(rc, int) else EXIT_OK
@@ -343,6 +387,56 @@ def _completion_option(args: list[str]) -> int:
 # routing and exit codes
 
 
+def take_language(args: list[str]) -> list[str]:
+    """The global options, taken off the command line anywhere before a ``--``: ``--lang
+    zh|en`` decides the interface language (whodoes.i18n; else the environment), ``--header
+    zh|en`` the language of column headers.  Returns the other arguments."""
+    from whodoes.errors import UsageError
+
+    rest, chosen, i = [], {}, 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            rest += args[i:]
+            break
+        name = a.partition("=")[0]
+        if name not in ("--lang", "--header"):
+            rest.append(a)
+            i += 1
+            continue
+        value = a.partition("=")[2] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+        i += 1 if "=" in a else 2
+        try:
+            chosen[name] = i18n.check(value)
+        except ValueError:
+            i18n.set_language(chosen.get("--lang"))
+            raise UsageError(_("{option} must be zh or en, not {value!r}").format(option=name, value=value[:40])) from None
+    i18n.set_language(chosen.get("--lang"))
+    i18n.set_header(chosen.get("--header"))
+    return rest
+
+
+def bare_query(args: list[str]) -> bool:
+    """``whodoes 城管局``: a first word that is no command and looks like no command's typo
+    (those Typer answers, "did you mean 'units'") is taken for a query: "did you mean
+    `whodoes unit 城管局` or `whodoes task 城管局`?" on stderr (the caller exits 2)."""
+    if not args or args[0].startswith("-") or args[0] in COMMANDS or os.environ.get(COMPLETE_VAR):
+        return False
+    word = args[0]
+    if word.isascii():
+        import difflib
+
+        if difflib.get_close_matches(word.lower(), list(COMMANDS), n=1, cutoff=0.6):
+            return False
+    from whodoes.textsafe import one_line
+
+    query = one_line(" ".join(args))
+    quoted = f"'{query}'" if " " in query else query
+    err(_("{word!r} is not a command; did you mean `whodoes unit {query}` or `whodoes task {query}`?").format(
+        word=one_line(word), query=quoted))
+    return True
+
+
 def run(args: list[str]) -> int:
     """Run a command line (the arguments after ``whodoes``); returns the exit code."""
     import sqlite3
@@ -356,6 +450,9 @@ def run(args: list[str]) -> int:
 
             pager.turn_off()
             args = [a for a in args if a != "--no-pager"]
+        args = take_language(args)
+        if bare_query(args):
+            return EXIT_ERROR
         if args[:1] in (["--show-completion"], ["--install-completion"]) and not os.environ.get(COMPLETE_VAR):
             return _completion_option(args)
         slow = os.environ.get("WHODOES_NO_FAST") or os.environ.get(COMPLETE_VAR)  # completion: Typer's business
@@ -397,5 +494,6 @@ def run(args: list[str]) -> int:
         if damaged is not None:
             err(str(damaged))
             return EXIT_ERROR
-        err(f"internal error: {type(e).__name__}: {' '.join(str(e).split())[:200]} (WHODOES_DEBUG=1 shows the traceback)")
+        err(_("internal error: {error} (WHODOES_DEBUG=1 shows the traceback)").format(
+            error=f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"))
         return EXIT_ERROR

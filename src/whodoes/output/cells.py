@@ -4,6 +4,8 @@ termtable, xlsx, ledger) all use it, and it uses none of them."""
 
 from __future__ import annotations
 
+from whodoes.i18n import _
+
 JOIN = "、"
 
 
@@ -43,7 +45,7 @@ def detail_items(rec) -> list[tuple[str, str]]:
     """The fields of ``whodoes show`` as (label, text) pairs, for table and markdown."""
     items = [
         ("uid", rec.get("uid") or ""),
-        ("id", f"{rec['id']} (numeric: changes when plans are added; cite the uid)"),
+        ("id", _("{id} (numeric: changes when plans are added; cite the uid)").format(id=rec["id"])),
         ("document", f"{rec['document_title']} [{rec['document']}]"),
         ("jurisdiction", rec.get("jurisdiction") or ""),
         ("period", rec.get("period") or ""),
@@ -51,7 +53,7 @@ def detail_items(rec) -> list[tuple[str, str]]:
         ("category", rec.get("category") or ""),
         ("title", rec.get("title") or ""),
         ("no.", rec.get("seq") or ""),
-        ("level", (rec.get("level") or "") + (f" of {rec['project']}" if rec.get("project") else "")),
+        ("level", (rec.get("level") or "") + (_(" of {project}").format(project=rec["project"]) if rec.get("project") else "")),
         ("task", rec.get("text") or ""),
     ]
     if rec.get("detail"):
@@ -61,8 +63,9 @@ def detail_items(rec) -> list[tuple[str, str]]:
     if rec.get("deadline"):
         items.append(("deadline", rec["deadline"]))
     if rec.get("due_kind") not in (None, "none"):
-        due = rec.get("due") or "no single date"
-        items.append(("due", f"{due} ({rec['due_kind']}; as written: {rec.get('deadline_text') or ''})"))
+        due = rec.get("due") or _("no single date")
+        items.append(("due", _("{due} ({kind}; as written: {text})").format(due=due, kind=rec["due_kind"],
+                                                                           text=rec.get("deadline_text") or "")))
     for role in ("lead", "support"):
         label = rec.get(f"{role}_label")
         units = [u for u in rec.get("units") or [] if u["role"] == role]
@@ -73,7 +76,7 @@ def detail_items(rec) -> list[tuple[str, str]]:
             if u["name"] == u["canonical"]:
                 text = canon
             if u.get("inherited"):
-                text += " [inherited from the row above]"
+                text += _(" [inherited from the row above]")
             parts.append(text)
         name = role + (f" ({label})" if label else "")
         items.append((name, "; ".join(parts) if parts else "-"))
@@ -82,7 +85,7 @@ def detail_items(rec) -> list[tuple[str, str]]:
     if rec.get("commanders"):
         items.append(("commanders", JOIN.join(rec["commanders"])))
     if rec.get("status") or rec.get("status_date"):  # the latest progress record (whodoes.query.records)
-        items.append(("status", f"{rec.get('status') or 'no status'} ({rec.get('status_date')})"))
+        items.append(("status", f"{rec.get('status') or _('no status')} ({rec.get('status_date')})"))
     line = str(rec.get("line") or "")
     if rec.get("line_end") and rec.get("line_end") != rec.get("line"):
         line += f"-{rec['line_end']}"

@@ -10,6 +10,8 @@ import os
 import sys
 
 from whodoes.errors import EXIT_EMPTY, EXIT_OK, PipeClosed, UsageError, err
+from whodoes.i18n import _, header_language, ngettext
+from whodoes.i18n import headers as column_names
 
 # ----------------------------------------------------------------------------------------------
 # the columns of task rows in the flat formats
@@ -70,13 +72,13 @@ def checked_format(fmt, output, db=None):
 
     fmt = render.choose_format(fmt, output)
     if fmt in ("xlsx", "docx") and not output:
-        raise UsageError(f"--format {fmt} needs a file: add -o FILE.{fmt}")
+        raise UsageError(_("--format {fmt} needs a file: add -o FILE.{fmt}").format(fmt=fmt))
     if output:  # say so before the query runs and its summary line is printed
         folder = os.path.dirname(os.path.abspath(output))
         if os.path.isdir(output):
-            raise UsageError(f"cannot write {output}: it is a folder; give a file name")
+            raise UsageError(_("cannot write {file}: it is a folder; give a file name").format(file=output))
         if not os.path.isdir(folder):
-            raise UsageError(f"cannot write {output}: no such folder {folder}")
+            raise UsageError(_("cannot write {file}: no such folder {folder}").format(file=output, folder=folder))
         from whodoes.output.outfile import check_target
 
         check_target(output, db)
@@ -126,15 +128,18 @@ def _write_to(output: str | None, write, fmt: str | None = None) -> None:
         from whodoes.interrupts import quiet_stdout
 
         quiet_stdout()  # what is left in the buffer must not fail again at exit
-        raise UsageError(f"cannot write to standard output: {e.strerror or e}") from None
+        raise UsageError(_("cannot write to standard output: {error}").format(error=e.strerror or e)) from None
 
 
 def emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False, json_keys=None, table=None):
     """Write rows; the heading goes above a table or markdown, else to stderr."""
     from whodoes.output import render
 
-    headers = [h for h, _ in cols]
-    keys = [k for _, k in cols]
+    headers = [h for h, _k in cols]
+    keys = [k for _h, k in cols]
+    lang = header_language(fmt)
+    if lang != "en":
+        headers = column_names(headers, lang)
     if heading and not quiet and fmt not in ("table", "markdown"):
         err(heading)
     heading = None if quiet else heading
@@ -217,9 +222,10 @@ def summary(result) -> str:
     text = result.description
     if result.kind == "unit":
         lead = sum(1 for r in rows if r.get("role") == "lead")
-        text += f": {shown} row{'s' if shown != 1 else ''} ({lead} lead, {shown - lead} support)"
+        text += ngettext(": {n} row ({lead} lead, {support} support)", ": {n} rows ({lead} lead, {support} support)",
+                         shown).format(n=shown, lead=lead, support=shown - lead)
     if result.total > shown:
-        text += f", the first {shown} of {result.total} (--limit)"
+        text += _(", the first {shown} of {total} (--limit)").format(shown=shown, total=result.total)
     return text
 
 
@@ -227,11 +233,11 @@ def no_unit(resolution) -> int:
     """A unit query that found no unit: why (no such unit, or no plan of the jurisdiction
     written in front), and "did you mean" with the nearest units; exit code 1."""
     if resolution.no_plan:
-        message = f"no plan of {resolution.no_plan} in the database"
+        message = _("no plan of {jurisdiction} in the database").format(jurisdiction=resolution.no_plan)
     else:
-        message = f"no unit matches {resolution.cleaned!r}"
+        message = _("no unit matches {query!r}").format(query=resolution.cleaned)
     if resolution.suggestions:
-        message += "; did you mean: " + ", ".join(resolution.suggestions) + "?"
+        message += _("; did you mean: {names}?").format(names=", ".join(resolution.suggestions))
     err(message)
     return EXIT_EMPTY
 
@@ -239,6 +245,6 @@ def no_unit(resolution) -> int:
 def no_rows(message: str, suggestions) -> int:
     """No results: one line on stderr, with the nearest suggestions; exit code 1."""
     if suggestions:
-        message += "; nearest: " + ", ".join(suggestions)
+        message += _("; nearest: {names}").format(names=", ".join(suggestions))
     err(message)
     return EXIT_EMPTY

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+from whodoes.i18n import N_, _, header_language, language, ngettext
+from whodoes.i18n import column as _column
 from whodoes.output.cells import JOIN, cell, detail_items, display_width
 from whodoes.textsafe import visible
 
@@ -41,13 +43,18 @@ def make_console(out):
     return Console(file=out, width=width, highlight=False, soft_wrap=False, emoji=False, markup=False)
 
 
+def header_text(name: str) -> str:
+    """A column's header on a terminal: in the language of --header, else of the interface."""
+    return _column(name, header_language("table"))
+
+
 def plain_table(rows, columns, console, *, headers=None, ratios=None):
     from rich.table import Table
 
     t = Table(show_lines=False, header_style="bold", expand=True)
     for j, h in enumerate(headers or columns):
         ratio = (ratios or {}).get(columns[j])
-        t.add_column(visible(h), ratio=ratio, overflow="fold", no_wrap=False)
+        t.add_column(visible(header_text(h)), ratio=ratio, overflow="fold", no_wrap=False)
     for r in rows:
         t.add_row(*[visible(cell(r.get(c))) for c in columns])
     console.print(t)
@@ -60,8 +67,8 @@ def record_list(rows, columns, console, *, headers=None):
     from rich.cells import get_character_cell_size as cw
     from rich.text import Text
 
-    headers = headers or columns
-    label_w = max(len(h) for h in headers[1:]) + 2 if len(headers) > 1 else 0
+    headers = [header_text(h) for h in (headers or columns)]
+    label_w = max(display_width(h) for h in headers[1:]) + 2 if len(headers) > 1 else 0
     width = max(20, (console.width or 80) - 2 - label_w)
     for n, r in enumerate(rows):
         if n:
@@ -70,11 +77,20 @@ def record_list(rows, columns, console, *, headers=None):
         for key, head in zip(columns[1:], headers[1:]):
             value = r.get(key)
             items = [_clean(cell(v)) for v in value] if isinstance(value, (list, tuple)) else [_clean(cell(value))]
-            lines = [line.strip() for item in items if item for line, _ in _wrap(item, width, 0, cw)[0]]
+            lines = [line.strip() for item in items if item for line, _width in _wrap(item, width, 0, cw)[0]]
             for k, line in enumerate(lines):  # a list: an item a line
-                text = Text(f"  {head:<{label_w}}" if k == 0 else " " * (2 + label_w), style="dim" if k == 0 else "")
+                text = Text(f"  {head}{' ' * (label_w - display_width(head))}" if k == 0 else " " * (2 + label_w), style="dim" if k == 0 else "")
                 text.append(line)
                 console.print(text, no_wrap=True, crop=False)
+
+
+def _field_label(key: str) -> str:
+    """A label of ``whodoes show`` in the header language: "lead (牵头单位)", "target 2020" too."""
+    name, space, rest = key.partition(" ")
+    if space and name in ("lead", "support", "target", "level"):
+        head = header_text(name)
+        return head if rest == f"({head})" else f"{head} {rest}"  # not 牵头单位 (牵头单位)
+    return header_text(key)
 
 
 def detail_view(rec, console):
@@ -85,7 +101,7 @@ def detail_view(rec, console):
     t.add_column("field", style="bold", no_wrap=True)
     t.add_column("value", overflow="fold")
     for key, value in detail_items(rec):
-        t.add_row(visible(key), visible(value))
+        t.add_row(visible(_field_label(key)), visible(value))
     console.print(t)
 
 
@@ -279,15 +295,16 @@ class _Grid:
         outer = [w + 2 for w in widths]
         nl = Segment.line()
         if self.title:
-            for text, _ in _wrap(self.title, sum(outer) + len(outer) + 1, 0, cw)[0]:
+            for text, _cells in _wrap(self.title, sum(outer) + len(outer) + 1, 0, cw)[0]:
                 yield Segment(text, bold)
                 yield nl
         yield Segment(box.get_top(outer))
         yield nl
         yield Segment(box.head_left)
         for i, (head, w, right) in enumerate(self.columns):
-            head = head[:w]
-            yield Segment(f" {head:>{w}} " if right else f" {head:<{w}} ", bold)
+            head, cells = _fit(header_text(head), w, cw)
+            pad = " " * (w - cells)
+            yield Segment(f" {pad}{head} " if right else f" {head}{pad} ", bold)
             yield Segment(box.head_right if i == len(widths) - 1 else box.head_vertical)
         yield nl
         yield Segment(box.get_row(outer, "head"))
@@ -342,16 +359,35 @@ class _Blocks:
         from rich.style import Style
 
         nl = Segment.line()
-        for text, _ in _wrap(self.title, self.width, 0, cw)[0]:
+        for text, _width in _wrap(self.title, self.width, 0, cw)[0]:
             yield Segment(text, Style(bold=True))
             yield nl
         yield Segment("─" * min(self.width, 60), Style(dim=True))
         yield nl
         for lines in self.blocks:
-            for segs, _ in lines:
+            for segs, _width in lines:
                 yield from segs
                 yield nl
             yield nl
+
+
+def _fit(text: str, width: int, cell_width) -> tuple[str, int]:
+    """``text`` cut to ``width`` terminal cells (a Chinese header takes two a character): (text, cells)."""
+    out, n = "", 0
+    for ch in text:
+        c = cell_width(ch)
+        if n + c > width:
+            break
+        out, n = out + ch, n + c
+    return out, n
+
+
+ROLE_WORDS = {"lead": N_("lead"), "support": N_("support")}
+
+
+def role_word(role) -> str:
+    """A role (lead, support) in the interface language."""
+    return _(ROLE_WORDS[role]) if role in ROLE_WORDS else visible(role)
 
 
 def due_cell(r) -> str:
@@ -374,11 +410,15 @@ class _Layout:
         self.show_level = any(r.get("level") == "project" for r in rows)
         self.show_due = any(due_cell(r) for r in rows)  # the plan gives deadlines
         status_w = max((len(r.get("status") or "") for r in rows), default=0)  # progress records (whodoes.query.records)
-        self.status_w = max(status_w, 8) if status_w else 0
-        self.level_w, self.due_w, self.match_w = 7 * self.show_level, 10 * self.show_due, 6 * self.show_match
-        self.id_w = max(2, max(len(ids(r)) for r in rows))
-        self.seq_w = max(3, min(8, max(self.cells(_clean(r.get("seq"))) for r in rows)))
-        self.role_w = max(4, max(len(_clean(r.get("role"))) for r in rows)) if mode == "unit" else 0
+        head = {"id": display_width(header_text("id")), "no.": display_width(header_text("no.")),
+                "level": display_width(header_text("level")), "due": display_width(header_text("due")),
+                "match": display_width(header_text("match")), "status": display_width(header_text("status"))}
+        self.status_w = max(status_w, 8, head["status"]) if status_w else 0
+        self.level_w = max(7, head["level"]) * self.show_level
+        self.due_w, self.match_w = max(10, head["due"]) * self.show_due, max(6, head["match"]) * self.show_match
+        self.id_w = max(2, head["id"], max(len(ids(r)) for r in rows))
+        self.seq_w = max(3, head["no."], min(8, max(self.cells(_clean(r.get("seq"))) for r in rows)))
+        self.role_w = max(4, display_width(header_text("role")), max(display_width(role_word(r.get("role"))) for r in rows)) if mode == "unit" else 0
         fixed = [self.id_w, self.seq_w, self.level_w, self.role_w, self.due_w, self.match_w, self.status_w]
         flex = width - (3 * (3 + sum(1 for w in fixed if w)) + 1) - sum(fixed)
         self.lead_w = self._unit_width(rows, "lead", flex)
@@ -405,7 +445,7 @@ class _Layout:
     def _unit_width(self, rows, role, flex) -> int:
         """As wide as the widest name with its 、, and up to a fifth of the free width when
         the cells hold that much."""
-        widest = joined = len(role)  # the header
+        widest = joined = display_width(header_text(role))  # the header
         for r in rows:
             names = self.names(r, role)
             for k, name in enumerate(names):
@@ -445,7 +485,7 @@ def _one(text: str, style=None) -> list:
     """A cell of one line."""
     from rich.segment import Segment
 
-    return [([Segment(text, style)], len(text))]
+    return [([Segment(text, style)], display_width(text))]
 
 
 def _plain(lines, style=None) -> list:
@@ -499,7 +539,7 @@ def _grid_row(r, layout, styles, ids, terms) -> tuple[list, bool]:
     if layout.show_level:
         cells.append(_one(_clean(r.get("level"))))
     if layout.mode == "unit":
-        cells.append(_one(_clean(r.get("role"))))
+        cells.append(_one(role_word(r.get("role"))))
     task, cut = _task_text(r, layout, styles, terms)
     cells.append(task)
     if layout.target_w or (layout.year is not None and r.get("target")):
@@ -528,7 +568,7 @@ def _block(r, layout, styles, ids, terms) -> tuple[list, bool]:
 
     mark = set((r.get("as_written") or "").split(JOIN)) if layout.mode == "unit" else None
     facts = [f"no. {_clean(r.get('seq'))}" if r.get("seq") else ""]
-    facts += [_clean(r.get(k)) for k in ("level", "role") if layout.show_level or k == "role"]
+    facts += [role_word(r.get(k)) if k == "role" else _clean(r.get(k)) for k in ("level", "role") if layout.show_level or k == "role"]
     facts += [_clean(r.get("match")) if layout.show_match else "", _clean(r.get("status"))]
     sid = ids(r)
     lines = [([Segment(sid, styles.bold), Segment("".join(f" · {f}" for f in facts if f))],
@@ -547,7 +587,9 @@ def _block(r, layout, styles, ids, terms) -> tuple[list, bool]:
         if not cell[0][1]:
             continue  # no unit of that role
         for k, (segs, n) in enumerate(cell):
-            head = Segment(f"  {label:<{_LABEL_W}}" if k == 0 else " " * (2 + _LABEL_W), styles.dim if k == 0 else None)
+            shown = header_text(label)
+            head = Segment(f"  {shown}{' ' * max(0, _LABEL_W - display_width(shown))}" if k == 0 else " " * (2 + _LABEL_W),
+                           styles.dim if k == 0 else None)
             lines.append(([head, *segs], 2 + _LABEL_W + n))
     return lines, cut
 
@@ -568,7 +610,7 @@ def _title(unit, first) -> str:
     title = f"{first['document_title'] or first['document']} ({first['jurisdiction']}, {first['period']})"
     if unit:
         how = first.get("matched_by")
-        mark = f" [{'fuzzy: a guess' if how == 'fuzzy' else how}]" if how and how != "exact" else ""
+        mark = f" [{_('fuzzy: a guess') if how == 'fuzzy' else _(how)}]" if how and how != "exact" else ""
         title = f"{unit}{mark} · {title}"
     return _clean(title)
 
@@ -604,7 +646,7 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit",
             console.print(_Grid(title, columns, [cells for cells, _ in laid]), crop=too_wide)
         cut = cut or any(more for _, more in laid)
     if cut:
-        console.print("… text cut: `whodoes show ID` shows a task in full", style="dim", markup=False, highlight=False)
+        console.print(_("… text cut: `whodoes show ID` shows a task in full"), style="dim", markup=False, highlight=False)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -622,10 +664,28 @@ def bar(value: float, maximum: float, width: int) -> str:
     return "█" * full + (BLOCKS[rest] if rest else "")
 
 
+def role_heading(role: str, members) -> str:
+    """The role's words in the chart: the interface's word and the plans' own labels of the
+    column (a plan with no 牵头 column says 责任): "lead 责任" in English, "责任" in Chinese."""
+    labels = []
+    for r in members:
+        for label in (r.get("label") or "").split(JOIN):
+            short = label.removesuffix("单位") or label
+            if label and short not in labels:
+                labels.append(short)
+    word = role_word(role)
+    if not labels:
+        return word
+    if language() == "zh":  # the plan's own words say it: 责任 where the plan has no 牵头 column
+        return "/".join(labels)
+    return f"{word} {'/'.join(labels)}"
+
+
 def bar_chart(rows, console, *, title=None):
     """``whodoes stats``: per jurisdiction, the units that lead most tasks and those that
-    support most, as bars on one scale per jurisdiction, key projects (counted on their own)
-    after the bar.  Rows as from query.unit_stats."""
+    support most, as bars on one scale for the whole chart (9 draws a tenth of 90 in any
+    jurisdiction), key projects (counted on their own) after the bar; each role named with
+    the plans' own label (牵头, 责任, 配合).  Rows as from query.unit_stats."""
     from rich.table import Table
     from rich.text import Text
 
@@ -638,24 +698,27 @@ def bar_chart(rows, console, *, title=None):
     name_w = max((display_width(n) for n in names), default=4)
     count_w = max((len(str(r["tasks"])) for r in rows), default=1)
     extra = 18 if any(r.get("projects") for r in rows) else 0  # " +21 key projects"
-    width = max(10, min(50, (console.width or 80) - name_w - count_w - 16 - extra))
-    words = {"lead": "lead 牵头", "support": "support 配合"}
+    headings = {(j, role): role_heading(role, [r for r in members if r["role"] == role])
+                for j, members in groups.items() for role in ("lead", "support")}
+    role_w = max(12, *(display_width(h) for h in headings.values()))
+    width = max(10, min(50, (console.width or 80) - role_w - name_w - count_w - 4 - extra))
+    top = max(max((r["tasks"] for r in rows), default=1), 1)  # one scale for every jurisdiction
     for jurisdiction, members in groups.items():
-        top = max(max(r["tasks"] for r in members), 1)
         console.print()
-        console.print(Text(visible(jurisdiction) or "(no jurisdiction)", style="bold"))
+        console.print(Text(visible(jurisdiction) or _("(no jurisdiction)"), style="bold"))
         t = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-        t.add_column("role", no_wrap=True, min_width=12)
+        t.add_column("role", no_wrap=True, min_width=role_w)
         t.add_column("unit", no_wrap=True, min_width=name_w)
         t.add_column("n", justify="right", no_wrap=True, min_width=count_w)
         t.add_column("bar", no_wrap=True)
         last = None
         for r in members:
             name = visible(r["unit"]) + (" *" if r.get("kind") == "collective" else "")
-            role = words.get(r["role"], visible(r["role"])) if r["role"] != last else ""
+            role = headings.get((jurisdiction, r["role"]), visible(r["role"])) if r["role"] != last else ""
             last = r["role"]
             shown = Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan")
             if r.get("projects"):
-                shown.append(f" +{r['projects']} key project{'s' if r['projects'] != 1 else ''}", style="dim")
+                shown.append(" " + ngettext("+{n} key project", "+{n} key projects", r["projects"]).format(n=r["projects"]),
+                             style="dim")
             t.add_row(role, name, str(r["tasks"]), shown)
         console.print(t)

@@ -580,11 +580,14 @@ def unit_stats(
     """Who carries the most tasks: per jurisdiction (document order), the ``top`` units by
     the number of tasks they lead, then by the number they support.
 
-    Rows: jurisdiction, role, rank, unit, kind, tasks, projects, key.  Each level is counted on
-    its own: ``tasks`` the tasks (table rows, plain tasks), ``projects`` the key projects
-    (重点工程 paragraphs), which the table rows break down; ranked by tasks, then projects.
-    Collectives (相关部门, 各街道 ...) only with ``collectives``; units with no task or project
-    in that role are left out.
+    Rows: jurisdiction, role, rank, unit, kind, tasks, projects, key, label.  Each level is
+    counted on its own: ``tasks`` the tasks (table rows, plain tasks), ``projects`` the key
+    projects (重点工程 paragraphs), which the table rows break down; ranked by tasks, then
+    projects.  Ties share a rank (1, 2, 2, 4) and the cut at ``top`` keeps every unit tied
+    with the last one kept.  ``label``: the plans' own words for the unit's cells in that
+    role, most used first (牵头单位, 责任单位 ...; task_units.label), empty where the plan
+    names none.  Collectives (相关部门, 各街道 ...) only with ``collectives``; units with no
+    task or project in that role are left out.
     """
     f = check_filters(conn, where=where, role=role)
     n = 10 if top is None else positive_int(top, "--top")
@@ -592,14 +595,32 @@ def unit_stats(
     order = jurisdiction_order(conn)
     jurisdictions = sorted({u["jurisdiction"] or "" for u in units}, key=lambda j: (order.get(j, len(order)), j))
     roles = ["lead", "support"] if f.role == "any" else [f.role]
+    labels = unit_labels(conn)
     out = []
     for j in jurisdictions:
         for r in roles:
             counts = {u["key"]: (u[r + "s"] - u[r + "_projects"], u[r + "_projects"]) for u in units}
             ranked = sorted((u for u in units if (u["jurisdiction"] or "") == j and u[r + "s"] > 0),
                             key=lambda u: (-counts[u["key"]][0], -counts[u["key"]][1], u["name"]))
-            for rank, u in enumerate(ranked[:n], 1):
+            rank = 0
+            for i, u in enumerate(ranked):
+                if i == 0 or counts[u["key"]] != counts[ranked[i - 1]["key"]]:
+                    rank = i + 1  # ties share the rank of the first of them
+                if rank > n:
+                    break
                 tasks, projects = counts[u["key"]]
                 out.append({"jurisdiction": j, "role": r, "rank": rank, "unit": u["name"], "kind": u["kind"],
-                            "tasks": tasks, "projects": projects, "key": u["key"]})
+                            "tasks": tasks, "projects": projects, "key": u["key"],
+                            "label": "、".join(labels.get((u["id"], r), []))})
     return out
+
+
+def unit_labels(conn: sqlite3.Connection) -> dict[tuple[int, str], list[str]]:
+    """(unit id, role) -> the labels of the columns its cells stood under (task_units.label:
+    牵头单位, 责任单位, 配合单位 ...), the most used first."""
+    got: dict[tuple[int, str], list[str]] = {}
+    for unit_id, role, label, _n in conn.execute(
+            "SELECT unit_id, role, label, count(*) AS n FROM task_units WHERE label IS NOT NULL AND label != '' "
+            "GROUP BY unit_id, role, label ORDER BY unit_id, role, n DESC, label"):
+        got.setdefault((unit_id, role), []).append(label)
+    return got

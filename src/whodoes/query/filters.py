@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 from whodoes.errors import UsageError
+from whodoes.i18n import _
 from whodoes.query.resolve import printable, resolve_where, simplified_by_table
 
 ROLES = ("lead", "support", "any")
@@ -48,12 +49,12 @@ HUGE = 10**HUGE_DIGITS  # what a whole number of more digits stands for (a limit
 def as_int(value, what: str) -> int:
     """A whole number from an int or its text (bools are not numbers); else UsageError."""
     if isinstance(value, bool):
-        raise UsageError(f"{what}: not a number")
+        raise UsageError(_("{what}: not a number").format(what=what))
     if isinstance(value, int):
         return value
     text = str(value).strip()
     if not text or not (text.isdigit() or (text[0] in "+-" and text[1:].isdigit())) or not text.isascii():
-        raise UsageError(f"{what}: {str(value)[:40]!r} is not a whole number")
+        raise UsageError(_("{what}: {value!r} is not a whole number").format(what=what, value=str(value)[:40]))
     digits = text.lstrip("+-").lstrip("0")
     if len(digits) > HUGE_DIGITS:  # beyond any id, year or limit; int() refuses 4,300 digits and more
         return -HUGE if text.startswith("-") else HUGE
@@ -67,7 +68,8 @@ def positive_int(value, flag: str) -> int:
     except UsageError:
         n = 0
     if n < 1:
-        raise UsageError(f"{flag} must be a positive whole number (1, 2, ...), not {str(value)[:40]!r}")
+        raise UsageError(_("{option} must be a positive whole number (1, 2, ...), not {value!r}").format(
+            option=flag, value=str(value)[:40]))
     return n
 
 
@@ -89,7 +91,7 @@ def resolve_docs(conn: sqlite3.Connection, doc: str | None) -> list[str] | None:
     rows = conn.execute("SELECT id, title, doc_number, file, ordinal FROM documents ORDER BY ordinal").fetchall()
     ids = [r["id"] for r in rows]
     if not text:
-        raise UsageError(f"--doc needs a document: one of {', '.join(ids)}")
+        raise UsageError(_("--doc needs a document: one of {ids}").format(ids=", ".join(ids)))
     if text in ids:
         return [text]
     needle = simplified_by_table(conn, text).lower()
@@ -99,7 +101,8 @@ def resolve_docs(conn: sqlite3.Connection, doc: str | None) -> list[str] | None:
         if any(needle in (v or "").lower() for v in (r["id"], r["title"], r["doc_number"], r["file"]))
     ]
     if not hits:
-        raise UsageError(f"unknown document {text[:60]!r} for --doc: use one of {', '.join(ids)} (see `whodoes docs`)")
+        raise UsageError(_("unknown document {name!r} for --doc: use one of {ids} (see `whodoes docs`)").format(
+            name=text[:60], ids=", ".join(ids)))
     return hits
 
 
@@ -118,7 +121,8 @@ def iso_date(value, flag: str) -> str:
             return f"{y:04d}-{m:02d}-{last:02d}"
         return datetime.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise UsageError(f"{flag} must be a date such as 2025-06-30 (or 2025-06, 2025), not {text[:40]!r}") from None
+        raise UsageError(_("{option} must be a date such as 2025-06-30 (or 2025-06, 2025), not {value!r}").format(
+            option=flag, value=text[:40])) from None
 
 
 def today() -> str:
@@ -133,11 +137,12 @@ def _check_due(f: Filters, due_before, due_after, overdue, as_of) -> None:
     if due_after is not None:
         f.due_after = iso_date(due_after, "--due-after")
     if as_of is not None and not overdue:
-        raise UsageError("--as-of goes with --overdue (the day to count from; default today)")
+        raise UsageError(_("--as-of goes with --overdue (the day to count from; default today)"))
     if overdue:
         f.overdue_as_of = iso_date(as_of, "--as-of") if as_of is not None else today()
     if f.due_before and f.due_after and f.due_after > f.due_before:
-        raise UsageError(f"--due-after {f.due_after} is later than --due-before {f.due_before}")
+        raise UsageError(_("--due-after {after} is later than --due-before {before}").format(after=f.due_after,
+                                                                                            before=f.due_before))
 
 
 def check_filters(
@@ -158,17 +163,19 @@ def check_filters(
     _check_due(f, due_before, due_after, overdue, as_of)
     if year is not None:
         span = year_span(conn)
-        accepted = f"the plans cover {span[0]}-{span[1]}" if span else "no plan has a period"
+        accepted = _("the plans cover {start}-{end}").format(start=span[0], end=span[1]) if span else _("no plan has a period")
         try:
             y = as_int(year, "--year")
         except UsageError:
-            raise UsageError(f"--year must be a year such as 2020 ({accepted}), not {str(year)[:40]!r}") from None
+            raise UsageError(_("--year must be a year such as 2020 ({accepted}), not {value!r}").format(
+                accepted=accepted, value=str(year)[:40])) from None
         if span is None or not span[0] <= y <= span[1]:
-            raise UsageError(f"--year {y}: no plan covers it; {accepted}")
+            raise UsageError(_("--year {year}: no plan covers it; {accepted}").format(year=y, accepted=accepted))
         f.year = y
     r = (role or "any").strip().lower()
     if r not in ROLES:
-        raise UsageError(f"--role must be one of {', '.join(ROLES)}, not {str(role)[:40]!r}")
+        raise UsageError(_("--role must be one of {roles}, not {value!r}").format(roles=", ".join(ROLES),
+                                                                                  value=str(role)[:40]))
     f.role = r
     if isinstance(where, (list, tuple)):
         where = ",".join(where)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from whodoes.i18n import N_, _
+
 HOW_RANK = {"canonical": 0, "full": 0, "short": 1, "variant": 2, "typo": 3, "written": 4, "predecessor": 5}
 STEP_OF_HOW = {
     "canonical": "exact",
@@ -17,13 +19,13 @@ STEP_OF_HOW = {
     "predecessor": "predecessor",
 }
 HOW_WORDS = {
-    "canonical": "canonical name",
-    "full": "full name",
-    "short": "short form",
-    "variant": "variant",
-    "typo": "misspelling",
-    "written": "as written",
-    "predecessor": "former name",
+    "canonical": N_("canonical name"),
+    "full": N_("full name"),
+    "short": N_("short form"),
+    "variant": N_("variant"),
+    "typo": N_("misspelling"),
+    "written": N_("as written"),
+    "predecessor": N_("former name"),
 }
 # how a unit was found, as every output format says it (the matched_by column)
 MATCHED_BY_STEP = {"traditional": "traditional", "pinyin": "pinyin", "fuzzy": "fuzzy"}
@@ -79,22 +81,25 @@ class UnitMatch:
         """"城市管理局 (两江新区), also written 城管局" (``query``: the text that was looked up)."""
         parts = [self.label]
         named = "" if self.matched == query else f" {self.matched}"
-        of_type = f" of {self.type}" if self.by_type and self.type and self.matched != self.type else ""
+        of_type = _(" of {type}").format(type=self.type) if self.by_type and self.type and self.matched != self.type else ""
         if self.how == "predecessor":
             when = f" {self.year}" if self.year else ""
-            parts.append(f"former name{named}{of_type} ({self.change or 'renamed'}{when})")
+            change = self.change or _("renamed")
+            parts.append(_("former name{name}{of_type} ({change}{when})").format(name=named, of_type=of_type, change=change,
+                                                                                 when=when))
         elif self.step == "fuzzy":
-            parts.append(f"nearest name {self.matched} (score {self.score:.0f})")
+            parts.append(_("nearest name {name} (score {score})").format(name=self.matched, score=f"{self.score:.0f}"))
         elif self.step == "pinyin":
-            parts.append(f"pinyin of {self.matched}")
+            parts.append(_("pinyin of {name}").format(name=self.matched))
         elif named and self.matched != self.name:
-            parts.append(f"{HOW_WORDS.get(self.how, self.how)}{named}{of_type}")
+            how = _(HOW_WORDS[self.how]) if self.how in HOW_WORDS else self.how
+            parts.append(f"{how}{named}{of_type}")
         elif self.by_type and self.type and self.name != self.type:
-            parts.append(f"a {self.type}")
+            parts.append(_("a {type}").format(type=self.type))
         others = [w for w in self.written if w != self.name]
         if others:
-            parts.append("also written " + "、".join(others))
-        return ", ".join(parts)
+            parts.append(_("also written {names}").format(names="、".join(others)))
+        return _(", ").join(parts)
 
 
 def ascii_letters(text: str) -> str | None:

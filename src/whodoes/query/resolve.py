@@ -42,6 +42,7 @@ from __future__ import annotations
 import sqlite3
 
 from whodoes.errors import UsageError
+from whodoes.i18n import _
 from whodoes.query.jurisdictions import (
     PREFIXES,
     document_jurisdictions,
@@ -98,13 +99,13 @@ class Resolution:
     def describe(self) -> str:
         head = self.cleaned
         if self.notes:
-            head += " (" + "; ".join(self.notes) + ")"
+            head += _(" ({notes})").format(notes=_("; ").join(self.notes))
         if not self.units:
             if self.no_plan:
-                return f"{head}: no plan of {self.no_plan} in the database"
-            return f"{head}: no unit"
-        body = "; ".join(u.describe(self.text) for u in self.units)
-        where = f" [where {'、'.join(self.where)}]" if self.where else ""
+                return _("{query}: no plan of {jurisdiction} in the database").format(query=head, jurisdiction=self.no_plan)
+            return _("{query}: no unit").format(query=head)
+        body = _("; ").join(u.describe(self.text) for u in self.units)
+        where = _(" [where {jurisdictions}]").format(jurisdictions="、".join(self.where)) if self.where else ""
         return f"{head} -> {body}{where}"
 
 
@@ -123,9 +124,9 @@ def clean_query(query: str | None) -> str:
         query = ""
     text = printable(str(query))
     if not text:
-        raise UsageError("empty query: give a unit (城管局, cgj) or words to search for (河长制)")
+        raise UsageError(_("empty query: give a unit (城管局, cgj) or words to search for (河长制)"))
     if len(text) > MAX_QUERY:
-        raise UsageError(f"query too long ({len(text)} characters; at most {MAX_QUERY})")
+        raise UsageError(_("query too long ({n} characters; at most {max})").format(n=len(text), max=MAX_QUERY))
     return text
 
 
@@ -151,7 +152,7 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
         return None
     text = printable(where)
     if not text:
-        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
+        raise UsageError(_("--where needs a jurisdiction: one of {names}").format(names="、".join(jurisdictions(conn))))
     documents = document_jurisdictions(conn)
     known: list[str] | None = None  # every jurisdiction, read only when a part needs it
     wanted: list[str] = []
@@ -169,10 +170,11 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
             known = known or jurisdictions(conn)
             hits = [j for j in known if short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
         if not hits:
-            raise UsageError(f"unknown jurisdiction {part!r} for --where: use one of {'、'.join(known or [])}")
+            raise UsageError(_("unknown jurisdiction {name!r} for --where: use one of {names}").format(
+                name=part, names="、".join(known or [])))
         wanted.extend(h for h in hits if h not in wanted)
     if not wanted:
-        raise UsageError(f"--where needs a jurisdiction: one of {'、'.join(jurisdictions(conn))}")
+        raise UsageError(_("--where needs a jurisdiction: one of {names}").format(names="、".join(jurisdictions(conn))))
     return wanted
 
 
@@ -377,7 +379,7 @@ def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None 
         found = lookup_fuzzy(conn, rest if jur is not None else text, scope)
         if found:
             res.step = "fuzzy"
-            res.notes.append("no exact match; nearest names (a guess)")
+            res.notes.append(_("no exact match; nearest names (a guess)"))
     res.text = text
     res.units = _order(conn, found)
     if not found:
@@ -412,7 +414,7 @@ def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[s
         res.step = min((m.step for m in found), key=["exact", "alias", "predecessor"].index)
         hows = []
         for m in found:
-            word = HOW_WORDS.get(m.how, m.how)
+            word = _(HOW_WORDS[m.how]) if m.how in HOW_WORDS else m.how
             if m.how not in ("canonical", "predecessor") and m.matched == text and word not in hows:
                 hows.append(word)
         if hows:
@@ -422,7 +424,7 @@ def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[s
     if simp != text:
         found = names_step(simp)
         if found:
-            res.notes.append(f"traditional characters: {simp}")
+            res.notes.append(_("traditional characters: {text}").format(text=simp))
             for m in found:
                 m.step = "traditional"
             res.step = "traditional"
@@ -433,5 +435,5 @@ def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[s
             found = lookup_pinyin(conn, letters, where)
             if found:
                 res.step = "pinyin"
-                res.notes.append(f"pinyin {letters}")
+                res.notes.append(_("pinyin {letters}").format(letters=letters))
     return found, text
