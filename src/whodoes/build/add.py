@@ -244,6 +244,34 @@ def check_plan_file(given: str, max_size: int) -> str | None:
     return os.path.realpath(given) if os.path.islink(given) else None
 
 
+def _checked_new_file(f: str, sources: Path, names: set[str], present: dict[str, str], max_size: int):
+    """One file given to ``add``, checked before anything is written: (link, target in the
+    sources, its bytes, whether it is copied); UsageError naming what is wrong."""
+    src = Path(f)
+    link = check_plan_file(f, max_size)
+    if src.suffix.lower() not in SOURCE_SUFFIXES:
+        raise UsageError(f"{src.name}: a plan must be a file ending {', '.join(sorted(SOURCE_SUFFIXES))}")
+    if src.name.startswith("."):
+        raise UsageError(f"{src.name}: hidden files are not read by the build; rename it")
+    if src.name in names or src.stem in {Path(n).stem for n in names}:
+        raise UsageError(f"{src.name}: given twice (or two files with the same name)")
+    names.add(src.name)
+    target = sources / src.name
+    try:
+        data = src.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{f}: cannot read: {e.strerror}") from None
+    copied = True
+    if target.exists():
+        if target.read_bytes() != data:
+            raise UsageError(f"{target} exists and differs from {f}: not overwriting it "
+                             "(rename the new file, or remove the old one first)")
+        copied = False
+    elif src.stem in present:
+        raise UsageError(f"{src.name}: the document id {src.stem!r} is taken by {present[src.stem]}; rename the file")
+    return link, target, data, copied
+
+
 def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisdiction: str | None = None,
             period: str | None = None, max_size: int | None = None, units: Path | None = None) -> list[Added]:
     """Check the files and infer their metadata as the build will; nothing is written yet."""
@@ -271,27 +299,7 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
     places = _known_places(sources, units)
     for f in files:
         src = Path(f)
-        link = check_plan_file(f, max_size)
-        if src.suffix.lower() not in SOURCE_SUFFIXES:
-            raise UsageError(f"{src.name}: a plan must be a file ending {', '.join(sorted(SOURCE_SUFFIXES))}")
-        if src.name.startswith("."):
-            raise UsageError(f"{src.name}: hidden files are not read by the build; rename it")
-        if src.name in names or src.stem in {Path(n).stem for n in names}:
-            raise UsageError(f"{src.name}: given twice (or two files with the same name)")
-        names.add(src.name)
-        target = sources / src.name
-        try:
-            data = src.read_bytes()
-        except OSError as e:
-            raise UsageError(f"{f}: cannot read: {e.strerror}") from None
-        copied = True
-        if target.exists():
-            if target.read_bytes() != data:
-                raise UsageError(f"{target} exists and differs from {f}: not overwriting it "
-                                 "(rename the new file, or remove the old one first)")
-            copied = False
-        elif src.stem in present:
-            raise UsageError(f"{src.name}: the document id {src.stem!r} is taken by {present[src.stem]}; rename the file")
+        link, target, data, copied = _checked_new_file(f, sources, names, present, max_size)
         try:
             plan = read_plan(src)
         except SourceError as e:
