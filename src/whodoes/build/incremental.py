@@ -55,6 +55,7 @@ from whodoes.build.pipeline import (
     load_catalog,
     open_cache,
     parse_context,
+    unit_rows,
 )
 from whodoes.build.store import SCHEMA_VERSION, StoreError, Writer
 from whodoes.build.transaction import TOKEN_KEY
@@ -184,20 +185,9 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
 
 def _add_units(writer: Patcher, catalog, ids: UnitIds, known: set[str], seen_chars: set[str]) -> None:
     """The units first met in the new documents, with their names."""
-    units, names = [], []
-    for unit in catalog.units():
-        if unit.key in known or unit.key not in ids.ids:
-            continue
-        uid = ids.ids[unit.key]
-        units.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
-                      "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
-        for entry in unit.names:
-            full, initials = ids.pinyin_of(entry.name)
-            names.append({"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
-                          "year": entry.year, "change": entry.change, "reason": entry.reason,
-                          "pinyin": full, "initials": initials})
-            seen_chars.update(entry.name)
-    writer._insert("units", sorted(units, key=lambda u: u["id"]))
+    new = [unit for unit in catalog.units() if unit.key not in known and unit.key in ids.ids]
+    units, names = unit_rows(new, ids, seen_chars)
+    writer._insert("units", units)
     writer._insert("unit_names", names)
 
 

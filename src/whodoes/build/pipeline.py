@@ -516,21 +516,30 @@ def _write_document(writer, d, catalog, ids: UnitIds, report: BuildReport, out: 
     report.bytes += d.bytes
 
 
-def _write_catalog(writer, catalog, ids: UnitIds, seen_chars: set[str]) -> int:
-    """The units (those of the documents first), their names, the body types and places, and
-    the traditional forms of every character seen; returns the number of units."""
-    units, names = [], []
-    for unit in catalog.units():
-        uid = ids.id_of(unit.key)
-        units.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
-                      "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
+def unit_rows(units, ids: UnitIds, seen_chars: set[str]) -> tuple[list[dict], list[dict]]:
+    """The rows of ``units`` and of their names (with pinyin), units in id order; every
+    character of the names into ``seen_chars``.  Shared by a build and an add in place."""
+    unit_list, names = [], []
+    for unit in units:
+        uid = ids.ids[unit.key]
+        unit_list.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
+                          "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
         for entry in unit.names:
             full, initials = ids.pinyin_of(entry.name)
             names.append({"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
                           "year": entry.year, "change": entry.change, "reason": entry.reason,
                           "pinyin": full, "initials": initials})
             seen_chars.update(entry.name)
-    units.sort(key=lambda u: u["id"])
+    unit_list.sort(key=lambda u: u["id"])
+    return unit_list, names
+
+
+def _write_catalog(writer, catalog, ids: UnitIds, seen_chars: set[str]) -> int:
+    """The units (those of the documents first), their names, the body types and places, and
+    the traditional forms of every character seen; returns the number of units."""
+    for unit in catalog.units():
+        ids.id_of(unit.key)  # the units of no document get ids after those of the documents
+    units, names = unit_rows(catalog.units(), ids, seen_chars)
     writer.add_units(units, names)
     writer.add_bodies(*_bodies_rows(catalog))
     seen_chars.update(c for n in catalog.bodies.type_names() for c in n.name)
