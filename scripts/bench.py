@@ -114,8 +114,19 @@ class Cmd:
 
 
 PYCACHE: Path | None = None  # private bytecode cache of the timed processes (set in main)
-_DROP_ENV = ("WHODOES_DB", "WHODOES_HOME", "COLUMNS", "LINES", "WHODOES_NO_FAST", "WHODOES_DEBUG", "PYTHONDONTWRITEBYTECODE",
-             "PYTHONPYCACHEPREFIX", "PYTHONPROFILEIMPORTTIME", "PYTHONTRACEMALLOC", "PYTHONDEVMODE")
+_DROP_ENV = (
+    "WHODOES_DB",
+    "WHODOES_HOME",
+    "COLUMNS",
+    "LINES",
+    "WHODOES_NO_FAST",
+    "WHODOES_DEBUG",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONPYCACHEPREFIX",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONTRACEMALLOC",
+    "PYTHONDEVMODE",
+)
 
 
 def _env(extra: dict) -> dict:
@@ -247,15 +258,19 @@ def _maxrss_mb(ru) -> float:
     return ru.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-def run_build(label: str, scale: int, sources: Path, out: Path, log: Path, extra: list[str] | None = None,
-              keep_out: bool = False) -> Build:
+def run_build(
+    label: str, scale: int, sources: Path, out: Path, log: Path, extra: list[str] | None = None, keep_out: bool = False
+) -> Build:
     """scripts/build_db.py in a subprocess: wall time and that process's peak RSS (os.wait4:
     the build and its worker processes, the largest of them).  ``extra``: more arguments
     (default ``--jobs 1 --no-cache``: one process, everything parsed)."""
     b = Build(label, scale, str(sources), str(out))
     extra = ["--jobs", "1", "--no-cache"] if extra is None else extra
-    files = [p for p in sources.iterdir()
-             if p.is_file() and p.suffix.lower() in (".txt", ".md", ".text") and not p.name.startswith(".")]
+    files = [
+        p
+        for p in sources.iterdir()
+        if p.is_file() and p.suffix.lower() in (".txt", ".md", ".text") and not p.name.startswith(".")
+    ]
     b.documents = len(files)
     b.source_bytes = sum(p.stat().st_size for p in files)
     if out.exists() and not keep_out:
@@ -285,8 +300,18 @@ def run_build(label: str, scale: int, sources: Path, out: Path, log: Path, extra
 
 
 def profile_build(sources: Path, out: Path, prof: Path, top: int = 25) -> str:
-    argv = [sys.executable, "-m", "cProfile", "-o", str(prof), str(SCRIPTS / "build_db.py"),
-            "--sources", str(sources), "--out", str(out)]
+    argv = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(prof),
+        str(SCRIPTS / "build_db.py"),
+        "--sources",
+        str(sources),
+        "--out",
+        str(out),
+    ]
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=_env({}))
     import pstats
 
@@ -317,7 +342,7 @@ def query_table(floor: Cmd, cmds: list[Cmd]) -> str:
     lines = [
         "| query | database | rows | median ms | p90 ms | × floor | target | |",
         "|---|---|---:|---:|---:|---:|---:|---|",
-        f"| `python -c \"import sqlite3\"` (floor) | | | {fmt_ms(fm)} | {fmt_ms(p90(floor.times))} | 1.00 | | |",
+        f'| `python -c "import sqlite3"` (floor) | | | {fmt_ms(fm)} | {fmt_ms(p90(floor.times))} | 1.00 | | |',
     ]
     for c in cmds:
         m = median(c.times)
@@ -379,7 +404,11 @@ def find_whodoes() -> Path:
     if exe.exists():
         return exe
     venv_python = ROOT / ".venv" / "bin" / "python"
-    if (ROOT / ".venv" / "bin" / "whodoes").exists() and venv_python.exists() and not os.environ.get("WHODOES_BENCH_REEXEC"):
+    if (
+        (ROOT / ".venv" / "bin" / "whodoes").exists()
+        and venv_python.exists()
+        and not os.environ.get("WHODOES_BENCH_REEXEC")
+    ):
         # run again with the checkout's environment, so that whodoes sits next to sys.executable
         os.environ["WHODOES_BENCH_REEXEC"] = "1"
         os.execv(str(venv_python), [str(venv_python), str(Path(__file__).resolve()), *sys.argv[1:]])
@@ -402,14 +431,24 @@ def query_cmds(whodoes: Path, db: Path, db_label: str, *, scoped: bool = False) 
             args = args + ["--where", SHIPPED_WHERE]
             name = name + ", scoped"
             target = None
-        cmds.append(Cmd(name, db_label, [str(whodoes), *args], tty, expect,
-                        target if db_label == "shipped" else None, env=_env({"WHODOES_DB": str(db)})))
+        cmds.append(
+            Cmd(
+                name,
+                db_label,
+                [str(whodoes), *args],
+                tty,
+                expect,
+                target if db_label == "shipped" else None,
+                env=_env({"WHODOES_DB": str(db)}),
+            )
+        )
     return cmds
 
 
 # the formats read directly (a .doc is LibreOffice's conversion, then a .docx: seconds, whatever its size)
-FORMAT_FILES = sorted(p for p in (ROOT / "tests" / "fixtures" / "formats").glob("jiangjin-2023-yangtze-water*.*")
-                      if p.suffix != ".doc")
+FORMAT_FILES = sorted(
+    p for p in (ROOT / "tests" / "fixtures" / "formats").glob("jiangjin-2023-yangtze-water*.*") if p.suffix != ".doc"
+)
 
 
 def bench_formats(files: list[Path], min_seconds: float = 1.0) -> list[dict]:
@@ -419,6 +458,7 @@ def bench_formats(files: list[Path], min_seconds: float = 1.0) -> list[dict]:
 
     out = []
     for path in files:
+
         def once(path=path):
             plan = read_plan(path)
             return parse_document(plan.prepared.lines, plan.prepared.tables)
@@ -430,8 +470,19 @@ def bench_formats(files: list[Path], min_seconds: float = 1.0) -> list[dict]:
             n += 1
         wall, cpu = (time.perf_counter() - wall0) / n, (time.process_time() - cpu0) / n
         size = path.stat().st_size
-        out.append({"file": path.name, "format": path.suffix[1:], "bytes": size, "rows": rows, "runs": n,
-                    "seconds_wall": wall, "seconds_cpu": cpu, "mb_s_wall": size / MB / wall, "mb_s_cpu": size / MB / cpu})
+        out.append(
+            {
+                "file": path.name,
+                "format": path.suffix[1:],
+                "bytes": size,
+                "rows": rows,
+                "runs": n,
+                "seconds_wall": wall,
+                "seconds_cpu": cpu,
+                "mb_s_wall": size / MB / wall,
+                "mb_s_cpu": size / MB / cpu,
+            }
+        )
     return out
 
 
@@ -439,8 +490,10 @@ def print_formats(results: list[dict]) -> None:
     print("| file | format | KB | rows | ms (wall) | ms (CPU) | MB/s (wall) | MB/s (CPU) |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['file']} | {r['format']} | {r['bytes'] / 1000:.0f} | {r['rows']} | {r['seconds_wall'] * 1000:.0f} | "
-              f"{r['seconds_cpu'] * 1000:.0f} | {r['mb_s_wall']:.2f} | {r['mb_s_cpu']:.2f} |")
+        print(
+            f"| {r['file']} | {r['format']} | {r['bytes'] / 1000:.0f} | {r['rows']} | {r['seconds_wall'] * 1000:.0f} | "
+            f"{r['seconds_cpu'] * 1000:.0f} | {r['mb_s_wall']:.2f} | {r['mb_s_cpu']:.2f} |"
+        )
 
 
 ADV_HEAD = "重庆市北碚区生态环境保护行动方案（2023—2025年）\n一、重点任务\n"
@@ -448,8 +501,11 @@ ADV_UNITS = ["区生态环境局", "区城市管理局", "区水利局", "区住
 
 
 def _clauses(n: int) -> list[str]:
-    return [f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（{ADV_UNITS[i % 5]}牵头，"
-            f"{ADV_UNITS[(i + 1) % 5]}、{ADV_UNITS[(i + 2) % 5]}配合）。" for i in range(1, n + 1)]
+    return [
+        f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（{ADV_UNITS[i % 5]}牵头，"
+        f"{ADV_UNITS[(i + 1) % 5]}、{ADV_UNITS[(i + 2) % 5]}配合）。"
+        for i in range(1, n + 1)
+    ]
 
 
 def adversarial_inputs() -> dict[str, str]:
@@ -473,18 +529,23 @@ def adversarial(work: Path) -> str:
         (folder / "plan.txt").write_text(text, encoding="utf-8")
         print(f"  building {name} ...", file=sys.stderr)
         builds.append(run_build(name, 1, folder, work / f"adversarial-{n}.sqlite", work / f"adversarial-{n}.log"))
-    lines = ["| input | source KB | task rows | wall s | peak MB | database KB | database / text |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| input | source KB | task rows | wall s | peak MB | database KB | database / text |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for b in builds:
         ratio = b.db_bytes / b.source_bytes if b.source_bytes else float("nan")
-        lines.append(f"| {b.label} | {b.source_bytes / 1024:.0f} | {b.rows} | {b.wall_s:.2f} | {b.peak_rss_mb:.0f} | "
-                     f"{b.db_bytes / 1024:.0f} | {ratio:.1f}× |" + (f" failed: {b.error}" if b.error else ""))
+        lines.append(
+            f"| {b.label} | {b.source_bytes / 1024:.0f} | {b.rows} | {b.wall_s:.2f} | {b.peak_rss_mb:.0f} | "
+            f"{b.db_bytes / 1024:.0f} | {ratio:.1f}× |" + (f" failed: {b.error}" if b.error else "")
+        )
     return "\n".join(lines)
 
 
-ADD_PLAN = ("重庆市北碚区河长制工作方案（2023—2025年）\n一、重点任务\n"
-            + "".join(f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（区水利局牵头，区生态环境局、区城市管理局配合）。\n"
-                      for i in range(1, 41)))
+ADD_PLAN = "重庆市北碚区河长制工作方案（2023—2025年）\n一、重点任务\n" + "".join(
+    f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（区水利局牵头，区生态环境局、区城市管理局配合）。\n"
+    for i in range(1, 41)
+)
 
 
 def say(text: str) -> None:
@@ -503,8 +564,12 @@ def run_add(whodoes: Path, sources: Path, db: Path, work: Path) -> dict:
     out, err = p.communicate()
     wall = time.perf_counter() - t0
     text = out.decode("utf-8", "replace")
-    return {"wall_s": wall, "returncode": p.returncode, "in_place": "added in place" in text,
-            "last_line": (text.strip().splitlines() or err.decode("utf-8", "replace").strip().splitlines() or [""])[-1]}
+    return {
+        "wall_s": wall,
+        "returncode": p.returncode,
+        "in_place": "added in place" in text,
+        "last_line": (text.strip().splitlines() or err.decode("utf-8", "replace").strip().splitlines() or [""])[-1],
+    }
 
 
 def scale_builds(scale: int, work: Path, whodoes: Path, builds: list, scaled: dict, profile: bool = False):
@@ -520,10 +585,16 @@ def scale_builds(scale: int, work: Path, whodoes: Path, builds: list, scaled: di
         t0 = time.perf_counter()
         corpus = synth.generate(s, work / f"corpus-{s}")
         corpora[s] = work / f"corpus-{s}"
-        say(f"- corpus {s}×: {corpus.documents} documents, {corpus.bytes / MB:.1f} MB written in "
-            f"{time.perf_counter() - t0:.0f} s")
-    runs = [(small, ["--jobs", "1", "--no-cache"], "--jobs 1"), (small, ["--jobs", "2", "--no-cache"], "--jobs 2"),
-            (big, ["--jobs", "2"], "--jobs 2, filling the parse cache"), (big, ["--jobs", "1", "--no-cache"], "--jobs 1")]
+        say(
+            f"- corpus {s}×: {corpus.documents} documents, {corpus.bytes / MB:.1f} MB written in "
+            f"{time.perf_counter() - t0:.0f} s"
+        )
+    runs = [
+        (small, ["--jobs", "1", "--no-cache"], "--jobs 1"),
+        (small, ["--jobs", "2", "--no-cache"], "--jobs 2"),
+        (big, ["--jobs", "2"], "--jobs 2, filling the parse cache"),
+        (big, ["--jobs", "1", "--no-cache"], "--jobs 1"),
+    ]
     if small == big:
         runs = runs[2:]
     big_db = None
@@ -532,16 +603,23 @@ def scale_builds(scale: int, work: Path, whodoes: Path, builds: list, scaled: di
         db = work / f"scale-{s}-{'cached' if cached else 'jobs' + extra[1]}.sqlite"
         b = run_build(f"synthetic {s}×, {mode}", s, corpora[s], db, work / f"build-{s}-{len(builds)}.log", extra)
         builds.append(b)
-        say(f"- build {b.label}: {b.wall_s:.1f} s, {b.rows} task rows, peak RSS {b.peak_rss_mb:.0f} MB, "
-            f"database {b.db_bytes / MB:.0f} MB{'; FAILED: ' + b.error if b.error else ''}")
+        say(
+            f"- build {b.label}: {b.wall_s:.1f} s, {b.rows} task rows, peak RSS {b.peak_rss_mb:.0f} MB, "
+            f"database {b.db_bytes / MB:.0f} MB{'; FAILED: ' + b.error if b.error else ''}"
+        )
         if cached and not b.error:
             big_db = db
             scaled["add"] = add = run_add(whodoes, corpora[s], db, work)
-            say(f"- add of one plan to the {s}× database: {add['wall_s']:.2f} s (exit {add['returncode']}, "
-                f"{'in place' if add['in_place'] else 'rebuilt'}): {add['last_line']}")
+            say(
+                f"- add of one plan to the {s}× database: {add['wall_s']:.2f} s (exit {add['returncode']}, "
+                f"{'in place' if add['in_place'] else 'rebuilt'}): {add['last_line']}"
+            )
     if profile and big_db is not None:
-        say("## Profile of the big build\n\n```\n" + profile_build(corpora[big], work / "profile.sqlite",
-                                                                  work / "build.prof").rstrip() + "\n```\n")
+        say(
+            "## Profile of the big build\n\n```\n"
+            + profile_build(corpora[big], work / "profile.sqlite", work / "build.prof").rstrip()
+            + "\n```\n"
+        )
     return big_db
 
 
@@ -555,21 +633,27 @@ def build_notes(builds: list, scaled: dict) -> list[str]:
         two = two or next((b for b in ok if b.scale == s and "--jobs 2" in b.label), None)
         if one and two:
             r = one.wall_s / two.wall_s
-            notes.append(f"{s}×: --jobs 2 builds in {two.wall_s:.1f} s against {one.wall_s:.1f} s with --jobs 1: "
-                         f"{r:.2f}× as fast (target ≥ 1.7×: {verdict(r >= 1.7)})")
+            notes.append(
+                f"{s}×: --jobs 2 builds in {two.wall_s:.1f} s against {one.wall_s:.1f} s with --jobs 1: "
+                f"{r:.2f}× as fast (target ≥ 1.7×: {verdict(r >= 1.7)})"
+            )
     serial = sorted((b for b in ok if b.label.endswith("--jobs 1")), key=lambda b: b.scale)
     if len(serial) >= 2:
         a, b = serial[0], serial[-1]
         growth = b.peak_rss_mb / a.peak_rss_mb
-        notes.append(f"peak RSS (--jobs 1) {a.peak_rss_mb:.0f} MB at {a.scale}× and {b.peak_rss_mb:.0f} MB at "
-                     f"{b.scale}×: ×{growth:.2f} (target ≤ ×{MEMORY_GROWTH_LIMIT}: {verdict(growth <= MEMORY_GROWTH_LIMIT)})")
+        notes.append(
+            f"peak RSS (--jobs 1) {a.peak_rss_mb:.0f} MB at {a.scale}× and {b.peak_rss_mb:.0f} MB at "
+            f"{b.scale}×: ×{growth:.2f} (target ≤ ×{MEMORY_GROWTH_LIMIT}: {verdict(growth <= MEMORY_GROWTH_LIMIT)})"
+        )
     if "add" in scaled:
         add = scaled["add"]
         if add["returncode"] != 0:
             notes.append(f"add of one plan: **FAILED** (exit {add['returncode']}): {add['last_line']}")
         else:
-            notes.append(f"add of one plan to the {ok[-1].scale if ok else '?'}× database: {add['wall_s']:.2f} s, "
-                         f"{'in place' if add['in_place'] else 'rebuilt'} (target ≤ 5 s: {verdict(add['wall_s'] <= 5)})")
+            notes.append(
+                f"add of one plan to the {ok[-1].scale if ok else '?'}× database: {add['wall_s']:.2f} s, "
+                f"{'in place' if add['in_place'] else 'rebuilt'} (target ≤ 5 s: {verdict(add['wall_s'] <= 5)})"
+            )
     return notes
 
 
@@ -583,28 +667,41 @@ def paging_note(cmds: list, label: str) -> str | None:
     if tty.errors or csv_twin.errors:
         return f"paging of `whodoes {' '.join(tty.argv[1:])}` ({label}): not measured, the query failed (see Problems)"
     lines = tty.out_lines
-    return (f"`whodoes {' '.join(tty.argv[1:])}` on a {TTY_SIZE[0]}-line terminal ({label}): {csv_twin.rows} rows; "
-            f"{lines} lines written in {median(tty.times) * 1000:.0f} ms — "
-            f"{'pages' if lines <= 3 * TTY_SIZE[0] else 'prints everything (no pager)'}")
+    return (
+        f"`whodoes {' '.join(tty.argv[1:])}` on a {TTY_SIZE[0]}-line terminal ({label}): {csv_twin.rows} rows; "
+        f"{lines} lines written in {median(tty.times) * 1000:.0f} ms — "
+        f"{'pages' if lines <= 3 * TTY_SIZE[0] else 'prints everything (no pager)'}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--formats", nargs="*", type=Path, default=None, metavar="FILE",
-                    help="only the build speed per file format (default files: tests/fixtures/formats)")
-    ap.add_argument("--scale", type=int, default=0, help="also a synthetic corpus N times today's size (0: shipped database only)")
+    ap.add_argument(
+        "--formats",
+        nargs="*",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="only the build speed per file format (default files: tests/fixtures/formats)",
+    )
+    ap.add_argument(
+        "--scale", type=int, default=0, help="also a synthetic corpus N times today's size (0: shipped database only)"
+    )
     ap.add_argument("--runs", type=int, default=15, help="timed rounds of every query (default 15)")
     ap.add_argument("--keep", type=Path, default=None, help="keep corpora, databases and logs in DIR")
     ap.add_argument("--json", type=Path, default=None, help="save the numbers to FILE")
     ap.add_argument("--db", type=Path, default=None, help="the shipped database (default data/plans.sqlite)")
     ap.add_argument("--profile", action="store_true", help="with --scale: profile the largest build (cProfile)")
-    ap.add_argument("--adversarial", action="store_true",
-                    help="only: builds of adversarial plans against normal ones (issue 14)")
+    ap.add_argument(
+        "--adversarial", action="store_true", help="only: builds of adversarial plans against normal ones (issue 14)"
+    )
     args = ap.parse_args(argv)
     if args.formats is not None:
         results = bench_formats(args.formats or FORMAT_FILES)
-        print(f"# whodoes build speed per format\n\n{time.strftime('%Y-%m-%d %H:%M:%S')}, Python "
-              f"{sys.version.split()[0]}, {platform.platform()}, {os.cpu_count()} CPUs\n")
+        print(
+            f"# whodoes build speed per format\n\n{time.strftime('%Y-%m-%d %H:%M:%S')}, Python "
+            f"{sys.version.split()[0]}, {platform.platform()}, {os.cpu_count()} CPUs\n"
+        )
         print_formats(results)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -640,10 +737,12 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "scale": args.scale,
     }
-    print(f"# whodoes benchmark\n\n{results['when']}, Python {results['python']}, {results['platform']}, "
-          f"{results['cpu_count']} CPUs; {args.runs} timed rounds (+1 warm-up), interleaved round-robin; "
-          f"whodoes = {whodoes}; tables on a {TTY_SIZE[1]}×{TTY_SIZE[0]} pseudo-terminal; bytecode cached "
-          f"in a private PYTHONPYCACHEPREFIX (filled by the warm-up round)\n")
+    print(
+        f"# whodoes benchmark\n\n{results['when']}, Python {results['python']}, {results['platform']}, "
+        f"{results['cpu_count']} CPUs; {args.runs} timed rounds (+1 warm-up), interleaved round-robin; "
+        f"whodoes = {whodoes}; tables on a {TTY_SIZE[1]}×{TTY_SIZE[0]} pseudo-terminal; bytecode cached "
+        f"in a private PYTHONPYCACHEPREFIX (filled by the warm-up round)\n"
+    )
     try:
         builds: list[Build] = []
         big_db = None
@@ -677,9 +776,11 @@ def main(argv: list[str] | None = None) -> int:
             pairs = [(a, b, a.target is not None) for a, b in zip(shipped_cmds, big_cmds)]
             pairs += [(a, b, True) for a, b in zip(scoped_small, scoped_big)]
             print(scale_table(pairs))
-            print(f"\n\"scoped\" adds `--where {SHIPPED_WHERE}`: on the big database that returns exactly the "
-                  "shipped database's rows (the synthetic copies are in other jurisdictions), so it measures the "
-                  "cost of a bigger database apart from the cost of more results.\n")
+            print(
+                f'\n"scoped" adds `--where {SHIPPED_WHERE}`: on the big database that returns exactly the '
+                "shipped database's rows (the synthetic copies are in other jurisdictions), so it measures the "
+                "cost of a bigger database apart from the cost of more results.\n"
+            )
         if builds:
             print("## Builds (scripts/build_db.py in a subprocess)\n")
             print(build_table(builds))
@@ -687,8 +788,10 @@ def main(argv: list[str] | None = None) -> int:
             synthetic = [b for b in builds if not b.error and b.scale > 1]
             if synthetic:
                 big = synthetic[-1]
-                notes.append(f"throughput at {big.scale}× ({big.label}): {big.mb_per_s:.2f} MB/s of source, "
-                             f"{big.rows_per_s:.0f} task rows/s; database {big.db_bytes / MB:.0f} MB")
+                notes.append(
+                    f"throughput at {big.scale}× ({big.label}): {big.mb_per_s:.2f} MB/s of source, "
+                    f"{big.rows_per_s:.0f} task rows/s; database {big.db_bytes / MB:.0f} MB"
+                )
             if big_db:
                 note = paging_note(cmds, f"scale {args.scale}")
                 if note:
@@ -696,8 +799,10 @@ def main(argv: list[str] | None = None) -> int:
             print()
             for n in notes:
                 print(f"- {n}")
-            print("\nMB/s and rows/s are over the whole process (interpreter start-up included); "
-                  "\"build s\" is the build's own time as it reports it.\n")
+            print(
+                "\nMB/s and rows/s are over the whole process (interpreter start-up included); "
+                '"build s" is the build\'s own time as it reports it.\n'
+            )
         problems = [f"{c.label}: {e}" for c in cmds for e in sorted(set(c.errors))]
         if problems:
             print("## Problems\n")
@@ -707,9 +812,19 @@ def main(argv: list[str] | None = None) -> int:
 
         results["floor"] = {"median_s": median(floor.times), "p90_s": p90(floor.times), "times_s": floor.times}
         results["queries"] = [
-            {"name": c.name, "database": c.db, "argv": c.argv[1:], "tty": c.tty, "rows": c.rows,
-             "median_s": median(c.times), "p90_s": p90(c.times), "ratio_to_floor": median(c.times) / median(floor.times),
-             "target_ratio": c.target, "times_s": c.times, "errors": sorted(set(c.errors))}
+            {
+                "name": c.name,
+                "database": c.db,
+                "argv": c.argv[1:],
+                "tty": c.tty,
+                "rows": c.rows,
+                "median_s": median(c.times),
+                "p90_s": p90(c.times),
+                "ratio_to_floor": median(c.times) / median(floor.times),
+                "target_ratio": c.target,
+                "times_s": c.times,
+                "errors": sorted(set(c.errors)),
+            }
             for c in cmds[1:]
         ]
         results["builds"] = [dict(asdict(b), mb_per_s=b.mb_per_s, rows_per_s=b.rows_per_s) for b in builds]

@@ -28,8 +28,10 @@ sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing
 try:
     from whodoes.build.pipeline import BuildError, build, unchanged  # noqa: E402
 except ImportError as _e:  # run with a Python that lacks the build dependencies
-    sys.stderr.write(f"whodoes build: cannot build: {_e}; run it with the environment whodoes is installed in "
-                     "(pip install -e .), e.g. .venv/bin/python scripts/build_db.py\n")
+    sys.stderr.write(
+        f"whodoes build: cannot build: {_e}; run it with the environment whodoes is installed in "
+        "(pip install -e .), e.g. .venv/bin/python scripts/build_db.py\n"
+    )
     sys.exit(2)
 
 
@@ -55,8 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("WHODOES_DEBUG"):
             raise
         text = " ".join(str(e).split())[:200]
-        print(f"whodoes build: internal error: {type(e).__name__}: {text}; {unchanged(args.out)} "
-              "(WHODOES_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(
+            f"whodoes build: internal error: {type(e).__name__}: {text}; {unchanged(args.out)} "
+            "(WHODOES_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return 2
     for d in report.documents:
         print(f"{d.id}: {d.rows} task rows ({d.encoding}{', traditional' if d.traditional else ''})")
@@ -64,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {n}", file=sys.stderr)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-          f"in {report.seconds:.2f} s -> {report.out} ({report.parsed} parsed, "
-          f"{len(report.documents) - report.parsed} from the parse cache)")
+    print(
+        f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
+        f"in {report.seconds:.2f} s -> {report.out} ({report.parsed} parsed, "
+        f"{len(report.documents) - report.parsed} from the parse cache)"
+    )
     return 0
 
 

@@ -55,13 +55,23 @@ def _declared(tree: ast.AST):
                             yield COLUMN, _strings(elt), node.lineno
             if name in ("column", "header_text") and node.args and _strings(node.args[0]):
                 yield COLUMN, _strings(node.args[0]), node.lineno
-        elif isinstance(node, ast.List) and node.elts and all(
-                isinstance(e, ast.Tuple) and len(e.elts) == 2 and all(_strings(x) is not None for x in e.elts)
-                and _strings(e.elts[0]).isascii() for e in node.elts):
+        elif (
+            isinstance(node, ast.List)
+            and node.elts
+            and all(
+                isinstance(e, ast.Tuple)
+                and len(e.elts) == 2
+                and all(_strings(x) is not None for x in e.elts)
+                and _strings(e.elts[0]).isascii()
+                for e in node.elts
+            )
+        ):
             for e in node.elts:
                 yield COLUMN, _strings(e.elts[0]), node.lineno
         elif isinstance(node, ast.FunctionDef):
-            decorated = any(isinstance(d, ast.Call) and getattr(d.func, "id", "") == "command" for d in node.decorator_list)
+            decorated = any(
+                isinstance(d, ast.Call) and getattr(d.func, "id", "") == "command" for d in node.decorator_list
+            )
             doc = ast.get_docstring(node, clean=False)
             if decorated and doc:
                 yield None, inspect.cleandoc(doc), node.lineno
@@ -76,8 +86,9 @@ def template():
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         source = path.read_bytes()
-        for line, message, _comments, context in extract("python", io.BytesIO(source), keywords=KEYWORDS,
-                                                         options={"encoding": "utf-8"}):
+        for line, message, _comments, context in extract(
+            "python", io.BytesIO(source), keywords=KEYWORDS, options={"encoding": "utf-8"}
+        ):
             if message:
                 catalog.add(message, locations=[(rel, line)], context=context)
         for context, message, line in _declared(ast.parse(source)):
@@ -121,7 +132,9 @@ def missing(catalog=None) -> list[str]:
         text = got.string if got is not None else None
         done = bool(text) if isinstance(text, str) else bool(text) and all(text)
         if got is None or got.fuzzy or not done:
-            out.append(f"{message.context + ': ' if message.context else ''}{message.id if isinstance(message.id, str) else message.id[0]}")
+            out.append(
+                f"{message.context + ': ' if message.context else ''}{message.id if isinstance(message.id, str) else message.id[0]}"
+            )
     return out
 
 

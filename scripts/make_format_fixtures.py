@@ -44,24 +44,63 @@ GOALS = "到2025年，全区国控、市控断面水质优良比例保持100%，
 
 # (section, [(text, lead label, lead, support label, support)])
 CLAUSE_TASKS = [
-    ("深化工业污染防治", [
-        ("推进工业园区污水集中处理。完成德感工业园污水处理厂扩建工程，园区企业废水实现应纳尽纳。",
-         "牵头单位", ["区经济信息委"], "配合单位", ["区生态环境局", "区住房城乡建委", "德感街道"]),
-        ("强化涉水企业监管。开展涉水工业企业排查整治，建立问题清单和整改台账，依法查处超标排放行为。",
-         "牵头单位", ["区生态环境局"], "配合单位", ["区经济信息委", "各镇街"]),
-    ]),
-    ("补齐城乡污水收集处理短板", [
-        ("实施雨污分流改造。加快老旧城区雨污混错接点位排查改造，新建城区全面实行雨污分流。",
-         "牵头单位", ["区住房城乡建委"], "配合单位", ["区城市管理局", "各镇街"]),
-        ("治理农村生活污水。因地制宜采用集中与分散相结合的方式，到2025年农村生活污水治理率达到50%以上。",
-         "牵头单位", ["区农业农村委"], "配合单位", ["区生态环境局", "区水利局", "各镇人民政府"]),
-    ]),
-    ("强化水生态保护修复", [
-        ("开展河流生态缓冲带建设。在綦江河、笋溪河等重点河段建设生态缓冲带，恢复河岸植被。",
-         "牵头单位", ["区水利局"], "配合单位", ["区林业局", "区规划自然资源局", "相关镇街"]),
-        ("加强水生生物保护。落实长江十年禁渔，严厉打击非法捕捞行为，开展增殖放流活动。",
-         "牵头单位", ["区农业农村委"], "配合单位", ["区市场监管局", "区公安分局"]),
-    ]),
+    (
+        "深化工业污染防治",
+        [
+            (
+                "推进工业园区污水集中处理。完成德感工业园污水处理厂扩建工程，园区企业废水实现应纳尽纳。",
+                "牵头单位",
+                ["区经济信息委"],
+                "配合单位",
+                ["区生态环境局", "区住房城乡建委", "德感街道"],
+            ),
+            (
+                "强化涉水企业监管。开展涉水工业企业排查整治，建立问题清单和整改台账，依法查处超标排放行为。",
+                "牵头单位",
+                ["区生态环境局"],
+                "配合单位",
+                ["区经济信息委", "各镇街"],
+            ),
+        ],
+    ),
+    (
+        "补齐城乡污水收集处理短板",
+        [
+            (
+                "实施雨污分流改造。加快老旧城区雨污混错接点位排查改造，新建城区全面实行雨污分流。",
+                "牵头单位",
+                ["区住房城乡建委"],
+                "配合单位",
+                ["区城市管理局", "各镇街"],
+            ),
+            (
+                "治理农村生活污水。因地制宜采用集中与分散相结合的方式，到2025年农村生活污水治理率达到50%以上。",
+                "牵头单位",
+                ["区农业农村委"],
+                "配合单位",
+                ["区生态环境局", "区水利局", "各镇人民政府"],
+            ),
+        ],
+    ),
+    (
+        "强化水生态保护修复",
+        [
+            (
+                "开展河流生态缓冲带建设。在綦江河、笋溪河等重点河段建设生态缓冲带，恢复河岸植被。",
+                "牵头单位",
+                ["区水利局"],
+                "配合单位",
+                ["区林业局", "区规划自然资源局", "相关镇街"],
+            ),
+            (
+                "加强水生生物保护。落实长江十年禁渔，严厉打击非法捕捞行为，开展增殖放流活动。",
+                "牵头单位",
+                ["区农业农村委"],
+                "配合单位",
+                ["区市场监管局", "区公安分局"],
+            ),
+        ],
+    ),
 ]
 SAFEGUARDS = [
     "加强组织领导。区河长办负责统筹协调方案实施，各镇街、各部门要落实属地责任和部门责任，确保各项任务落到实处。",
@@ -72,26 +111,79 @@ SAFEGUARDS = [
 # merged down over its measures, and a lead cell over consecutive measures with the same lead
 PLACES = ["几江街道", "德感街道", "双福街道", "支坪镇", "白沙镇", "油溪镇", "吴滩镇", "石门镇", "朱杨镇", "珞璜镇"]
 TABLE_SECTIONS = [
-    ("一、水环境综合治理", [
-        ("城镇污水处理提质增效", "区住房城乡建委", ["区城市管理局", "区生态环境局"], "新建和改造城镇污水管网", "2025年底"),
-        ("工业园区污染治理", "区经济信息委", ["区生态环境局"], "推进园区污水处理设施提标改造", "2024年底"),
-        ("黑臭水体整治", "区城市管理局", ["区住房城乡建委", "区水利局", "相关镇街"], "排查整治建成区及城乡结合部黑臭水体", "持续推进"),
-    ]),
-    ("二、水生态保护修复", [
-        ("河湖生态缓冲带建设", "区水利局", ["区林业局", "区规划自然资源局"], "建设河湖生态缓冲带并恢复滨岸植被", "2025年底"),
-        ("消落带综合治理", "区规划自然资源局", ["区水利局", "区林业局", "沿江镇街"], "实施长江干流消落带生态修复", "2025年底"),
-    ]),
-    ("三、水资源节约保护", [
-        ("饮用水水源地保护", "区生态环境局", ["区水利局", "区卫生健康委"], "开展集中式饮用水水源地规范化建设", "2024年底"),
-        ("农业面源污染防治", "区农业农村委", ["区生态环境局", "各镇街"], "推广测土配方施肥和病虫害绿色防控", "持续推进"),
-    ]),
+    (
+        "一、水环境综合治理",
+        [
+            (
+                "城镇污水处理提质增效",
+                "区住房城乡建委",
+                ["区城市管理局", "区生态环境局"],
+                "新建和改造城镇污水管网",
+                "2025年底",
+            ),
+            ("工业园区污染治理", "区经济信息委", ["区生态环境局"], "推进园区污水处理设施提标改造", "2024年底"),
+            (
+                "黑臭水体整治",
+                "区城市管理局",
+                ["区住房城乡建委", "区水利局", "相关镇街"],
+                "排查整治建成区及城乡结合部黑臭水体",
+                "持续推进",
+            ),
+        ],
+    ),
+    (
+        "二、水生态保护修复",
+        [
+            (
+                "河湖生态缓冲带建设",
+                "区水利局",
+                ["区林业局", "区规划自然资源局"],
+                "建设河湖生态缓冲带并恢复滨岸植被",
+                "2025年底",
+            ),
+            (
+                "消落带综合治理",
+                "区规划自然资源局",
+                ["区水利局", "区林业局", "沿江镇街"],
+                "实施长江干流消落带生态修复",
+                "2025年底",
+            ),
+        ],
+    ),
+    (
+        "三、水资源节约保护",
+        [
+            (
+                "饮用水水源地保护",
+                "区生态环境局",
+                ["区水利局", "区卫生健康委"],
+                "开展集中式饮用水水源地规范化建设",
+                "2024年底",
+            ),
+            (
+                "农业面源污染防治",
+                "区农业农村委",
+                ["区生态环境局", "各镇街"],
+                "推广测土配方施肥和病虫害绿色防控",
+                "持续推进",
+            ),
+        ],
+    ),
 ]
 MEASURES_PER_TASK = 3
 
 YEAR_TABLE = [  # (task, {year: target}, duty)
     ("城市生活污水集中收集率", {"2023": "达到65%", "2024": "达到68%", "2025": "达到70%以上"}, ["区住房城乡建委"]),
-    ("农村生活污水治理率", {"2023": "达到40%", "2024": "达到45%", "2025": "达到50%以上"}, ["区农业农村委", "区生态环境局"]),
-    ("重点河流生态流量保障", {"2023": "完成保障方案编制", "2024": "监测全覆盖", "2025": "保障目标全部达到"}, ["区水利局"]),
+    (
+        "农村生活污水治理率",
+        {"2023": "达到40%", "2024": "达到45%", "2025": "达到50%以上"},
+        ["区农业农村委", "区生态环境局"],
+    ),
+    (
+        "重点河流生态流量保障",
+        {"2023": "完成保障方案编制", "2024": "监测全覆盖", "2025": "保障目标全部达到"},
+        ["区水利局"],
+    ),
     ("新增生态缓冲带长度", {"2023": "10公里", "2024": "20公里", "2025": "30公里"}, ["区水利局"]),  # merged duty cell
 ]
 
@@ -105,11 +197,23 @@ def table_rows() -> list[dict]:
             for k in range(MEASURES_PER_TASK):
                 n += 1
                 place = PLACES[(n * 3) % len(PLACES)]
-                text = (f"{measure}（第{k + 1}批），重点推进{place}片区项目建设，"
-                        f"按照“一地一策”要求制定实施方案并开展第{n}项工程验收和评估工作。")
+                text = (
+                    f"{measure}（第{k + 1}批），重点推进{place}片区项目建设，"
+                    f"按照“一地一策”要求制定实施方案并开展第{n}项工程验收和评估工作。"
+                )
                 sup = support if k < 2 else support[:1]  # the last measure of a task has fewer supporters
-                rows.append({"seq": str(n), "task": task, "measure": text, "lead": lead, "support": sup,
-                             "deadline": deadline, "first": k == 0, "last": k == MEASURES_PER_TASK - 1})
+                rows.append(
+                    {
+                        "seq": str(n),
+                        "task": task,
+                        "measure": text,
+                        "lead": lead,
+                        "support": sup,
+                        "deadline": deadline,
+                        "first": k == 0,
+                        "last": k == MEASURES_PER_TASK - 1,
+                    }
+                )
     return rows
 
 
@@ -129,15 +233,43 @@ def clause_text(i: int, text, lead_label, lead, support_label, support) -> str:
 def key_rows(sha: str, doc: str, *, clauses: bool = True, tables: bool = True) -> list[dict]:
     out = []
 
-    def row(part, seq, section, category, text, lead, support, lead_label, support_label,
-            targets=None, inherited=None, title=None):
-        out.append({
-            "doc": doc, "doc_sha256": sha, "part": part, "seq": seq, "section": section, "category": category,
-            "key": text[:18], "text": text, "title": title, "targets": targets or {}, "lead": lead,
-            "support": support, "lead_label": lead_label, "support_label": support_label, "commanders": [],
-            "inherited": inherited or [], "confidence": "generated", "note": "written by make_format_fixtures.py",
-            "line": None,
-        })
+    def row(
+        part,
+        seq,
+        section,
+        category,
+        text,
+        lead,
+        support,
+        lead_label,
+        support_label,
+        targets=None,
+        inherited=None,
+        title=None,
+    ):
+        out.append(
+            {
+                "doc": doc,
+                "doc_sha256": sha,
+                "part": part,
+                "seq": seq,
+                "section": section,
+                "category": category,
+                "key": text[:18],
+                "text": text,
+                "title": title,
+                "targets": targets or {},
+                "lead": lead,
+                "support": support,
+                "lead_label": lead_label,
+                "support_label": support_label,
+                "commanders": [],
+                "inherited": inherited or [],
+                "confidence": "generated",
+                "note": "written by make_format_fixtures.py",
+                "line": None,
+            }
+        )
 
     n = 0
     if clauses:
@@ -152,11 +284,33 @@ def key_rows(sha: str, doc: str, *, clauses: bool = True, tables: bool = True) -
                 section = r["section"]
                 continue
             inherited = [] if r["first"] else ["lead"]
-            row("table", r["seq"], section, r["task"], r["measure"], [r["lead"]], r["support"], "牵头单位",
-                "配合单位", inherited=inherited, title=r["task"])
+            row(
+                "table",
+                r["seq"],
+                section,
+                r["task"],
+                r["measure"],
+                [r["lead"]],
+                r["support"],
+                "牵头单位",
+                "配合单位",
+                inherited=inherited,
+                title=r["task"],
+            )
         for k, (task, targets, duty) in enumerate(YEAR_TABLE, 1):
-            row("table", str(k), None, None, task, duty, [], "责任单位", None, targets=targets,
-                inherited=["lead"] if k == len(YEAR_TABLE) else [])
+            row(
+                "table",
+                str(k),
+                None,
+                None,
+                task,
+                duty,
+                [],
+                "责任单位",
+                None,
+                targets=targets,
+                inherited=["lead"] if k == len(YEAR_TABLE) else [],
+            )
     return out
 
 
@@ -165,7 +319,8 @@ def write_key(path: Path, *, clauses: bool = True, tables: bool = True) -> None:
     rows = key_rows(sha, path.stem, clauses=clauses, tables=tables)
     KEYS.mkdir(parents=True, exist_ok=True)
     (KEYS / f"{path.stem}.{path.suffix[1:]}.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -173,8 +328,19 @@ def write_key(path: Path, *, clauses: bool = True, tables: bool = True) -> None:
 
 
 def write_txt(path: Path) -> None:
-    lines = [ISSUER, f"关于印发{TITLE}的通知", NUMBER, "", "各镇人民政府、街道办事处，区政府各部门：",
-             f"　　《{TITLE}》已经区政府同意，现印发给你们，请认真贯彻执行。", "", ISSUER, DATE, "", TITLE]
+    lines = [
+        ISSUER,
+        f"关于印发{TITLE}的通知",
+        NUMBER,
+        "",
+        "各镇人民政府、街道办事处，区政府各部门：",
+        f"　　《{TITLE}》已经区政府同意，现印发给你们，请认真贯彻执行。",
+        "",
+        ISSUER,
+        DATE,
+        "",
+        TITLE,
+    ]
     lines += [f"　　{p}" for p in INTRO]
     lines += ["一、总体要求", f"　　{GOALS}", "二、重点任务"]
     n = 0
@@ -190,11 +356,22 @@ def write_txt(path: Path) -> None:
         if "section" in r:
             lines.append(f"| {r['section']} | | | | | |")
             continue
-        cells = [r["seq"], r["task"] if r["first"] else "", r["measure"], r["lead"] if r["first"] else "",
-                 "、".join(r["support"]), r["deadline"]]
+        cells = [
+            r["seq"],
+            r["task"] if r["first"] else "",
+            r["measure"],
+            r["lead"] if r["first"] else "",
+            "、".join(r["support"]),
+            r["deadline"],
+        ]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "附件2", "年度目标表", "| " + " | ".join(HEAD2_TOP) + " |",
-              "| | | " + " | ".join(f"{y}年" for y in YEARS) + " | |"]
+    lines += [
+        "",
+        "附件2",
+        "年度目标表",
+        "| " + " | ".join(HEAD2_TOP) + " |",
+        "| | | " + " | ".join(f"{y}年" for y in YEARS) + " | |",
+    ]
     for k, (task, targets, duty) in enumerate(YEAR_TABLE, 1):
         unit = "" if k == len(YEAR_TABLE) else "、".join(duty)
         lines.append(f"| {k} | {task} | " + " | ".join(targets[y] for y in YEARS) + f" | {unit} |")
@@ -217,7 +394,8 @@ def _numbering(document, fmt: str, text: str) -> int:
     abstract = parse_xml(
         f'<w:abstractNum {ns} w:abstractNumId="{aid}"><w:multiLevelType w:val="singleLevel"/>'
         f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
-        f'<w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+        f'<w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'
+    )
     first_num = numbering.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
     if first_num is not None:
         first_num.addprevious(abstract)
@@ -233,7 +411,8 @@ def _numbered(document, text: str, num_id: int):
     p = document.add_paragraph(text)
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     p.paragraph_format.element.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {ns}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+        parse_xml(f'<w:numPr {ns}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
     return p
 
 
@@ -322,8 +501,16 @@ def write_docx(path: Path) -> None:
 
     document = docx.Document()
     _fonts(document)
-    for text in (ISSUER, f"关于印发{TITLE}的通知", NUMBER, "", "各镇人民政府、街道办事处，区政府各部门：",
-                 f"《{TITLE}》已经区政府同意，现印发给你们，请认真贯彻执行。", ISSUER, DATE):
+    for text in (
+        ISSUER,
+        f"关于印发{TITLE}的通知",
+        NUMBER,
+        "",
+        "各镇人民政府、街道办事处，区政府各部门：",
+        f"《{TITLE}》已经区政府同意，现印发给你们，请认真贯彻执行。",
+        ISSUER,
+        DATE,
+    ):
         document.add_paragraph(text)
     document.add_heading(TITLE, level=1)
     for p in INTRO:
@@ -370,7 +557,11 @@ def write_html(path: Path) -> None:
     e = html.escape
     body = [f'<p align="center"><strong>{e(TITLE)}</strong></p>']
     body += [f"<p>　　{e(p)}</p>" for p in INTRO]
-    body += ["<p>　　<strong>一、总体要求</strong></p>", f"<p>　　{e(GOALS)}</p>", "<p>　　<strong>二、重点任务</strong></p>"]
+    body += [
+        "<p>　　<strong>一、总体要求</strong></p>",
+        f"<p>　　{e(GOALS)}</p>",
+        "<p>　　<strong>二、重点任务</strong></p>",
+    ]
     n = 0
     for k, (section, tasks) in enumerate(CLAUSE_TASKS):
         body.append(f"<p>　　（{'一二三'[k]}）{e(section)}</p>")
@@ -398,9 +589,11 @@ def write_html(path: Path) -> None:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     body.append(_html_table(rows))
     body += ["<p>附件2</p>", '<p align="center">年度目标表</p>']
-    rows = ['<tr><td rowspan="2">序号</td><td rowspan="2">工作任务</td><td colspan="3">年度目标</td>'
-            '<td rowspan="2">责任单位</td></tr>',
-            "<tr>" + "".join(f"<td>{y}年</td>" for y in YEARS) + "</tr>"]
+    rows = [
+        '<tr><td rowspan="2">序号</td><td rowspan="2">工作任务</td><td colspan="3">年度目标</td>'
+        '<td rowspan="2">责任单位</td></tr>',
+        "<tr>" + "".join(f"<td>{y}年</td>" for y in YEARS) + "</tr>",
+    ]
     for k, (task, targets, duty) in enumerate(YEAR_TABLE, 1):
         cells = f"<td>{k}</td><td><p>{e(task)}</p></td>" + "".join(f"<td>{e(targets[y])}</td>" for y in YEARS)
         if k == len(YEAR_TABLE) - 1:
@@ -477,8 +670,14 @@ def write_xlsx(path: Path) -> None:
             continue
         if r["first"]:
             task_start = row
-        values = [int(r["seq"]), r["task"] if r["first"] else None, r["measure"], r["lead"] if r["first"] else None,
-                  "、".join(r["support"]), r["deadline"]]
+        values = [
+            int(r["seq"]),
+            r["task"] if r["first"] else None,
+            r["measure"],
+            r["lead"] if r["first"] else None,
+            "、".join(r["support"]),
+            r["deadline"],
+        ]
         for k, v in enumerate(values, 1):
             if v is not None:
                 sheet.cell(row, k, v)
@@ -508,8 +707,21 @@ def write_xlsx(path: Path) -> None:
 
 def soffice(src: Path, to: str, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to,
-                        "--outdir", str(out_dir), str(src)], check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(out_dir),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     return out_dir / f"{src.stem}.{to.split(':')[0]}"
 
 
@@ -544,7 +756,9 @@ def main() -> int:
     OUT, KEYS, MEASURES_PER_TASK = args.out, args.out / "keys", args.measures
     for tool in ("soffice", "qpdf"):
         if not shutil.which(tool):
-            sys.exit(f"make_format_fixtures: needs {tool} (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui qpdf)")
+            sys.exit(
+                f"make_format_fixtures: needs {tool} (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui qpdf)"
+            )
     OUT.mkdir(parents=True, exist_ok=True)
     txt, docx_path, html_path, xlsx = (OUT / f"{STEM}.{x}" for x in ("txt", "docx", "html", "xlsx"))
     write_txt(txt)
@@ -563,8 +777,10 @@ def main() -> int:
     bad.mkdir(exist_ok=True)
     write_scan(bad / "scanned-plan.pdf")
     write_encrypted_docx(docx_path, bad / "password-plan.docx")
-    subprocess.run(["qpdf", "--encrypt", "secret", "owner", "256", "--", str(OUT / f"{STEM}.pdf"),
-                    str(bad / "password-plan.pdf")], check=True)
+    subprocess.run(
+        ["qpdf", "--encrypt", "secret", "owner", "256", "--", str(OUT / f"{STEM}.pdf"), str(bad / "password-plan.pdf")],
+        check=True,
+    )
     data = docx_path.read_bytes()
     (bad / "damaged-plan.docx").write_bytes(data[: len(data) // 2])
     for path in (txt, docx_path, OUT / f"{STEM}.pdf", html_path, OUT / f"{STEM}-word97.doc"):

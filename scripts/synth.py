@@ -53,42 +53,155 @@ RENAME_SHARE = 0.5
 # Chongqing districts and counties other than the real plans' jurisdictions (两江新区, 武隆区,
 # 云阳县, 重庆市): (name, short name, file-name slug).
 JURISDICTIONS = [
-    ("万州区", "万州", "wanzhou"), ("黔江区", "黔江", "qianjiang"), ("涪陵区", "涪陵", "fuling"),
-    ("渝中区", "渝中", "yuzhong"), ("大渡口区", "大渡口", "dadukou"), ("江北区", "江北", "jiangbei"),
-    ("沙坪坝区", "沙坪坝", "shapingba"), ("九龙坡区", "九龙坡", "jiulongpo"), ("南岸区", "南岸", "nanan"),
-    ("北碚区", "北碚", "beibei"), ("綦江区", "綦江", "qijiang"), ("大足区", "大足", "dazu"),
-    ("渝北区", "渝北", "yubei"), ("巴南区", "巴南", "banan"), ("长寿区", "长寿", "changshou"),
-    ("江津区", "江津", "jiangjin"), ("合川区", "合川", "hechuan"), ("永川区", "永川", "yongchuan"),
-    ("南川区", "南川", "nanchuan"), ("璧山区", "璧山", "bishan"), ("铜梁区", "铜梁", "tongliang"),
-    ("潼南区", "潼南", "tongnan"), ("荣昌区", "荣昌", "rongchang"), ("开州区", "开州", "kaizhou"),
-    ("梁平区", "梁平", "liangping"), ("城口县", "城口", "chengkou"), ("丰都县", "丰都", "fengdu"),
-    ("垫江县", "垫江", "dianjiang"), ("忠县", "忠县", "zhongxian"), ("奉节县", "奉节", "fengjie"),
-    ("巫山县", "巫山", "wushan"), ("巫溪县", "巫溪", "wuxi"),
-    ("石柱土家族自治县", "石柱", "shizhu"), ("秀山土家族苗族自治县", "秀山", "xiushan"),
-    ("酉阳土家族苗族自治县", "酉阳", "youyang"), ("彭水苗族土家族自治县", "彭水", "pengshui"),
+    ("万州区", "万州", "wanzhou"),
+    ("黔江区", "黔江", "qianjiang"),
+    ("涪陵区", "涪陵", "fuling"),
+    ("渝中区", "渝中", "yuzhong"),
+    ("大渡口区", "大渡口", "dadukou"),
+    ("江北区", "江北", "jiangbei"),
+    ("沙坪坝区", "沙坪坝", "shapingba"),
+    ("九龙坡区", "九龙坡", "jiulongpo"),
+    ("南岸区", "南岸", "nanan"),
+    ("北碚区", "北碚", "beibei"),
+    ("綦江区", "綦江", "qijiang"),
+    ("大足区", "大足", "dazu"),
+    ("渝北区", "渝北", "yubei"),
+    ("巴南区", "巴南", "banan"),
+    ("长寿区", "长寿", "changshou"),
+    ("江津区", "江津", "jiangjin"),
+    ("合川区", "合川", "hechuan"),
+    ("永川区", "永川", "yongchuan"),
+    ("南川区", "南川", "nanchuan"),
+    ("璧山区", "璧山", "bishan"),
+    ("铜梁区", "铜梁", "tongliang"),
+    ("潼南区", "潼南", "tongnan"),
+    ("荣昌区", "荣昌", "rongchang"),
+    ("开州区", "开州", "kaizhou"),
+    ("梁平区", "梁平", "liangping"),
+    ("城口县", "城口", "chengkou"),
+    ("丰都县", "丰都", "fengdu"),
+    ("垫江县", "垫江", "dianjiang"),
+    ("忠县", "忠县", "zhongxian"),
+    ("奉节县", "奉节", "fengjie"),
+    ("巫山县", "巫山", "wushan"),
+    ("巫溪县", "巫溪", "wuxi"),
+    ("石柱土家族自治县", "石柱", "shizhu"),
+    ("秀山土家族苗族自治县", "秀山", "xiushan"),
+    ("酉阳土家族苗族自治县", "酉阳", "youyang"),
+    ("彭水苗族土家族自治县", "彭水", "pengshui"),
 ]
 
 # Bodies a district or county plan may name (without the 区/县 prefix).
 BODIES = [
-    "发展改革委", "经济信息委", "教委", "科技局", "民族宗教委", "公安局", "民政局", "司法局", "财政局",
-    "人力社保局", "规划自然资源局", "生态环境局", "住房城乡建委", "城市管理局", "交通局", "水利局",
-    "农业农村委", "商务委", "文化旅游委", "卫生健康委", "退役军人事务局", "应急管理局", "审计局",
-    "国资委", "市场监管局", "体育局", "统计局", "医保局", "林业局", "大数据发展局", "机关事务管理局",
-    "信访办", "乡村振兴局", "能源局", "供销合作社", "气象局", "消防救援支队", "税务局", "交巡警支队",
-    "畜牧发展中心", "土地储备中心", "城市建设投资集团", "水务集团", "交通建设投资集团",
-    "文化旅游投资集团", "农业投资集团", "工业园区管委会", "高新区管委会", "生态环境保护综合行政执法支队",
-    "环境监测站", "住房公积金管理中心", "融媒体中心", "规划设计研究院", "公共资源交易中心", "政务服务办",
-    "港航事务中心", "水文监测站", "园林绿化中心", "市政设施管理处", "地震局", "档案馆", "总工会", "团委",
-    "经济技术开发区管委会", "招商投资促进中心", "粮食和物资储备中心", "水土保持站", "农业技术推广站",
-    "环卫所", "城乡规划编制研究中心",
+    "发展改革委",
+    "经济信息委",
+    "教委",
+    "科技局",
+    "民族宗教委",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力社保局",
+    "规划自然资源局",
+    "生态环境局",
+    "住房城乡建委",
+    "城市管理局",
+    "交通局",
+    "水利局",
+    "农业农村委",
+    "商务委",
+    "文化旅游委",
+    "卫生健康委",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "国资委",
+    "市场监管局",
+    "体育局",
+    "统计局",
+    "医保局",
+    "林业局",
+    "大数据发展局",
+    "机关事务管理局",
+    "信访办",
+    "乡村振兴局",
+    "能源局",
+    "供销合作社",
+    "气象局",
+    "消防救援支队",
+    "税务局",
+    "交巡警支队",
+    "畜牧发展中心",
+    "土地储备中心",
+    "城市建设投资集团",
+    "水务集团",
+    "交通建设投资集团",
+    "文化旅游投资集团",
+    "农业投资集团",
+    "工业园区管委会",
+    "高新区管委会",
+    "生态环境保护综合行政执法支队",
+    "环境监测站",
+    "住房公积金管理中心",
+    "融媒体中心",
+    "规划设计研究院",
+    "公共资源交易中心",
+    "政务服务办",
+    "港航事务中心",
+    "水文监测站",
+    "园林绿化中心",
+    "市政设施管理处",
+    "地震局",
+    "档案馆",
+    "总工会",
+    "团委",
+    "经济技术开发区管委会",
+    "招商投资促进中心",
+    "粮食和物资储备中心",
+    "水土保持站",
+    "农业技术推广站",
+    "环卫所",
+    "城乡规划编制研究中心",
 ]
 
 # Places a district plan hands tasks to (街道/镇), for the districts a municipal plan names.
 TOWNS = [
-    "天生街道", "朝阳街道", "北温泉街道", "东阳街道", "龙凤桥街道", "歇马街道", "蔡家岗街道", "童家溪镇",
-    "施家梁镇", "水土街道", "复兴街道", "静观镇", "柳荫镇", "三圣镇", "金刀峡镇", "澄江镇", "天府镇",
-    "双凤桥街道", "回兴街道", "龙塔街道", "人和街道", "礼嘉街道", "大竹林街道", "鸳鸯街道", "翠云街道",
-    "悦来街道", "王家街道", "古路镇", "石船镇", "洛碛镇", "木耳镇", "茨竹镇", "大湾镇", "兴隆镇", "统景镇",
+    "天生街道",
+    "朝阳街道",
+    "北温泉街道",
+    "东阳街道",
+    "龙凤桥街道",
+    "歇马街道",
+    "蔡家岗街道",
+    "童家溪镇",
+    "施家梁镇",
+    "水土街道",
+    "复兴街道",
+    "静观镇",
+    "柳荫镇",
+    "三圣镇",
+    "金刀峡镇",
+    "澄江镇",
+    "天府镇",
+    "双凤桥街道",
+    "回兴街道",
+    "龙塔街道",
+    "人和街道",
+    "礼嘉街道",
+    "大竹林街道",
+    "鸳鸯街道",
+    "翠云街道",
+    "悦来街道",
+    "王家街道",
+    "古路镇",
+    "石船镇",
+    "洛碛镇",
+    "木耳镇",
+    "茨竹镇",
+    "大湾镇",
+    "兴隆镇",
+    "统景镇",
 ]
 
 UNIT_HEADERS = ("牵头单位", "责任单位", "配合单位", "牵头部门", "责任部门", "配合部门")
@@ -270,8 +383,9 @@ def _vary_tabcell(lines: list[str], rng: random.Random) -> tuple[list[str], rang
     end = len(lines)
     while end > start and _blank(lines[end - 1]):
         end -= 1
-    bounds = [i for i in range(start + 1, end)
-              if _empty(lines[i - 1]) and (lines[i] == "\t" or _SECTION_CELL.match(lines[i]))]
+    bounds = [
+        i for i in range(start + 1, end) if _empty(lines[i - 1]) and (lines[i] == "\t" or _SECTION_CELL.match(lines[i]))
+    ]
     if len(bounds) < 2:
         return lines, range(0)
     blocks = [lines[a:b] for a, b in zip(bounds, bounds[1:] + [end])]
@@ -281,8 +395,7 @@ def _vary_tabcell(lines: list[str], rng: random.Random) -> tuple[list[str], rang
 
     def flush():
         if section:
-            out_blocks.extend(_shuffle_groups(
-                section, lambda b: len(b) > 1 and b[1].strip() != "", rng))
+            out_blocks.extend(_shuffle_groups(section, lambda b: len(b) > 1 and b[1].strip() != "", rng))
             section.clear()
 
     for b in blocks:
@@ -295,15 +408,19 @@ def _vary_tabcell(lines: list[str], rng: random.Random) -> tuple[list[str], rang
     body: list[str] = []
     for b in out_blocks:
         body += b + [""]
-    return lines[:bounds[0]] + body + lines[end:], range(h, bounds[0] + len(body))
+    return lines[: bounds[0]] + body + lines[end:], range(h, bounds[0] + len(body))
 
 
 def _vary_cellline(lines: list[str], rng: random.Random) -> tuple[list[str], range]:
     """Table flattened one cell per line: rows start at their printed number; renumbered."""
     try:
-        h = next(i for i, ln in enumerate(lines)
-                 if ln.strip() == "序号" and not ln.startswith("\t")
-                 and any(x.strip() in UNIT_HEADERS for x in lines[i: i + 40]))
+        h = next(
+            i
+            for i, ln in enumerate(lines)
+            if ln.strip() == "序号"
+            and not ln.startswith("\t")
+            and any(x.strip() in UNIT_HEADERS for x in lines[i : i + 40])
+        )
     except StopIteration:
         return lines, range(0)
     seqs, last = [], 0
@@ -346,7 +463,7 @@ def _vary_pipe(lines: list[str], rng: random.Random) -> tuple[list[str], range]:
     out = list(lines)
     for n, (i, body) in enumerate(zip(rows, bodies), 1):
         m = _PIPE_ROW.match(body)
-        out[i] = f"{m.group(1)}{n}{body[m.end(2):]}"
+        out[i] = f"{m.group(1)}{n}{body[m.end(2) :]}"
     return out, range(rows[0] - 1, rows[-1] + 1)
 
 
@@ -372,7 +489,7 @@ def _vary_numbered(lines: list[str], skip: range, rng: random.Random) -> list[st
     for run in runs:
         items = [lines[i] for i in run]
         heads = [_NUMBERED.match(ln) for ln in items]
-        bodies = [ln[m.end():] for ln, m in zip(items, heads)]
+        bodies = [ln[m.end() :] for ln, m in zip(items, heads)]
         order = list(range(len(run)))
         rng.shuffle(order)
         for pos, (i, m) in enumerate(zip(run, heads)):

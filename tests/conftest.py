@@ -26,8 +26,20 @@ SHIPPED = ROOT / "data" / "plans.sqlite"
 TEST_HOME = tempfile.mkdtemp(prefix="whodoes-tests-home-")
 os.environ["WHODOES_HOME"] = TEST_HOME
 
-WHODOES_ENV = ("WHODOES_DB", "WHODOES_HOME", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "_WHODOES_COMPLETE",
-               "WHODOES_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "WHODOES_PAGER", "PAGER")
+WHODOES_ENV = (
+    "WHODOES_DB",
+    "WHODOES_HOME",
+    "WHODOES_NO_FAST",
+    "WHODOES_DEBUG",
+    "COLUMNS",
+    "_WHODOES_COMPLETE",
+    "WHODOES_LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANGUAGE",
+    "WHODOES_PAGER",
+    "PAGER",
+)
 
 # The tests read English messages unless they ask for Chinese (a developer's LANG=zh_CN
 # would otherwise turn the interface Chinese, whodoes.i18n): English here and in every
@@ -53,7 +65,11 @@ WHODOES = whodoes_command()
 def importtime_command() -> list[str]:
     """The whodoes command under ``python -X importtime`` (the imports are listed on stderr)."""
     exe = Path(sys.executable).parent / "whodoes"
-    return [sys.executable, "-X", "importtime", str(exe)] if exe.exists() else [sys.executable, "-X", "importtime", "-m", "whodoes"]
+    return (
+        [sys.executable, "-X", "importtime", str(exe)]
+        if exe.exists()
+        else [sys.executable, "-X", "importtime", "-m", "whodoes"]
+    )
 
 
 def clean_env(**extra) -> dict[str, str]:

@@ -182,7 +182,12 @@ def build_folders(sources: str | None, out: str | None, units: str | None):
     if sources is None and out is None and installed() and os.path.isdir(user_sources()):
         sources, out, shipped = user_sources(), user_db(), shipped_sources()
         units = units or shipped_units()
-    return sources if sources is not None else default_sources(), out if out is not None else default_db(), units, shipped
+    return (
+        sources if sources is not None else default_sources(),
+        out if out is not None else default_db(),
+        units,
+        shipped,
+    )
 
 
 def add_folders(sources: str | None, db: str | None):

@@ -153,8 +153,19 @@ def test_jurisdiction_from_the_issuer_and_period_from_the_date(work):
 
 def test_given_values_override_inferred_ones(work):
     plan = write(work / "jinyun.txt", JINYUN)
-    code, out, err = run("add", plan, "--sources", work / "sources", "--title", "缙云山方案", "--jurisdiction", "北碚区",
-                         "--period", "2022—2026年", cwd=work)
+    code, out, err = run(
+        "add",
+        plan,
+        "--sources",
+        work / "sources",
+        "--title",
+        "缙云山方案",
+        "--jurisdiction",
+        "北碚区",
+        "--period",
+        "2022—2026年",
+        cwd=work,
+    )
     assert code == 0, err
     meta = entries(work / "sources")["jinyun.txt"]
     assert (meta["title"], meta["jurisdiction"], meta["period"]) == ("缙云山方案", "北碚区", "2022-2026")
@@ -183,8 +194,11 @@ def test_adding_the_same_file_again_is_harmless(work):
     code, out, err = run("add", plan, "--sources", work / "sources", "--period", "2022-2027", cwd=work)
     assert code == 0, err
     assert "already there, identical" in out and "[metadata.toml]" in out
-    found = [e for e in tomllib.loads((work / "sources" / "metadata.toml").read_text(encoding="utf-8"))["document"]
-             if e["file"] == "jinyun.txt"]
+    found = [
+        e
+        for e in tomllib.loads((work / "sources" / "metadata.toml").read_text(encoding="utf-8"))["document"]
+        if e["file"] == "jinyun.txt"
+    ]
     assert len(found) == 1 and found[0]["period"] == "2022-2027" and found[0]["title"].startswith("北碚区缙云山")
 
 
@@ -290,12 +304,14 @@ def test_metadata_entries_are_written_as_toml(tmp_path):
     from whodoes.build.add import entry_text, write_entries
 
     path = tmp_path / "metadata.toml"
-    path.write_text('# top\n\n[[document]]\nfile = "a.txt"\ntitle = "A"\n\n# b\n[[document]]\nfile = "b.txt"\n', encoding="utf-8")
+    path.write_text(
+        '# top\n\n[[document]]\nfile = "a.txt"\ntitle = "A"\n\n# b\n[[document]]\nfile = "b.txt"\n', encoding="utf-8"
+    )
     odd = {"file": "c.txt", "title": 'quote " and \\ backslash\nnew line', "period": "2022-2025"}
     write_entries(path, [(odd, "added"), ({"file": "a.txt", "title": "A2"}, "updated")])
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
     by = {e["file"]: e for e in doc["document"]}
     assert by["c.txt"]["title"] == odd["title"] and by["a.txt"]["title"] == "A2" and by["b.txt"] == {"file": "b.txt"}
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# top\n") and "# b\n[[document]]\nfile = \"b.txt\"" in text
+    assert text.startswith("# top\n") and '# b\n[[document]]\nfile = "b.txt"' in text
     assert entry_text({"file": "x.txt"}).endswith('[[document]]\nfile = "x.txt"\n')

@@ -47,9 +47,17 @@ def test_default_short_forms():
 
 # the 2018-2019 reform as generic successors (issue 13), and names that are not predecessors
 REFORM = {
-    "环保局": "生态环境局", "国土局": "规划自然资源局", "规划局": "规划自然资源局", "安监局": "应急管理局",
-    "农委": "农业农村委", "文化委": "文化旅游委", "旅游局": "文化旅游委", "卫计委": "卫生健康委",
-    "工商局": "市场监管局", "质监局": "市场监管局", "食药监局": "市场监管局",
+    "环保局": "生态环境局",
+    "国土局": "规划自然资源局",
+    "规划局": "规划自然资源局",
+    "安监局": "应急管理局",
+    "农委": "农业农村委",
+    "文化委": "文化旅游委",
+    "旅游局": "文化旅游委",
+    "卫计委": "卫生健康委",
+    "工商局": "市场监管局",
+    "质监局": "市场监管局",
+    "食药监局": "市场监管局",
 }
 
 
@@ -65,13 +73,26 @@ def test_renshe_stays(bodies):
     assert bodies.type_of("人力资源和社会保障局").how == "full"
 
 
-@pytest.mark.parametrize("name,type_,how", [
-    ("发改委", "发展改革委", "short"), ("发改局", "发展改革委", "short"), ("发展和改革委员会", "发展改革委", "full"),
-    ("城管局", "城市管理局", "short"), ("规资局", "规划自然资源局", "short"), ("住建委", "住房城乡建委", "short"),
-    ("经信委", "经济信息委", "short"), ("卫健委", "卫生健康委", "short"), ("应急局", "应急管理局", "short"),
-    ("宣传部", "宣传部", "canonical"), ("税务局", "税务局", "canonical"), ("人行支行", "人行支行", "canonical"),
-    ("供电公司", "供电公司", "canonical"), ("蔡家岗街道", "街道办事处", "ending"), ("镇安镇", "镇人民政府", "ending"),
-])
+@pytest.mark.parametrize(
+    "name,type_,how",
+    [
+        ("发改委", "发展改革委", "short"),
+        ("发改局", "发展改革委", "short"),
+        ("发展和改革委员会", "发展改革委", "full"),
+        ("城管局", "城市管理局", "short"),
+        ("规资局", "规划自然资源局", "short"),
+        ("住建委", "住房城乡建委", "short"),
+        ("经信委", "经济信息委", "short"),
+        ("卫健委", "卫生健康委", "short"),
+        ("应急局", "应急管理局", "short"),
+        ("宣传部", "宣传部", "canonical"),
+        ("税务局", "税务局", "canonical"),
+        ("人行支行", "人行支行", "canonical"),
+        ("供电公司", "供电公司", "canonical"),
+        ("蔡家岗街道", "街道办事处", "ending"),
+        ("镇安镇", "镇人民政府", "ending"),
+    ],
+)
 def test_names_of_types(bodies, name, type_, how):
     found = bodies.type_of(name)
     assert (found.type, found.how) == (type_, how)
@@ -83,15 +104,25 @@ def test_not_a_type(bodies, name):
     assert bodies.type_of(name) is None
 
 
-@pytest.mark.parametrize("name,type_", [
-    # a 分局 of a type's 局 is that type (两江新区's own 分局 names are facts of data/units.toml,
-    # which the catalog applies first)
-    ("交通分局", "交通局"), ("国土分局", "规划自然资源局"), ("规划分局", "规划自然资源局"),
-    ("环保分局", "生态环境局"), ("工商分局", "市场监管局"), ("医疗保障分局", "医保局"),
-    ("规划和自然资源分局", "规划自然资源局"),
-    # 水务局 is a type of its own, never 水利局 or 税务局; 水务分局 is its branch
-    ("水务局", "水务局"), ("水务分局", "水务局"), ("水利局", "水利局"), ("税务局", "税务局"),
-])
+@pytest.mark.parametrize(
+    "name,type_",
+    [
+        # a 分局 of a type's 局 is that type (两江新区's own 分局 names are facts of data/units.toml,
+        # which the catalog applies first)
+        ("交通分局", "交通局"),
+        ("国土分局", "规划自然资源局"),
+        ("规划分局", "规划自然资源局"),
+        ("环保分局", "生态环境局"),
+        ("工商分局", "市场监管局"),
+        ("医疗保障分局", "医保局"),
+        ("规划和自然资源分局", "规划自然资源局"),
+        # 水务局 is a type of its own, never 水利局 or 税务局; 水务分局 is its branch
+        ("水务局", "水务局"),
+        ("水务分局", "水务局"),
+        ("水利局", "水利局"),
+        ("税务局", "税务局"),
+    ],
+)
 def test_branches_and_near_names_are_their_own_types(bodies, name, type_):
     assert bodies.type_of(name).type == type_
 
@@ -105,7 +136,9 @@ def test_prefixes_longest_first(bodies):
 
 def test_a_name_belongs_to_one_type(tmp_path):
     bad = tmp_path / "bodies.toml"
-    bad.write_text(BODIES.read_text(encoding="utf-8") + """
+    bad.write_text(
+        BODIES.read_text(encoding="utf-8")
+        + """
 [[body]]
 type = "城管委员会"
 full = "城管委员会"
@@ -113,31 +146,37 @@ kind = "government"
 short = ["城管局"]
 reason = "x"
 source = "x"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     with pytest.raises(BodiesError, match="城管局"):
         Bodies.load(bad)
 
 
 # -- applied at build time ------------------------------------------------------------------
 
+
 @pytest.fixture
 def catalog() -> Catalog:
     return Catalog.load(ROOT / "data" / "units.toml")
 
 
-@pytest.mark.parametrize("written,jurisdiction,key,type_", [
-    ("区发展改革委", "北碚区", "北碚区/发展改革委", "发展改革委"),
-    ("北碚区发改委", "北碚区", "北碚区/发展改革委", "发展改革委"),
-    ("区环保局", "北碚区", "北碚区/生态环境局", "生态环境局"),
-    ("县规划自然资源局", "巫山县", "巫山县/规划自然资源局", "规划自然资源局"),
-    ("区公安分局", "北碚区", "北碚区/公安局", "公安局"),
-    ("区委宣传部", "北碚区", "北碚区/宣传部", "宣传部"),
-    ("蔡家岗街道", "北碚区", "北碚区/蔡家岗街道", "街道办事处"),
-    ("市生态环境局", "北碚区", "重庆市/生态环境局", "生态环境局"),  # the city's, named in a district plan
-    ("环保局", "两江新区", "两江新区/生态环境分局", "生态环境局"),  # the jurisdiction's own unit of the type
-    ("区城市管理局(区整违办)", "北碚区", "北碚区/城市管理局", "城市管理局"),
-    ("区发改委", "", "/发展改革委", "发展改革委"),  # jurisdiction unknown: any prefix
-])
+@pytest.mark.parametrize(
+    "written,jurisdiction,key,type_",
+    [
+        ("区发展改革委", "北碚区", "北碚区/发展改革委", "发展改革委"),
+        ("北碚区发改委", "北碚区", "北碚区/发展改革委", "发展改革委"),
+        ("区环保局", "北碚区", "北碚区/生态环境局", "生态环境局"),
+        ("县规划自然资源局", "巫山县", "巫山县/规划自然资源局", "规划自然资源局"),
+        ("区公安分局", "北碚区", "北碚区/公安局", "公安局"),
+        ("区委宣传部", "北碚区", "北碚区/宣传部", "宣传部"),
+        ("蔡家岗街道", "北碚区", "北碚区/蔡家岗街道", "街道办事处"),
+        ("市生态环境局", "北碚区", "重庆市/生态环境局", "生态环境局"),  # the city's, named in a district plan
+        ("环保局", "两江新区", "两江新区/生态环境分局", "生态环境局"),  # the jurisdiction's own unit of the type
+        ("区城市管理局(区整违办)", "北碚区", "北碚区/城市管理局", "城市管理局"),
+        ("区发改委", "", "/发展改革委", "发展改革委"),  # jurisdiction unknown: any prefix
+    ],
+)
 def test_written_names_resolve_to_bodies_of_a_type(catalog, written, jurisdiction, key, type_):
     unit = catalog.resolve(written, jurisdiction)
     assert (unit.key, unit.type) == (key, type_)

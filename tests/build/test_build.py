@@ -40,8 +40,14 @@ BUILDERS = {"build_db.py": [sys.executable, str(SCRIPT)], "whodoes build": [*WHO
 
 
 def run_build(builder: str, sources: Path, out: Path, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([*BUILDERS[builder], "--sources", str(sources), "--out", str(out)], capture_output=True,
-                          env=clean_env(), cwd="/", timeout=600, **kw)
+    return subprocess.run(
+        [*BUILDERS[builder], "--sources", str(sources), "--out", str(out)],
+        capture_output=True,
+        env=clean_env(),
+        cwd="/",
+        timeout=600,
+        **kw,
+    )
 
 
 def query(*args) -> subprocess.CompletedProcess:
@@ -126,8 +132,12 @@ def big_sources(tmp_path_factory):
 def test_kill_9_mid_build_leaves_the_old_database_byte_for_byte(tmp_path, big_sources, delay):
     db = shipped_copy(tmp_path / "db")
     before = db.read_bytes()
-    proc = subprocess.Popen([sys.executable, str(SCRIPT), "--sources", str(big_sources), "--out", str(db)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--sources", str(big_sources), "--out", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_env(),
+    )
     try:
         temp = wait_for_temp(db, proc)
         time.sleep(delay)
@@ -154,8 +164,12 @@ def test_kill_9_mid_build_leaves_the_old_database_byte_for_byte(tmp_path, big_so
 def test_ctrl_c_mid_build_exits_130_and_leaves_the_old_database(tmp_path, big_sources, builder):
     db = shipped_copy(tmp_path / "db")
     before = db.read_bytes()
-    proc = subprocess.Popen([*BUILDERS[builder], "--sources", str(big_sources), "--out", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env())
+    proc = subprocess.Popen(
+        [*BUILDERS[builder], "--sources", str(big_sources), "--out", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    )
     try:
         wait_for_temp(db, proc)
         time.sleep(0.5)
@@ -169,7 +183,12 @@ def test_ctrl_c_mid_build_exits_130_and_leaves_the_old_database(tmp_path, big_so
     assert proc.returncode == 130, err_text
     assert "Traceback" not in err_text
     lines = message_lines(err_text)
-    assert len(lines) == 1 and "interrupted" in lines[0] and "the previous database" in lines[0] and "unchanged" in lines[0]
+    assert (
+        len(lines) == 1
+        and "interrupted" in lines[0]
+        and "the previous database" in lines[0]
+        and "unchanged" in lines[0]
+    )
     assert db.read_bytes() == before
     assert sorted(os.listdir(db.parent)) == ["plans.sqlite"]  # the temporary file was removed
 
@@ -181,7 +200,11 @@ BAD_SOURCES = {
     "empty": ("zz-bad.txt", b"", "empty file"),
     "white space only": ("zz-bad.txt", b" \r\n\t\n", "empty file"),
     "BOM only": ("zz-bad.txt", b"\xef\xbb\xbf", "empty file"),
-    "undecodable bytes": ("zz-bad.txt", b"\x80\xff\xfe\x81 abc \xff\x80\n" * 20, "not text in UTF-8, UTF-16 or GB18030"),
+    "undecodable bytes": (
+        "zz-bad.txt",
+        b"\x80\xff\xfe\x81 abc \xff\x80\n" * 20,
+        "not text in UTF-8, UTF-16 or GB18030",
+    ),
     "damaged UTF-8": ("zz-bad.txt", None, "invalid byte"),
     "binary with NUL bytes": ("zz-bad.txt", b"\x00\x01\x02\x03PK\x05" * 100, "not"),
     "UTF-16 BOM, odd length": ("zz-bad.txt", b"\xff\xfe" + "河长制\n".encode("utf-16-le") + b"\x00", "UTF-16"),
@@ -303,8 +326,13 @@ def test_unwritable_target_is_a_build_error(tmp_path):
 # ----------------------------------------------------------------------------------------------
 # encodings: the same rows from every encoding, the encoding reported
 
-ENCODINGS = {"gb18030": "gb18030", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "utf-16-le": "utf-16-le",
-             "utf-16-be": "utf-16-be"}
+ENCODINGS = {
+    "gb18030": "gb18030",
+    "utf-8-sig": "utf-8-sig",
+    "utf-16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+}
 
 
 def table_rows(db: Path) -> dict[str, list]:
@@ -382,8 +410,10 @@ def test_source_without_task_rows_is_reported_by_name(tmp_path, builder):
     p = run_build(builder, sources, db)
     assert p.returncode == 0, p.stderr
     err = p.stderr.decode("utf-8")
-    assert any(line.startswith(("warning: zz-notes.txt: no task rows", "whodoes: warning: zz-notes.txt: no task rows"))
-               for line in err.splitlines()), err
+    assert any(
+        line.startswith(("warning: zz-notes.txt: no task rows", "whodoes: warning: zz-notes.txt: no task rows"))
+        for line in err.splitlines()
+    ), err
     c = sqlite3.connect(db)
     assert c.execute("SELECT task_count FROM documents WHERE id = 'zz-notes'").fetchone() == (0,)
     assert c.execute("SELECT count(*) FROM documents").fetchone()[0] == len(PLANS) + 1
@@ -394,8 +424,12 @@ def test_source_without_task_rows_is_reported_by_name(tmp_path, builder):
 # readers during a rebuild: old data or new data, never an error
 
 
-READER_COMMANDS = [["docs", "-f", "csv"], ["task", "河长制", "-f", "csv"], ["export", "-f", "jsonl"],
-                   ["unit", "城管局", "-f", "csv"]]
+READER_COMMANDS = [
+    ["docs", "-f", "csv"],
+    ["task", "河长制", "-f", "csv"],
+    ["export", "-f", "jsonl"],
+    ["unit", "城管局", "-f", "csv"],
+]
 
 
 def read_all(db: Path, rounds: int = 1) -> list[tuple[list[str], subprocess.CompletedProcess]]:
@@ -428,9 +462,13 @@ def test_queries_during_a_rebuild_all_succeed_with_old_or_new_data(tmp_path):
     sources = many_sources(tmp_path / "sources", 3)  # 15 plans: different data from the shipped 5
     old = {tuple(c): query(*c, "--db", str(db)).stdout for c in READER_COMMANDS}
     inode = db.stat().st_ino
-    build_proc = subprocess.Popen([sys.executable, str(SCRIPT), "--sources", str(sources), "--out", str(db)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env(),
-                                  start_new_session=True)
+    build_proc = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--sources", str(sources), "--out", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+        start_new_session=True,
+    )
     try:
         wait_for_temp(db, build_proc)
         os.killpg(build_proc.pid, signal.SIGSTOP)  # frozen mid-build: it cannot replace the file now
@@ -447,7 +485,11 @@ def test_queries_during_a_rebuild_all_succeed_with_old_or_new_data(tmp_path):
     new = {tuple(c): query(*c, "--db", str(db)).stdout for c in READER_COMMANDS}
     assert all(new[k] != old[k] for k in (("docs", "-f", "csv"), ("export", "-f", "jsonl")))
     after = read_all(db)
-    for phase, results, allowed in (("frozen", frozen, (old,)), ("racing", racing, (old, new)), ("after", after, (new,))):
+    for phase, results, allowed in (
+        ("frozen", frozen, (old,)),
+        ("racing", racing, (old, new)),
+        ("after", after, (new,)),
+    ):
         for cmd, p in results:
             err = p.stderr.decode("utf-8", "replace")
             assert p.returncode == 0 and "Traceback" not in err, (phase, cmd, err)
@@ -478,8 +520,12 @@ def test_an_open_connection_keeps_reading_the_old_database_through_a_rebuild(tmp
 
 
 def _max_rss_kib(sources: Path, out: Path) -> int:
-    proc = subprocess.Popen([sys.executable, str(SCRIPT), "--sources", str(sources), "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--sources", str(sources), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_env(),
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode == 0
@@ -586,8 +632,13 @@ def test_read_only_folder_fails_the_build_in_one_line(tmp_path):
         before = db.read_bytes()
         folder.chmod(0o555)
         for builder in BUILDERS:
-            p = subprocess.run([*prefix, *BUILDERS[builder], "--sources", str(SOURCES), "--out", str(db)],
-                               capture_output=True, env=clean_env(), cwd="/", timeout=600)
+            p = subprocess.run(
+                [*prefix, *BUILDERS[builder], "--sources", str(SOURCES), "--out", str(db)],
+                capture_output=True,
+                env=clean_env(),
+                cwd="/",
+                timeout=600,
+            )
             assert p.returncode == 2, p.stderr
             err = one_line(p)
             assert "cannot write" in err and "Permission denied" in err and "unchanged" in err, err

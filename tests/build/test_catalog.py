@@ -17,7 +17,10 @@ UNITS_TOML = ROOT / "data" / "units.toml"
 SOURCES = ROOT / "data" / "sources"
 
 DOCUMENTS = {  # jurisdiction -> its source files
-    "两江新区": ["liangjiang-2018-green-development-action-plan.txt", "liangjiang-2021-ecological-protection-14th-plan.txt"],
+    "两江新区": [
+        "liangjiang-2018-green-development-action-plan.txt",
+        "liangjiang-2021-ecological-protection-14th-plan.txt",
+    ],
     "武隆区": ["wulong-2019-two-mountains-base-plan.txt"],
     "云阳县": ["yunyang-green-development-demonstration-opinions.txt"],
     "重庆市": ["chongqing-2022-guangyangwan-eco-city-opinions.txt"],
@@ -84,6 +87,7 @@ def names_of(unit: Unit, how: str) -> dict[str, object]:
 
 # -- the data file against the documents -------------------------------------------------
 
+
 @pytest.mark.parametrize("jurisdiction,name", WRITTEN_PAIRS)
 def test_every_written_unit_name_resolves_to_one_curated_unit(catalog, jurisdiction, name):
     unit = catalog.lookup(name, jurisdiction)
@@ -127,6 +131,7 @@ def test_loaded_names_all_carry_their_reason(catalog):
 
 # -- renames, mergers, short forms, typos --------------------------------------------------
 
+
 def test_renamed_environment_office(catalog):
     unit = catalog.resolve("环保分局", "两江新区")
     assert unit is catalog.resolve("生态环境分局", "两江新区")
@@ -151,8 +156,16 @@ def test_safety_office_became_emergency_management(catalog):
 
 @pytest.mark.parametrize(
     "short,canonical",
-    [("运行局", "经济运行局"), ("城管局", "城市管理局"), ("建设局", "建设管理局"), ("科创局", "科技创新局"),
-     ("社发局", "社会发展局"), ("现服局", "现代服务业局"), ("招商集团", "招商合作局"), ("办公室", "党工委管委会办公室")],
+    [
+        ("运行局", "经济运行局"),
+        ("城管局", "城市管理局"),
+        ("建设局", "建设管理局"),
+        ("科创局", "科技创新局"),
+        ("社发局", "社会发展局"),
+        ("现服局", "现代服务业局"),
+        ("招商集团", "招商合作局"),
+        ("办公室", "党工委管委会办公室"),
+    ],
 )
 def test_short_forms_in_liangjiang(catalog, short, canonical):
     assert catalog.resolve(short, "两江新区").key == f"两江新区/{canonical}"
@@ -173,6 +186,7 @@ def test_full_width_brackets_match(catalog):
 
 
 # -- jurisdictions ---------------------------------------------------------------------
+
 
 def test_wulong_city_management_is_not_liangjiangs(catalog):
     wulong = catalog.resolve("区城管局", "武隆区")
@@ -228,11 +242,30 @@ def test_liangjiang_as_a_unit_of_the_city_document(catalog):
 
 # -- collectives -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "jurisdiction,name",
-    [("两江新区", n) for n in ("相关部门", "各相关部门", "有关部门", "相关集团公司", "各街道", "街道", "各园区",
-                               "集团", "园区公司", "有关国有企业", "委机关有关部门", "有关驻区机构", "有关直属事业单位",
-                               "各街道办事处", "普查成员单位", "新区全面深化改革领导小组成员单位")]
+    [
+        ("两江新区", n)
+        for n in (
+            "相关部门",
+            "各相关部门",
+            "有关部门",
+            "相关集团公司",
+            "各街道",
+            "街道",
+            "各园区",
+            "集团",
+            "园区公司",
+            "有关国有企业",
+            "委机关有关部门",
+            "有关驻区机构",
+            "有关直属事业单位",
+            "各街道办事处",
+            "普查成员单位",
+            "新区全面深化改革领导小组成员单位",
+        )
+    ]
     + [("武隆区", "乡镇人民政府"), ("武隆区", "有关街道办事处"), ("重庆市", "市级有关部门")],
 )
 def test_collectives_are_collective_units(catalog, jurisdiction, name):
@@ -252,22 +285,47 @@ def test_relevant_and_all_collectives_stay_apart(catalog):
 
 
 @pytest.mark.parametrize(
-    "name", ["相关部门", "有关部门", "各相关部门", "各街道", "各国有企业", "有关国有企业", "委机关有关部门",
-             "市级有关部门", "区级有关部门", "其他单位", "普查成员单位", "新区全面深化改革领导小组成员单位"],
+    "name",
+    [
+        "相关部门",
+        "有关部门",
+        "各相关部门",
+        "各街道",
+        "各国有企业",
+        "有关国有企业",
+        "委机关有关部门",
+        "市级有关部门",
+        "区级有关部门",
+        "其他单位",
+        "普查成员单位",
+        "新区全面深化改革领导小组成员单位",
+    ],
 )
 def test_is_collective_true(name):
     assert is_collective(name)
 
 
 @pytest.mark.parametrize(
-    "name", ["城管局", "生态环境分局", "区委宣传部", "市委组织部", "两江新区", "重庆经开区", "市场监管局",
-             "公安分局交巡警支队", "协同创新区公司", "组织人事部"],
+    "name",
+    [
+        "城管局",
+        "生态环境分局",
+        "区委宣传部",
+        "市委组织部",
+        "两江新区",
+        "重庆经开区",
+        "市场监管局",
+        "公安分局交巡警支队",
+        "协同创新区公司",
+        "组织人事部",
+    ],
 )
 def test_is_collective_false(name):
     assert not is_collective(name)
 
 
 # -- resolving unknown names, recording written forms --------------------------------------
+
 
 def test_unknown_names_become_remembered_implicit_units(catalog):
     curated_count = len(catalog.units())
@@ -345,18 +403,42 @@ def test_small_valid_file(tmp_path):
 @pytest.mark.parametrize(
     "change,message",
     [
-        (('name = "城市管理局"\njurisdiction = "甲区"', 'name = "城市管理局"\njurisdiction = "甲区"\ncolour = "red"'), "unknown key 'colour'"),
+        (
+            (
+                'name = "城市管理局"\njurisdiction = "甲区"',
+                'name = "城市管理局"\njurisdiction = "甲区"\ncolour = "red"',
+            ),
+            "unknown key 'colour'",
+        ),
         (('reason = "the same names in another jurisdiction are fine"\n', ""), "missing 'reason'"),
-        (('{ name = "城管局", kind = "short", reason = "r" }]\npredecessors', '{ name = "城管局", kind = "short", reason = " " }]\npredecessors'), "reason must be a non-empty string"),
+        (
+            (
+                '{ name = "城管局", kind = "short", reason = "r" }]\npredecessors',
+                '{ name = "城管局", kind = "short", reason = " " }]\npredecessors',
+            ),
+            "reason must be a non-empty string",
+        ),
         (('jurisdiction = "乙区"', 'jurisdiction = "丙区"'), "unknown jurisdiction '丙区'"),
-        (('kind = "body"\nreason = "r"', 'kind = "agency"\nreason = "r"'), "kind 'agency' is not one of body, collective"),
+        (
+            ('kind = "body"\nreason = "r"', 'kind = "agency"\nreason = "r"'),
+            "kind 'agency' is not one of body, collective",
+        ),
         (('kind = "short"', 'kind = "nickname"'), "kind 'nickname' is not one of short, variant, typo"),
         (('change = "renamed"', 'change = "split"'), "change 'split' is not one of renamed, merged"),
-        (('year = 2019', 'year = "2019"'), "year must be an integer"),
+        (("year = 2019", 'year = "2019"'), "year must be an integer"),
         (('{ name = "市政局", year', '{ name = "城管局", year'), "name '城管局' is already used in 甲区"),
-        (('[[unit]]\nname = "城市管理局"\njurisdiction = "乙区"', '[[unit]]\nname = "城管局"\njurisdiction = "甲区"'), "already used in 甲区 by 甲区/城市管理局"),
+        (
+            (
+                '[[unit]]\nname = "城市管理局"\njurisdiction = "乙区"',
+                '[[unit]]\nname = "城管局"\njurisdiction = "甲区"',
+            ),
+            "already used in 甲区 by 甲区/城市管理局",
+        ),
         (('prefixes = ["区"]', 'prefixes = "区"'), "prefixes must be a list"),
-        (('name = "城市管理局"\njurisdiction = "甲区"', 'name = "城市管理局"\njurisdiction = "甲区"\nname = "x"'), "invalid TOML"),
+        (
+            ('name = "城市管理局"\njurisdiction = "甲区"', 'name = "城市管理局"\njurisdiction = "甲区"\nname = "x"'),
+            "invalid TOML",
+        ),
         (('kind = "body"\nreason = "r"', 'kind = "body"\nreason = "r'), "invalid TOML"),
     ],
 )
@@ -377,6 +459,7 @@ def test_missing_file(tmp_path):
 
 # -- pinyin ----------------------------------------------------------------------------
 
+
 def test_pinyin_keys():
     assert pinyin_keys("城管局") == ("chengguanju", "cgj")
     assert pinyin_keys("重庆经开区") == ("chongqingjingkaiqu", "cqjkq")
@@ -389,6 +472,8 @@ def test_pinyin_keys():
 
 
 def test_catalog_import_does_not_load_pinyin_or_opencc():
-    code = "import sys, whodoes.build.units.catalog; print(sorted(m for m in ('pypinyin', 'opencc') if m in sys.modules))"
+    code = (
+        "import sys, whodoes.build.units.catalog; print(sorted(m for m in ('pypinyin', 'opencc') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

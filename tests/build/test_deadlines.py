@@ -193,7 +193,17 @@ def test_overdue_as_of_gives_exactly_the_tasks_due_before_that_day(fixtures_db):
 
 
 def test_due_before_and_after_are_inclusive(fixtures_db):
-    p = run("export", "--due-after", "2024-06-30", "--due-before", "2024-12-31", "--format", "json", "--db", str(fixtures_db))
+    p = run(
+        "export",
+        "--due-after",
+        "2024-06-30",
+        "--due-before",
+        "2024-12-31",
+        "--format",
+        "json",
+        "--db",
+        str(fixtures_db),
+    )
     rows = json.loads(p.stdout.decode())
     assert rows and all("2024-06-30" <= r["due"] <= "2024-12-31" for r in rows)
     assert {r["due"] for r in rows} == {"2024-06-30", "2024-12-31"}

@@ -15,16 +15,23 @@ def test_describe_per_format():
 def test_grid_points_spanned_positions_to_their_origin():
     unit = Cell(1, 2, "区水利局", row_span=2)
     head = Cell(0, 0, "年度目标", col_span=2)
-    table = Table([head, Cell(0, 2, "牵头单位"), Cell(1, 0, "a"), Cell(1, 1, "b"), unit,
-                   Cell(2, 0, "c"), Cell(2, 1, "d")], n_rows=3, n_cols=3)
+    table = Table(
+        [head, Cell(0, 2, "牵头单位"), Cell(1, 0, "a"), Cell(1, 1, "b"), unit, Cell(2, 0, "c"), Cell(2, 1, "d")],
+        n_rows=3,
+        n_cols=3,
+    )
     grid = table.grid()
     assert grid[0][1] is head and grid[2][2] is unit and grid[1][2] is unit
     assert grid[2][2].row == 1  # merged down from row 1: a reader sees it is not its own
 
 
 def test_text_lines_one_line_per_paragraph_and_row():
-    table = Table([Cell(0, 0, "序号"), Cell(0, 1, "牵头\n单位"), Cell(1, 0, "1"), Cell(1, 1, "区水利局")],
-                  n_rows=2, n_cols=2, prov=Provenance(table=1))
+    table = Table(
+        [Cell(0, 0, "序号"), Cell(0, 1, "牵头\n单位"), Cell(1, 0, "1"), Cell(1, 1, "区水利局")],
+        n_rows=2,
+        n_cols=2,
+        prov=Provenance(table=1),
+    )
     doc = Document([Paragraph("标题"), table, Paragraph("完")], format="docx")
     assert doc.text_lines() == ["标题", "序号\t牵头 单位", "1\t区水利局", "完"]
     assert table.row_provs[1].line == 3 and table.row_provs[1].describe() == "table 1, row 2"
@@ -52,30 +59,70 @@ def _table(rows, number):
 
 
 def test_a_table_going_on_without_its_header_is_read_with_the_columns_above():
-    first = _table([["序号", "重点任务", "牵头单位", "配合单位"], ["1", "推进污水管网建设。", "区住房城乡建委", "区水利局"]], 1)
-    second = _table([["2", "实施河道生态修复。", "区水利局", ""], ["3", "开展增殖放流。", "区农业农村委", "区水利局"]], 2)
+    first = _table(
+        [["序号", "重点任务", "牵头单位", "配合单位"], ["1", "推进污水管网建设。", "区住房城乡建委", "区水利局"]], 1
+    )
+    second = _table(
+        [["2", "实施河道生态修复。", "区水利局", ""], ["3", "开展增殖放流。", "区农业农村委", "区水利局"]], 2
+    )
     other = _table([["指标", "2023年", "2024年", "备注"], ["森林覆盖率", "55%", "56%", ""]], 3)
-    parsed = _rows([first, Paragraph("二、生态修复"), second, Paragraph("三、保障措施"), Paragraph("加强组织领导。"),
-                    Paragraph("强化资金保障。"), Paragraph("严格考核问责。"), _table([["4", "不应读到。", "区林业局", ""]], 4), other])
+    parsed = _rows(
+        [
+            first,
+            Paragraph("二、生态修复"),
+            second,
+            Paragraph("三、保障措施"),
+            Paragraph("加强组织领导。"),
+            Paragraph("强化资金保障。"),
+            Paragraph("严格考核问责。"),
+            _table([["4", "不应读到。", "区林业局", ""]], 4),
+            other,
+        ]
+    )
     assert [(r.seq, r.lead, r.support, r.section) for r in parsed.rows] == [
-        ("1", ["区住房城乡建委"], ["区水利局"], None), ("2", ["区水利局"], [], "二、生态修复"),
-        ("3", ["区农业农村委"], ["区水利局"], "二、生态修复")]
+        ("1", ["区住房城乡建委"], ["区水利局"], None),
+        ("2", ["区水利局"], [], "二、生态修复"),
+        ("3", ["区农业农村委"], ["区水利局"], "二、生态修复"),
+    ]
     assert any("the columns of the table above" in x for x in parsed.layouts)
 
 
 def test_one_header_cell_without_a_name_is_a_detail_column():
-    table = _table([["序号", "重点任务", "牵头单位", "配合单位", ""], ["1", "推进污水管网建设。", "区住房城乡建委", "区水利局", "重点"]], 1)
-    row, = _rows([table]).rows
-    assert (row.text, row.lead, row.support, row.detail) == ("推进污水管网建设。", ["区住房城乡建委"], ["区水利局"], "重点")
+    table = _table(
+        [
+            ["序号", "重点任务", "牵头单位", "配合单位", ""],
+            ["1", "推进污水管网建设。", "区住房城乡建委", "区水利局", "重点"],
+        ],
+        1,
+    )
+    (row,) = _rows([table]).rows
+    assert (row.text, row.lead, row.support, row.detail) == (
+        "推进污水管网建设。",
+        ["区住房城乡建委"],
+        ["区水利局"],
+        "重点",
+    )
 
 
 def test_chinese_list_numbers():
     from whodoes.build.document.numbering import chinese_number, format_number
 
     assert [chinese_number(n) for n in (1, 10, 11, 20, 21, 100, 105, 110)] == [
-        "一", "十", "十一", "二十", "二十一", "一百", "一百零五", "一百一十"]
-    assert (format_number(3, "decimalEnclosedCircle"), format_number(2, "ideographTraditional"),
-            format_number(4, "upperRoman"), format_number(12, "decimalFullWidth")) == ("③", "乙", "IV", "１２")
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "一百",
+        "一百零五",
+        "一百一十",
+    ]
+    assert (
+        format_number(3, "decimalEnclosedCircle"),
+        format_number(2, "ideographTraditional"),
+        format_number(4, "upperRoman"),
+        format_number(12, "decimalFullWidth"),
+    ) == ("③", "乙", "IV", "１２")
 
 
 def test_web_page_charset_declared_wrong_or_not_at_all():
@@ -161,4 +208,7 @@ def test_word_frames_and_nested_tables():
     assert [type(i).__name__ for i in doc.items] == ["Paragraph", "Paragraph", "Table", "Paragraph"]
     assert "页眉" not in "\n".join(doc.text_lines())
     parsed = _rows(doc.items)
-    assert [(r.text, r.lead) for r in parsed.rows] == [("整治占道经营。", ["区城市管理局"]), ("规范户外广告。", ["区规划自然资源局"])]
+    assert [(r.text, r.lead) for r in parsed.rows] == [
+        ("整治占道经营。", ["区城市管理局"]),
+        ("规范户外广告。", ["区规划自然资源局"]),
+    ]

@@ -45,12 +45,18 @@ def db_rows(path):
         units = conn.execute(
             "SELECT role, name FROM task_units WHERE task_id = ? ORDER BY role, position", (t["id"],)
         ).fetchall()
-        out.append(dict(
-            sha=t["sha256"], text=t["text"], title=t["title"], line=t["line"],
-            targets=json.loads(t["targets"]), inherited=json.loads(t["inherited"]),
-            lead=[u["name"] for u in units if u["role"] == "lead"],
-            support=[u["name"] for u in units if u["role"] == "support"],
-        ))
+        out.append(
+            dict(
+                sha=t["sha256"],
+                text=t["text"],
+                title=t["title"],
+                line=t["line"],
+                targets=json.loads(t["targets"]),
+                inherited=json.loads(t["inherited"]),
+                lead=[u["name"] for u in units if u["role"] == "lead"],
+                support=[u["name"] for u in units if u["role"] == "support"],
+            )
+        )
     conn.close()
     return out
 

@@ -49,12 +49,21 @@ def build_one(tmp_path: Path, name: str) -> list[dict]:
 
 
 def key(name: str) -> list[dict]:
-    return [json.loads(x) for x in (KEYS / f"{Path(name).stem}.{Path(name).suffix[1:]}.jsonl").read_text("utf-8").splitlines()]
+    return [
+        json.loads(x)
+        for x in (KEYS / f"{Path(name).stem}.{Path(name).suffix[1:]}.jsonl").read_text("utf-8").splitlines()
+    ]
 
 
 def comparable(row: dict) -> tuple:
-    return (row["seq"], row["text"].replace(" ", ""), tuple(row["lead"]), tuple(row["support"]),
-            tuple(sorted(row["targets"].items())), tuple(row["inherited"]))
+    return (
+        row["seq"],
+        row["text"].replace(" ", ""),
+        tuple(row["lead"]),
+        tuple(row["support"]),
+        tuple(sorted(row["targets"].items())),
+        tuple(row["inherited"]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +90,9 @@ def test_rows_match_the_answer_key(exported):
         assert len(rows) == len(wanted), name
         for got, want in zip(rows, wanted):
             assert want["key"] in got["text"], (name, want["key"])
-            assert (got["lead"], got["support"], got["targets"]) == (want["lead"], want["support"], want["targets"]), name
+            assert (got["lead"], got["support"], got["targets"]) == (want["lead"], want["support"], want["targets"]), (
+                name
+            )
             assert got["doc_sha256"] == hashlib.sha256((FORMATS / name).read_bytes()).hexdigest()
 
 
@@ -101,7 +112,10 @@ def test_provenance_per_format(exported):
     def where(name, seq, part="table"):
         return next(r["location"] for r in exported[name] if r["seq"] == seq and r["part"] == part)
 
-    assert where(f"{STEM}.txt", "1", "inline") == f"line {next(r['line'] for r in exported[f'{STEM}.txt'] if r['part'] == 'inline')}"
+    assert (
+        where(f"{STEM}.txt", "1", "inline")
+        == f"line {next(r['line'] for r in exported[f'{STEM}.txt'] if r['part'] == 'inline')}"
+    )
     assert where(f"{STEM}.docx", "1", "inline").startswith("paragraph ")
     assert where(f"{STEM}.docx", "21") == "table 1, row 25"  # header, 3 section rows, 21 measures
     assert where(f"{STEM}.pdf", "1") == "p. 3, table 1, row 3"
@@ -122,10 +136,23 @@ def test_web_page_metadata_and_charset(tmp_path):
     db = tmp_path / "p.sqlite"
     code, _, err = run("build", "--sources", sources, "--units", UNITS, "--out", db)
     assert code == 0, err
-    doc = sqlite3.connect(db).execute("SELECT title, issuer, doc_number, date, encoding, jurisdiction, period_start, "
-                                      "period_end FROM documents").fetchone()
-    assert doc == ("江津区长江水生态环境保护行动方案（2023—2025年）", "重庆市江津区人民政府办公室", "江津府办发〔2023〕18号",
-                   "2023-06-20", "gb2312", "江津区", 2023, 2025)
+    doc = (
+        sqlite3.connect(db)
+        .execute(
+            "SELECT title, issuer, doc_number, date, encoding, jurisdiction, period_start, period_end FROM documents"
+        )
+        .fetchone()
+    )
+    assert doc == (
+        "江津区长江水生态环境保护行动方案（2023—2025年）",
+        "重庆市江津区人民政府办公室",
+        "江津府办发〔2023〕18号",
+        "2023-06-20",
+        "gb2312",
+        "江津区",
+        2023,
+        2025,
+    )
     texts = "".join(r[0] for r in sqlite3.connect(db).execute("SELECT text FROM tasks"))
     assert "打印" not in texts and "版权所有" not in texts and "水污染防治工作方案" not in texts  # site chrome
 
@@ -191,7 +218,7 @@ def test_doc_is_read_through_libreoffice(work):
     assert (work / "sources" / name).read_bytes() == (FORMATS / name).read_bytes()  # the original, byte for byte
     conn = sqlite3.connect(work / "plans.sqlite")
     stem = Path(name).stem
-    sha, = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (stem,)).fetchone()
+    (sha,) = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (stem,)).fetchone()
     assert sha == hashlib.sha256((FORMATS / name).read_bytes()).hexdigest()
     rows = conn.execute("SELECT text FROM tasks WHERE document_id = ? ORDER BY ordinal", (stem,)).fetchall()
     assert [w["key"] in t for w, (t,) in zip(key(name), rows)] == [True] * len(key(name)) and len(rows) == 31
@@ -212,9 +239,11 @@ def test_text_builds_import_no_format_reader(tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()
     shutil.copy(FORMATS / f"{STEM}.txt", sources)
-    code = (f"import sys; from whodoes.build.pipeline import build; build({str(sources)!r}, {str(tmp_path / 'p.sqlite')!r}, "
-            f"{str(UNITS)!r}); print(' '.join(m for m in ('docx', 'pdfplumber', 'pypdfium2', 'openpyxl', 'xlrd', 'lxml', "
-            "'charset_normalizer') if m in sys.modules))")
+    code = (
+        f"import sys; from whodoes.build.pipeline import build; build({str(sources)!r}, {str(tmp_path / 'p.sqlite')!r}, "
+        f"{str(UNITS)!r}); print(' '.join(m for m in ('docx', 'pdfplumber', 'pypdfium2', 'openpyxl', 'xlrd', 'lxml', "
+        "'charset_normalizer') if m in sys.modules))"
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(), timeout=300)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == ""

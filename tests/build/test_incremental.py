@@ -21,9 +21,11 @@ from whodoes.build.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
-NEW = ("重庆市北碚区河长制工作方案（2023—2025年）\n一、重点任务\n"
-       "1.加强嘉陵江水环境治理，完善排水管网建设（区水利局牵头，区生态环境局、区城市管理局配合）。\n"
-       "2.推进缙云山生态修复（区林业局牵头，区规划自然资源局配合）。\n")
+NEW = (
+    "重庆市北碚区河长制工作方案（2023—2025年）\n一、重点任务\n"
+    "1.加强嘉陵江水环境治理，完善排水管网建设（区水利局牵头，区生态环境局、区城市管理局配合）。\n"
+    "2.推进缙云山生态修复（区林业局牵头，区规划自然资源局配合）。\n"
+)
 
 
 def canonical(db: Path) -> dict:
@@ -34,18 +36,23 @@ def canonical(db: Path) -> dict:
     out = {
         "documents": q("SELECT * FROM documents"),
         "tasks": q(f"SELECT {', '.join(cols)} FROM tasks"),
-        "task_units": q("SELECT t.uid, tu.role, tu.position, tu.name, u.key, tu.label, tu.inherited FROM task_units tu "
-                        "JOIN tasks t ON t.id = tu.task_id LEFT JOIN units u ON u.id = tu.unit_id"),
+        "task_units": q(
+            "SELECT t.uid, tu.role, tu.position, tu.name, u.key, tu.label, tu.inherited FROM task_units tu "
+            "JOIN tasks t ON t.id = tu.task_id LEFT JOIN units u ON u.id = tu.unit_id"
+        ),
         "units": q("SELECT key, name, jurisdiction, kind, type, curated, note FROM units"),
-        "unit_names": q("SELECT n.name, u.key, n.jurisdiction, n.how, n.year, n.change, n.pinyin, n.initials "
-                        "FROM unit_names n JOIN units u ON u.id = n.unit_id"),
+        "unit_names": q(
+            "SELECT n.name, u.key, n.jurisdiction, n.how, n.year, n.change, n.pinyin, n.initials "
+            "FROM unit_names n JOIN units u ON u.id = n.unit_id"
+        ),
         "chars": q("SELECT * FROM chars_t2s"),
         "info": q(f"SELECT * FROM build_info WHERE key != '{incremental.TOKEN_KEY}'"),
         "keys": q("SELECT * FROM document_keys"),
         "fts": q("SELECT t.uid FROM tasks_fts f JOIN tasks t ON t.id = f.rowid WHERE tasks_fts MATCH '水环境治理'"),
         "grams": q("SELECT t.uid FROM task_grams g JOIN tasks t ON t.id = g.rowid WHERE task_grams MATCH '缙云'"),
-        "order": conn.execute("SELECT t.uid FROM tasks t JOIN documents d ON d.id = t.document_id "
-                              "ORDER BY d.ordinal, t.ordinal").fetchall(),
+        "order": conn.execute(
+            "SELECT t.uid FROM tasks t JOIN documents d ON d.id = t.document_id ORDER BY d.ordinal, t.ordinal"
+        ).fetchall(),
     }
     conn.close()
     return out
@@ -129,19 +136,34 @@ def _agree(src: Path, db: Path, doc_id: str) -> tuple[bool, bool, bool]:
 def test_kill_9_at_either_side_of_the_commit(big, where):
     src, db, new = big
     before = db.read_bytes() if where == "before commit" else None
-    p = subprocess.run([sys.executable, "-c", KILLER, str(new), str(src), str(db), where], env=clean_env(),
-                       capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [sys.executable, "-c", KILLER, str(new), str(src), str(db), where],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == -9 or p.returncode == 9, p.stderr
     # a query meanwhile: answers (from the old database, or the new one)
-    q = subprocess.run([*whodoes_command(), "docs", "--db", str(db), "-f", "csv"], env=clean_env(),
-                       capture_output=True, text=True, timeout=120)
+    q = subprocess.run(
+        [*whodoes_command(), "docs", "--db", str(db), "-f", "csv"],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert q.returncode == 0, q.stderr
     if before is not None:
         assert db.read_bytes() == before  # SQLite rolled the killed transaction back
         assert "beibei" not in q.stdout
     # the next command of the folder completes or undoes the add
-    b = subprocess.run([*whodoes_command(), "build", "--sources", str(src), "--out", str(db)], env=clean_env(),
-                       capture_output=True, text=True, timeout=300)
+    b = subprocess.run(
+        [*whodoes_command(), "build", "--sources", str(src), "--out", str(db)],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert b.returncode == 0, b.stderr
     expected = (False, False, False) if where == "before commit" else (True, True, True)
     assert ("undid" if where == "before commit" else "completed") in b.stderr
@@ -156,16 +178,23 @@ def test_a_hot_journal_left_beside_the_database_is_rolled_back_before_a_build_re
     hot journal; the build's new file must not get it played into it."""
     db = tmp_path / "plans.sqlite"
     build(SOURCES, db, jobs=1)
-    code = ("import sqlite3, os, sys\n"
-            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "c.execute('PRAGMA cache_size = 2')\n"
-            "c.execute('BEGIN IMMEDIATE')\n"
-            "c.execute(\"UPDATE tasks SET text = text || 'QXZWV'\")\n"
-            "os._exit(9)\n")
+    code = (
+        "import sqlite3, os, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA cache_size = 2')\n"
+        "c.execute('BEGIN IMMEDIATE')\n"
+        "c.execute(\"UPDATE tasks SET text = text || 'QXZWV'\")\n"
+        "os._exit(9)\n"
+    )
     subprocess.run([sys.executable, "-c", code, str(db)], timeout=120)
     assert os.path.getsize(f"{db}-journal") > 0
-    q = subprocess.run([*whodoes_command(), "task", "QXZWV", "--db", str(db), "-f", "csv"], env=clean_env(),
-                       capture_output=True, text=True, timeout=120)
+    q = subprocess.run(
+        [*whodoes_command(), "task", "QXZWV", "--db", str(db), "-f", "csv"],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert q.returncode == 1, q.stdout[:300]  # the old rows: no text ends with QXZWV
     build(SOURCES, db, jobs=1)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)

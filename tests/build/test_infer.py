@@ -21,42 +21,110 @@ def meta_of_text(text, known=None):
     return infer_metadata(lines, known)
 
 
-@pytest.mark.parametrize("stem,title,issuer,jurisdiction,date,period", [
-    # title from the notice that issues it; period printed in the title
-    ("beibei-2023-jialing-water-clauses", "北碚区嘉陵江水生态环境保护实施方案（2023—2025年）",
-     "重庆市北碚区人民政府办公室", "北碚区", "2023-05-12", "2023-2025"),
-    # a plan cited in the first paragraph (根据《…》) is not the title; issuer from a 来源 label
-    ("hechuan-2022-air-sentence-roles", "合川区深入打好蓝天保卫战实施方案(2022-2025年)",
-     "重庆市合川区人民政府办公室", "合川区", "2022-08-18", "2022-2025"),
-    # 关于印发…的通知 in one line with its issuer; period from the date and 到2025年
-    ("jiangjin-2023-soil-plain-roles", "江津区土壤污染防治工作方案",
-     "重庆市江津区人民政府办公室", "江津区", "2023-03-06", "2023-2025"),
-    # two issuers on one line; 中共…区委 gives the district; date in brackets; 到2035年 is the last target
-    ("fuling-2022-green-numbered-no-units", "关于推动涪陵区生态优先绿色发展的实施意见",
-     "中共重庆市涪陵区委办公室 重庆市涪陵区人民政府办公室", "涪陵区", "2022-04-18", "2022-2035"),
-    # signature and date at the foot of the page win over the web page's 来源 / 时间 line
-    ("kaizhou-2022-lake-cellline-deadline", "开州区汉丰湖流域生态保护与修复工作方案",
-     "重庆市开州区人民政府办公室", "开州区", "2022-11-07", "2022-2025"),
-    # date after the issuer on one line
-    ("bishan-2024-city-pipe-merged", "璧山区城市精细化管理提升行动方案（2024—2026年）",
-     "重庆市璧山区人民政府办公室", "璧山区", "2024-01-22", "2024-2026"),
-    # issued 《…》 quoted in the notice; GB18030
-    ("tongliang-2022-rural-tabline-gb18030", "铜梁区农业农村污染治理攻坚战实施方案",
-     "重庆市铜梁区人民政府办公室", "铜梁区", "2022-09-15", "2022-2025"),
-    # a single year in the title is an annual plan
-    ("wanzhou-2023-tasks-label-lines", "万州区2023年生态环境保护重点工作任务分工",
-     "重庆市万州区人民政府办公室", "万州区", "2023-03-15", "2023-2023"),
-    # traditional characters, a county
-    ("wushan-2021-shoreline-traditional", "巫山县长江干流岸线保护和利用专项整治实施方案",
-     "巫山县人民政府办公室", "巫山县", "2021-07-08", "2021-2022"),
-    # only a 发布日期 / 信息来源 line
-    ("rongchang-2023-nowaste-tabcell", "荣昌区“无废城市”建设工作方案",
-     "荣昌区人民政府办公室", "荣昌区", "2023-02-10", "2023-2025"),
-])
+@pytest.mark.parametrize(
+    "stem,title,issuer,jurisdiction,date,period",
+    [
+        # title from the notice that issues it; period printed in the title
+        (
+            "beibei-2023-jialing-water-clauses",
+            "北碚区嘉陵江水生态环境保护实施方案（2023—2025年）",
+            "重庆市北碚区人民政府办公室",
+            "北碚区",
+            "2023-05-12",
+            "2023-2025",
+        ),
+        # a plan cited in the first paragraph (根据《…》) is not the title; issuer from a 来源 label
+        (
+            "hechuan-2022-air-sentence-roles",
+            "合川区深入打好蓝天保卫战实施方案(2022-2025年)",
+            "重庆市合川区人民政府办公室",
+            "合川区",
+            "2022-08-18",
+            "2022-2025",
+        ),
+        # 关于印发…的通知 in one line with its issuer; period from the date and 到2025年
+        (
+            "jiangjin-2023-soil-plain-roles",
+            "江津区土壤污染防治工作方案",
+            "重庆市江津区人民政府办公室",
+            "江津区",
+            "2023-03-06",
+            "2023-2025",
+        ),
+        # two issuers on one line; 中共…区委 gives the district; date in brackets; 到2035年 is the last target
+        (
+            "fuling-2022-green-numbered-no-units",
+            "关于推动涪陵区生态优先绿色发展的实施意见",
+            "中共重庆市涪陵区委办公室 重庆市涪陵区人民政府办公室",
+            "涪陵区",
+            "2022-04-18",
+            "2022-2035",
+        ),
+        # signature and date at the foot of the page win over the web page's 来源 / 时间 line
+        (
+            "kaizhou-2022-lake-cellline-deadline",
+            "开州区汉丰湖流域生态保护与修复工作方案",
+            "重庆市开州区人民政府办公室",
+            "开州区",
+            "2022-11-07",
+            "2022-2025",
+        ),
+        # date after the issuer on one line
+        (
+            "bishan-2024-city-pipe-merged",
+            "璧山区城市精细化管理提升行动方案（2024—2026年）",
+            "重庆市璧山区人民政府办公室",
+            "璧山区",
+            "2024-01-22",
+            "2024-2026",
+        ),
+        # issued 《…》 quoted in the notice; GB18030
+        (
+            "tongliang-2022-rural-tabline-gb18030",
+            "铜梁区农业农村污染治理攻坚战实施方案",
+            "重庆市铜梁区人民政府办公室",
+            "铜梁区",
+            "2022-09-15",
+            "2022-2025",
+        ),
+        # a single year in the title is an annual plan
+        (
+            "wanzhou-2023-tasks-label-lines",
+            "万州区2023年生态环境保护重点工作任务分工",
+            "重庆市万州区人民政府办公室",
+            "万州区",
+            "2023-03-15",
+            "2023-2023",
+        ),
+        # traditional characters, a county
+        (
+            "wushan-2021-shoreline-traditional",
+            "巫山县长江干流岸线保护和利用专项整治实施方案",
+            "巫山县人民政府办公室",
+            "巫山县",
+            "2021-07-08",
+            "2021-2022",
+        ),
+        # only a 发布日期 / 信息来源 line
+        (
+            "rongchang-2023-nowaste-tabcell",
+            "荣昌区“无废城市”建设工作方案",
+            "荣昌区人民政府办公室",
+            "荣昌区",
+            "2023-02-10",
+            "2023-2025",
+        ),
+    ],
+)
 def test_inferred_metadata(stem, title, issuer, jurisdiction, date, period):
     meta = meta_of(stem)
     assert (meta["title"], meta["issuer"], meta["jurisdiction"], meta["date"], meta["period"]) == (
-        title, issuer, jurisdiction, date, period)
+        title,
+        issuer,
+        jurisdiction,
+        date,
+        period,
+    )
     assert "jurisdiction inferred" in meta["period_note"]
 
 
@@ -82,7 +150,9 @@ def test_jurisdiction_from_the_title_when_no_issuer_is_printed():
 
 
 def test_known_metadata_is_kept():
-    meta = meta_of_text("渝北区某方案（2023—2025年）\n", {"title": "T", "jurisdiction": "两江新区", "period": "2018-2020"})
+    meta = meta_of_text(
+        "渝北区某方案（2023—2025年）\n", {"title": "T", "jurisdiction": "两江新区", "period": "2018-2020"}
+    )
     assert (meta["title"], meta["jurisdiction"], meta["period"]) == ("T", "两江新区", "2018-2020")
     assert "period_note" not in meta
 
@@ -121,7 +191,10 @@ def test_a_cited_notice_asking_for_reports_is_not_the_title():
 
 
 def test_numbered_headings_are_not_titles_and_book_marks_go():
-    assert meta_of_text("(一)市、区县两级总体工作分工\n重庆市数字化城市管理实施方案\n")["title"] == "重庆市数字化城市管理实施方案"
+    assert (
+        meta_of_text("(一)市、区县两级总体工作分工\n重庆市数字化城市管理实施方案\n")["title"]
+        == "重庆市数字化城市管理实施方案"
+    )
     text = "立山区人民政府关于印发 《立山区政府2023年重点工作任务分解 和责任分工方案》的通知\n"
     assert meta_of_text(text)["title"] == "立山区政府2023年重点工作任务分解和责任分工方案"
 
@@ -132,4 +205,7 @@ def test_the_year_of_a_one_year_plan():
 
 def test_short_district_document_numbers():
     assert meta_of_text("蔡政办〔2023〕1号\n关于印发X方案的通知\n")["doc_number"] == "蔡政办〔2023〕1号"
-    assert meta_of_text("发布机构 区人民政府办公室 文    号 蔡政办〔2023〕1号\n关于印发X方案的通知\n")["doc_number"] == "蔡政办〔2023〕1号"
+    assert (
+        meta_of_text("发布机构 区人民政府办公室 文    号 蔡政办〔2023〕1号\n关于印发X方案的通知\n")["doc_number"]
+        == "蔡政办〔2023〕1号"
+    )

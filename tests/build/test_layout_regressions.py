@@ -34,27 +34,36 @@ UNSEEN = Path(__file__).parent.parent / "fixtures" / "unseen"
 # form -> the fixtures written in that form (a fixture may show several forms)
 FORMS = {
     "labelled clause (牵头单位：…；配合单位：…)": [
-        "beibei-2023-jialing-water-clauses", "wushan-2021-shoreline-traditional", "wanzhou-2023-tasks-label-lines",
+        "beibei-2023-jialing-water-clauses",
+        "wushan-2021-shoreline-traditional",
+        "wanzhou-2023-tasks-label-lines",
         "shapingba-2023-report-label-lines",
     ],
     "role sentences in brackets (A牵头，B配合，C负责落实 / A负责)": [
-        "hechuan-2022-air-sentence-roles", "jiangjin-2023-soil-plain-roles", "beibei-2023-jialing-water-clauses",
+        "hechuan-2022-air-sentence-roles",
+        "jiangjin-2023-soil-plain-roles",
+        "beibei-2023-jialing-water-clauses",
         "nanchuan-2022-reform-traditional-roles",
     ],
     "plain role sentences (由A牵头，B配合。)": ["jiangjin-2023-soil-plain-roles"],
     "label lines under the task (牵头单位：… / 完成时限：…)": [
-        "wanzhou-2023-tasks-label-lines", "shapingba-2023-report-label-lines",
+        "wanzhou-2023-tasks-label-lines",
+        "shapingba-2023-report-label-lines",
     ],
     "pipe table": [
-        "dazu-2023-water-markdown-table", "yubei-2023-lowcarbon-pipe-years", "bishan-2024-city-pipe-merged",
+        "dazu-2023-water-markdown-table",
+        "yubei-2023-lowcarbon-pipe-years",
+        "bishan-2024-city-pipe-merged",
     ],
     "TAB-separated rows": ["tongliang-2022-rural-tabline-gb18030"],
     "TAB-flattened cells": ["rongchang-2023-nowaste-tabcell"],
     "one cell per line": ["kaizhou-2022-lake-cellline-deadline", "qijiang-2023-forest-cellline-years"],
     "per-year columns": ["yubei-2023-lowcarbon-pipe-years", "qijiang-2023-forest-cellline-years"],
     "deadline column": [
-        "dazu-2023-water-markdown-table", "tongliang-2022-rural-tabline-gb18030",
-        "rongchang-2023-nowaste-tabcell", "kaizhou-2022-lake-cellline-deadline",
+        "dazu-2023-water-markdown-table",
+        "tongliang-2022-rural-tabline-gb18030",
+        "rongchang-2023-nowaste-tabcell",
+        "kaizhou-2022-lake-cellline-deadline",
     ],
     "numbered tasks without units": ["fuling-2022-green-numbered-no-units"],
     "traditional Chinese": ["wushan-2021-shoreline-traditional", "nanchuan-2022-reform-traditional-roles"],
@@ -91,13 +100,22 @@ def built(tmp_path_factory):
         units = conn.execute(
             "SELECT role, name FROM task_units WHERE task_id = ? ORDER BY role, position", (t["id"],)
         ).fetchall()
-        rows[t["document_id"]].append(dict(
-            part=t["part"], seq=t["seq"], title=t["title"], text=t["text"], line=t["line"], deadline=t["deadline"],
-            targets=json.loads(t["targets"]), inherited=json.loads(t["inherited"]),
-            lead_label=t["lead_label"], support_label=t["support_label"],
-            lead=[u["name"] for u in units if u["role"] == "lead"],
-            support=[u["name"] for u in units if u["role"] == "support"],
-        ))
+        rows[t["document_id"]].append(
+            dict(
+                part=t["part"],
+                seq=t["seq"],
+                title=t["title"],
+                text=t["text"],
+                line=t["line"],
+                deadline=t["deadline"],
+                targets=json.loads(t["targets"]),
+                inherited=json.loads(t["inherited"]),
+                lead_label=t["lead_label"],
+                support_label=t["support_label"],
+                lead=[u["name"] for u in units if u["role"] == "lead"],
+                support=[u["name"] for u in units if u["role"] == "support"],
+            )
+        )
     docs = {d["id"]: dict(d) for d in conn.execute("SELECT * FROM documents")}
     conn.close()
     return report, docs, rows
@@ -126,7 +144,11 @@ def match(gold_rows: list[dict], rows: list[dict]) -> list[tuple[dict, dict | No
 
 
 def units_exact(g: dict, r: dict | None) -> bool:
-    return r is not None and unit_set(r["lead"]) == unit_set(g["lead"]) and unit_set(r["support"]) == unit_set(g["support"])
+    return (
+        r is not None
+        and unit_set(r["lead"]) == unit_set(g["lead"])
+        and unit_set(r["support"]) == unit_set(g["support"])
+    )
 
 
 def score(stems: list[str], rows: dict[str, list[dict]]) -> tuple[float, float, int]:

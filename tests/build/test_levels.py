@@ -26,7 +26,9 @@ def test_the_2018_plan_has_21_key_projects_and_86_tasks():
     counts = dict(rows("SELECT level, count(*) FROM tasks WHERE document_id LIKE 'liangjiang-2018%' GROUP BY level"))
     assert counts == {"project": 21, "task": 86}
     # plans of one level only: every row a task
-    assert rows("SELECT count(*) FROM tasks WHERE document_id NOT LIKE 'liangjiang-2018%' AND level != 'task'")[0][0] == 0
+    assert (
+        rows("SELECT count(*) FROM tasks WHERE document_id NOT LIKE 'liangjiang-2018%' AND level != 'task'")[0][0] == 0
+    )
 
 
 def test_every_table_row_links_to_the_project_its_category_numbers():

@@ -29,13 +29,23 @@ def table_rows(db: Path) -> dict[str, list[tuple]]:
     """Every row of every table (the full-text indexes by their content), in rowid order."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                             "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' "
-                                             "AND name NOT LIKE 'task_grams_%' ORDER BY name")]
-        out = {t: conn.execute(f"SELECT * FROM [{t}] ORDER BY 1, 2").fetchall()  # WITHOUT ROWID tables too
-               if "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
-               else conn.execute(f"SELECT rowid, * FROM [{t}] ORDER BY rowid").fetchall() for t in tables}
-        out["fts match"] = conn.execute("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH '河长制' ORDER BY rowid").fetchall()
+        tables = [
+            t
+            for (t,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' "
+                "AND name NOT LIKE 'task_grams_%' ORDER BY name"
+            )
+        ]
+        out = {
+            t: conn.execute(f"SELECT * FROM [{t}] ORDER BY 1, 2").fetchall()  # WITHOUT ROWID tables too
+            if "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
+            else conn.execute(f"SELECT rowid, * FROM [{t}] ORDER BY rowid").fetchall()
+            for t in tables
+        }
+        out["fts match"] = conn.execute(
+            "SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH '河长制' ORDER BY rowid"
+        ).fetchall()
         return out
     finally:
         conn.close()
@@ -133,8 +143,11 @@ def test_add_of_one_plan_parses_that_plan_only(tmp_path):
     db = tmp_path / "plans.sqlite"
     build(src, db, jobs=1)
     new = tmp_path / "beibei-2023-river-plan.txt"
-    new.write_text("重庆市北碚区河长制工作方案（2023—2025年）\n一、重点任务\n"
-                   "1.加强嘉陵江水环境治理（区水利局牵头，区生态环境局配合）。\n", encoding="utf-8")
+    new.write_text(
+        "重庆市北碚区河长制工作方案（2023—2025年）\n一、重点任务\n"
+        "1.加强嘉陵江水环境治理（区水利局牵头，区生态环境局配合）。\n",
+        encoding="utf-8",
+    )
     items, report = add([str(new)], src, db, jurisdiction="北碚区")
     assert report.parsed == 1 and len(report.documents) == 6
     assert items[0].rows == 1

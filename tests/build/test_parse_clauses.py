@@ -21,14 +21,17 @@ def units(text):
 # --- labelled clauses ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "推进工作。（牵头单位：区水利局；配合单位：区林业局、区农业农村委，各镇街）",
-    "推进工作。(牵头单位:区水利局;配合单位:区林业局,区农业农村委、各镇街)",
-    "推进工作。（牵头单位：区水利局，配合单位：区林业局，区农业农村委，各镇街）",
-    "推进工作。（牵头单位：区水利局 配合单位：区林业局、区农业农村委、各镇街）",
-    "推进工作。【牵头单位】区水利局【配合单位】区林业局、区农业农村委、各镇街",
-    "推进工作。[牵头单位:区水利局;配合单位:区林业局、区农业农村委;各镇街]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进工作。（牵头单位：区水利局；配合单位：区林业局、区农业农村委，各镇街）",
+        "推进工作。(牵头单位:区水利局;配合单位:区林业局,区农业农村委、各镇街)",
+        "推进工作。（牵头单位：区水利局，配合单位：区林业局，区农业农村委，各镇街）",
+        "推进工作。（牵头单位：区水利局 配合单位：区林业局、区农业农村委、各镇街）",
+        "推进工作。【牵头单位】区水利局【配合单位】区林业局、区农业农村委、各镇街",
+        "推进工作。[牵头单位:区水利局;配合单位:区林业局、区农业农村委;各镇街]",
+    ],
+)
 def test_labelled_clause_in_any_punctuation(text):
     [row] = parse(text).rows
     assert row.lead == ["区水利局"]
@@ -74,15 +77,17 @@ def test_label_inside_a_sentence_is_not_a_clause():
 
 
 def test_label_lines_under_the_task_are_one_clause():
-    text = "\n".join([
-        "一、大气污染防治",
-        "1．实施工业企业深度治理。完成重点企业综合治理。",
-        "牵头单位：区生态环境局",
-        "责任单位：区经济信息委、区发展改革委",
-        "完成时限：2023年12月底",
-        "2．加强城市扬尘管控。建筑工地全面落实扬尘防治措施。",
-        "（牵头单位：区住房城乡建委；配合单位：区城市管理局）",
-    ])
+    text = "\n".join(
+        [
+            "一、大气污染防治",
+            "1．实施工业企业深度治理。完成重点企业综合治理。",
+            "牵头单位：区生态环境局",
+            "责任单位：区经济信息委、区发展改革委",
+            "完成时限：2023年12月底",
+            "2．加强城市扬尘管控。建筑工地全面落实扬尘防治措施。",
+            "（牵头单位：区住房城乡建委；配合单位：区城市管理局）",
+        ]
+    )
     first, second = parse(text).rows
     assert first.text == "实施工业企业深度治理。完成重点企业综合治理。" and first.seq == "1"
     # 责任单位 on its own line still stands beside the 牵头单位 line above it: support
@@ -101,7 +106,8 @@ def test_label_lines_after_a_top_level_heading_are_not_a_task():
 
 def test_role_sentences_half_and_full_width():
     assert units("推进。[市水务局牵头,市工信委、城乡建设局配合,各县(市)区政府负责落实。…]") == [
-        ("市水务局", "市工信委、城乡建设局、各县(市)区政府")]
+        ("市水务局", "市工信委、城乡建设局、各县(市)区政府")
+    ]
     assert units("推进垃圾分类（区城市管理局牵头，区生态环境局配合）。") == [("区城市管理局", "区生态环境局")]
     assert units("完善台账（区商务委负责）") == [("区商务委", None)]
     assert units("完善台账（区商务委、区市场监管局负责）") == [("区商务委、区市场监管局", None)]
@@ -109,12 +115,14 @@ def test_role_sentences_half_and_full_width():
 
 def test_role_sentence_followed_by_a_note_in_the_same_bracket():
     assert units("推进。[区生态环境局牵头,区经济信息委配合,各镇街负责落实。2023年底前完成]") == [
-        ("区生态环境局", "区经济信息委、各镇街")]
+        ("区生态环境局", "区经济信息委、各镇街")
+    ]
 
 
 def test_units_listed_with_mixed_separators_before_one_verb():
     assert units("推进（区住房城乡建委牵头，区交通局，区水利局、区城市管理局配合）") == [
-        ("区住房城乡建委", "区交通局、区水利局、区城市管理局")]
+        ("区住房城乡建委", "区交通局、区水利局、区城市管理局")
+    ]
 
 
 def test_lone_responsibility_beside_a_lead_is_support():
@@ -123,7 +131,9 @@ def test_lone_responsibility_beside_a_lead_is_support():
 
 
 def test_two_clauses_in_one_paragraph_and_words_after_the_last():
-    rows = parse("4.推广新能源汽车(区交通局牵头,区城市管理局配合),加快充电设施建设(区经济信息委负责),到2025年建成500个。").rows
+    rows = parse(
+        "4.推广新能源汽车(区交通局牵头,区城市管理局配合),加快充电设施建设(区经济信息委负责),到2025年建成500个。"
+    ).rows
     assert [r.text for r in rows] == ["推广新能源汽车", "加快充电设施建设,到2025年建成500个。"]
     assert rows[0].seq == "4" and rows[1].seq is None
     assert rows[1].lead == ["区经济信息委"] and rows[1].lead_label == "负责"
@@ -141,7 +151,10 @@ def test_brackets_that_name_no_units_are_not_clauses():
 def test_plain_role_sentence_is_a_clause_and_stays_in_the_text():
     [row] = parse("（一）开展详查。建立污染地块名录。由区生态环境局牵头，区规划自然资源局、区经济信息委配合。").rows
     assert row.lead == ["区生态环境局"] and row.support == ["区规划自然资源局", "区经济信息委"]
-    assert row.seq == "一" and row.text == "开展详查。建立污染地块名录。由区生态环境局牵头，区规划自然资源局、区经济信息委配合。"
+    assert (
+        row.seq == "一"
+        and row.text == "开展详查。建立污染地块名录。由区生态环境局牵头，区规划自然资源局、区经济信息委配合。"
+    )
     assert (row.lead_label, row.support_label) == ("牵头", "配合")
 
 
@@ -151,29 +164,34 @@ def test_plain_role_sentence_variants():
     assert units("强化监管。由区生态环境局负责；各镇街配合。") == [("区生态环境局", "各镇街")]
 
 
-@pytest.mark.parametrize("narrative", [
-    # a unit leads *something*: the sentence goes on after the role verb
-    "（一）加强组织领导。区生态环境局牵头制定年度工作计划，分解落实目标任务。",
-    "（四）严格考核评估。区生态环境局牵头，会同有关部门对方案实施情况开展年度评估。",
-    "（二）加大资金投入。区财政局负责统筹安排专项资金，各部门要配合做好资金监管。",
-    # roles given to people or to labels, not to units
-    "建立由区政府分管领导牵头、相关部门参与的联席会议制度。",
-    "各项任务由牵头单位负责，配合单位积极配合。",
-    "县委主要领导每半年专题调度，牵头县领导适时督办。",
-    "各部门要加强协调配合，形成工作合力。",
-])
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        # a unit leads *something*: the sentence goes on after the role verb
+        "（一）加强组织领导。区生态环境局牵头制定年度工作计划，分解落实目标任务。",
+        "（四）严格考核评估。区生态环境局牵头，会同有关部门对方案实施情况开展年度评估。",
+        "（二）加大资金投入。区财政局负责统筹安排专项资金，各部门要配合做好资金监管。",
+        # roles given to people or to labels, not to units
+        "建立由区政府分管领导牵头、相关部门参与的联席会议制度。",
+        "各项任务由牵头单位负责，配合单位积极配合。",
+        "县委主要领导每半年专题调度，牵头县领导适时督办。",
+        "各部门要加强协调配合，形成工作合力。",
+    ],
+)
 def test_narrative_naming_units_is_not_a_clause(narrative):
     assert find_clauses(narrative) == []
 
 
 def test_narrative_guarantee_section_yields_no_rows_beside_a_clause_task():
-    text = "\n".join([
-        "二、重点任务",
-        "（一）开展详查。由区生态环境局牵头，区经济信息委配合。",
-        "三、保障措施",
-        "（一）加强组织领导。建立由区政府分管领导牵头、相关部门参与的联席会议制度，区生态环境局牵头制定年度工作计划。",
-        "（二）加大资金投入。区财政局负责统筹安排专项资金。",
-    ])
+    text = "\n".join(
+        [
+            "二、重点任务",
+            "（一）开展详查。由区生态环境局牵头，区经济信息委配合。",
+            "三、保障措施",
+            "（一）加强组织领导。建立由区政府分管领导牵头、相关部门参与的联席会议制度，区生态环境局牵头制定年度工作计划。",
+            "（二）加大资金投入。区财政局负责统筹安排专项资金。",
+        ]
+    )
     [row] = parse(text).rows
     assert row.line == 2
 
@@ -181,8 +199,9 @@ def test_narrative_guarantee_section_yields_no_rows_beside_a_clause_task():
 # --- numbering ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("prefix,seq", [("1．", "1"), ("1.", "1"), ("1、", "1"), ("（1）", "1"), ("(3)", "3"),
-                                        ("①", "①"), ("（二）", "二")])
+@pytest.mark.parametrize(
+    "prefix,seq", [("1．", "1"), ("1.", "1"), ("1、", "1"), ("（1）", "1"), ("(3)", "3"), ("①", "①"), ("（二）", "二")]
+)
 def test_task_numbers(prefix, seq):
     [row] = parse(f"{prefix}加强监管。严格执法。（牵头单位：区生态环境局）").rows
     assert row.seq == seq and row.text == "加强监管。严格执法。"
@@ -213,6 +232,8 @@ def test_deadline_clause_beside_the_unit_clause_is_not_task_text():
 
 
 def test_short_labels_and_more_unit_names():
-    assert units("推进。（牵头：区妇联；配合：区科协、区残联，各村（社区））") == [("区妇联", "区科协、区残联，各村（社区）")]
+    assert units("推进。（牵头：区妇联；配合：区科协、区残联，各村（社区））") == [
+        ("区妇联", "区科协、区残联，各村（社区）")
+    ]
     assert units("推进（区发展改革委主办，区财政局协办）") == [("区发展改革委", "区财政局")]
     assert units("推进（区发展改革委牵头，区级有关部门按照职责分工负责）") == [("区发展改革委", "区级有关部门")]

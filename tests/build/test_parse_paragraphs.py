@@ -65,12 +65,19 @@ def test_several_clauses_in_one_paragraph_make_several_tasks():
 
 
 def test_numbered_tasks_of_the_task_section_when_no_unit_is_named():
-    text = "\n".join([
-        "一、指导思想", "以习近平新时代中国特色社会主义思想为指导。", "1.不是任务。这是原则。",
-        "四、重点任务", "(一)坚持生态优先,筑牢屏障。从整体出发。",
-        "1.切实担起上游责任。全面落实讲话精神。", "2.强化生态空间管控。划定三条控制线。",
-        "五、保障措施", "(一)加强组织协调。县生态环境局牵头制定方案。",
-    ])
+    text = "\n".join(
+        [
+            "一、指导思想",
+            "以习近平新时代中国特色社会主义思想为指导。",
+            "1.不是任务。这是原则。",
+            "四、重点任务",
+            "(一)坚持生态优先,筑牢屏障。从整体出发。",
+            "1.切实担起上游责任。全面落实讲话精神。",
+            "2.强化生态空间管控。划定三条控制线。",
+            "五、保障措施",
+            "(一)加强组织协调。县生态环境局牵头制定方案。",
+        ]
+    )
     rows = parse(text).rows
     assert [r.seq for r in rows] == ["1", "2"]
     assert all(r.part == "numbered" and r.lead == [] and r.support == [] for r in rows)
@@ -86,13 +93,23 @@ def test_document_without_tasks_reports_why():
 
 
 def test_numbered_tasks_in_task_sections_not_headed_as_such():
-    text = "\n".join([
-        "一、总体要求", "1.坚持生态优先。不是任务。",
-        "二、推进产业绿色转型", "1.改造提升传统产业。推动节能降碳改造。", "2.培育绿色产业。",
-        "三、持续改善环境质量", "3.深入打好蓝天保卫战。",
-        "四、保障措施", "1.加强组织领导。",
-    ])
+    text = "\n".join(
+        [
+            "一、总体要求",
+            "1.坚持生态优先。不是任务。",
+            "二、推进产业绿色转型",
+            "1.改造提升传统产业。推动节能降碳改造。",
+            "2.培育绿色产业。",
+            "三、持续改善环境质量",
+            "3.深入打好蓝天保卫战。",
+            "四、保障措施",
+            "1.加强组织领导。",
+        ]
+    )
     rows = parse(text).rows
     assert [(r.seq, r.section) for r in rows] == [
-        ("1", "二、推进产业绿色转型"), ("2", "二、推进产业绿色转型"), ("3", "三、持续改善环境质量")]
+        ("1", "二、推进产业绿色转型"),
+        ("2", "二、推进产业绿色转型"),
+        ("3", "三、持续改善环境质量"),
+    ]
     assert parse(text).layouts == ["numbered tasks without units in the task section: 3 rows"]

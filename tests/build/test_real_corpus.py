@@ -79,19 +79,26 @@ def score(gold: list[dict], pred: list[dict]) -> dict:
         f = forms[g.get("form") or "?"]
         f["rows"] += 1
         key = squash(g["key"])
-        cands = [(i, p) for i, p in enumerate(by_doc[g["doc_sha256"]])
-                 if (g["doc_sha256"], i) not in used and key in squash((p.get("title") or "") + (p.get("text") or ""))]
+        cands = [
+            (i, p)
+            for i, p in enumerate(by_doc[g["doc_sha256"]])
+            if (g["doc_sha256"], i) not in used and key in squash((p.get("title") or "") + (p.get("text") or ""))
+        ]
         if not cands:
             misses.append(f"{g['doc']} line {g.get('line')}: not found ({g['key']})")
             continue
         i, p = max(cands, key=lambda c: agreement(g, c[1]))
         used.add((g["doc_sha256"], i))
         f["found"] += 1
-        exact = unit_set(p.get("lead")) == unit_set(g.get("lead")) and unit_set(p.get("support")) == unit_set(g.get("support"))
+        exact = unit_set(p.get("lead")) == unit_set(g.get("lead")) and unit_set(p.get("support")) == unit_set(
+            g.get("support")
+        )
         f["both"] += exact
         if not exact:
-            misses.append(f"{g['doc']} line {g.get('line')}: lead {p.get('lead')} want {g.get('lead')}; "
-                          f"support {p.get('support')} want {g.get('support')}")
+            misses.append(
+                f"{g['doc']} line {g.get('line')}: lead {p.get('lead')} want {g.get('lead')}; "
+                f"support {p.get('support')} want {g.get('support')}"
+            )
     for g in optional:
         key = squash(g["key"])
         for i, p in enumerate(by_doc[g["doc_sha256"]]):
@@ -115,7 +122,9 @@ def table(result: dict) -> str:
         lines.append(f"{name:28} {f['rows']:5d} {f['found'] / f['rows']:7.3f} {f['both'] / f['rows']:10.3f}")
     precision = tot["found"] / (tot["found"] + result["extra"]) if tot["found"] + result["extra"] else 0.0
     lines.append(f"{'total':28} {tot['rows']:5d} {tot['found'] / tot['rows']:7.3f} {tot['both'] / tot['rows']:10.3f}")
-    lines.append(f"precision {precision:.3f} ({result['extra']} extra rows, {result['empty_rows']} on pages with no task list)")
+    lines.append(
+        f"precision {precision:.3f} ({result['extra']} extra rows, {result['empty_rows']} on pages with no task list)"
+    )
     return "\n".join(lines)
 
 
@@ -128,8 +137,12 @@ def scored(tmp_path_factory):
         (sources / txt.name).write_bytes(txt.read_bytes())
     db = tmp / "plans.sqlite"
     report = build(sources, db)
-    out = subprocess.run([sys.executable, "-m", "whodoes", "export", "--db", str(db), "--format", "jsonl"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "whodoes", "export", "--db", str(db), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     pred = [json.loads(line) for line in out.splitlines() if line.strip()]
     gold = [g for f in sorted(KEYS.glob("*.jsonl")) for g in load_jsonl(f)]
     result = score(gold, pred)

@@ -4,6 +4,7 @@ Each answer key keys/<id>.jsonl belongs to the text <id>.txt beside it, was writ
 before any reader ran on that text, and is listed with its source URL in a sources-*.tsv.
 These tests check the data only; they import nothing of whodoes' reader.
 """
+
 import csv
 import hashlib
 import json
@@ -22,9 +23,24 @@ PINYIN_DEBRIS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 STRAY_QUESTION = re.compile(r"[?？]")
 
 ROW_FIELDS = {
-    "doc", "doc_sha256", "part", "seq", "section", "category", "key", "text", "targets",
-    "lead", "support", "lead_label", "support_label", "commanders", "inherited",
-    "confidence", "note", "line",
+    "doc",
+    "doc_sha256",
+    "part",
+    "seq",
+    "section",
+    "category",
+    "key",
+    "text",
+    "targets",
+    "lead",
+    "support",
+    "lead_label",
+    "support_label",
+    "commanders",
+    "inherited",
+    "confidence",
+    "note",
+    "line",
 }
 NO_TASK_FIELDS = {"doc", "doc_sha256", "key", "no_tasks"}
 

@@ -17,8 +17,9 @@ SOURCES = ROOT / "data" / "sources"
 
 
 def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([*whodoes_command(), *map(str, args)], capture_output=True, text=True, env=clean_env(),
-                          timeout=300)
+    return subprocess.run(
+        [*whodoes_command(), *map(str, args)], capture_output=True, text=True, env=clean_env(), timeout=300
+    )
 
 
 def test_shards_merged_give_the_rows_of_a_build(tmp_path):
@@ -44,11 +45,13 @@ def test_the_commands_and_their_exit_codes(tmp_path):
     q = run("unit", "城管局", "--db", tmp_path / "plans.sqlite", "-f", "csv")
     assert q.returncode == 0 and q.stdout.count("\n") > 5
     # bad input: one line, exit 2, nothing written
-    for args in (["parse", tmp_path / "missing.txt", "-o", tmp_path / "3.sqlite"],
-                 ["parse", files[0]],  # no -o
-                 ["parse", files[0], "-o", tmp_path / "x.sqlite", "--jobs", "0"],
-                 ["merge", ROOT / "data" / "plans.sqlite", "-o", tmp_path / "y.sqlite"],  # not a shard
-                 ["merge", tmp_path / "none.sqlite", "-o", tmp_path / "y.sqlite"]):
+    for args in (
+        ["parse", tmp_path / "missing.txt", "-o", tmp_path / "3.sqlite"],
+        ["parse", files[0]],  # no -o
+        ["parse", files[0], "-o", tmp_path / "x.sqlite", "--jobs", "0"],
+        ["merge", ROOT / "data" / "plans.sqlite", "-o", tmp_path / "y.sqlite"],  # not a shard
+        ["merge", tmp_path / "none.sqlite", "-o", tmp_path / "y.sqlite"],
+    ):
         p = run(*args)
         assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr, (args, p.stderr)
     assert not (tmp_path / "y.sqlite").exists() and not (tmp_path / "3.sqlite").exists()

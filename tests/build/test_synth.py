@@ -80,18 +80,28 @@ def test_copies_are_varied(built):
         orig_id = (original or "")[:-4]
         if orig_id not in by_id:
             continue  # a real plan (its "original" is where the copy came from, not a file here)
-        copy_texts = [r[0] for r in conn.execute(
-            "SELECT text FROM tasks WHERE document_id = ? ORDER BY ordinal", (doc_id,))]
-        orig_texts = [r[0] for r in conn.execute(
-            "SELECT text FROM tasks WHERE document_id = ? ORDER BY ordinal", (orig_id,))]
+        copy_texts = [
+            r[0] for r in conn.execute("SELECT text FROM tasks WHERE document_id = ? ORDER BY ordinal", (doc_id,))
+        ]
+        orig_texts = [
+            r[0] for r in conn.execute("SELECT text FROM tasks WHERE document_id = ? ORDER BY ordinal", (orig_id,))
+        ]
         assert copy_texts != orig_texts, f"{doc_id}: rows not shuffled"
         assert jurisdiction != by_id[orig_id][1]
-        copy_units = {r[0] for r in conn.execute(
-            "SELECT DISTINCT name FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.document_id = ?",
-            (doc_id,))}
-        orig_units = {r[0] for r in conn.execute(
-            "SELECT DISTINCT name FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.document_id = ?",
-            (orig_id,))}
+        copy_units = {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT name FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.document_id = ?",
+                (doc_id,),
+            )
+        }
+        orig_units = {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT name FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.document_id = ?",
+                (orig_id,),
+            )
+        }
         if orig_units:
             assert copy_units and copy_units != orig_units, f"{doc_id}: units not renamed"
     conn.close()

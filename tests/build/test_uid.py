@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
 # two plans whose names sort before every shipped plan's
-FIRST = {"aa-beibei-2023-jialing-water-clauses.txt": "beibei-2023-jialing-water-clauses.txt",
-         "ab-dazu-2023-water-markdown-table.txt": "dazu-2023-water-markdown-table.txt"}
+FIRST = {
+    "aa-beibei-2023-jialing-water-clauses.txt": "beibei-2023-jialing-water-clauses.txt",
+    "ab-dazu-2023-water-markdown-table.txt": "dazu-2023-water-markdown-table.txt",
+}
 
 
 def run(*args):
@@ -105,8 +107,12 @@ def test_every_format_carries_the_uid(fmt):
 def test_datasette_view_has_the_uid():
     conn = sqlite3.connect(ROOT / "data" / "plans.sqlite")
     try:
-        row = conn.execute("SELECT uid, task FROM task_rows WHERE uid = 'wulong-2019-two-mountains-base-plan/3'").fetchone()
-        flat = conn.execute("SELECT count(*) FROM task_units_flat WHERE uid = 'wulong-2019-two-mountains-base-plan/3'").fetchone()
+        row = conn.execute(
+            "SELECT uid, task FROM task_rows WHERE uid = 'wulong-2019-two-mountains-base-plan/3'"
+        ).fetchone()
+        flat = conn.execute(
+            "SELECT count(*) FROM task_units_flat WHERE uid = 'wulong-2019-two-mountains-base-plan/3'"
+        ).fetchone()
     finally:
         conn.close()
     assert row and row[1].startswith("实施产业准入控制工程") and flat[0] >= 2

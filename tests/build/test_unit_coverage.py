@@ -100,6 +100,8 @@ def test_held_out_plans_are_scored(held_out):
     bad = [n for p in held_out for n in p.unknown if WELL_FORMED.fullmatch(n)]
     artefacts = sum(1 for p in held_out for n in p.unknown if not WELL_FORMED.fullmatch(n))
     well_formed = names - artefacts
-    print(f"held-out plans: {well_formed} well-formed names, {len(bad)} unknown"
-          + (f" ({1 - len(bad) / well_formed:.1%} resolved)" if well_formed else ""))
+    print(
+        f"held-out plans: {well_formed} well-formed names, {len(bad)} unknown"
+        + (f" ({1 - len(bad) / well_formed:.1%} resolved)" if well_formed else "")
+    )
     assert all(0 <= p.resolved <= 1 for p in held_out)

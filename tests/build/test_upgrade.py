@@ -33,8 +33,9 @@ def test_entries_survive_rebuild_add_and_reinstall(tmp_path):
     env.update(WHODOES_HOME=str(home), WHODOES_DB=str(plans))
 
     def whodoes(*args, code=0):
-        p = subprocess.run([str(venv / "bin" / "whodoes"), *args], capture_output=True, text=True, env=env,
-                           cwd=tmp_path, timeout=300)
+        p = subprocess.run(
+            [str(venv / "bin" / "whodoes"), *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+        )
         assert p.returncode == code, p.stderr
         return p.stdout
 
@@ -46,14 +47,18 @@ def test_entries_survive_rebuild_add_and_reinstall(tmp_path):
         before[uid] = list(csv.DictReader(io.StringIO(whodoes("progress", uid, "--format", "csv"))))
     whodoes("build", "--sources", str(sources), "--out", str(plans))
     whodoes("add", str(BEIBEI), "--sources", str(sources), "--db", str(plans))  # sorts first: every id moves
-    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True, timeout=900, cwd=tmp_path,
-                   capture_output=True)
+    subprocess.run(
+        [*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True, timeout=900, cwd=tmp_path, capture_output=True
+    )
     assert (home / "progress.sqlite").is_file()
     for n, uid in enumerate(uids):
         rows = list(csv.DictReader(io.StringIO(whodoes("progress", uid, "--format", "csv"))))
         assert [(r["entry"], r["progress"], r["status"], r["attached"]) for r in rows] == [
-            (before[uid][0]["entry"], f"progress {n}", ("done", "behind", "on-track")[n], "same")]
+            (before[uid][0]["entry"], f"progress {n}", ("done", "behind", "on-track")[n], "same")
+        ]
         assert rows[0]["task_id"] != before[uid][0]["task_id"]  # the database id moved, the entry followed
     whodoes("progress", "--orphans", code=1)  # none
     behind = list(csv.DictReader(io.StringIO(whodoes("unit", "城管局", "--status", "behind", "--format", "csv"))))
-    assert [r["status_date"] for r in behind] == ["2020-12-01"] and behind[0]["task"].startswith("实施重要生态系统保护工程")
+    assert [r["status_date"] for r in behind] == ["2020-12-01"] and behind[0]["task"].startswith(
+        "实施重要生态系统保护工程"
+    )

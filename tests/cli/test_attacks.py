@@ -43,8 +43,9 @@ pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite 
 
 
 def run(*args, env=None, timeout=120, **kwargs):
-    return subprocess.run([*WHODOES, *map(str, args)], capture_output=True, env=env or clean_env(), timeout=timeout,
-                          **kwargs)
+    return subprocess.run(
+        [*WHODOES, *map(str, args)], capture_output=True, env=env or clean_env(), timeout=timeout, **kwargs
+    )
 
 
 def one_line_error(p, *words):
@@ -104,7 +105,9 @@ def state(sources: Path, db: Path) -> dict[str, tuple[bool, bool, bool]]:
     meta_path = sources / "metadata.toml"
     entries = set()
     if meta_path.exists():
-        entries = {Path(e["file"]).stem for e in tomllib.loads(meta_path.read_text(encoding="utf-8-sig")).get("document", [])}
+        entries = {
+            Path(e["file"]).stem for e in tomllib.loads(meta_path.read_text(encoding="utf-8-sig")).get("document", [])
+        }
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         docs = {r[0] for r in conn.execute("SELECT id FROM documents")}
@@ -185,8 +188,13 @@ def test_write_failures_on_o_and_stdout_are_one_line():
     for fmt in ("csv", "json", "xlsx", "markdown"):
         one_line_error(run("docs", "--db", SHIPPED, "-f", fmt, "-o", "/dev/full"), "No space left")
     with open("/dev/full", "wb") as full:
-        p = subprocess.run([*WHODOES, "export", "--db", str(SHIPPED), "-f", "csv"], stdout=full,
-                           stderr=subprocess.PIPE, env=clean_env(), timeout=120)
+        p = subprocess.run(
+            [*WHODOES, "export", "--db", str(SHIPPED), "-f", "csv"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=clean_env(),
+            timeout=120,
+        )
     assert p.returncode == 2 and p.stderr.decode().count("\n") == 1 and b"standard output" in p.stderr, p.stderr
 
 
@@ -228,8 +236,12 @@ def test_a_second_add_waits_for_the_lock_with_a_message(tmp_path, small):
     sources, db = small
     new = plan(tmp_path, "缙云山")
     with transaction.locked(sources):
-        proc = subprocess.Popen([*WHODOES, "add", str(new), "--sources", str(sources), "--db", str(db)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env())
+        proc = subprocess.Popen(
+            [*WHODOES, "add", str(new), "--sources", str(sources), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=clean_env(),
+        )
         deadline = time.monotonic() + 60
         err = b""
         while b"waiting for another" not in err and time.monotonic() < deadline:
@@ -249,8 +261,15 @@ def test_eight_pairs_of_concurrent_adds_lose_nothing(tmp_path, small):
     added = set()
     for pair in range(8):
         a, b = plan(tmp_path, f"甲{pair}河", pair), plan(tmp_path, f"乙{pair}河", pair)
-        procs = [subprocess.Popen([*WHODOES, "add", str(x), "--sources", str(sources), "--db", str(db)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env()) for x in (a, b)]
+        procs = [
+            subprocess.Popen(
+                [*WHODOES, "add", str(x), "--sources", str(sources), "--db", str(db)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=clean_env(),
+            )
+            for x in (a, b)
+        ]
         for p in procs:
             out, err = p.communicate(timeout=300)
             assert p.returncode == 0, err.decode()
@@ -290,8 +309,12 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path, small):
     new = plan(tmp_path, "缙云山")
     before = sha(db)
     with transaction.locked(sources):
-        proc = subprocess.Popen([*WHODOES, "add", str(new), "--sources", str(sources), "--db", str(db)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env())
+        proc = subprocess.Popen(
+            [*WHODOES, "add", str(new), "--sources", str(sources), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=clean_env(),
+        )
         err = b""
         deadline = time.monotonic() + 60
         while b"waiting" not in err and time.monotonic() < deadline:
@@ -345,10 +368,15 @@ def _crash_states(sources: Path, db: Path, tmp_path: Path):
                 shutil.copy(db, data["db_tmp"])
                 shutil.copy(tmp_path / "db-before.sqlite", db)
             (sources / transaction.JOURNAL_NAME).write_text(captured["journal"], encoding="utf-8")
+
         return setup
 
-    return [("staged, no journal", staged_only), ("journal, nothing moved", committed(False, False)),
-            ("journal, files moved", committed(True, False)), ("journal, all moved", committed(True, True))]
+    return [
+        ("staged, no journal", staged_only),
+        ("journal, nothing moved", committed(False, False)),
+        ("journal, files moved", committed(True, False)),
+        ("journal, all moved", committed(True, True)),
+    ]
 
 
 @pytest.mark.parametrize("case", range(4))
@@ -376,8 +404,12 @@ def test_kill_9_during_add_at_random_moments(tmp_path, small):
     outcomes = []
     for trial in range(8):
         new = plan(tmp_path, f"第{trial}河", trial)
-        proc = subprocess.Popen([*WHODOES, "add", str(new), "--sources", str(sources), "--db", str(db)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+        proc = subprocess.Popen(
+            [*WHODOES, "add", str(new), "--sources", str(sources), "--db", str(db)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=clean_env(),
+        )
         time.sleep(rnd.uniform(0.05, duration * 1.1))
         proc.kill()
         proc.wait()
@@ -405,13 +437,22 @@ UNITS = ["区生态环境局", "区城市管理局", "区水利局", "区住房�
 
 
 def one_line_plan(n: int) -> str:
-    return HEAD + "".join(f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（{UNITS[i % 5]}牵头，"
-                          f"{UNITS[(i + 1) % 5]}、{UNITS[(i + 2) % 5]}配合）。" for i in range(1, n + 1)) + "\n"
+    return (
+        HEAD
+        + "".join(
+            f"{i}.加强第{i}号河段水环境治理，完善排水管网建设（{UNITS[i % 5]}牵头，"
+            f"{UNITS[(i + 1) % 5]}、{UNITS[(i + 2) % 5]}配合）。"
+            for i in range(1, n + 1)
+        )
+        + "\n"
+    )
 
 
 @pytest.mark.stress
-@pytest.mark.parametrize("name", ["parentheses", "full-width parentheses", "question marks", "blanks before (牵头)",
-                                  "3000 clauses on one line"])
+@pytest.mark.parametrize(
+    "name",
+    ["parentheses", "full-width parentheses", "question marks", "blanks before (牵头)", "3000 clauses on one line"],
+)
 def test_adversarial_plans_build_into_a_small_database(tmp_path, name):
     """Each builds within a generous safety timeout (the timing comparison with normal
     plans is scripts/bench.py --adversarial), into a database < 60 times the text."""
@@ -439,12 +480,16 @@ def test_own_spans_cut_a_shared_line_to_each_row():
     from whodoes.build.pipeline import own_spans
 
     line = "".join(f"{i}.治理第{i}号河。（区水利局牵头）" for i in range(1, 400))
-    rows = [TaskRow(part="inline", text=f"治理第{i}号河。", line=1, lead_raw="区水利局", source_text=line)
-            for i in range(1, 400)]
+    rows = [
+        TaskRow(part="inline", text=f"治理第{i}号河。", line=1, lead_raw="区水利局", source_text=line)
+        for i in range(1, 400)
+    ]
     own_spans(rows)
     for i, r in enumerate(rows, 1):
         assert f"治理第{i}号河" in r.source_text and len(r.source_text) < 120, r.source_text
-    short = [TaskRow(part="inline", text="治理河。", line=1, lead_raw="区水利局", source_text="1.治理河。（区水利局牵头）")]
+    short = [
+        TaskRow(part="inline", text="治理河。", line=1, lead_raw="区水利局", source_text="1.治理河。（区水利局牵头）")
+    ]
     own_spans(short)
     assert short[0].source_text == "1.治理河。（区水利局牵头）"  # a row's own line stays whole
 
@@ -479,8 +524,13 @@ def test_special_files_are_refused(tmp_path, small):
     os.mkfifo(fifo)
     one_line_error(run("docs", "--db", fifo, timeout=30), "FIFO")
     one_line_error(run("docs", "--db", "/dev/zero", timeout=30), "device")
-    p = subprocess.run([*WHODOES, "docs", "--db", "/dev/stdin"], stdin=subprocess.PIPE, capture_output=True,
-                       env=clean_env(), timeout=30)
+    p = subprocess.run(
+        [*WHODOES, "docs", "--db", "/dev/stdin"],
+        stdin=subprocess.PIPE,
+        capture_output=True,
+        env=clean_env(),
+        timeout=30,
+    )
     one_line_error(p, "not a file")
     one_line_error(run("serve", "--db", SHIPPED, "--metadata", "/dev/zero", "--get", "/", timeout=30), "device")
     one_line_error(run("serve", "--db", SHIPPED, "--metadata", fifo, "--get", "/", timeout=30), "FIFO")
@@ -515,11 +565,17 @@ def test_a_runaway_statement_is_stopped_with_a_message(tmp_path):
 
 def test_ctrl_c_ends_a_runaway_statement(tmp_path):
     db = _recursive_view_db(tmp_path / "crafted.sqlite")
+
     def as_on_a_terminal():  # a background job inherits SIGINT ignored; a terminal's command does not
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
-    proc = subprocess.Popen([*WHODOES, "docs", "--db", str(db), "-f", "csv"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=clean_env(), preexec_fn=as_on_a_terminal)
+    proc = subprocess.Popen(
+        [*WHODOES, "docs", "--db", str(db), "-f", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+        preexec_fn=as_on_a_terminal,
+    )
     time.sleep(3)  # well into the endless statement
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
@@ -537,8 +593,9 @@ def _injected_db(path: Path) -> Path:
     shutil.copy(SHIPPED, path)
     conn = sqlite3.connect(path)
     payload = "".join(INJECTED.values())
-    conn.execute("UPDATE tasks SET text = ? || text, category = ? || coalesce(category, '') WHERE id = 1",
-                 (payload, payload))
+    conn.execute(
+        "UPDATE tasks SET text = ? || text, category = ? || coalesce(category, '') WHERE id = 1", (payload, payload)
+    )
     conn.execute("UPDATE documents SET title = ? || title", (payload,))
     conn.execute("UPDATE units SET name = ? || name", (payload,))
     conn.execute("UPDATE task_units SET name = ? || name WHERE task_id = 1", (payload,))
@@ -572,8 +629,19 @@ def on_terminal(*args, timeout=60) -> bytes:
     return got
 
 
-@pytest.mark.parametrize("view", [["show", "1"], ["unit", "城管局"], ["task", "河长制"], ["docs"], ["docs", "-v"],
-                                  ["units"], ["stats"], ["export", "--limit", "3", "-f", "table"]])
+@pytest.mark.parametrize(
+    "view",
+    [
+        ["show", "1"],
+        ["unit", "城管局"],
+        ["task", "河长制"],
+        ["docs"],
+        ["docs", "-v"],
+        ["units"],
+        ["stats"],
+        ["export", "--limit", "3", "-f", "table"],
+    ],
+)
 def test_escape_codes_in_the_data_never_reach_the_terminal(tmp_path, view):
     db = _injected_db(tmp_path / "injected.sqlite")
     got = on_terminal(*view, "--db", db)
@@ -584,8 +652,11 @@ def test_escape_codes_in_the_data_never_reach_the_terminal(tmp_path, view):
 
 
 def test_escape_codes_in_arguments_never_reach_the_terminal(tmp_path):
-    for args in (["unit", "\x1b]0;PWNED\x07城管局"], ["task", "河长制", "--where", "\x1b]0;PWNED\x07"],
-                 ["docs", "-o", "/nonexistent/\x1b]0;PWNED\x07.csv"]):
+    for args in (
+        ["unit", "\x1b]0;PWNED\x07城管局"],
+        ["task", "河长制", "--where", "\x1b]0;PWNED\x07"],
+        ["docs", "-o", "/nonexistent/\x1b]0;PWNED\x07.csv"],
+    ):
         got = on_terminal(*args, "--db", SHIPPED)
         assert b"\x1b]0;PWNED" not in got and b"\x07" not in got, got[:400]
 
@@ -601,8 +672,10 @@ def test_csv_keeps_the_data_exact(tmp_path):
 def test_add_echoes_an_inferred_title_escaped(tmp_path, small):
     sources, db = small
     new = tmp_path / "plan.txt"
-    new.write_text("\x1b[2J重庆市北碚区缙云山行动方案（2023—2025年）\n" + PLAN.format(name="缙云山", n=1).split("\n", 1)[1],
-                   encoding="utf-8")
+    new.write_text(
+        "\x1b[2J重庆市北碚区缙云山行动方案（2023—2025年）\n" + PLAN.format(name="缙云山", n=1).split("\n", 1)[1],
+        encoding="utf-8",
+    )
     got = on_terminal("add", new, "--sources", sources, "--db", db, timeout=120)
     assert b"\x1b[2J" not in got, got[:600]
 
@@ -611,16 +684,44 @@ def test_add_refuses_control_characters_and_bytes_that_are_not_utf8(tmp_path, sm
     sources, db = small
     new = plan(tmp_path, "缙云山")
     one_line_error(run("add", new, "--sources", sources, "--db", db, "--title", "方案\x7f"), "control character")
-    one_line_error(run("add", new, "--sources", sources, "--db", db, "--jurisdiction", "北碚区\x1b[2J"), "control character")
-    raw = subprocess.run([os.fsencode(WHODOES[0]), *[a.encode() for a in WHODOES[1:]], b"add", os.fsencode(new),
-                          b"--sources", os.fsencode(sources), b"--db", os.fsencode(db), b"--title", b"\xff\xfe"],
-                         capture_output=True, env=clean_env(), timeout=120)
+    one_line_error(
+        run("add", new, "--sources", sources, "--db", db, "--jurisdiction", "北碚区\x1b[2J"), "control character"
+    )
+    raw = subprocess.run(
+        [
+            os.fsencode(WHODOES[0]),
+            *[a.encode() for a in WHODOES[1:]],
+            b"add",
+            os.fsencode(new),
+            b"--sources",
+            os.fsencode(sources),
+            b"--db",
+            os.fsencode(db),
+            b"--title",
+            b"\xff\xfe",
+        ],
+        capture_output=True,
+        env=clean_env(),
+        timeout=120,
+    )
     one_line_error(raw, "not valid UTF-8")
     bad_name = Path(os.fsdecode(os.fsencode(tmp_path) + b"/plan\xff.txt"))
     shutil.copy(new, bad_name)
-    raw = subprocess.run([os.fsencode(WHODOES[0]), *[a.encode() for a in WHODOES[1:]], b"add", os.fsencode(bad_name),
-                          b"--sources", os.fsencode(sources), b"--db", os.fsencode(db)],
-                         capture_output=True, env=clean_env(), timeout=120)
+    raw = subprocess.run(
+        [
+            os.fsencode(WHODOES[0]),
+            *[a.encode() for a in WHODOES[1:]],
+            b"add",
+            os.fsencode(bad_name),
+            b"--sources",
+            os.fsencode(sources),
+            b"--db",
+            os.fsencode(db),
+        ],
+        capture_output=True,
+        env=clean_env(),
+        timeout=120,
+    )
     one_line_error(raw, "file name", "not valid UTF-8")
     del_name = tmp_path / "plan\x7f.txt"
     shutil.copy(new, del_name)
@@ -640,13 +741,18 @@ def test_serve_warns_when_it_binds_a_non_loopback_address():
     meta = {"databases": {"plans": {"description_html": "<p>x</p>"}}}
     web.warn_exposed(meta, "0.0.0.0", "plans")
     assert "Warning" in meta["description_html"] and "0.0.0.0" in meta["databases"]["plans"]["description_html"]
-    proc = subprocess.Popen([*WHODOES, "serve", "--db", str(SHIPPED), "--host", "0.0.0.0", "--port", "0"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env())
+    proc = subprocess.Popen(
+        [*WHODOES, "serve", "--db", str(SHIPPED), "--host", "0.0.0.0", "--port", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    )
     lines = []
     try:
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not any(b"Uvicorn running" in ln or b"Application startup" in ln
-                                                      for ln in lines):
+        while time.monotonic() < deadline and not any(
+            b"Uvicorn running" in ln or b"Application startup" in ln for ln in lines
+        ):
             line = proc.stderr.readline()
             if not line:
                 break
@@ -668,8 +774,9 @@ def test_serve_warns_when_it_binds_a_non_loopback_address():
 
 def test_add_reads_metadata_toml_with_a_bom(tmp_path, small):
     sources, db = small
-    (sources / "metadata.toml").write_bytes(f"\ufeff[[document]]\nfile = \"{SMALL_PLAN}\"\njurisdiction = \"武隆区\"\n"
-                                            .encode())
+    (sources / "metadata.toml").write_bytes(
+        f'\ufeff[[document]]\nfile = "{SMALL_PLAN}"\njurisdiction = "武隆区"\n'.encode()
+    )
     new = plan(tmp_path, "缙云山")
     p = run("add", new, "--sources", sources, "--db", db)
     assert p.returncode == 0, p.stderr
@@ -729,8 +836,12 @@ def test_blob_text_with_format_json(tmp_path):
 
 def test_5000_digit_numbers():
     huge = "9" * 5000
-    for args in (["task", "河长制", "--limit", huge], ["unit", "城管局", "--year", huge], ["stats", "--top", huge],
-                 ["show", huge]):
+    for args in (
+        ["task", "河长制", "--limit", huge],
+        ["unit", "城管局", "--year", huge],
+        ["stats", "--top", huge],
+        ["show", huge],
+    ):
         p = run(*args, "--db", SHIPPED, "-f", "csv")
         err = p.stderr.decode()
         assert "internal error" not in err and "Traceback" not in err and err.count("\n") <= 1, err
@@ -744,9 +855,12 @@ def test_5000_digit_numbers():
 
 def test_serve_get_and_odd_metadata(tmp_path):
     one_line_error(run("serve", "--db", SHIPPED, "--get", "abc"), "--get", "starting with /")
-    for name, text, words in [("list.json", '{"databases": []}', ["'databases'", "object"]),
-                              ("table.json", '{"databases": {"plans": {"tables": {"tasks": 3}}}}', ["tables.tasks"]),
-                              ("title.json", '{"title": 5}', ["'title'"]), ("array.json", "[1]", ["JSON object"])]:
+    for name, text, words in [
+        ("list.json", '{"databases": []}', ["'databases'", "object"]),
+        ("table.json", '{"databases": {"plans": {"tables": {"tasks": 3}}}}', ["tables.tasks"]),
+        ("title.json", '{"title": 5}', ["'title'"]),
+        ("array.json", "[1]", ["JSON object"]),
+    ]:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         one_line_error(run("serve", "--db", SHIPPED, "--metadata", path, "--get", "/"), *words)

@@ -143,19 +143,39 @@ def test_query_battery(name, cmd, db_dir):
     q, codes, words = QUERIES[name]
     if cmd == "unit" and codes == (0,):
         codes = (0, 1)  # a text that finds tasks need not name a unit
-    p = run(cmd, "--db", str(db), "-f", "csv", "--", q) if q.startswith("-") else run(cmd, q, "--db", str(db), "-f", "csv")
+    p = (
+        run(cmd, "--db", str(db), "-f", "csv", "--", q)
+        if q.startswith("-")
+        else run(cmd, q, "--db", str(db), "-f", "csv")
+    )
     check(p, codes, words)
     assert_untouched(folder)
 
 
-@pytest.mark.parametrize("raw", [b"\xff", b"\xe6\xb2", b"\xe6\xb2\xb3\xff\xe9\x95\xbf", b"\xc0\x80", b"\xed\xa0\x80"],
-                         ids=["ff", "cut UTF-8", "bad byte inside", "overlong NUL", "surrogate"])
+@pytest.mark.parametrize(
+    "raw",
+    [b"\xff", b"\xe6\xb2", b"\xe6\xb2\xb3\xff\xe9\x95\xbf", b"\xc0\x80", b"\xed\xa0\x80"],
+    ids=["ff", "cut UTF-8", "bad byte inside", "overlong NUL", "surrogate"],
+)
 @pytest.mark.parametrize("cmd", ["task", "unit"])
 def test_query_battery_undecodable_argv(raw, cmd, db_dir):
     """Bytes that are not UTF-8 on the command line (a terminal in another locale)."""
     folder, db, _ = db_dir
-    p = subprocess.run([os.fsencode(WHODOES[0]), *[a.encode() for a in WHODOES[1:]], cmd.encode(), raw,
-                        b"--db", os.fsencode(db), b"-f", b"csv"], capture_output=True, env=clean_env(), timeout=120)
+    p = subprocess.run(
+        [
+            os.fsencode(WHODOES[0]),
+            *[a.encode() for a in WHODOES[1:]],
+            cmd.encode(),
+            raw,
+            b"--db",
+            os.fsencode(db),
+            b"-f",
+            b"csv",
+        ],
+        capture_output=True,
+        env=clean_env(),
+        timeout=120,
+    )
     check(p)
     assert_untouched(folder)
 
@@ -163,9 +183,15 @@ def test_query_battery_undecodable_argv(raw, cmd, db_dir):
 def test_show_battery(db_dir):
     folder, db, _ = db_dir
     for arg, codes, words in [
-        ("abc", (2,), ["whole number"]), ("", (2,), ["whole number"]), ("1.5", (2,), ["whole number"]),
-        ("0", (1,), ["ids run from"]), ("-1", (1, 2), []), ("99999999999999999999999999", (1,), ["ids run from"]),
-        ("1; DROP TABLE tasks", (2,), ["whole number"]), ("١", (2,), ["whole number"]), ("１", (2,), ["whole number"]),
+        ("abc", (2,), ["whole number"]),
+        ("", (2,), ["whole number"]),
+        ("1.5", (2,), ["whole number"]),
+        ("0", (1,), ["ids run from"]),
+        ("-1", (1, 2), []),
+        ("99999999999999999999999999", (1,), ["ids run from"]),
+        ("1; DROP TABLE tasks", (2,), ["whole number"]),
+        ("١", (2,), ["whole number"]),
+        ("１", (2,), ["whole number"]),
     ]:
         p = run("show", "--db", str(db), "--", arg) if arg.startswith("-") else run("show", arg, "--db", str(db))
         check(p, codes, words)
@@ -201,7 +227,10 @@ OPTIONS = {
     "missing query": (["unit"], ["QUERY"]),
     "two queries": (["unit", "城管局", "城建局"], ["城建局"]),
     "unknown command": (["nosuchcommand"], ["nosuchcommand"]),
-    "-o into a missing folder": (["task", "河长制", "-o", "/nonexistent/folder/out.csv"], ["cannot write", "no such folder"]),
+    "-o into a missing folder": (
+        ["task", "河长制", "-o", "/nonexistent/folder/out.csv"],
+        ["cannot write", "no such folder"],
+    ),
     "-o onto a folder": (["task", "河长制", "-o", "/tmp"], ["cannot write", "folder"]),
 }
 
@@ -217,8 +246,12 @@ def test_option_battery(name, db_dir):
 def test_legit_odd_option_values_answer(db_dir):
     """Values that look odd but are valid: a huge --limit, --role in capitals, --where short form."""
     folder, db, _ = db_dir
-    for args in (["task", "河长制", "--limit", "9" * 30], ["unit", "城管局", "--role", " LEAD "],
-                 ["unit", "城管局", "--where", "武隆"], ["task", "河长制", "--year=2020"]):
+    for args in (
+        ["task", "河长制", "--limit", "9" * 30],
+        ["unit", "城管局", "--role", " LEAD "],
+        ["unit", "城管局", "--where", "武隆"],
+        ["task", "河长制", "--year=2020"],
+    ):
         check(run(*args, "--db", str(db), "-f", "csv"), (0,))
     assert_untouched(folder)
 
@@ -284,9 +317,21 @@ def bad_databases(tmp_path_factory):
     return make_bad_databases(tmp_path_factory.mktemp("baddb"))
 
 
-BAD_DB_NAMES = ["missing", "empty file", "random bytes", "text file", "truncated to half", "truncated header",
-                "header only", "user_version 99", "another application's database", "tables missing", "WAL mode",
-                "damaged schema page", "a folder"]
+BAD_DB_NAMES = [
+    "missing",
+    "empty file",
+    "random bytes",
+    "text file",
+    "truncated to half",
+    "truncated header",
+    "header only",
+    "user_version 99",
+    "another application's database",
+    "tables missing",
+    "WAL mode",
+    "damaged schema page",
+    "a folder",
+]
 
 
 @pytest.mark.parametrize("name", BAD_DB_NAMES)
@@ -314,7 +359,13 @@ def test_database_battery_corrupted_pages(tmp_path):
     path = tmp_path / "corrupt.sqlite"
     path.write_bytes(bytes(data))
     codes = []
-    for args in BAD_DB_COMMANDS + [["task", "水质"], ["task", "hmcs"], ["task", "海棉城市"], ["unit", "cgj"], ["export", "--format", "jsonl"]]:
+    for args in BAD_DB_COMMANDS + [
+        ["task", "水质"],
+        ["task", "hmcs"],
+        ["task", "海棉城市"],
+        ["unit", "cgj"],
+        ["export", "--format", "jsonl"],
+    ]:
         p = run(*args, "--db", str(path)) if "--format" in args else run(*args, "--db", str(path), "-f", "csv")
         err = check(p)
         if p.returncode == 2:
@@ -413,8 +464,16 @@ def test_queries_never_wrote_the_database(db_dir):
     """Last: after every case above (and a few ordinary queries), the database has the same
     bytes and mtime, and nothing appeared beside it."""
     folder, db, (data, mtime) = db_dir
-    for args in (["unit", "城管局"], ["task", "河长制"], ["export"], ["units"], ["docs", "-v"], ["show", "1"],
-                 ["task", "河長制", "--year", "2020"], ["unit", "cgj", "--where", "两江"]):
+    for args in (
+        ["unit", "城管局"],
+        ["task", "河长制"],
+        ["export"],
+        ["units"],
+        ["docs", "-v"],
+        ["show", "1"],
+        ["task", "河長制", "--year", "2020"],
+        ["unit", "cgj", "--where", "两江"],
+    ):
         check(run(*args, "--db", str(db), "-f", "csv"), (0,))
     assert db.read_bytes() == data
     assert db.stat().st_mtime_ns == mtime
@@ -451,8 +510,13 @@ def make_attacks(folder: Path) -> dict[str, tuple[list[str], dict, list[str]]]:
     _sqlite(blob, "UPDATE tasks SET text = x'e6b2b3ff00' WHERE id = 1")
     endless = folder / "endless.sqlite"
     shutil.copy(SHIPPED, endless)
-    _sqlite(endless, "DROP VIEW task_rows", "DROP VIEW task_units_flat", "ALTER TABLE documents RENAME TO d0",
-            "CREATE VIEW documents AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT d0.* FROM n, d0")
+    _sqlite(
+        endless,
+        "DROP VIEW task_rows",
+        "DROP VIEW task_units_flat",
+        "ALTER TABLE documents RENAME TO d0",
+        "CREATE VIEW documents AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT d0.* FROM n, d0",
+    )
     shape = folder / "shape.json"
     shape.write_text('{"databases": ["plans"]}', encoding="utf-8")
     plan = folder / "new.txt"
@@ -465,9 +529,16 @@ def make_attacks(folder: Path) -> dict[str, tuple[list[str], dict, list[str]]]:
         "-o onto $WHODOES_DB (a symlink)": (["docs", "-o", d], {"WHODOES_DB": str(link)}, ["database being read"]),
         "-o into the sources": (["docs", "--db", d, "-o", str(sources / "x.csv")], {}, ["sources folder"]),
         "-o onto another SQLite database": (["docs", "--db", d, "-o", str(blob), "-f", "csv"], {}, ["SQLite database"]),
-        "build --out onto a text file": (["build", "--sources", s_, "--out", str(text)], {}, ["not a whodoes database", "--force"]),
-        "add --db onto a source plan": (["add", str(plan), "--sources", s_, "--db", str(sources / "plan.txt")], {},
-                                        ["not a whodoes database"]),
+        "build --out onto a text file": (
+            ["build", "--sources", s_, "--out", str(text)],
+            {},
+            ["not a whodoes database", "--force"],
+        ),
+        "add --db onto a source plan": (
+            ["add", str(plan), "--sources", s_, "--db", str(sources / "plan.txt")],
+            {},
+            ["not a whodoes database"],
+        ),
         "a FIFO as --db": (["docs", "--db", str(fifo)], {}, ["FIFO"]),
         "/dev/zero as --db": (["docs", "--db", "/dev/zero"], {}, ["device"]),
         "-o /dev/full": (["docs", "--db", d, "-o", "/dev/full", "-f", "csv"], {}, ["No space left"]),
@@ -477,19 +548,31 @@ def make_attacks(folder: Path) -> dict[str, tuple[list[str], dict, list[str]]]:
         "show id of 5,000 digits": (["show", huge, "--db", d], {}, ["ids run from"]),  # exit 1
         "--year of 5,000 digits": (["unit", "城管局", "--db", d, "--year", huge], {}, ["--year", "cover"]),
         "BLOB task text, --format json": (["show", "1", "--db", str(blob), "-f", "json"], {}, ["binary data"]),
-        "a view that never ends": (["docs", "--db", str(endless), "-f", "csv"], {"WHODOES_QUERY_SECONDS": "1"},
-                                   ["was stopped"]),
+        "a view that never ends": (
+            ["docs", "--db", str(endless), "-f", "csv"],
+            {"WHODOES_QUERY_SECONDS": "1"},
+            ["was stopped"],
+        ),
         "serve --get abc": (["serve", "--db", d, "--get", "abc"], {}, ["--get", "/"]),
         "serve --metadata /dev/zero": (["serve", "--db", d, "--metadata", "/dev/zero"], {}, ["device"]),
-        "serve --metadata of the wrong shape": (["serve", "--db", d, "--metadata", str(shape), "--get", "/"], {},
-                                                ["'databases'"]),
+        "serve --metadata of the wrong shape": (
+            ["serve", "--db", d, "--metadata", str(shape), "--get", "/"],
+            {},
+            ["'databases'"],
+        ),
         "add a folder": (["add", str(folder), "--sources", s_, "--db", d], {}, ["is a folder"]),
         "add a FIFO": (["add", str(fifo_plan), "--sources", s_, "--db", d], {}, ["FIFO"]),
         "add a device": (["add", "/dev/null", "--sources", s_, "--db", d], {}, ["device"]),
-        "add with DEL in --title": (["add", str(plan), "--sources", s_, "--db", d, "--title", "方案\x7f"], {},
-                                    ["control character"]),
-        "add over --max-size": (["add", str(plan), "--sources", s_, "--db", d, "--max-size", "0.00001"], {},
-                                ["--max-size"]),
+        "add with DEL in --title": (
+            ["add", str(plan), "--sources", s_, "--db", d, "--title", "方案\x7f"],
+            {},
+            ["control character"],
+        ),
+        "add over --max-size": (
+            ["add", str(plan), "--sources", s_, "--db", d, "--max-size", "0.00001"],
+            {},
+            ["--max-size"],
+        ),
     }
 
 
@@ -497,22 +580,50 @@ def make_attacks(folder: Path) -> dict[str, tuple[list[str], dict, list[str]]]:
 def attacks(tmp_path_factory):
     folder = tmp_path_factory.mktemp("attacks")
     cases = make_attacks(folder)
-    before = {p.name: p.read_bytes() for p in [*folder.iterdir(), *(folder / "sources").iterdir()]
-              if p.is_file() and not p.is_symlink()}
+    before = {
+        p.name: p.read_bytes()
+        for p in [*folder.iterdir(), *(folder / "sources").iterdir()]
+        if p.is_file() and not p.is_symlink()
+    }
     yield folder, cases
-    after = {p.name: p.read_bytes() for p in [*folder.iterdir(), *(folder / "sources").iterdir()]
-             if p.is_file() and not p.is_symlink()}
+    after = {
+        p.name: p.read_bytes()
+        for p in [*folder.iterdir(), *(folder / "sources").iterdir()]
+        if p.is_file() and not p.is_symlink()
+    }
     assert after == before  # no attack changed an input
 
 
-@pytest.mark.parametrize("name", ["-o onto the database", "-o through a symlink to the database",
-                                  "-o onto $WHODOES_DB (a symlink)", "-o into the sources", "-o onto another SQLite database",
-                                  "build --out onto a text file", "add --db onto a source plan", "a FIFO as --db",
-                                  "/dev/zero as --db", "-o /dev/full", "xlsx -o /dev/full", "--limit of 5,000 digits", "--top of 5,000 digits", "show id of 5,000 digits",
-                                  "--year of 5,000 digits", "BLOB task text, --format json", "a view that never ends",
-                                  "serve --get abc", "serve --metadata /dev/zero", "serve --metadata of the wrong shape",
-                                  "add a folder", "add a FIFO", "add a device", "add with DEL in --title",
-                                  "add over --max-size"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "-o onto the database",
+        "-o through a symlink to the database",
+        "-o onto $WHODOES_DB (a symlink)",
+        "-o into the sources",
+        "-o onto another SQLite database",
+        "build --out onto a text file",
+        "add --db onto a source plan",
+        "a FIFO as --db",
+        "/dev/zero as --db",
+        "-o /dev/full",
+        "xlsx -o /dev/full",
+        "--limit of 5,000 digits",
+        "--top of 5,000 digits",
+        "show id of 5,000 digits",
+        "--year of 5,000 digits",
+        "BLOB task text, --format json",
+        "a view that never ends",
+        "serve --get abc",
+        "serve --metadata /dev/zero",
+        "serve --metadata of the wrong shape",
+        "add a folder",
+        "add a FIFO",
+        "add a device",
+        "add with DEL in --title",
+        "add over --max-size",
+    ],
+)
 def test_attack_battery(name, attacks):
     folder, cases = attacks
     args, env, words = cases[name]
@@ -522,8 +633,14 @@ def test_attack_battery(name, attacks):
 
 def test_stdout_on_a_full_disk_is_one_line():
     with open("/dev/full", "wb") as full:
-        p = subprocess.run([*WHODOES, "export", "--db", str(SHIPPED), "-f", "csv"], stdout=full, stderr=subprocess.PIPE,
-                           env=clean_env(), cwd="/", timeout=120)
+        p = subprocess.run(
+            [*WHODOES, "export", "--db", str(SHIPPED), "-f", "csv"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=clean_env(),
+            cwd="/",
+            timeout=120,
+        )
     err = p.stderr.decode("utf-8", "replace")
     assert p.returncode == 2 and err.count("\n") == 1 and "cannot write to standard output" in err, err
 
@@ -538,7 +655,11 @@ def _table() -> None:  # pragma: no cover - a report, not a test
     shutil.copy(SHIPPED, db)
     rows = []
     for name, (q, _, _) in QUERIES.items():
-        p = run("task", q, "--db", str(db), "-f", "csv") if not q.startswith("-") else run("task", "--db", str(db), "--", q)
+        p = (
+            run("task", q, "--db", str(db), "-f", "csv")
+            if not q.startswith("-")
+            else run("task", "--db", str(db), "--", q)
+        )
         rows.append((f"task: {name}", p))
     for name, (args, _) in OPTIONS.items():
         rows.append((name, run(*args[:1], "--db", str(db), *args[1:])))

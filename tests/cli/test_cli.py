@@ -58,14 +58,20 @@ def test_task_hezhangzhi_every_row_with_its_lead_units():
     rows = list(csv.DictReader(io.StringIO(text(p.stdout), newline="")))
     conn = sqlite3.connect(f"file:{SHIPPED}?mode=ro", uri=True)
     expected = {
-        i for (i,) in conn.execute(
+        i
+        for (i,) in conn.execute(
             "SELECT id FROM tasks WHERE instr(coalesce(category,'')||'|'||coalesce(title,'')||'|'||coalesce(text,'')"
-            "||'|'||coalesce(detail,''), '河长制') > 0")
+            "||'|'||coalesce(detail,''), '河长制') > 0"
+        )
     }
     assert {int(r["id"]) for r in rows if r["match"] == "exact"} == expected
     for r in rows:
-        leads = [n for (n,) in conn.execute(
-            "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", (int(r["id"]),))]
+        leads = [
+            n
+            for (n,) in conn.execute(
+                "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", (int(r["id"]),)
+            )
+        ]
         assert r["lead"] == "、".join(leads)
     assert "河长制" in text(p.stderr)  # how the query was understood
 
@@ -106,9 +112,12 @@ def test_unit_shengtaihuanjingfenju_2020_csv():
     assert "target" in rows[0]
     conn = sqlite3.connect(f"file:{SHIPPED}?mode=ro", uri=True)
     expected = {
-        (str(t), role) for t, role in conn.execute(
+        (str(t), role)
+        for t, role in conn.execute(
             "SELECT tu.task_id, tu.role FROM task_units tu JOIN tasks t ON t.id = tu.task_id "
-            "WHERE t.document_id = ? AND tu.name = '环保分局'", (DOC_2018,))
+            "WHERE t.document_id = ? AND tu.name = '环保分局'",
+            (DOC_2018,),
+        )
     }
     assert {(r["id"], r["role"]) for r in rows} == expected
     for r in rows:
@@ -125,7 +134,9 @@ def test_unit_chengguanju_groups():
     assert set(units) == {"城市管理局 (两江新区)", "城市管理局 (武隆区)", "城市管理局 (重庆市)"}
     assert {r["matched_by"] for r in rows} == {"short form"}
     assert {r["document"] for r in rows if r["unit"] == "城市管理局 (两江新区)"} == {
-        DOC_2018, "liangjiang-2021-ecological-protection-14th-plan"}
+        DOC_2018,
+        "liangjiang-2021-ecological-protection-14th-plan",
+    }
     assert {r["as_written"] for r in rows if r["unit"] == "城市管理局 (武隆区)"} == {"区城管局"}
     err = text(p.stderr)
     assert err.startswith("whodoes: 城管局") and "城市管理局 (两江新区), also written 城管局" in err
@@ -206,9 +217,29 @@ def test_export_jsonl_keys():
     conn = sqlite3.connect(f"file:{SHIPPED}?mode=ro", uri=True)
     assert len(lines) == conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
     first = json.loads(lines[0])
-    for key in ("doc_sha256", "document", "seq", "section", "category", "title", "text", "targets", "lead",
-                "support", "lead_label", "support_label", "inherited", "line", "id", "detail", "deadline",
-                "commanders", "lead_canonical", "support_canonical", "location"):
+    for key in (
+        "doc_sha256",
+        "document",
+        "seq",
+        "section",
+        "category",
+        "title",
+        "text",
+        "targets",
+        "lead",
+        "support",
+        "lead_label",
+        "support_label",
+        "inherited",
+        "line",
+        "id",
+        "detail",
+        "deadline",
+        "commanders",
+        "lead_canonical",
+        "support_canonical",
+        "location",
+    ):
         assert key in first
     assert first["location"] == f"line {first['line']}"  # a text source: its line
     assert isinstance(first["targets"], dict) and isinstance(first["inherited"], list)
@@ -296,7 +327,7 @@ def test_no_results_exit_1():
     assert p.returncode == 1 and "without --year" in text(p.stderr)
 
 
-@pytest.mark.parametrize("q", ['"', "'", "%", "_", "*", "AND", "OR", "NEAR(", "河长制\" OR \"x", "🙂", "\x07", "x" * 200])
+@pytest.mark.parametrize("q", ['"', "'", "%", "_", "*", "AND", "OR", "NEAR(", '河长制" OR "x', "🙂", "\x07", "x" * 200])
 def test_odd_queries_never_traceback(q):
     for cmd in ("task", "unit"):
         p = run(cmd, q, "-f", "csv")
@@ -307,12 +338,22 @@ def test_odd_queries_never_traceback(q):
 def test_piping_into_head_ends_quietly(tmp_path):
     err = tmp_path / "err"
     cmd = " ".join(f"'{a}'" for a in WHODOES)
-    p = subprocess.run(f"{cmd} export --format jsonl 2>{err} | head -n 1", shell=True, capture_output=True,
-                       env=clean_env(), timeout=120)
+    p = subprocess.run(
+        f"{cmd} export --format jsonl 2>{err} | head -n 1",
+        shell=True,
+        capture_output=True,
+        env=clean_env(),
+        timeout=120,
+    )
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 1
     assert err.read_bytes() == b""
-    p = subprocess.run(f"{cmd} export --format table 2>{err} | head -n 2", shell=True, capture_output=True,
-                       env=clean_env(), timeout=120)
+    p = subprocess.run(
+        f"{cmd} export --format table 2>{err} | head -n 2",
+        shell=True,
+        capture_output=True,
+        env=clean_env(),
+        timeout=120,
+    )
     assert err.read_bytes() == b""
 
 
@@ -362,8 +403,13 @@ def broken_databases(tmp_path):
 
 def test_broken_databases_exit_2_with_one_line(tmp_path):
     words = {
-        "missing": "not found", "empty": "empty", "not SQLite": "not an SQLite", "truncated": "truncated",
-        "truncated header": "truncated", "schema version": "schema version is 3", "other schema": "whodoes build",
+        "missing": "not found",
+        "empty": "empty",
+        "not SQLite": "not an SQLite",
+        "truncated": "truncated",
+        "truncated header": "truncated",
+        "schema version": "schema version is 3",
+        "other schema": "whodoes build",
         "folder": "folder",
     }
     for what, path in broken_databases(tmp_path).items():
@@ -408,7 +454,9 @@ def test_non_editable_install_finds_the_shipped_database(tmp_path):
     (src / "src").mkdir(parents=True)
     shutil.copy(ROOT / "pyproject.toml", src)
     readme = ROOT / "README.md"
-    (src / "README.md").write_text(readme.read_text(encoding="utf-8") if readme.exists() else "whodoes\n", encoding="utf-8")
+    (src / "README.md").write_text(
+        readme.read_text(encoding="utf-8") if readme.exists() else "whodoes\n", encoding="utf-8"
+    )
     shutil.copytree(ROOT / "src" / "whodoes", src / "src" / "whodoes", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "data", src / "data", ignore=shutil.ignore_patterns("*.tmp*", "*-journal"))
     venv = tmp_path / "venv"
@@ -418,17 +466,32 @@ def test_non_editable_install_finds_the_shipped_database(tmp_path):
     p = subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(src)], capture_output=True, timeout=600)
     if p.returncode != 0:
         pytest.skip(f"pip install failed here: {p.stderr.decode()[-300:]}")
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # typer, rich, rapidfuzz ...: borrow them from the environment running the tests
     Path(site, "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     env = clean_env()
-    p = subprocess.run([str(venv / "bin" / "whodoes"), "unit", "城管局", "-f", "csv"], capture_output=True, env=env,
-                       cwd=str(tmp_path), timeout=120)
+    p = subprocess.run(
+        [str(venv / "bin" / "whodoes"), "unit", "城管局", "-f", "csv"],
+        capture_output=True,
+        env=env,
+        cwd=str(tmp_path),
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     assert text(p.stdout).startswith("id,uid,document,")
-    where = subprocess.run([str(py), "-c", "import whodoes, whodoes.paths as p; print(whodoes.__file__); print(p.default_db())"],
-                           capture_output=True, text=True, env=env, cwd="/", check=True).stdout.split("\n")
+    where = subprocess.run(
+        [str(py), "-c", "import whodoes, whodoes.paths as p; print(whodoes.__file__); print(p.default_db())"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        check=True,
+    ).stdout.split("\n")
     assert where[0].startswith(site)
     assert where[1] == str(venv / "share" / "whodoes" / "plans.sqlite")
 
@@ -473,9 +536,22 @@ def test_fast_path_and_typer_agree(args, capsys, monkeypatch):
     assert call(args, capsys, monkeypatch, fast=True) == call(args, capsys, monkeypatch, fast=False)
 
 
-@pytest.mark.parametrize("args", [["unit", "--help"], ["unit", "-y2020", "x"], ["unit"], ["unit", "a", "b"],
-                                  ["unit", "x", "--year"], ["unit", "--", "x"], ["build"], [], ["--version"],
-                                  ["unit", "x", "--bom=1"], ["nosuch", "x"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["unit", "--help"],
+        ["unit", "-y2020", "x"],
+        ["unit"],
+        ["unit", "a", "b"],
+        ["unit", "x", "--year"],
+        ["unit", "--", "x"],
+        ["build"],
+        [],
+        ["--version"],
+        ["unit", "x", "--bom=1"],
+        ["nosuch", "x"],
+    ],
+)
 def test_fast_path_leaves_the_unusual_to_typer(args):
     assert cli.fast_parse(args) is None
 

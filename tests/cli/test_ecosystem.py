@@ -73,12 +73,30 @@ def test_datasette_get_the_flat_view():
     assert code == 0, out
     rows = json.loads(out)
     conn = ro()
-    assert [r["id"] for r in rows] == [r[0] for r in conn.execute(
-        "SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id ORDER BY d.ordinal, t.ordinal")]
+    assert [r["id"] for r in rows] == [
+        r[0]
+        for r in conn.execute(
+            "SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id ORDER BY d.ordinal, t.ordinal"
+        )
+    ]
     first = rows[0]
-    assert set(first) >= {"id", "document", "jurisdiction", "period", "task", "lead", "support", "source_file", "source_line"}
-    lead = [r[0] for r in conn.execute(
-        "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", (first["id"],))]
+    assert set(first) >= {
+        "id",
+        "document",
+        "jurisdiction",
+        "period",
+        "task",
+        "lead",
+        "support",
+        "source_file",
+        "source_line",
+    }
+    lead = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", (first["id"],)
+        )
+    ]
     assert first["lead"] == "、".join(lead)
 
 
@@ -91,8 +109,9 @@ def test_datasette_search_for_haimian_chengshi():
     assert code == 0, out
     assert sorted(r["id"] for r in json.loads(out)) == expected
     # and of the flat view, with the metadata that points it at that index
-    code, out = datasette_get(f"/plans/task_rows.json?_search={q('海绵城市')}&_shape=array&_size=max",
-                              "--metadata", str(METADATA))
+    code, out = datasette_get(
+        f"/plans/task_rows.json?_search={q('海绵城市')}&_shape=array&_size=max", "--metadata", str(METADATA)
+    )
     assert code == 0, out
     rows = json.loads(out)
     assert sorted(r["id"] for r in rows) == expected
@@ -101,12 +120,21 @@ def test_datasette_search_for_haimian_chengshi():
 
 @needs_datasette
 def test_whodoes_serve_get_with_facets_labels_and_sources():
-    code, out, err = whodoes("serve", "--get", f"/plans/task_units_flat.json?_facet=unit&_facet=role&role=lead&unit={q('城市管理局')}&_size=max")
+    code, out, err = whodoes(
+        "serve",
+        "--get",
+        f"/plans/task_units_flat.json?_facet=unit&_facet=role&role=lead&unit={q('城市管理局')}&_size=max",
+    )
     assert code == 0, err
     data = json.loads(out)
-    expected = ro().execute(
-        """SELECT count(*) FROM task_units tu JOIN units u ON u.id = tu.unit_id
-            WHERE u.name = '城市管理局' AND tu.role = 'lead'""").fetchone()[0]
+    expected = (
+        ro()
+        .execute(
+            """SELECT count(*) FROM task_units tu JOIN units u ON u.id = tu.unit_id
+            WHERE u.name = '城市管理局' AND tu.role = 'lead'"""
+        )
+        .fetchone()[0]
+    )
     assert data["filtered_table_rows_count"] == expected > 0
     facets = data["facet_results"]
     facets = facets.get("results", facets)  # Datasette 1.0 nests them
@@ -184,8 +212,13 @@ def test_serve_metadata_for_another_database_name(tmp_path, monkeypatch):
     shutil.copyfile(SHIPPED, other)
     seen = {}
     monkeypatch.setattr(web, "datasette_version", lambda: "0.65")
-    monkeypatch.setattr(web, "_run_datasette", lambda args: seen.update(
-        meta=json.loads(Path(args[args.index("--metadata") + 1]).read_text(encoding="utf-8"))) or 0)
+    monkeypatch.setattr(
+        web,
+        "_run_datasette",
+        lambda args: (
+            seen.update(meta=json.loads(Path(args[args.index("--metadata") + 1]).read_text(encoding="utf-8"))) or 0
+        ),
+    )
     assert cli.main(["serve", "--db", str(other)]) == 0
     assert set(seen["meta"]["databases"]) == {"mine"}
 
@@ -294,9 +327,13 @@ def test_completing_cheng_lists_units_starting_with_cheng():
     names = [v for v, _help in items]
     assert names and all(n.startswith("城") for n in names)
     assert {"城市管理局", "城管局"} <= set(names)
-    expected = {r[0] for r in ro().execute(
-        """SELECT name FROM unit_names WHERE name LIKE '城%'
-           UNION SELECT t.name FROM type_names t JOIN units u ON u.type = t.type WHERE t.name LIKE '城%'""")}
+    expected = {
+        r[0]
+        for r in ro().execute(
+            """SELECT name FROM unit_names WHERE name LIKE '城%'
+           UNION SELECT t.name FROM type_names t JOIN units u ON u.type = t.type WHERE t.name LIKE '城%'"""
+        )
+    }
     assert set(names) == expected
     assert names[0] == "城市管理局"  # canonical names first
     helps = dict(items)
@@ -326,8 +363,13 @@ def test_typer_completion_through_the_shell_protocol():
 
 
 # the first line of each shell's script that only that shell's script has
-SCRIPT_MARKS = {"bash": "COMP_WORDS=", "zsh": "#compdef whodoes", "fish": "complete --command whodoes",
-                "powershell": "Register-ArgumentCompleter", "pwsh": "Register-ArgumentCompleter"}
+SCRIPT_MARKS = {
+    "bash": "COMP_WORDS=",
+    "zsh": "#compdef whodoes",
+    "fish": "complete --command whodoes",
+    "powershell": "Register-ArgumentCompleter",
+    "pwsh": "Register-ArgumentCompleter",
+}
 
 
 @pytest.mark.parametrize("shell", sorted(SCRIPT_MARKS))
@@ -410,7 +452,8 @@ def test_stats_counts_leads_and_supports_per_jurisdiction():
             n = conn.execute(
                 """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
                     JOIN tasks t ON t.id = tu.task_id WHERE u.key = ? AND tu.role = ? AND t.level = ?""",
-                (r["key"], r["role"], level)).fetchone()[0]
+                (r["key"], r["role"], level),
+            ).fetchone()[0]
             assert int(r[column]) == n
     assert all(r["kind"] == "body" for r in rows)
     per = {}
@@ -419,25 +462,37 @@ def test_stats_counts_leads_and_supports_per_jurisdiction():
     assert all(v == sorted(v, reverse=True) for v in per.values())
     assert all(int(r["rank"]) <= 3 for r in rows)  # more than 3 rows only where units tie (test_i18n: ties kept)
     assert ("两江新区", "lead") in per and ("两江新区", "support") in per
-    top = max(r[0] for r in conn.execute(
-        """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
+    top = max(
+        r[0]
+        for r in conn.execute(
+            """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
             JOIN tasks t ON t.id = tu.task_id
             WHERE u.jurisdiction = '两江新区' AND u.kind = 'body' AND tu.role = 'lead' AND t.level = 'task'
-            GROUP BY u.id"""))
+            GROUP BY u.id"""
+        )
+    )
     assert per[("两江新区", "lead")][0] == top
 
 
 def test_stats_chart_on_a_terminal():
-    code, out, err = whodoes("stats", "--where", "两江新区", "--top", "3", "--all", "--format", "table",
-                             env=clean_env(COLUMNS="100"))
+    code, out, err = whodoes(
+        "stats", "--where", "两江新区", "--top", "3", "--all", "--format", "table", env=clean_env(COLUMNS="100")
+    )
     assert code == 0, err
     # the roles named with the plans' own labels (两江新区's plans say 牵头单位 and 责任单位)
     assert "两江新区" in out and "lead 责任/牵头" in out and "support 配合" in out and "█" in out and " *" in out
     assert "武隆区" not in out
 
 
-@pytest.mark.parametrize("args, word", [(["--top", "0"], "--top"), (["--top", "x"], "--top"),
-                                        (["--role", "boss"], "--role"), (["--where", "北京"], "两江新区")])
+@pytest.mark.parametrize(
+    "args, word",
+    [
+        (["--top", "0"], "--top"),
+        (["--top", "x"], "--top"),
+        (["--role", "boss"], "--role"),
+        (["--where", "北京"], "两江新区"),
+    ],
+)
 def test_stats_usage_errors(args, word):
     code, out, err = whodoes("stats", *args)
     assert code == 2 and out == "" and word in err and err.count("\n") == 1
@@ -448,18 +503,30 @@ def test_stats_csv_and_completion_stay_off_the_heavy_imports():
     heavy = {"rich", "typer", "sqlite_utils", "opencc", "pypinyin", "datasette", "xlsxwriter", "rapidfuzz"}
     p = subprocess.run([*cmd, "stats", "--format", "csv"], capture_output=True, env=clean_env(), timeout=120)
     assert p.returncode == 0, p.stderr
-    names = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in p.stderr.decode().splitlines()
-             if line.startswith("import time:")}
+    names = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in p.stderr.decode().splitlines()
+        if line.startswith("import time:")
+    }
     assert not heavy & names, heavy & names
     env = clean_env(_WHODOES_COMPLETE="complete_bash", COMP_WORDS="whodoes unit 城", COMP_CWORD="2")
     p = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
-    names = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in p.stderr.decode().splitlines()
-             if line.startswith("import time:")}
+    names = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in p.stderr.decode().splitlines()
+        if line.startswith("import time:")
+    }
     assert not {"sqlite_utils", "opencc", "pypinyin", "datasette", "xlsxwriter"} & names
 
 
-@pytest.mark.parametrize("args", [["stats", "-f", "csv"], ["stats", "--all", "--top", "2", "--role", "lead", "-f", "json"],
-                                  ["stats", "-w", "武隆", "-f", "tsv"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "-f", "csv"],
+        ["stats", "--all", "--top", "2", "--role", "lead", "-f", "json"],
+        ["stats", "-w", "武隆", "-f", "tsv"],
+    ],
+)
 def test_stats_fast_path_and_typer_agree(args):
     fast = whodoes(*args)
     slow = whodoes(*args, env=clean_env(WHODOES_NO_FAST="1"))

@@ -32,8 +32,9 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def whodoes(*args, env=None):
-    p = subprocess.run([*WHODOES, *map(str, args)], capture_output=True, env=clean_env(**(env or {})), cwd="/",
-                       timeout=300)
+    p = subprocess.run(
+        [*WHODOES, *map(str, args)], capture_output=True, env=clean_env(**(env or {})), cwd="/", timeout=300
+    )
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 
@@ -150,8 +151,17 @@ def test_header_zh_in_xlsx(tmp_path):
 
 
 def test_every_column_name_of_every_command_has_its_chinese_name():
-    for args in (["export"], ["unit", "城管局"], ["task", "河长制"], ["due", "--as-of", "2020-01-01", "--within", "1y"],
-                 ["docs", "--verbose"], ["units"], ["stats"], ["unit", "生态环境局", "--compare"], ["show", "1"]):
+    for args in (
+        ["export"],
+        ["unit", "城管局"],
+        ["task", "河长制"],
+        ["due", "--as-of", "2020-01-01", "--within", "1y"],
+        ["docs", "--verbose"],
+        ["units"],
+        ["stats"],
+        ["unit", "生态环境局", "--compare"],
+        ["show", "1"],
+    ):
         code, out, err = whodoes(*args, "--format", "csv", "--header", "zh", env=C)
         assert code == 0, (args, err)
         names = next(csv.reader(io.StringIO(out)))
@@ -178,8 +188,19 @@ def test_the_catalogue_reaches_every_kind_of_text():
     assert t.ngettext("+{n} key project", "+{n} key projects", 3) == "另有 {n} 项重点工程"
 
 
-@pytest.mark.parametrize("value, lang", [("zh_CN.UTF-8", "zh"), ("zh_TW", "zh"), ("zh", "zh"), ("C", "en"),
-                                         ("C.UTF-8", "en"), ("en_US.UTF-8", "en"), ("de_DE", "en"), ("", None)])
+@pytest.mark.parametrize(
+    "value, lang",
+    [
+        ("zh_CN.UTF-8", "zh"),
+        ("zh_TW", "zh"),
+        ("zh", "zh"),
+        ("C", "en"),
+        ("C.UTF-8", "en"),
+        ("en_US.UTF-8", "en"),
+        ("de_DE", "en"),
+        ("", None),
+    ],
+)
 def test_a_locale_names_its_language(value, lang):
     from whodoes.i18n import normalize
 
@@ -219,8 +240,13 @@ def test_no_private_api_of_typer_click_or_rich():
             assert private not in text, f"{path.name} uses {private}"
 
 
-@pytest.mark.parametrize("env, words", [(C, "did you mean `whodoes unit 城管局` or `whodoes task 城管局`?"),
-                                        (ZH, "您是想用 `whodoes unit 城管局` 还是 `whodoes task 城管局`？")])
+@pytest.mark.parametrize(
+    "env, words",
+    [
+        (C, "did you mean `whodoes unit 城管局` or `whodoes task 城管局`?"),
+        (ZH, "您是想用 `whodoes unit 城管局` 还是 `whodoes task 城管局`？"),
+    ],
+)
 def test_a_bare_query_points_to_unit_and_task(env, words):
     code, out, err = whodoes("城管局", env=env)
     assert code == 2 and out == "" and words in err and err.count("\n") == 1
@@ -272,9 +298,13 @@ def test_stats_names_the_role_with_the_plans_own_label():
 
     conn = sqlite3.connect(f"file:{SHIPPED}?mode=ro", uri=True)
     # 重庆市's plan has no 牵头单位 column: its units are 责任单位
-    labels = {r[0] for r in conn.execute(
-        "SELECT DISTINCT tu.label FROM task_units tu JOIN units u ON u.id = tu.unit_id "
-        "WHERE u.jurisdiction = '重庆市' AND tu.role = 'lead'")}
+    labels = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT tu.label FROM task_units tu JOIN units u ON u.id = tu.unit_id "
+            "WHERE u.jurisdiction = '重庆市' AND tu.role = 'lead'"
+        )
+    }
     assert labels == {"责任单位"}
     code, out, _ = whodoes("stats", "--where", "重庆市", "--format", "csv", env=C)
     rows = list(csv.DictReader(io.StringIO(out)))

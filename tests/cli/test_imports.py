@@ -22,17 +22,40 @@ SHIPPED = ROOT / "data" / "plans.sqlite"
 pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")
 
 BUILD_ONLY = [
-    "sqlite_utils", "opencc", "pypinyin", "rjieba", "whodoes.build.phrasebook", "tomllib", "tomli",
-    "whodoes.build.parse", "whodoes.build.pipeline", "whodoes.build.store", "whodoes.build.cleanup", "whodoes.build.sources", "whodoes.build.infer",
-    "whodoes.build.units.catalog", "whodoes.build.parse.split", "whodoes.build.units.bodies", "whodoes.build.units.coverage", "whodoes.build.document",
-    "docx", "pdfplumber", "pdfminer", "pypdfium2", "openpyxl", "xlrd", "lxml", "charset_normalizer",
+    "sqlite_utils",
+    "opencc",
+    "pypinyin",
+    "rjieba",
+    "whodoes.build.phrasebook",
+    "tomllib",
+    "tomli",
+    "whodoes.build.parse",
+    "whodoes.build.pipeline",
+    "whodoes.build.store",
+    "whodoes.build.cleanup",
+    "whodoes.build.sources",
+    "whodoes.build.infer",
+    "whodoes.build.units.catalog",
+    "whodoes.build.parse.split",
+    "whodoes.build.units.bodies",
+    "whodoes.build.units.coverage",
+    "whodoes.build.document",
+    "docx",
+    "pdfplumber",
+    "pdfminer",
+    "pypdfium2",
+    "openpyxl",
+    "xlrd",
+    "lxml",
+    "charset_normalizer",
 ]
 HEAVY = ["rich", "rapidfuzz", "pydantic", "typer", "click", "dataclasses", "pathlib", "csv", "json", "unicodedata"]
 
 
 def imported(*args, env_extra=None):
-    p = subprocess.run([*importtime_command(), *args], capture_output=True, env=clean_env(**(env_extra or {})), cwd="/",
-                       timeout=120)
+    p = subprocess.run(
+        [*importtime_command(), *args], capture_output=True, env=clean_env(**(env_extra or {})), cwd="/", timeout=120
+    )
     names = set()
     other = []
     for line in p.stderr.decode("utf-8", "replace").splitlines():

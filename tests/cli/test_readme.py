@@ -37,7 +37,12 @@ README_ZH = ROOT / "README.zh-CN.md"
 LOCALES = {README: "C.UTF-8", README_ZH: "zh_CN.UTF-8"}  # each README's tour runs in its language
 SHIPPED = ROOT / "data" / "plans.sqlite"
 COLUMNS = 100
-COPIED = ["data/sources", "data/units.toml", "data/bodies.toml", "tests/fixtures/unseen/beibei-2023-jialing-water-clauses.txt"]
+COPIED = [
+    "data/sources",
+    "data/units.toml",
+    "data/bodies.toml",
+    "tests/fixtures/unseen/beibei-2023-jialing-water-clauses.txt",
+]
 INSTALL = "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/whodoes unit 城管局"
 TEST = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
 
@@ -134,9 +139,24 @@ def scratch(tmp: Path) -> Path:
 
 def environment(lang: str = "C.UTF-8") -> dict:
     """The environment of a tour: the locale ``lang`` (and nothing else choosing a language)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("WHODOES_DB", "WHODOES_NO_FAST", "WHODOES_DEBUG", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR",
-                        "WHODOES_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "WHODOES_DB",
+            "WHODOES_NO_FAST",
+            "WHODOES_DEBUG",
+            "COLUMNS",
+            "LINES",
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "WHODOES_LANG",
+            "LC_ALL",
+            "LC_MESSAGES",
+            "LANGUAGE",
+        )
+    }
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["TERM"] = "xterm-256color"
     env["LANG"] = lang
@@ -155,9 +175,15 @@ def run_in_terminal(command: str, cwd: Path, timeout: float = 180, lang: str = "
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, COLUMNS, 0, 0))
-    p = subprocess.Popen(["bash", "-c", command], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
-                         cwd=cwd, env=dict(environment(lang), WHODOES_HOME=str(Path(cwd) / "home")),
-                         start_new_session=True)
+    p = subprocess.Popen(
+        ["bash", "-c", command],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        cwd=cwd,
+        env=dict(environment(lang), WHODOES_HOME=str(Path(cwd) / "home")),
+        start_new_session=True,
+    )
     os.close(slave)
     chunks = []
     deadline = time.monotonic() + timeout
@@ -295,10 +321,14 @@ TOURS = [(path, i) for path in LOCALES for i in range(len(tour_steps(path=path))
 def test_the_tour_runs(path, index, tour_dirs):
     for step in tour_steps(path=path)[index]:
         code, actual = run_in_terminal(step.command, tour_dirs[path], lang=LOCALES[path])
-        assert code == step.exit_code, f"{step}: exit {code}, the README says {step.exit_code}\n" + "\n".join(actual[-20:])
+        assert code == step.exit_code, f"{step}: exit {code}, the README says {step.exit_code}\n" + "\n".join(
+            actual[-20:]
+        )
         assert "Traceback" not in "\n".join(actual), step
         missing = missing_lines(step.shown, actual)
-        assert not missing, f"{step}: not in the real output:\n" + "\n".join(missing) + "\n--- real output:\n" + "\n".join(actual)
+        assert not missing, (
+            f"{step}: not in the real output:\n" + "\n".join(missing) + "\n--- real output:\n" + "\n".join(actual)
+        )
 
 
 def test_the_comparison_itself():

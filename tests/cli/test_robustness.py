@@ -39,29 +39,107 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 # pieces that mean something somewhere: FTS5 and SQL syntax, names and words in the plans,
 # pinyin, white space and control characters
 FRAGMENTS = [
-    '"', "'", "%", "_", "*", "(", ")", "^", ":", "-", "+", "{", "}", ",", ";", "--", "/*", "\\",
-    "AND", "OR", "NOT", "NEAR", "NEAR(", "MATCH", "SELECT", "DROP TABLE tasks", "' OR 1=1 --",
-    "城管局", "城市管理局", "河长制", "河長制", "生态环境分局", "环保分局", "海绵城市", "两江", "武隆区", "水",
-    "chengguanju", "cgj", "hbfj", "Cheng Guan", "ＣＧＪ",
-    " ", "\t", "\n", "\r", "\u00a0", "\u3000", "\u200b", "\ufeff", "\x00", "\x07", "\x1b", "\x7f",
-    "🙂", "👨\u200d👩\u200d👧", "Ελληνικά", "Кириллица", "العربية", "𠀀", "\ue000", "e\u0301",
+    '"',
+    "'",
+    "%",
+    "_",
+    "*",
+    "(",
+    ")",
+    "^",
+    ":",
+    "-",
+    "+",
+    "{",
+    "}",
+    ",",
+    ";",
+    "--",
+    "/*",
+    "\\",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(",
+    "MATCH",
+    "SELECT",
+    "DROP TABLE tasks",
+    "' OR 1=1 --",
+    "城管局",
+    "城市管理局",
+    "河长制",
+    "河長制",
+    "生态环境分局",
+    "环保分局",
+    "海绵城市",
+    "两江",
+    "武隆区",
+    "水",
+    "chengguanju",
+    "cgj",
+    "hbfj",
+    "Cheng Guan",
+    "ＣＧＪ",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\u00a0",
+    "\u3000",
+    "\u200b",
+    "\ufeff",
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "🙂",
+    "👨\u200d👩\u200d👧",
+    "Ελληνικά",
+    "Кириллица",
+    "العربية",
+    "𠀀",
+    "\ue000",
+    "e\u0301",
 ]
 ANY_CHAR = st.characters(exclude_categories=())  # every code point, lone surrogates included
-WORDS = ["城管局", "城市管理局", "河长制", "河長制", "生态环境分局", "环保分局", "海绵城市", "水质", "cgj", "chengguanju",
-         "hbfj", "规划分局", "各街道", "相关部门", "水", "绿色发展"]
+WORDS = [
+    "城管局",
+    "城市管理局",
+    "河长制",
+    "河長制",
+    "生态环境分局",
+    "环保分局",
+    "海绵城市",
+    "水质",
+    "cgj",
+    "chengguanju",
+    "hbfj",
+    "规划分局",
+    "各街道",
+    "相关部门",
+    "水",
+    "绿色发展",
+]
 QUERY_TEXT = st.one_of(
     st.tuples(st.sampled_from(WORDS), st.sampled_from(["", " ", "\t", "\x07", "\u3000", "🙂", '"', "*", "%", "("])).map(
-        lambda t: t[1] + t[0] + t[1]),
+        lambda t: t[1] + t[0] + t[1]
+    ),
     st.text(max_size=60),
     st.text(alphabet=ANY_CHAR, max_size=30),
     st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join),
     st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=3)), max_size=6).map(" ".join),
     st.integers(1, 400).map(lambda n: "河" * n),
 )
-FILTER_TEXT = st.one_of(st.none(), st.text(max_size=12), st.text(alphabet=ANY_CHAR, max_size=6),
-                        st.sampled_from(FRAGMENTS))
-YEARS = st.one_of(FILTER_TEXT, st.integers(-(10**20), 10**20), st.integers(2015, 2040),
-                  st.sampled_from(["2020", " 2020 ", "２０２０", "2020.0", "+2020", "-1", "0x7e4", "1e3"]))
+FILTER_TEXT = st.one_of(
+    st.none(), st.text(max_size=12), st.text(alphabet=ANY_CHAR, max_size=6), st.sampled_from(FRAGMENTS)
+)
+YEARS = st.one_of(
+    FILTER_TEXT,
+    st.integers(-(10**20), 10**20),
+    st.integers(2015, 2040),
+    st.sampled_from(["2020", " 2020 ", "２０２０", "2020.0", "+2020", "-1", "0x7e4", "1e3"]),
+)
 ROLES = st.one_of(FILTER_TEXT, st.sampled_from(["lead", "support", "any", "LEAD", " support "]))
 WHERES = st.one_of(FILTER_TEXT, st.sampled_from(["两江", "武隆区", "兩江新區", "武隆,云阳", ",", "两江,北京"]))
 DOCS = st.one_of(FILTER_TEXT, st.sampled_from(["2018", "liangjiang", "%", "_"]))
@@ -126,8 +204,9 @@ def test_tasks_for_unit_any_text(conn, q):
 
 @needs_db
 @SETTINGS
-@given(q=QUERY_TEXT, year=YEARS, role=ROLES, where=WHERES, doc=DOCS, limit=LIMITS, exact=st.booleans(),
-       unit=st.booleans())
+@given(
+    q=QUERY_TEXT, year=YEARS, role=ROLES, where=WHERES, doc=DOCS, limit=LIMITS, exact=st.booleans(), unit=st.booleans()
+)
 def test_query_entry_points_with_any_filters(conn, q, year, role, where, doc, limit, exact, unit):
     try:
         res = _unit_or_task(conn, unit, q, exact, year=year, role=role, where=where, doc=doc, limit=limit)
@@ -148,8 +227,16 @@ GOOD_LIMITS = st.one_of(st.none(), st.integers(1, 500))
 
 @needs_db
 @SETTINGS
-@given(q=QUERY_TEXT, year=GOOD_YEARS, role=GOOD_ROLES, where=GOOD_WHERES, doc=GOOD_DOCS, limit=GOOD_LIMITS,
-       exact=st.booleans(), unit=st.booleans())
+@given(
+    q=QUERY_TEXT,
+    year=GOOD_YEARS,
+    role=GOOD_ROLES,
+    where=GOOD_WHERES,
+    doc=GOOD_DOCS,
+    limit=GOOD_LIMITS,
+    exact=st.booleans(),
+    unit=st.booleans(),
+)
 def test_query_entry_points_any_text_with_valid_filters(conn, q, year, role, where, doc, limit, exact, unit):
     """Valid filters, so that the query itself is what varies and runs to the end."""
     try:
@@ -282,7 +369,9 @@ def test_read_source_names_the_file(tmp_path):
 # the unit splitter and the text clean-up, on any text
 
 UNIT_TEXT = st.text(
-    alphabet=st.one_of(st.characters(), st.sampled_from(list("局委办、,，;；。.等相关部门各有关/／-—无()（）[]【】\n\t\u00a0\u3000"))),
+    alphabet=st.one_of(
+        st.characters(), st.sampled_from(list("局委办、,，;；。.等相关部门各有关/／-—无()（）[]【】\n\t\u00a0\u3000"))
+    ),
     max_size=60,
 )
 
@@ -305,8 +394,12 @@ def test_split_units_on_any_text(cell):
 
 
 @settings(max_examples=500, deadline=None)
-@given(text=st.one_of(st.text(max_size=200), st.lists(st.sampled_from(FRAGMENTS + WORDS + ["關(guān)于", "目????標", "發(fā)展"]),
-                                                       max_size=20).map("".join)))
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.lists(st.sampled_from(FRAGMENTS + WORDS + ["關(guān)于", "目????標", "發(fā)展"]), max_size=20).map("".join),
+    )
+)
 def test_cleanup_on_any_text(text):
     """Any text a source can decode to (decode never yields lone surrogates, which OpenCC
     cannot encode; see test_decode_any_bytes_is_text_or_a_source_error)."""
@@ -326,7 +419,9 @@ def test_cleanup_on_any_text(text):
 
 @needs_db
 @settings(max_examples=60, deadline=None)
-@given(cut=st.integers(0, 1_700_000), seed=st.integers(0, 2**32), mode=st.sampled_from(["truncate", "scribble", "header"]))
+@given(
+    cut=st.integers(0, 1_700_000), seed=st.integers(0, 2**32), mode=st.sampled_from(["truncate", "scribble", "header"])
+)
 @example(cut=0, seed=6552645, mode="scribble")  # scribbles sqlite_master: text that is not UTF-8
 @example(cut=0, seed=633, mode="scribble")  # a NULL id from a damaged page: TypeError in the query code
 def test_connect_to_a_damaged_copy(tmp_path_factory, cut, seed, mode):

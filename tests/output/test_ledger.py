@@ -76,8 +76,18 @@ def test_docx_ledger_has_the_same_rows(tmp_path):
     assert d.element.body.xml.count("<w:tblHeader") == 2  # each table's header row repeats on every page
 
 
-@pytest.mark.parametrize("ext,start", [(".csv", b"id,uid,"), (".tsv", b"id\tuid\t"), (".json", b"[\n"),
-                                       (".jsonl", b"{"), (".md", b"| uid |"), (".xlsx", b"PK"), (".docx", b"PK")])
+@pytest.mark.parametrize(
+    "ext,start",
+    [
+        (".csv", b"id,uid,"),
+        (".tsv", b"id\tuid\t"),
+        (".json", b"[\n"),
+        (".jsonl", b"{"),
+        (".md", b"| uid |"),
+        (".xlsx", b"PK"),
+        (".docx", b"PK"),
+    ],
+)
 def test_o_infers_the_format_from_the_extension(tmp_path, ext, start):
     out = tmp_path / f"out{ext}"
     p = run("task", "海绵城市", "-o", str(out), "--quiet")
@@ -85,8 +95,9 @@ def test_o_infers_the_format_from_the_extension(tmp_path, ext, start):
     assert out.read_bytes().startswith(start)
 
 
-@pytest.mark.parametrize("fmt,name", [("csv", "x.xlsx"), ("xlsx", "x.csv"), ("json", "x.docx"), ("docx", "x.md"),
-                                      ("jsonl", "x.json")])
+@pytest.mark.parametrize(
+    "fmt,name", [("csv", "x.xlsx"), ("xlsx", "x.csv"), ("json", "x.docx"), ("docx", "x.md"), ("jsonl", "x.json")]
+)
 def test_a_format_clashing_with_the_extension_is_refused(tmp_path, fmt, name):
     p = run("unit", "城管局", "--format", fmt, "-o", str(tmp_path / name))
     assert p.returncode == 2 and "disagree" in p.stderr.decode()

@@ -26,8 +26,14 @@ class Stream(io.StringIO):
 
 
 def decide(fmt="table", output=None, stdout=True, stdin=True, off=False, **environ):
-    return pager.should_page(fmt=fmt, output=output, stdout=Stream(stdout), stdin=Stream(stdin),
-                             environ={"TERM": "xterm", **environ}, off=off)
+    return pager.should_page(
+        fmt=fmt,
+        output=output,
+        stdout=Stream(stdout),
+        stdin=Stream(stdin),
+        environ={"TERM": "xterm", **environ},
+        off=off,
+    )
 
 
 def test_the_decision():

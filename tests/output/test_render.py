@@ -10,8 +10,15 @@ from whodoes.errors import UsageError
 from whodoes.output import render, termtable
 
 ROWS = [
-    {"id": 1, "text": "加强河长制,落实“一河一策”", "lead": ["城管局", "环保分局"], "support": [], "targets": {"2020": "完成"},
-     "note": 'says "hi"\nnext line', "n": None},
+    {
+        "id": 1,
+        "text": "加强河长制,落实“一河一策”",
+        "lead": ["城管局", "环保分局"],
+        "support": [],
+        "targets": {"2020": "完成"},
+        "note": 'says "hi"\nnext line',
+        "n": None,
+    },
     {"id": 2, "text": "a|b\\c\tT", "lead": ["区城管局"], "support": ["相关部门"], "targets": {}, "note": "", "n": 0},
 ]
 COLS = ["id", "text", "lead", "support", "targets", "note", "n"]
@@ -74,7 +81,10 @@ def test_json_and_jsonl_keep_lists_and_objects():
     out = io.StringIO()
     render.write(ROWS, COLS, "jsonl", out, json_keys=["id", "lead"])
     lines = out.getvalue().splitlines()
-    assert [json.loads(line) for line in lines] == [{"id": 1, "lead": ["城管局", "环保分局"]}, {"id": 2, "lead": ["区城管局"]}]
+    assert [json.loads(line) for line in lines] == [
+        {"id": 1, "lead": ["城管局", "环保分局"]},
+        {"id": 2, "lead": ["区城管局"]},
+    ]
 
 
 def test_markdown_escapes_pipes_and_line_breaks():
@@ -99,9 +109,24 @@ def test_table_draws_with_rich():
 
 def test_task_table_groups_by_document():
     rows = [
-        dict(id=i, document=d, document_title=d.upper(), jurisdiction="两江新区", period="2018-2020", seq=str(i),
-             category="类", title=None, text="任务" * 30, lead=["城管局"], support=["环保分局", "规划分局"],
-             match="exact", unit="城市管理局 (两江新区)", role="lead", as_written="城管局", target="完成")
+        dict(
+            id=i,
+            document=d,
+            document_title=d.upper(),
+            jurisdiction="两江新区",
+            period="2018-2020",
+            seq=str(i),
+            category="类",
+            title=None,
+            text="任务" * 30,
+            lead=["城管局"],
+            support=["环保分局", "规划分局"],
+            match="exact",
+            unit="城市管理局 (两江新区)",
+            role="lead",
+            as_written="城管局",
+            target="完成",
+        )
         for i, d in enumerate(["a", "a", "b"])
     ]
     out = io.StringIO()
@@ -154,10 +179,24 @@ def test_choose_format():
 
 def _task_rows(text, n=3):
     return [
-        dict(id=100 + i, document="d", document_title="文件", jurisdiction="两江新区", period="2018-2020", seq=str(i + 1),
-             category="实施城市绿化提升工程", title=None, text=text, lead=["城管局", "相关集团公司"],
-             support=["国土分局", "环保分局", "规划分局", "生态环境保护综合行政执法支队"], match="exact",
-             unit="城市管理局 (两江新区)", role="lead", as_written="城管局", target="城市建成区绿化覆盖率达到45%")
+        dict(
+            id=100 + i,
+            document="d",
+            document_title="文件",
+            jurisdiction="两江新区",
+            period="2018-2020",
+            seq=str(i + 1),
+            category="实施城市绿化提升工程",
+            title=None,
+            text=text,
+            lead=["城管局", "相关集团公司"],
+            support=["国土分局", "环保分局", "规划分局", "生态环境保护综合行政执法支队"],
+            match="exact",
+            unit="城市管理局 (两江新区)",
+            role="lead",
+            as_written="城管局",
+            target="城市建成区绿化覆盖率达到45%",
+        )
         for i in range(n)
     ]
 
@@ -168,7 +207,9 @@ def test_task_table_lines_line_up_with_chinese_text(monkeypatch, columns, year):
     from rich.cells import cell_len
 
     monkeypatch.setenv("COLUMNS", str(columns))
-    text = "推进城市绿化提升,“300米见绿、7分钟入园”。开展长江、嘉陵江沿岸国土绿化提升行动,打造一批景观滨江公园项目。" * 4
+    text = (
+        "推进城市绿化提升,“300米见绿、7分钟入园”。开展长江、嘉陵江沿岸国土绿化提升行动,打造一批景观滨江公园项目。" * 4
+    )
     out = io.StringIO()
     termtable.task_table(_task_rows(text), termtable.make_console(out), year=year, mode="unit")
     lines = out.getvalue().splitlines()

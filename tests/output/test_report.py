@@ -82,7 +82,12 @@ def test_xlsx_and_docx_open_with_the_columns(entries, capsys):
     assert header[: len(COLUMNS)] == COLUMNS
     rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=3)]
     done = next(r for r in rows if r["任务编号"] == f"{DOC_2018}/5")
-    assert (done["状态"], done["推进情况"], done["日期"], done["牵头单位"]) == ("已完成", "照母山森林公园生态修复完成", "2020-11-30", "城管局")
+    assert (done["状态"], done["推进情况"], done["日期"], done["牵头单位"]) == (
+        "已完成",
+        "照母山森林公园生态修复完成",
+        "2020-11-30",
+        "城管局",
+    )
     assert sum(1 for r in rows if r["是否逾期"] == "逾期") > 0
     summary = [[c.value for c in r] for r in wb["汇总"].iter_rows(min_row=2)]
     assert summary[0][:3] == ["单位", "任务", "已完成"] and summary[-1][0] == "合计 (任务)"

@@ -66,7 +66,7 @@ def block_cells(text):
             out.append(cur)
         elif cur is not None and line[2:3] != " " and line[2:].split(" ", 1)[0] in ("lead", "support", "due"):
             label = line[2:].split(" ", 1)[0]
-            cur[label] = [line[2 + termtable._LABEL_W:].strip()]
+            cur[label] = [line[2 + termtable._LABEL_W :].strip()]
         elif cur is not None and label and line.startswith(" " * (2 + termtable._LABEL_W)):
             cur[label].append(line.strip())
         else:

@@ -70,14 +70,21 @@ def test_no_progress_file_is_created_by_reading(home, capsys):
 
 def test_entries_are_added_listed_and_shown(home, capsys):
     assert cli.main(["progress", "85", "勘界定标工作推进中", "--status", "on-track", "--date", "2020-06-30"]) == 0
-    assert cli.main(["progress", "85", "勘界定标已完成", "--status", "done", "--date", "2020-12-20", "--by", "生态环境分局"]) == 0
+    assert (
+        cli.main(
+            ["progress", "85", "勘界定标已完成", "--status", "done", "--date", "2020-12-20", "--by", "生态环境分局"]
+        )
+        == 0
+    )
     assert cli.main(["progress", "64", "照母山森林公园修复滞后", "--status", "behind", "--date", "2020-11-30"]) == 0
     assert (home / "progress.sqlite").is_file()
     capsys.readouterr()
     assert cli.main(["progress", f"{DOC_2018}/26", "--format", "csv"]) == 0  # task 85 by its stable id
     rows = csv_rows(capsys)
     assert [(r["date"], r["status"], r["progress"], r["by"]) for r in rows] == [
-        ("2020-06-30", "on-track", "勘界定标工作推进中", ""), ("2020-12-20", "done", "勘界定标已完成", "生态环境分局")]
+        ("2020-06-30", "on-track", "勘界定标工作推进中", ""),
+        ("2020-12-20", "done", "勘界定标已完成", "生态环境分局"),
+    ]
     assert all(r["task_id"] == "85" and r["attached"] == "same" for r in rows)
     # the latest status in the task rows, and --status
     assert cli.main(["unit", "hbfj", "--format", "csv", "--quiet"]) == 0
@@ -104,12 +111,15 @@ def test_entries_are_never_changed(home):
         rec.execute("DELETE FROM entries")
 
 
-@pytest.mark.parametrize("args, words", [
-    (["progress", "85", "x", "--status", "late"], "--status must be one of"),
-    (["progress", "85", "x", "--date", "2020-13-01"], "a date is YYYY-MM-DD"),
-    (["progress", "海绵", "x"], "task id must be a uid"),
-    (["unit", "城管局", "--status", "soon"], "--status must be one of"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["progress", "85", "x", "--status", "late"], "--status must be one of"),
+        (["progress", "85", "x", "--date", "2020-13-01"], "a date is YYYY-MM-DD"),
+        (["progress", "海绵", "x"], "task id must be a uid"),
+        (["unit", "城管局", "--status", "soon"], "--status must be one of"),
+    ],
+)
 def test_bad_values_are_one_line_and_exit_2(home, capsys, args, words):
     assert cli.main(args) == 2
     err = capsys.readouterr().err
@@ -125,7 +135,17 @@ def test_a_ledger_is_imported_and_unmatched_rows_reported(home, tmp_path, capsys
     ws = wb.active
     ws.append(["两江新区推进情况表"])
     ws.append(["序号", "任务编号", "任务", "牵头单位", "完成情况", "状态", "日期"])
-    ws.append([1, f"{DOC_2018}/26", "开展生态保护红线勘界定标和监管平台建设。", "环保分局", "已完成勘界定标", "已完成", "2020-12-01"])
+    ws.append(
+        [
+            1,
+            f"{DOC_2018}/26",
+            "开展生态保护红线勘界定标和监管平台建设。",
+            "环保分局",
+            "已完成勘界定标",
+            "已完成",
+            "2020-12-01",
+        ]
+    )
     ws.append([2, f"{DOC_2018}/5", None, "城管局", "正在推进", "正常推进", "2020-12-02"])
     ws.append([3, f"{DOC_2018}/6", None, "城管局", None, None, None])  # not filled in
     ws.append([4, f"{DOC_2018}/9999", None, None, "完成", "done", "2020-12-03"])
@@ -181,7 +201,9 @@ def test_entries_follow_their_text_and_orphans_are_kept(home, tmp_path, capsys):
     text = (sources / BEIBEI.name).read_text(encoding="utf-8")
     first = "　　1．推进工业园区污水集中处理。"
     assert first in text and "梁滩河、龙凤溪" in text
-    text = text.replace(first, "　　1．开展入河排污口排查。摸清全区入河排污口底数。（牵头单位：区生态环境局）\n" + first)
+    text = text.replace(
+        first, "　　1．开展入河排污口排查。摸清全区入河排污口底数。（牵头单位：区生态环境局）\n" + first
+    )
     (sources / BEIBEI.name).write_text(text.replace("梁滩河、龙凤溪", "梁滩河、龙凤溪、马鞍溪"), encoding="utf-8")
     conn = build(sources, out)
     assert records.find_task(conn, f"{doc}/2")["text"] == tasks[1]["text"]  # task 1 is now task 2
@@ -203,8 +225,10 @@ def test_entries_follow_their_text_and_orphans_are_kept(home, tmp_path, capsys):
     # the document gone altogether: every entry is an orphan, none is lost
     conn.close()
     (sources / BEIBEI.name).rename(tmp_path / "away.txt")
-    shutil.copyfile(ROOT / "data" / "sources" / "wulong-2019-two-mountains-base-plan.txt",
-                    sources / "wulong-2019-two-mountains-base-plan.txt")
+    shutil.copyfile(
+        ROOT / "data" / "sources" / "wulong-2019-two-mountains-base-plan.txt",
+        sources / "wulong-2019-two-mountains-base-plan.txt",
+    )
     conn = build(sources, out)
     assert len(records.orphans(conn)) == 3
     assert all("not in the database" in o["why"] for o in records.orphans(conn))
@@ -219,13 +243,28 @@ def test_the_query_path_stays_light_with_records(home):
 
     assert cli.main(["progress", "64", "x", "--status", "behind"]) == 0
     for env in ({"WHODOES_HOME": str(home)}, {"HOME": str(home.parent), "XDG_DATA_HOME": str(home.parent / "xdg")}):
-        p = subprocess.run([*importtime_command(), "unit", "城管局", "-f", "csv", "--status", "behind"], capture_output=True,
-                           env={k: v for k, v in clean_env(**env).items() if k != "WHODOES_HOME" or "WHODOES_HOME" in env},
-                           cwd="/", timeout=120)
-        names = {line.rsplit("|", 1)[1].strip() for line in p.stderr.decode().splitlines() if line.startswith("import time:")}
+        p = subprocess.run(
+            [*importtime_command(), "unit", "城管局", "-f", "csv", "--status", "behind"],
+            capture_output=True,
+            env={k: v for k, v in clean_env(**env).items() if k != "WHODOES_HOME" or "WHODOES_HOME" in env},
+            cwd="/",
+            timeout=120,
+        )
+        names = {
+            line.rsplit("|", 1)[1].strip() for line in p.stderr.decode().splitlines() if line.startswith("import time:")
+        }
         assert p.returncode == (0 if "WHODOES_HOME" in env else 1) and "whodoes.query.records" in names
-        for m in ("platformdirs", "openpyxl", "docx", "xlsxwriter", "whodoes.query.trace", "whodoes.output.report", "whodoes.output.ledgerin",
-                  "rich", "sqlite_utils"):
+        for m in (
+            "platformdirs",
+            "openpyxl",
+            "docx",
+            "xlsxwriter",
+            "whodoes.query.trace",
+            "whodoes.output.report",
+            "whodoes.output.ledgerin",
+            "rich",
+            "sqlite_utils",
+        ):
             assert m not in names, m
 
 

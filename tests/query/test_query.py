@@ -53,17 +53,18 @@ def test_connect_default_db_is_the_shipped_one(monkeypatch):
 
 def test_task_hezhangzhi_every_row_that_mentions_it(conn):
     res = query.search_tasks(conn, "河长制")
-    expected = {
-        r["id"]
-        for r in sql(conn, "SELECT * FROM tasks")
-        if "河长制" in haystack(r)
-    }
+    expected = {r["id"] for r in sql(conn, "SELECT * FROM tasks") if "河长制" in haystack(r)}
     exact = {r["id"] for r in res.rows if r["match"] == "exact"}
     assert expected and exact == expected
     for r in res.rows:
         if r["match"] == "exact":
             assert "河长制" in haystack(r)
-        leads = [x["name"] for x in sql(conn, "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", r["id"])]
+        leads = [
+            x["name"]
+            for x in sql(
+                conn, "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", r["id"]
+            )
+        ]
         assert r["lead"] == leads
     # exact matches come first
     matches = [r["match"] for r in res.rows]
@@ -106,16 +107,40 @@ def test_task_fuzzy_after_exact(conn):
 
 @pytest.mark.parametrize(
     "q",
-    ['"', "'", "%", "_", "*", "AND", "OR", "NOT", "NEAR(", "a OR b", '河长制" OR "水', "x*", "(", ")", "^", "🙂",
-     "河长制\x00", "\t河长制\n", "-", "--", "a" * 200],
+    [
+        '"',
+        "'",
+        "%",
+        "_",
+        "*",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR(",
+        "a OR b",
+        '河长制" OR "水',
+        "x*",
+        "(",
+        ")",
+        "^",
+        "🙂",
+        "河长制\x00",
+        "\t河长制\n",
+        "-",
+        "--",
+        "a" * 200,
+    ],
 )
 def test_task_any_text_is_a_query(conn, q):
     """Quotes, wildcards and full-text operators are characters to look for, never syntax:
     the exact matches are the tasks holding every word of the query as written (a plain scan
     here), and the fuzzy matches only come after them."""
     words = " ".join("".join(ch if ch.isprintable() else " " for ch in q).split()).lower().split(" ")
-    holding = {r["id"] for r in conn.execute("SELECT id, category, title, text, detail FROM tasks")
-               if all(w in haystack(r).lower() for w in words)}
+    holding = {
+        r["id"]
+        for r in conn.execute("SELECT id, category, title, text, detail FROM tasks")
+        if all(w in haystack(r).lower() for w in words)
+    }
     res = query.search_tasks(conn, q, exact=True)
     assert {r["id"] for r in res.rows} == holding
     assert all(r["match"] == "exact" and all(w in haystack(r).lower() for w in words) for r in res.rows)
@@ -172,8 +197,11 @@ def unit_rows(conn, written, doc=None):
         args.append(doc)
     return {
         (r["task_id"], r["role"])
-        for r in sql(conn, f"SELECT tu.task_id, tu.role FROM task_units tu JOIN tasks t ON t.id = tu.task_id "
-                           f"WHERE tu.name = ?{extra}", *args)
+        for r in sql(
+            conn,
+            f"SELECT tu.task_id, tu.role FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE tu.name = ?{extra}",
+            *args,
+        )
     }
 
 
@@ -321,8 +349,23 @@ def test_doc_accepts_parts_of_ids_and_titles(conn):
 def test_get_task_in_full(conn):
     tid = sql(conn, "SELECT task_id FROM task_units WHERE name = '环保分局' LIMIT 1")[0][0]
     rec = query.get_task(conn, tid)
-    for key in ("document", "section", "category", "text", "targets", "lead", "support", "lead_canonical",
-                "support_canonical", "inherited", "commanders", "source_file", "line", "units", "source_text"):
+    for key in (
+        "document",
+        "section",
+        "category",
+        "text",
+        "targets",
+        "lead",
+        "support",
+        "lead_canonical",
+        "support_canonical",
+        "inherited",
+        "commanders",
+        "source_file",
+        "line",
+        "units",
+        "source_text",
+    ):
         assert key in rec
     assert any(u["name"] == "环保分局" and u["canonical"] == "生态环境分局" for u in rec["units"])
     assert query.get_task(conn, 10**9) is None
@@ -342,8 +385,9 @@ def test_list_documents(conn):
     for d in verbose:
         # how each layout was read, with its rows: together every task row of the document
         # (indented lines are notes on the layout above them)
-        counted = [int(n) for line in d["layouts"] if not line.startswith(" ")
-                   for n in re.findall(r": (\d+) rows", line)]
+        counted = [
+            int(n) for line in d["layouts"] if not line.startswith(" ") for n in re.findall(r": (\d+) rows", line)
+        ]
         assert counted and sum(counted) == d["tasks"], d["layouts"]
 
 
@@ -352,8 +396,12 @@ def test_list_units_bodies_first_with_counts(conn):
     kinds = [u["kind"] for u in units]
     assert kinds == sorted(kinds, key=lambda k: k == "collective")
     cg = next(u for u in units if u["key"] == "两江新区/城市管理局")
-    leads = sql(conn, "SELECT count(DISTINCT task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id "
-                      "WHERE u.key = ? AND role = 'lead'", "两江新区/城市管理局")[0][0]
+    leads = sql(
+        conn,
+        "SELECT count(DISTINCT task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id "
+        "WHERE u.key = ? AND role = 'lead'",
+        "两江新区/城市管理局",
+    )[0][0]
     assert cg["leads"] == leads
     two = query.list_units(conn, where="两江新区")
     assert two and {u["jurisdiction"] for u in two} == {"两江新区"}
@@ -363,12 +411,36 @@ def test_export_every_row_in_document_order(conn):
     res = query.export_tasks(conn)
     n = sql(conn, "SELECT count(*) FROM tasks")[0][0]
     assert len(res.rows) == n
-    order = [r["id"] for r in sql(conn, "SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id "
-                                        "ORDER BY d.ordinal, t.ordinal, t.id")]
+    order = [
+        r["id"]
+        for r in sql(
+            conn,
+            "SELECT t.id FROM tasks t JOIN documents d ON d.id = t.document_id ORDER BY d.ordinal, t.ordinal, t.id",
+        )
+    ]
     assert [r["id"] for r in res.rows] == order
-    keys = {"doc_sha256", "document", "seq", "section", "category", "title", "text", "targets", "lead", "support",
-            "lead_label", "support_label", "inherited", "line", "id", "detail", "deadline", "commanders",
-            "lead_canonical", "support_canonical"}
+    keys = {
+        "doc_sha256",
+        "document",
+        "seq",
+        "section",
+        "category",
+        "title",
+        "text",
+        "targets",
+        "lead",
+        "support",
+        "lead_label",
+        "support_label",
+        "inherited",
+        "line",
+        "id",
+        "detail",
+        "deadline",
+        "commanders",
+        "lead_canonical",
+        "support_canonical",
+    }
     assert keys <= set(res.rows[0])
 
 
@@ -385,7 +457,9 @@ def test_missing_database(tmp_path):
 # search_tasks: the filters and the fuzzy step run in SQL (issue 5); same rows as filtering after
 
 
-@pytest.mark.parametrize("q", ["河长制", "水质", "海绵城市", "推进海绵城市建设工作", "河长制 考核", "生态保护修复", "湖"])
+@pytest.mark.parametrize(
+    "q", ["河长制", "水质", "海绵城市", "推进海绵城市建设工作", "河长制 考核", "生态保护修复", "湖"]
+)
 def test_task_filters_in_the_sql_keep_the_rows_and_their_order(conn, q):
     everything = query.search_tasks(conn, q, details=False).rows
     for kw, keep in [

@@ -161,7 +161,9 @@ def test_odd_text_resolves_or_not_but_never_fails(conn, q):
 
 
 def unit_labels(conn):
-    return {f"{name} ({where})" if where else name for name, where in conn.execute("SELECT name, jurisdiction FROM units")}
+    return {
+        f"{name} ({where})" if where else name for name, where in conn.execute("SELECT name, jurisdiction FROM units")
+    }
 
 
 def test_resolve_where(conn):
@@ -210,10 +212,14 @@ def test_fuzzy_and_suggestions_follow_changes_to_the_database(tmp_path):
         resolve.resolve_where(c, "火星区")
     w = sqlite3.connect(copy)
     uid = w.execute("SELECT max(id) + 1 FROM units").fetchone()[0]
-    w.execute("INSERT INTO units (id, key, name, jurisdiction, kind, curated) VALUES (?, ?, ?, ?, 'body', 0)",
-              (uid, "火星区/宇宙飞船局", "宇宙飞船局", "火星区"))
-    w.execute("INSERT INTO unit_names (name, unit_id, jurisdiction, how) VALUES (?, ?, ?, 'canonical')",
-              ("宇宙飞船局", uid, "火星区"))
+    w.execute(
+        "INSERT INTO units (id, key, name, jurisdiction, kind, curated) VALUES (?, ?, ?, ?, 'body', 0)",
+        (uid, "火星区/宇宙飞船局", "宇宙飞船局", "火星区"),
+    )
+    w.execute(
+        "INSERT INTO unit_names (name, unit_id, jurisdiction, how) VALUES (?, ?, ?, 'canonical')",
+        ("宇宙飞船局", uid, "火星区"),
+    )
     w.commit()
     w.close()
     res = resolve.resolve(c, "宇宙飞船站", fuzzy=True)

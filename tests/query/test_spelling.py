@@ -29,7 +29,9 @@ def sponge_city_tasks(conn):
     return [r["uid"] for r in query.search_tasks(conn, "海绵城市").rows if r["match"] == "exact"]
 
 
-@pytest.mark.parametrize("typed", ["海棉城市", "海绵城事", "hmcs", "haimianchengshi", "hai mian cheng shi", "HaiMianChengShi"])
+@pytest.mark.parametrize(
+    "typed", ["海棉城市", "海绵城事", "hmcs", "haimianchengshi", "hai mian cheng shi", "HaiMianChengShi"]
+)
 def test_typos_pinyin_and_initials_find_the_sponge_city_tasks_first(conn, typed):
     meant = sponge_city_tasks(conn)
     assert meant

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite 
 
 
 def the_2018_sponge_city_task(conn) -> int:
-    rows = conn.execute("SELECT id FROM tasks WHERE document_id = ? AND text LIKE '%海绵城市%' ORDER BY length(text)",
-                        (DOC_2018,)).fetchall()
+    rows = conn.execute(
+        "SELECT id FROM tasks WHERE document_id = ? AND text LIKE '%海绵城市%' ORDER BY length(text)", (DOC_2018,)
+    ).fetchall()
     return rows[0][0]  # 推进海绵城市建设。 (the other one is the long paragraph of the whole project)
 
 
@@ -43,11 +44,14 @@ def test_the_2018_sponge_city_task_finds_the_2021_one_first(conn):
 
 def test_a_renamed_lead_is_the_same_unit(conn):
     # 生态保护红线: 环保分局 led it in 2018-2020; 规划自然资源局 and 生态环境分局 in 2021-2025
-    task = conn.execute("SELECT id FROM tasks WHERE document_id = ? AND text LIKE '实施生态保护红线管控工程%'",
-                        (DOC_2018,)).fetchone()[0]
+    task = conn.execute(
+        "SELECT id FROM tasks WHERE document_id = ? AND text LIKE '实施生态保护红线管控工程%'", (DOC_2018,)
+    ).fetchone()[0]
     _, matches = trace.trace_task(conn, task)
     assert "生态保护红线" in matches[0]["text"]
-    assert matches[0]["responsibility"] == ("widened: 环保分局 led it in 2018-2020; 规划自然资源局、生态环境分局 in 2021-2025")
+    assert matches[0]["responsibility"] == (
+        "widened: 环保分局 led it in 2018-2020; 规划自然资源局、生态环境分局 in 2021-2025"
+    )
     # the unit score counts 环保分局 and 生态环境分局 as one unit
     assert matches[0]["unit_score"] >= 0.5
 

@@ -50,8 +50,14 @@ SHIPPED_TABLE = {
     "环保分局": ({"生态环境分局 (两江新区)"}, "predecessor"),
     "国土分局": ({"规划自然资源局 (两江新区)"}, "predecessor"),
     # our own
-    "生态环境局": ({"生态环境局 (重庆市)", "生态环境局 (武隆区)", "生态环境局 (云阳县)", "生态环境分局 (两江新区)"}, "exact"),
-    "环保局": ({"生态环境局 (重庆市)", "生态环境局 (武隆区)", "生态环境局 (云阳县)", "生态环境分局 (两江新区)"}, "predecessor"),
+    "生态环境局": (
+        {"生态环境局 (重庆市)", "生态环境局 (武隆区)", "生态环境局 (云阳县)", "生态环境分局 (两江新区)"},
+        "exact",
+    ),
+    "环保局": (
+        {"生态环境局 (重庆市)", "生态环境局 (武隆区)", "生态环境局 (云阳县)", "生态环境分局 (两江新区)"},
+        "predecessor",
+    ),
     "武隆城管局": ({"城市管理局 (武隆区)"}, "short form"),
     "两江国土局": ({"规划自然资源局 (两江新区)"}, "predecessor"),
     "市城管局": ({"城市管理局 (重庆市)"}, "short form"),
@@ -170,12 +176,22 @@ def test_added_units_have_their_types_and_nothing_is_unknown(added):
 def test_units_of_a_type_in_every_jurisdiction(added):
     rows = query.list_units(added[1], body_type="生态环境局")
     assert {(r["name"], r["jurisdiction"]) for r in rows} == {
-        ("生态环境局", "重庆市"), ("生态环境分局", "两江新区"), ("生态环境局", "武隆区"), ("生态环境局", "云阳县"),
-        ("生态环境局", "北碚区"), ("生态环境局", "巫山县")}
+        ("生态环境局", "重庆市"),
+        ("生态环境分局", "两江新区"),
+        ("生态环境局", "武隆区"),
+        ("生态环境局", "云阳县"),
+        ("生态环境局", "北碚区"),
+        ("生态环境局", "巫山县"),
+    }
     beibei = next(r for r in rows if r["jurisdiction"] == "北碚区")
-    n = added[1].execute(
-        """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
-            WHERE u.key = '北碚区/生态环境局' AND tu.role = 'lead'""").fetchone()[0]
+    n = (
+        added[1]
+        .execute(
+            """SELECT count(DISTINCT tu.task_id) FROM task_units tu JOIN units u ON u.id = tu.unit_id
+            WHERE u.key = '北碚区/生态环境局' AND tu.role = 'lead'"""
+        )
+        .fetchone()[0]
+    )
     assert beibei["leads"] == n > 0
 
 
@@ -188,6 +204,7 @@ def test_compare_side_by_side(added):
 
 
 # -- the command line -------------------------------------------------------------------------
+
 
 def run(*args, db=None):
     cmd = [*WHODOES, *args] + (["--db", str(db)] if db else [])
@@ -255,7 +272,9 @@ def test_compare_on_the_command_line():
     p = run("unit", "城管局", "--compare", "-f", "csv")
     assert p.returncode == 0
     rows = list(csv.DictReader(io.StringIO(p.stdout.decode(), newline="")))
-    assert {(r["jurisdiction"], r["unit"]) for r in rows} == {(j, "城市管理局") for j in ("两江新区", "武隆区", "重庆市")}
+    assert {(r["jurisdiction"], r["unit"]) for r in rows} == {
+        (j, "城市管理局") for j in ("两江新区", "武隆区", "重庆市")
+    }
 
 
 def test_shipped_database_is_the_one_tested():
@@ -265,8 +284,11 @@ def test_shipped_database_is_the_one_tested():
 # on the shipped database with three real pages added (tests/fixtures/real), none of which prints
 # its jurisdiction in metadata: 渝中区 and 大足区 (read from a government named in the text) and
 # 重庆市 (from the place its units name)
-REAL_PAGES = ["cq-yuzhong-2023-work-report-tasks.txt", "cq-dazu-2024-work-report-overfulfilled.txt",
-              "cq-city-2018-food-safety-tasks.txt"]
+REAL_PAGES = [
+    "cq-yuzhong-2023-work-report-tasks.txt",
+    "cq-dazu-2024-work-report-overfulfilled.txt",
+    "cq-city-2018-food-safety-tasks.txt",
+]
 REAL_ADDED_TABLE = {
     # 渝中区's page writes 区发改委 and 区规资局: as written there ("exact"), a short form elsewhere
     "渝中区发改委": ({"发展改革委 (渝中区)"}, "exact"),

@@ -48,10 +48,16 @@ def ro():
 def tasks_containing(term: str) -> list[sqlite3.Row]:
     """The tasks whose title, text or category contain ``term``, in plan order (read here from
     the tables, not through the views the site uses)."""
-    return ro().execute(
-        "SELECT t.uid, t.text, d.title AS plan FROM tasks t JOIN documents d ON d.id = t.document_id "
-        "WHERE instr(coalesce(t.title, '') || ' ' || coalesce(t.text, '') || ' ' || coalesce(t.category, ''), ?) > 0 "
-        "ORDER BY d.ordinal, t.ordinal", (term,)).fetchall()
+    return (
+        ro()
+        .execute(
+            "SELECT t.uid, t.text, d.title AS plan FROM tasks t JOIN documents d ON d.id = t.document_id "
+            "WHERE instr(coalesce(t.title, '') || ' ' || coalesce(t.text, '') || ' ' || coalesce(t.category, ''), ?) > 0 "
+            "ORDER BY d.ordinal, t.ordinal",
+            (term,),
+        )
+        .fetchall()
+    )
 
 
 def free_port() -> int:
@@ -65,7 +71,9 @@ def wait_until_up(url: str, proc: subprocess.Popen, patience: float = 120) -> No
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"whodoes serve exited with {proc.returncode}: {proc.stderr.read().decode('utf-8', 'replace')[-500:]}")
+            raise RuntimeError(
+                f"whodoes serve exited with {proc.returncode}: {proc.stderr.read().decode('utf-8', 'replace')[-500:]}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
@@ -82,8 +90,12 @@ def site():
     if web.datasette_version() is None:
         pytest.skip("datasette not installed (pip install -e '.[test]')")
     port = free_port()
-    proc = subprocess.Popen([*WHODOES, "serve", "--db", str(SHIPPED), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env())
+    proc = subprocess.Popen(
+        [*WHODOES, "serve", "--db", str(SHIPPED), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/", proc)
@@ -114,8 +126,14 @@ def browser():
         pytest.skip("Chromium or chromedriver not installed (apt-get install chromium chromium-driver; .ci/run does)")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={WIDTH},{HEIGHT}", "--lang=zh-CN"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={WIDTH},{HEIGHT}",
+        "--lang=zh-CN",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_window_size(WIDTH, HEIGHT)
@@ -144,7 +162,9 @@ def css(driver, selector):
 def headers(table) -> list[str]:
     from selenium.webdriver.common.by import By
 
-    return [th.text.replace("▼", "").replace("▲", "").strip() for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    return [
+        th.text.replace("▼", "").replace("▲", "").strip() for th in table.find_elements(By.CSS_SELECTOR, "thead th")
+    ]
 
 
 def column_share(table, column: str) -> float:
@@ -215,8 +235,10 @@ def test_home_finds_a_unit_by_its_short_form(site, browser):
     assert wanted
     browser.get(site + "/?" + urllib.parse.urlencode({"q": "城管局"}))
     rows = css(browser, "table.whodoes-units tbody tr")
-    shown = {f'{r.find_element(By.CSS_SELECTOR, "td.col-unit").text} ({r.find_element(By.CSS_SELECTOR, "td.col-jurisdiction").text})'
-             for r in rows}
+    shown = {
+        f"{r.find_element(By.CSS_SELECTOR, 'td.col-unit').text} ({r.find_element(By.CSS_SELECTOR, 'td.col-jurisdiction').text})"
+        for r in rows
+    }
     assert wanted <= shown
 
 
@@ -265,17 +287,31 @@ def test_unit_page_lists_what_it_leads_and_supports_by_plan(site, browser):
     from selenium.webdriver.common.by import By
 
     conn = ro()
-    unit = conn.execute("SELECT id, name, jurisdiction FROM units WHERE name = '城市管理局' AND jurisdiction = '两江新区'").fetchone()
-    counts = {role: conn.execute("SELECT count(DISTINCT task_id) FROM task_units WHERE unit_id = ? AND role = ?",
-                                 (unit["id"], role)).fetchone()[0] for role in ("lead", "support")}
-    plans = {r[0] for r in conn.execute(
-        "SELECT DISTINCT d.title FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN documents d ON d.id = t.document_id "
-        "WHERE tu.unit_id = ?", (unit["id"],))}
+    unit = conn.execute(
+        "SELECT id, name, jurisdiction FROM units WHERE name = '城市管理局' AND jurisdiction = '两江新区'"
+    ).fetchone()
+    counts = {
+        role: conn.execute(
+            "SELECT count(DISTINCT task_id) FROM task_units WHERE unit_id = ? AND role = ?", (unit["id"], role)
+        ).fetchone()[0]
+        for role in ("lead", "support")
+    }
+    plans = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT d.title FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN documents d ON d.id = t.document_id "
+            "WHERE tu.unit_id = ?",
+            (unit["id"],),
+        )
+    }
     # from the home page's unit search, as a person would get there
     browser.get(site + "/?" + urllib.parse.urlencode({"q": "城管局"}))
-    link = next(r.find_element(By.CSS_SELECTOR, "td.col-unit a") for r in css(browser, "table.whodoes-units tbody tr")
-                if r.find_element(By.CSS_SELECTOR, "td.col-jurisdiction").text == unit["jurisdiction"]
-                and r.find_element(By.CSS_SELECTOR, "td.col-unit").text == unit["name"])
+    link = next(
+        r.find_element(By.CSS_SELECTOR, "td.col-unit a")
+        for r in css(browser, "table.whodoes-units tbody tr")
+        if r.find_element(By.CSS_SELECTOR, "td.col-jurisdiction").text == unit["jurisdiction"]
+        and r.find_element(By.CSS_SELECTOR, "td.col-unit").text == unit["name"]
+    )
     link.click()
     blocks = css(browser, "section.whodoes-unit-block")
     assert len(blocks) == 1, [b.text[:40] for b in blocks]
@@ -299,9 +335,14 @@ def test_task_page_shows_its_source(site, browser):
     first = tasks_containing(SEARCH)[0]
     browser.get(site + "/?" + urllib.parse.urlencode({"q": SEARCH}))
     browser.find_element(By.CSS_SELECTOR, "table.whodoes-tasks tbody tr td.col-task a.task-link").click()
-    t = ro().execute(
-        "SELECT t.*, d.title AS plan, d.file, d.url, d.issuer FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.uid = ?",
-        (first["uid"],)).fetchone()
+    t = (
+        ro()
+        .execute(
+            "SELECT t.*, d.title AS plan, d.file, d.url, d.issuer FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.uid = ?",
+            (first["uid"],),
+        )
+        .fetchone()
+    )
     body = browser.find_element(By.TAG_NAME, "body").text
     assert t["text"] in body and t["plan"] in body and t["file"] in body
     for field in filter(None, (t["issuer"], t["url"])):
@@ -311,6 +352,10 @@ def test_task_page_shows_its_source(site, browser):
     assert [li.text for li in lines] == [ln.strip() for ln in t["source_text"].split("\n")]
     assert source.get_attribute("start") == str(t["line"])
     leads = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "td.col-lead a.unit")]
-    assert leads == [r[0] for r in ro().execute(
-        "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", (t["id"],))]
+    assert leads == [
+        r[0]
+        for r in ro().execute(
+            "SELECT name FROM task_units WHERE task_id = ? AND role = 'lead' ORDER BY position", (t["id"],)
+        )
+    ]
     screenshot(browser, "task")

@@ -29,8 +29,9 @@ pytestmark = [
 
 
 def get(path: str, db: Path = SHIPPED) -> str:
-    p = subprocess.run([*WHODOES, "serve", "--db", str(db), "--get", path], capture_output=True, timeout=300,
-                       env=clean_env(), cwd="/")
+    p = subprocess.run(
+        [*WHODOES, "serve", "--db", str(db), "--get", path], capture_output=True, timeout=300, env=clean_env(), cwd="/"
+    )
     assert p.returncode == 0, p.stderr.decode("utf-8", "replace")
     return p.stdout.decode("utf-8")
 
@@ -62,9 +63,14 @@ def test_the_task_view_searches_any_text_of_any_length():
     """_q= finds what the full-text index cannot (two characters) and agrees with the tables."""
     conn = ro()
     for term in ("河长", "海绵城市"):
-        expected = [r[0] for r in conn.execute(
-            "SELECT t.uid FROM tasks t JOIN documents d ON d.id = t.document_id WHERE instr(coalesce(t.title, '') || ' ' "
-            "|| coalesce(t.text, '') || ' ' || coalesce(t.category, ''), ?) > 0 ORDER BY d.ordinal, t.ordinal", (term,))]
+        expected = [
+            r[0]
+            for r in conn.execute(
+                "SELECT t.uid FROM tasks t JOIN documents d ON d.id = t.document_id WHERE instr(coalesce(t.title, '') || ' ' "
+                "|| coalesce(t.text, '') || ' ' || coalesce(t.category, ''), ?) > 0 ORDER BY d.ordinal, t.ordinal",
+                (term,),
+            )
+        ]
         assert expected, term
         rows = json.loads(get(f"/plans/task_list.json?_q={q(term)}&_shape=array&_size=max"))
         assert [r["uid"] for r in rows] == expected, term
@@ -88,14 +94,19 @@ def test_the_task_view_shows_plans_by_title_with_chinese_headers():
     titles = {r[0] for r in ro().execute("SELECT title FROM documents")}
     assert any(t in page for t in titles)
     facet = re.search(r'id="facet-plan".*?</ul>', page, re.S).group(0)
-    assert "所属规划" in facet and not any(d in facet for d, in ro().execute("SELECT id FROM documents"))
+    assert "所属规划" in facet and not any(d in facet for (d,) in ro().execute("SELECT id FROM documents"))
 
 
 def test_the_unit_page_answers_by_any_name_and_by_the_plans_jurisdiction():
     conn = ro()
     unit = conn.execute("SELECT id FROM units WHERE name = '城市管理局' AND jurisdiction = '两江新区'").fetchone()
-    expected = {(r[0], r[1]) for r in conn.execute(
-        "SELECT t.uid, tu.role FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE tu.unit_id = ?", (unit["id"],))}
+    expected = {
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT t.uid, tu.role FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE tu.unit_id = ?",
+            (unit["id"],),
+        )
+    }
     # the short form as the 两江新区 plans write it, with the plan's jurisdiction (as the task view links it)
     rows = json.loads(get(f"/plans/unit.json?name={q('城管局')}&jurisdiction={q('两江新区')}&_shape=array&_size=max"))
     assert {r["unit_id"] for r in rows} == {unit["id"]}
@@ -106,8 +117,14 @@ def test_the_unit_page_answers_by_any_name_and_by_the_plans_jurisdiction():
 
 
 def test_the_task_page_has_the_source_lines():
-    t = ro().execute("SELECT t.*, d.title AS plan, d.url FROM tasks t JOIN documents d ON d.id = t.document_id "
-                     "WHERE t.uid = 'wulong-2019-two-mountains-base-plan/3'").fetchone()
+    t = (
+        ro()
+        .execute(
+            "SELECT t.*, d.title AS plan, d.url FROM tasks t JOIN documents d ON d.id = t.document_id "
+            "WHERE t.uid = 'wulong-2019-two-mountains-base-plan/3'"
+        )
+        .fetchone()
+    )
     page = get(f"/plans/task?uid={q(t['uid'])}")
     assert f'<ol class="whodoes-source" start="{t["line"]}">' in page
     for line in t["source_text"].split("\n"):
@@ -145,7 +162,9 @@ def test_plain_datasette_serves_the_same_site():
     words = shlex.split(line.replace("\\\n", " "))
     exe = BIN / "datasette"
     words[0:1] = [str(exe)] if exe.exists() else [sys.executable, "-m", "datasette"]
-    p = subprocess.run([*words, "--get", f"/?q={q('海绵城市')}"], capture_output=True, timeout=300, env=clean_env(), cwd=ROOT)
+    p = subprocess.run(
+        [*words, "--get", f"/?q={q('海绵城市')}"], capture_output=True, timeout=300, env=clean_env(), cwd=ROOT
+    )
     assert p.returncode == 0, p.stderr.decode("utf-8", "replace")
     page = p.stdout.decode("utf-8")
     n = len(ro().execute("SELECT id FROM tasks WHERE instr(text, '海绵城市') > 0").fetchall())

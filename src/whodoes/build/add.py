@@ -134,8 +134,10 @@ def write_entries(path: Path, entries: list[tuple[dict, str | None]], dest: Path
     Written to ``dest`` (default: ``path`` itself, through a temporary file).  A byte-order
     mark is read as the build reads it, and not written back."""
     try:
-        text = path.read_text(encoding="utf-8-sig") if path.exists() else (
-            "# What each source plan is: one [[document]] per file of this folder (see whodoes add --help).\n"
+        text = (
+            path.read_text(encoding="utf-8-sig")
+            if path.exists()
+            else ("# What each source plan is: one [[document]] per file of this folder (see whodoes add --help).\n")
         )
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text; save it as UTF-8 and add again") from None
@@ -201,7 +203,7 @@ def _period(value: str | None) -> str | None:
 def _period_how(note: str | None) -> str:
     for part in (note or "").split("; "):
         if part.startswith("period "):
-            return part[len("period "):].replace("inferred: ", "").replace("inferred ", "")
+            return part[len("period ") :].replace("inferred: ", "").replace("inferred ", "")
     return "from the text"
 
 
@@ -213,8 +215,10 @@ def _plain_text(value: str, what: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        raise UsageError(f"{what} {shown[:80]!r} is not valid UTF-8 text (a terminal or file name in another "
-                         "encoding?); give it in UTF-8") from None
+        raise UsageError(
+            f"{what} {shown[:80]!r} is not valid UTF-8 text (a terminal or file name in another "
+            "encoding?); give it in UTF-8"
+        ) from None
     if has_control(value):
         raise UsageError(f"{what} {one_line(value)[:80]!r} holds a control character; give plain text")
     return value
@@ -239,8 +243,10 @@ def check_plan_file(given: str, max_size: int) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{given} is {special_kind(info.st_mode)}, not a plan file")
     if info.st_size > max_size:
-        raise UsageError(f"{given} is {megabytes(info.st_size)}, more than the {megabytes(max_size)} a source may have "
-                         "(--max-size sets the limit)")
+        raise UsageError(
+            f"{given} is {megabytes(info.st_size)}, more than the {megabytes(max_size)} a source may have "
+            "(--max-size sets the limit)"
+        )
     return os.path.realpath(given) if os.path.islink(given) else None
 
 
@@ -264,16 +270,26 @@ def _checked_new_file(f: str, sources: Path, names: set[str], present: dict[str,
     copied = True
     if target.exists():
         if target.read_bytes() != data:
-            raise UsageError(f"{target} exists and differs from {f}: not overwriting it "
-                             "(rename the new file, or remove the old one first)")
+            raise UsageError(
+                f"{target} exists and differs from {f}: not overwriting it "
+                "(rename the new file, or remove the old one first)"
+            )
         copied = False
     elif src.stem in present:
         raise UsageError(f"{src.name}: the document id {src.stem!r} is taken by {present[src.stem]}; rename the file")
     return link, target, data, copied
 
 
-def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisdiction: str | None = None,
-            period: str | None = None, max_size: int | None = None, units: Path | None = None) -> list[Added]:
+def prepare(
+    files: list[str],
+    sources: Path,
+    *,
+    title: str | None = None,
+    jurisdiction: str | None = None,
+    period: str | None = None,
+    max_size: int | None = None,
+    units: Path | None = None,
+) -> list[Added]:
     """Check the files and infer their metadata as the build will; nothing is written yet."""
     from whodoes.build.document.load import read_plan
     from whodoes.build.pipeline import MAX_SIZE
@@ -285,8 +301,11 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
         raise UsageError(f"sources folder not found: {sources}")
     if title is not None and len(files) > 1:
         raise UsageError("--title names one document: add the files one at a time to give each its title")
-    given: dict[str, str | None] = {k: _plain_text(v, f"--{k}").strip() for k, v in (("title", title), ("jurisdiction", jurisdiction))
-             if v is not None and v.strip()}
+    given: dict[str, str | None] = {
+        k: _plain_text(v, f"--{k}").strip()
+        for k, v in (("title", title), ("jurisdiction", jurisdiction))
+        if v is not None and v.strip()
+    }
     if period is not None:
         given["period"] = _period(period)
     try:
@@ -317,20 +336,37 @@ def prepare(files: list[str], sources: Path, *, title: str | None = None, jurisd
             elif plan.document.metadata.get(k):
                 how[k] = "inferred from the file's own metadata"
             elif meta.get(k):
-                how[k] = "inferred " + (_period_how(meta.get("period_note")) if k == "period" else
-                                        _jurisdiction_how(meta.get("period_note")) if k == "jurisdiction" else HOW[k])
+                how[k] = "inferred " + (
+                    _period_how(meta.get("period_note"))
+                    if k == "period"
+                    else _jurisdiction_how(meta.get("period_note"))
+                    if k == "jurisdiction"
+                    else HOW[k]
+                )
         if given and meta.get("period_note"):
             # a value given now replaces an inferred one: drop what the note said about the latter
-            parts = [x for x in str(meta["period_note"]).split("; ")
-                     if not any(x.startswith(f"{k} inferred") or (k == "period" and x.startswith("period "))
-                                for k in given)]
+            parts = [
+                x
+                for x in str(meta["period_note"]).split("; ")
+                if not any(x.startswith(f"{k} inferred") or (k == "period" and x.startswith("period ")) for k in given)
+            ]
             meta["period_note"] = "; ".join(parts) or None
         meta = {k: v for k, v in meta.items() if v not in (None, "")}
         meta["file"] = src.name
         if "original" not in meta:
             meta["original"] = str(src.resolve())
-        out.append(Added(source=src, target=target, sha256=hashlib.sha256(data).hexdigest(), copied=copied,
-                         meta=meta, how=how, existing=bool(old), link=link))
+        out.append(
+            Added(
+                source=src,
+                target=target,
+                sha256=hashlib.sha256(data).hexdigest(),
+                copied=copied,
+                meta=meta,
+                how=how,
+                existing=bool(old),
+                link=link,
+            )
+        )
     return out
 
 
@@ -384,9 +420,22 @@ def _comment(item: Added) -> str:
 # adding
 
 
-def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, jurisdiction: str | None = None,
-        period: str | None = None, units: Path | None = None, on_start=None, on_document=None, shipped=None,
-        on_wait=None, force: bool = False, max_size: int | None = None):
+def add(
+    files: list[str],
+    sources: Path,
+    db: Path,
+    *,
+    title: str | None = None,
+    jurisdiction: str | None = None,
+    period: str | None = None,
+    units: Path | None = None,
+    on_start=None,
+    on_document=None,
+    shipped=None,
+    on_wait=None,
+    force: bool = False,
+    max_size: int | None = None,
+):
     """Copy, describe and rebuild, as one transaction (see the module docstring); returns
     (list[Added], BuildReport).  On any failure before the commit the sources folder and
     the database stay as they were.  A Ctrl-C or SIGTERM during the commit waits for it:
@@ -405,8 +454,9 @@ def add(files: list[str], sources: Path, db: Path, *, title: str | None = None, 
         raise UsageError(f"sources folder not found: {sources}")
     try:
         with transaction.locked(sources, on_wait=on_wait) as notes:
-            items = prepare(files, sources, title=title, jurisdiction=jurisdiction, period=period, max_size=max_size,
-                            units=units)
+            items = prepare(
+                files, sources, title=title, jurisdiction=jurisdiction, period=period, max_size=max_size, units=units
+            )
             report = _add_locked(items, sources, Path(db), units, on_start, on_document, max_size, shipped)
     except transaction.LockError as e:
         raise DataError(str(e)) from None
@@ -430,8 +480,9 @@ def _stage(items: list[Added], sources: Path, staging: Path) -> None:
         if hashlib.sha256(staged.read_bytes()).hexdigest() != item.sha256:
             raise DataError(f"{item.source}: the copy differs from the file (changed while copying?)")
     try:
-        write_entries(sources / METADATA_FILE, [(item.meta, _comment(item)) for item in items],
-                      dest=staging / METADATA_FILE)
+        write_entries(
+            sources / METADATA_FILE, [(item.meta, _comment(item)) for item in items], dest=staging / METADATA_FILE
+        )
     except OSError as e:
         raise DataError(f"cannot write the new {METADATA_FILE} into {sources}: {e.strerror or e}") from None
 
@@ -457,13 +508,32 @@ def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on
     limit = MAX_SIZE if max_size is None else max_size
     try:
         _stage(items, sources, staging)
-        report = patch(sources, db, units, staged=staging, shipped=shipped, before_commit=before_commit,
-                       max_size=limit, on_start=on_start, on_document=on_document)
+        report = patch(
+            sources,
+            db,
+            units,
+            staged=staging,
+            shipped=shipped,
+            before_commit=before_commit,
+            max_size=limit,
+            on_start=on_start,
+            on_document=on_document,
+        )
         if report is not None:
             transaction.roll_forward_files(sources, names)
         else:
-            report = build(sources, db, units, on_start=on_start, on_document=on_document, shipped=shipped,
-                           staged=staging, before_install=before_install, force=True, max_size=limit)
+            report = build(
+                sources,
+                db,
+                units,
+                on_start=on_start,
+                on_document=on_document,
+                shipped=shipped,
+                staged=staging,
+                before_install=before_install,
+                force=True,
+                max_size=limit,
+            )
         transaction.finish(sources)
     except BaseException as e:
         began = transaction.committing(sources)  # the journal: the files are (being) put in place
@@ -476,14 +546,17 @@ def _add_locked(items: list[Added], sources: Path, db: Path, units, on_start, on
             hold.release()  # never left blocked (a child process would inherit the mask)
         if began:
             if isinstance(e, (BuildError, OSError)):
-                raise DataError(f"{e}; the files were added to {sources}, but the database may lack them: "
-                                "run whodoes build") from None
+                raise DataError(
+                    f"{e}; the files were added to {sources}, but the database may lack them: run whodoes build"
+                ) from None
             raise
         if isinstance(e, BuildError):
             raise DataError(f"build failed: {e}; nothing was added") from None
         if isinstance(e, OSError):
-            raise DataError(f"cannot add: {e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": ")
-                            + "; nothing was added") from None
+            raise DataError(
+                f"cannot add: {e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": ")
+                + "; nothing was added"
+            ) from None
         raise
     try:
         hold.release()

@@ -25,9 +25,7 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # Tone-marked vowels that only occur in pinyin.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_PAREN = re.compile(
-    rf"(?<=[{CJK}])[(（]\s*([a-zA-Z{_TONED}üÜ]{{1,7}})\s*[)）]"
-)
+_PINYIN_PAREN = re.compile(rf"(?<=[{CJK}])[(（]\s*([a-zA-Z{_TONED}üÜ]{{1,7}})\s*[)）]")
 # (?<!\?): a run of ? is tried from its start only (else ?????... is quadratic)
 _STRAY_Q = re.compile(rf"(?<=[{CJK}])\?+|(?<!\?)\?+(?=[{CJK}])|(?<=[{CJK}])\?+$")
 _ODD_SPACES = re.compile("[\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]")
@@ -38,9 +36,7 @@ def _toneless_syllables() -> frozenset[str]:
     """Valid pinyin syllables without tones (for neutral-tone debris such as ``(de)``)."""
     from pypinyin.constants import PINYIN_DICT  # build path only
 
-    return frozenset(
-        _strip_tones(reading) for readings in PINYIN_DICT.values() for reading in readings.split(",")
-    )
+    return frozenset(_strip_tones(reading) for readings in PINYIN_DICT.values() for reading in readings.split(","))
 
 
 _TONE_MAP = str.maketrans(

@@ -97,8 +97,9 @@ def _db_state(db: Path) -> tuple[dict[str, str], dict[str, str]] | None:
         conn.close()
 
 
-def new_plans(sources: Path, db: Path, units_file, *, staged=None, shipped=None, store=None,
-              max_size: int = MAX_SIZE) -> list[PlanFile] | None:
+def new_plans(
+    sources: Path, db: Path, units_file, *, staged=None, shipped=None, store=None, max_size: int = MAX_SIZE
+) -> list[PlanFile] | None:
     """The plans to add to ``db`` in place, or None when it must be built (module docstring)."""
     if not os.path.isfile(db):
         return None
@@ -112,8 +113,10 @@ def new_plans(sources: Path, db: Path, units_file, *, staged=None, shipped=None,
     if info.get("base_folder") != folder_label(folders[0], db):
         return None
     files, metadata = _plan_files(folders, staged)
-    plans = [PlanFile(p, metadata.get(p), sources if staged is not None and p.parent == Path(staged) else p.parent)
-             for p in files]
+    plans = [
+        PlanFile(p, metadata.get(p), sources if staged is not None and p.parent == Path(staged) else p.parent)
+        for p in files
+    ]
     key_plans(plans, store, units_file, max_size)
     now = {p.path.stem: p.key for p in plans}
     if any(now.get(doc_id) != key for doc_id, key in keys.items()):
@@ -121,8 +124,19 @@ def new_plans(sources: Path, db: Path, units_file, *, staged=None, shipped=None,
     return [p for p in plans if p.path.stem not in keys]
 
 
-def patch(sources: Path, db: Path, units_file=None, *, staged=None, shipped=None, before_commit=None,
-          max_size: int = MAX_SIZE, jobs=None, on_start=None, on_document=None) -> BuildReport | None:
+def patch(
+    sources: Path,
+    db: Path,
+    units_file=None,
+    *,
+    staged=None,
+    shipped=None,
+    before_commit=None,
+    max_size: int = MAX_SIZE,
+    jobs=None,
+    on_start=None,
+    on_document=None,
+) -> BuildReport | None:
     """Add the new plans of ``sources`` (with ``staged`` over it) to ``db`` in place; None when
     it must be built instead.  ``before_commit(token)`` runs just before ``COMMIT``."""
     started = time.perf_counter()
@@ -131,8 +145,7 @@ def patch(sources: Path, db: Path, units_file=None, *, staged=None, shipped=None
     report = BuildReport(out=db)
     store = open_cache(db, report)
     try:
-        plans = new_plans(Path(sources), db, units_file, staged=staged, shipped=shipped, store=store,
-                          max_size=max_size)
+        plans = new_plans(Path(sources), db, units_file, staged=staged, shipped=shipped, store=store, max_size=max_size)
         if plans is None:
             return None
         if on_start:
@@ -164,10 +177,15 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
             seen_chars.update(d.chars, *(r.text for r in d.rows), *(n for r in d.rows for n in r.lead + r.support))
             if on_document:
                 on_document(d.id, len(d.rows), index)
-        conn.execute("INSERT INTO tasks_fts(rowid, category, title, text, detail) "
-                     "SELECT id, category, title, text, detail FROM tasks WHERE id >= ?", (first_task,))
+        conn.execute(
+            "INSERT INTO tasks_fts(rowid, category, title, text, detail) "
+            "SELECT id, category, title, text, detail FROM tasks WHERE id >= ?",
+            (first_task,),
+        )
         _add_units(writer, catalog, ids, known, seen_chars)
-        conn.executemany("INSERT OR IGNORE INTO chars_t2s VALUES (?, ?)", sorted(_traditional_forms(seen_chars).items()))
+        conn.executemany(
+            "INSERT OR IGNORE INTO chars_t2s VALUES (?, ?)", sorted(_traditional_forms(seen_chars).items())
+        )
         _renumber(conn)
         token = secrets.token_hex(16)
         _update_info(conn, db, units_file, token)
@@ -194,8 +212,10 @@ def _add_units(writer: Patcher, catalog, ids: UnitIds, known: set[str], seen_cha
 def _renumber(conn: sqlite3.Connection) -> None:
     """documents.ordinal in file-name order, as a build numbers them."""
     order = conn.execute("SELECT id FROM documents ORDER BY file, id").fetchall()
-    conn.executemany("UPDATE documents SET ordinal = ? WHERE id = ? AND ordinal IS NOT ?",
-                     [(n, doc_id, n) for n, (doc_id,) in enumerate(order, 1)])
+    conn.executemany(
+        "UPDATE documents SET ordinal = ? WHERE id = ? AND ordinal IS NOT ?",
+        [(n, doc_id, n) for n, (doc_id,) in enumerate(order, 1)],
+    )
 
 
 def _update_info(conn: sqlite3.Connection, db: Path, units_file, token: str) -> None:

@@ -28,7 +28,9 @@ from whodoes.build.cleanup import Line
 _TITLE_WORDS = r"(方案|意见|计划|规划|通知|办法|纲要|清单|分工|要点|决定|细则)"
 _TITLE_LINE = re.compile(rf"^[^。，,；;：:]{{6,80}}{_TITLE_WORDS}(\s*[(（][^)）]*[)）])?$")
 _ISSUING_NOTICE = re.compile(r"关于印发《?(.{4,80}?)》?的通知$")
-_ISSUED_QUOTE = re.compile(rf"《([^》]{{4,80}}{_TITLE_WORDS}[^》]{{0,20}})》[^。]*(印发|下发|审议通过|同意)|现将《([^》]{{4,100}})》")
+_ISSUED_QUOTE = re.compile(
+    rf"《([^》]{{4,80}}{_TITLE_WORDS}[^》]{{0,20}})》[^。]*(印发|下发|审议通过|同意)|现将《([^》]{{4,100}})》"
+)
 
 _BODY = r"(?:人民政府|管理委员会|工作委员会|委员会|委)(?:办公室|办公厅)?"
 _ISSUER = re.compile(
@@ -41,9 +43,41 @@ _TITLE_PLACE = re.compile(
     r"^(?:关于印发|关于)?(?:进一步)?(?:推动|加快|推进|加强|支持|深化|实施|开展|做好|促进|建设)?(?:重庆市?)?"
     r"([\u4e00-\u9fff]{2,3}?(?:区|县)|[\u4e00-\u9fff]{2,8}?自治县)"
 )
-_NOT_JURISDICTION = {"地区", "园区", "城区", "新区", "社区", "街区", "景区", "辖区", "片区", "市区", "全区", "该区",
-                     "本区", "山区", "库区", "全县", "本县", "全市", "本市", "城市", "该市", "我市", "各市", "全省",
-                     "本省", "我省", "各省", "县市", "各州", "全州", "超大城市", "中心城市", "大城市"}
+_NOT_JURISDICTION = {
+    "地区",
+    "园区",
+    "城区",
+    "新区",
+    "社区",
+    "街区",
+    "景区",
+    "辖区",
+    "片区",
+    "市区",
+    "全区",
+    "该区",
+    "本区",
+    "山区",
+    "库区",
+    "全县",
+    "本县",
+    "全市",
+    "本市",
+    "城市",
+    "该市",
+    "我市",
+    "各市",
+    "全省",
+    "本省",
+    "我省",
+    "各省",
+    "县市",
+    "各州",
+    "全州",
+    "超大城市",
+    "中心城市",
+    "大城市",
+}
 
 _PERIOD = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*[-—–~～至到]+\s*((?:19|20)\d\d)\s*年?\s*[)）]")
 _FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
@@ -74,8 +108,12 @@ def infer_title(texts: list[str]) -> str | None:
         if m:
             return _bare_title(m.group(1) or m.group(4))
     for t in texts[:25]:
-        if (_TITLE_LINE.match(t) and not t.startswith(("根据", "按照", "为")) and not HEADING_NUMBER.match(t)
-                and not _CITED_NOTICE.match(re.sub(r"^.{0,30}?关于", "关于", t))):
+        if (
+            _TITLE_LINE.match(t)
+            and not t.startswith(("根据", "按照", "为"))
+            and not HEADING_NUMBER.match(t)
+            and not _CITED_NOTICE.match(re.sub(r"^.{0,30}?关于", "关于", t))
+        ):
             return _bare_title(t)
     return None
 
@@ -201,9 +239,11 @@ def infer_period(title: str, head: str, text: str, date: str | None) -> tuple[st
     start = int(date[:4]) if date else None
     if targets:
         first = start or targets[0]
-        return (f"{min(first, targets[-1])}-{targets[-1]}",
-                f"period inferred: start from the {'date of issue' if start else 'first target'}, "
-                f"end from its targets (到{targets[-1]}年)")
+        return (
+            f"{min(first, targets[-1])}-{targets[-1]}",
+            f"period inferred: start from the {'date of issue' if start else 'first target'}, "
+            f"end from its targets (到{targets[-1]}年)",
+        )
     if start:
         return f"{start}-{start}", "period inferred from the date of issue only"
     return None, None
@@ -216,7 +256,7 @@ def infer_doc_number(texts: list[str]) -> str | None:
     """
     for t in texts[:15]:
         m = _DOC_NUMBER.match(t.strip())
-        if m and (t.strip() == m.group(1) or t.strip()[m.end():].lstrip().startswith(("《", "关于"))):
+        if m and (t.strip() == m.group(1) or t.strip()[m.end() :].lstrip().startswith(("《", "关于"))):
             return m.group(1)
     for t in texts[:20]:  # a page's metadata block: 文号 蔡政办〔2023〕1号, [ 发文字号 ] 江津府办发〔2023〕20号
         m = _NUMBER_LABEL.search(t)
@@ -233,6 +273,7 @@ _NUMBER_LABEL = re.compile(
 # -- the jurisdiction from markers of known places --------------------------------------------
 # ``places``: every name and short form of a known jurisdiction (data/bodies.toml) -> KnownPlace.
 # Used when neither the issuer nor the title names the jurisdiction.
+
 
 class KnownPlace:
     """A jurisdiction of the catalogue, as the markers need it.  (A plain class: no dataclasses.)"""
@@ -251,7 +292,7 @@ def jurisdiction_of_number(number: str, places: dict[str, KnownPlace]) -> str | 
     number prefixes it starts with (渝府办发 -> 重庆市)."""
     number = re.sub(r"\s+", "", number or "")
     for form in sorted(places, key=len, reverse=True):
-        if number.startswith(form) and number[len(form):len(form) + 1] in _NUMBER_BODY:
+        if number.startswith(form) and number[len(form) : len(form) + 1] in _NUMBER_BODY:
             return places[form].name
     for place in {p.name: p for p in places.values()}.values():
         if any(number.startswith(prefix) for prefix in place.numbers):
@@ -292,14 +333,16 @@ def jurisdiction_of_units(unit_names: list[str], places: dict[str, KnownPlace]) 
 
 def _unit_level(unit_names: list[str]) -> str | None:
     """The prefix (市, 区, 县) most of the plan's unit names are written with, or None."""
-    counts = {level: sum(1 for n in unit_names if n.startswith(level) and not n.startswith("市场"))
-              for level in _LEVEL_KINDS}
+    counts = {
+        level: sum(1 for n in unit_names if n.startswith(level) and not n.startswith("市场")) for level in _LEVEL_KINDS
+    }
     best = max(counts, key=counts.get)  # type: ignore[arg-type]  # merged late; to type properly
     return best if counts[best] and list(counts.values()).count(counts[best]) == 1 else None
 
 
-def jurisdiction_of_markers(meta: dict, texts: list[str], unit_names: list[str],
-                            places: dict[str, KnownPlace]) -> tuple[str | None, str]:
+def jurisdiction_of_markers(
+    meta: dict, texts: list[str], unit_names: list[str], places: dict[str, KnownPlace]
+) -> tuple[str | None, str]:
     """(jurisdiction, how) from the markers of known places, in order of strength."""
     found = jurisdiction_of_number(meta.get("doc_number") or "", places)
     if found:
@@ -313,8 +356,12 @@ def jurisdiction_of_markers(meta: dict, texts: list[str], unit_names: list[str],
     return None, ""
 
 
-def infer_metadata(lines: list[Line], known: dict | None = None, places: dict[str, KnownPlace] | None = None,
-                   unit_names: list[str] | None = None) -> dict:
+def infer_metadata(
+    lines: list[Line],
+    known: dict | None = None,
+    places: dict[str, KnownPlace] | None = None,
+    unit_names: list[str] | None = None,
+) -> dict:
     """Fill in what ``known`` lacks from the document's own words; ``places`` (the known
     jurisdictions' names and short forms) and the plan's written ``unit_names`` let the
     jurisdiction be read from markers when no issuer or title names it."""
@@ -339,8 +386,11 @@ def infer_metadata(lines: list[Line], known: dict | None = None, places: dict[st
         if date:
             meta["date"] = date
     if not meta.get("jurisdiction"):
-        j = (jurisdiction_of_issuer(meta.get("issuer") or "") or jurisdiction_of_title(meta.get("title") or "")
-             or jurisdiction_of_first_lines(texts))
+        j = (
+            jurisdiction_of_issuer(meta.get("issuer") or "")
+            or jurisdiction_of_title(meta.get("title") or "")
+            or jurisdiction_of_first_lines(texts)
+        )
         how = "jurisdiction inferred from the issuer or the title"
         if not j and places:
             j, how = jurisdiction_of_markers(meta, texts, unit_names or [], places)

@@ -37,7 +37,7 @@ def _name(text: str | None) -> str:
 
 
 def _pairs(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def similarity(a: str, b: str) -> float:
@@ -53,7 +53,7 @@ def _is_paragraph(row: TaskRow) -> bool:
 
 
 def row_levels(rows: list[TaskRow]) -> list[str]:
-    """"project" or "task" for each row of one document (see the module docstring)."""
+    """ "project" or "task" for each row of one document (see the module docstring)."""
     has_table = any(r.part == "table" for r in rows)
     candidates = ["project" if _is_paragraph(r) and has_table else "task" for r in rows]
     linked = {i for i in project_links(rows, candidates) if i is not None}
@@ -67,8 +67,11 @@ def row_levels(rows: list[TaskRow]) -> list[str]:
 
 def project_links(rows: list[TaskRow], levels: list[str]) -> list[int | None]:
     """For each row, the index (in ``rows``) of the project it belongs to, or None."""
-    projects = [(i, _name(rows[i].category or rows[i].title), _name(rows[i].title), rows[i].seq)
-                for i, lv in enumerate(levels) if lv == "project"]
+    projects = [
+        (i, _name(rows[i].category or rows[i].title), _name(rows[i].title), rows[i].seq)
+        for i, lv in enumerate(levels)
+        if lv == "project"
+    ]
     out: list[int | None] = [None] * len(rows)
     if not projects:
         return out

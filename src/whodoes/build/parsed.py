@@ -32,9 +32,18 @@ FORMAT = 1  # of the stored JSON; part of every key
 
 # The code a parse depends on: these modules, and every module of these packages.  Their
 # source text, hashed, is the reader's version (a changed reader re-parses everything).
-READER_MODULES = ("whodoes.build.sources", "whodoes.build.cleanup", "whodoes.build.infer", "whodoes.build.deadlines", "whodoes.build.levels",
-                  "whodoes.build.parse.split", "whodoes.build.units.bodies", "whodoes.build.units.catalog", "whodoes.build.store",
-                  "whodoes.build.parsed")
+READER_MODULES = (
+    "whodoes.build.sources",
+    "whodoes.build.cleanup",
+    "whodoes.build.infer",
+    "whodoes.build.deadlines",
+    "whodoes.build.levels",
+    "whodoes.build.parse.split",
+    "whodoes.build.units.bodies",
+    "whodoes.build.units.catalog",
+    "whodoes.build.store",
+    "whodoes.build.parsed",
+)
 READER_PACKAGES = ("whodoes.build.document", "whodoes.build.parse")
 
 
@@ -109,16 +118,23 @@ def parse_plan(path: Path, meta: dict | None, folder: Path | None = None, places
     parsed = parse_document(lines, plan.prepared.tables)
     for r in parsed.rows:
         r.location = plan.prepared.locations.get(r.line)
-    info = infer_metadata(lines, {**plan.document.metadata, **src.meta}, places or {},
-                          [n for r in parsed.rows for n in r.lead + r.support])
+    info = infer_metadata(
+        lines,
+        {**plan.document.metadata, **src.meta},
+        places or {},
+        [n for r in parsed.rows for n in r.lead + r.support],
+    )
     start, end = parse_period(info.get("period"))
     doc = {k: info.get(k) for k in META_KEYS}
     layouts = (["traditional Chinese, converted to simplified"] if traditional else []) + parsed.layouts
-    doc.update(sha256=src.sha256, period_start=start, period_end=end, encoding=src.encoding or src.format,
-               layouts=layouts)
+    doc.update(
+        sha256=src.sha256, period_start=start, period_end=end, encoding=src.encoding or src.format, layouts=layouts
+    )
     warnings = []
     if not info.get("jurisdiction"):
-        warnings.append(f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction")
+        warnings.append(
+            f"{path.name}: jurisdiction unknown; give it in metadata.toml or with whodoes add --jurisdiction"
+        )
     warnings += [f"{path.name}: {w}" for w in parsed.warnings]
     first_year = start or (int(info["date"][:4]) if str(info.get("date") or "")[:4].isdigit() else None)
     own_spans(parsed.rows)
@@ -127,10 +143,22 @@ def parse_plan(path: Path, meta: dict | None, folder: Path | None = None, places
         chars = "".join(sorted({c for ln in lines for c in ln.raw if "\u3400" <= c <= "\u9fff"}))
     grams, pinyin = search_keys(parsed.rows)
     return ParsedDoc(
-        grams=grams, pinyin=pinyin, id=src.id, file=path.name, folder=os.path.realpath(folder or path.parent), sha256=src.sha256,
-        bytes=len(src.data), encoding=src.encoding or src.format, source_encoding=src.encoding,
-        traditional=traditional, inferred=meta is None, doc=doc, rows=parsed.rows,
-        extras=annotate(parsed.rows, first_year, src.id), warnings=warnings, chars=chars,
+        grams=grams,
+        pinyin=pinyin,
+        id=src.id,
+        file=path.name,
+        folder=os.path.realpath(folder or path.parent),
+        sha256=src.sha256,
+        bytes=len(src.data),
+        encoding=src.encoding or src.format,
+        source_encoding=src.encoding,
+        traditional=traditional,
+        inferred=meta is None,
+        doc=doc,
+        rows=parsed.rows,
+        extras=annotate(parsed.rows, first_year, src.id),
+        warnings=warnings,
+        chars=chars,
     )
 
 
@@ -165,8 +193,9 @@ def search_keys(rows: list) -> tuple[list[str], dict]:
     return grams, {n: list(pinyin_keys(n)) for n in sorted(names)}
 
 
-def parse_task(key: str, path: str, meta: dict | None, folder: str,
-               bodies: str = "") -> tuple[str, bytes | None, str | None, int]:
+def parse_task(
+    key: str, path: str, meta: dict | None, folder: str, bodies: str = ""
+) -> tuple[str, bytes | None, str | None, int]:
     """``parse_plan`` for a worker process: (key, the stored form, None, pid), or (key, None,
     the one-line reason it cannot be read, pid)."""
     from whodoes.build.sources import SourceError
@@ -209,8 +238,15 @@ def annotate(rows: list, first_year: int | None, document_id: str) -> list[dict]
     out = []
     for r, level, link in zip(rows, levels, links):
         d = deadline_of(r.deadline, r.text, first_year)
-        out.append({"level": level, "project": task_uid(document_id, link + 1) if link is not None else None,
-                    "due": d.due, "due_kind": d.kind, "deadline_text": d.text})
+        out.append(
+            {
+                "level": level,
+                "project": task_uid(document_id, link + 1) if link is not None else None,
+                "due": d.due,
+                "due_kind": d.kind,
+                "deadline_text": d.text,
+            }
+        )
     return out
 
 

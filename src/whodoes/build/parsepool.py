@@ -32,8 +32,16 @@ from dataclasses import dataclass
 
 WINDOW_PER_JOB = 4
 MIN_FOR_POOL = 16
-PRELOAD = ["whodoes.build.parsed", "whodoes.build.document.load", "whodoes.build.document.text", "whodoes.build.parse.document",
-           "whodoes.build.infer", "whodoes.build.cleanup", "whodoes.build.deadlines", "whodoes.build.levels"]
+PRELOAD = [
+    "whodoes.build.parsed",
+    "whodoes.build.document.load",
+    "whodoes.build.document.text",
+    "whodoes.build.parse.document",
+    "whodoes.build.infer",
+    "whodoes.build.cleanup",
+    "whodoes.build.deadlines",
+    "whodoes.build.levels",
+]
 
 
 class ParseFailed(Exception):
@@ -113,8 +121,9 @@ def _pool(tasks: list[ParseTask], jobs: int):
     pool = None
     try:
         with _signals_held():  # a Ctrl-C while workers start would leave one starting as the build exits
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=quiet_worker,
-                                       initargs=(os.getpid(),))
+            pool = ProcessPoolExecutor(
+                max_workers=jobs, mp_context=_context(), initializer=quiet_worker, initargs=(os.getpid(),)
+            )
             top_up()  # starts every worker (one per submission, up to ``jobs``)
         while inflight:
             result = inflight.popleft().result()

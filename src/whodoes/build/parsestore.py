@@ -64,7 +64,9 @@ def cache_path(out: Path) -> Path:
     from whodoes.paths import cache_home
 
     real = os.path.realpath(out)
-    return Path(cache_home()) / f"parse-{hashlib.sha256(real.encode('utf-8', 'surrogateescape')).hexdigest()[:20]}.sqlite"
+    return (
+        Path(cache_home()) / f"parse-{hashlib.sha256(real.encode('utf-8', 'surrogateescape')).hexdigest()[:20]}.sqlite"
+    )
 
 
 def remove_stale_caches(folder: Path, keep: Path, days: float = None) -> None:  # type: ignore[assignment]  # merged late; to type properly
@@ -119,7 +121,9 @@ class ParseStore:
         try:
             self.conn = sqlite3.connect(self.path, timeout=30)
             tables = {t for (t,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            kind = self.conn.execute("SELECT value FROM info WHERE key = 'kind'").fetchone() if "info" in tables else None
+            kind = (
+                self.conn.execute("SELECT value FROM info WHERE key = 'kind'").fetchone() if "info" in tables else None
+            )
             if tables and (kind is None or kind[0] != KIND):
                 self.conn.close()
                 raise ParseStoreError(f"{path} is another SQLite database, not a whodoes shard")
@@ -134,7 +138,7 @@ class ParseStore:
         """Which of ``keys`` the store holds."""
         found: set[str] = set()
         for i in range(0, len(keys), 500):
-            part = keys[i:i + 500]
+            part = keys[i : i + 500]
             sql = f"SELECT key FROM parsed WHERE key IN ({','.join('?' * len(part))})"
             found.update(k for (k,) in self.conn.execute(sql, part))
         return found
@@ -171,8 +175,9 @@ class ParseStore:
         real = os.path.realpath(path)
         st = os.stat(real)
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        row = self.conn.execute("SELECT size, mtime_ns, ctime_ns, ino, sha256 FROM files WHERE path = ?",
-                                (real,)).fetchone()
+        row = self.conn.execute(
+            "SELECT size, mtime_ns, ctime_ns, ino, sha256 FROM files WHERE path = ?", (real,)
+        ).fetchone()
         if row is not None and tuple(row[:4]) == sig:
             return row[4]
         sha = file_sha256(Path(real))

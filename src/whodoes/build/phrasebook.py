@@ -24,8 +24,10 @@ MAX_LEN = 8  # characters
 MAX_WORDS = 3
 MIN_TASKS = 2  # for a phrase of several words (a single word: 1)
 # words that make no phrase of their own and that no phrase starts, ends or goes through
-FUNCTION_WORDS = frozenset("的 了 和 与 及 并 或 而 之 等 也 就 都 将 把 由 对 在 为 以 是 从 向 被 给 于 其 各 "
-                           "以及 或者 并且 进一步 有关 相关 等等".split())
+FUNCTION_WORDS = frozenset(
+    "的 了 和 与 及 并 或 而 之 等 也 就 都 将 把 由 对 在 为 以 是 从 向 被 给 于 其 各 "
+    "以及 或者 并且 进一步 有关 相关 等等".split()
+)
 _RUN = re.compile(f"[{CJK}]+")
 
 

@@ -87,8 +87,10 @@ def _unknown_units(name: str, rows, knows, jurisdiction: str) -> list[str]:
     if not unknown:
         return []
     first = unknown[0]
-    return [f"{name}: {len(unknown)} rows name only units the unit catalogue does not know "
-            f"(first at line {first.line}: {'、'.join(first.lead + first.support)})"]
+    return [
+        f"{name}: {len(unknown)} rows name only units the unit catalogue does not know "
+        f"(first at line {first.line}: {'、'.join(first.lead + first.support)})"
+    ]
 
 
 def default_units_file(sources: Path) -> Path | None:
@@ -188,8 +190,10 @@ def check_out(out: Path, force: bool = False) -> None:
     what = _database_kind(real)
     if what is not None:
         shown = f"{out} (-> {real})" if real != os.path.abspath(out) else str(out)
-        raise BuildError(f"{shown} exists and is {what}, not a whodoes database; not overwriting it "
-                         "(choose another path, or give --force to replace it)")
+        raise BuildError(
+            f"{shown} exists and is {what}, not a whodoes database; not overwriting it "
+            "(choose another path, or give --force to replace it)"
+        )
 
 
 def _database_kind(path: str) -> str | None:
@@ -354,8 +358,20 @@ def load_catalog(units_file: Path | None):
         raise BuildError(str(e)) from None
 
 
-def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=None, max_size=MAX_SIZE,
-           staged=None, before_install=None, notes=(), jobs=None, cache=True) -> BuildReport:
+def _build(
+    sources: Path,
+    out: Path,
+    units_file,
+    on_document,
+    on_start,
+    shipped=None,
+    max_size=MAX_SIZE,
+    staged=None,
+    before_install=None,
+    notes=(),
+    jobs=None,
+    cache=True,
+) -> BuildReport:
     """build() under the folder's lock: plan files -> keys -> parsed (cached, in workers) -> database."""
     started = time.perf_counter()
     folders = [Path(shipped), sources] if shipped is not None else [sources]
@@ -364,8 +380,10 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         raise BuildError(f"{sources}: no plan files (.txt, .md, .docx, .pdf, .html, .xlsx ...) to build from")
     if os.path.isdir(out):
         raise BuildError(f"{out} is a folder; give the path of the .sqlite file to write")
-    plans = [PlanFile(p, metadata.get(p), sources if staged is not None and p.parent == Path(staged) else p.parent)
-             for p in files]
+    plans = [
+        PlanFile(p, metadata.get(p), sources if staged is not None and p.parent == Path(staged) else p.parent)
+        for p in files
+    ]
     units_file = units_file or default_units_file(folders[0])
     catalog = load_catalog(units_file)
     report = BuildReport(out=out)
@@ -376,9 +394,20 @@ def _build(sources: Path, out: Path, units_file, on_document, on_start, shipped=
         if on_start:
             on_start(len(plans))
         base = os.path.realpath(folders[0])
-        with closing(_parsed(plans, store, jobs, report, bodies_file(units_file))) as docs:  # closed: its worker processes stop now
-            write_database(out, docs, catalog, units_file, report, is_base=lambda d: d.folder == base,
-                           base_folder=folders[0], on_document=on_document, before_install=before_install)
+        with closing(
+            _parsed(plans, store, jobs, report, bodies_file(units_file))
+        ) as docs:  # closed: its worker processes stop now
+            write_database(
+                out,
+                docs,
+                catalog,
+                units_file,
+                report,
+                is_base=lambda d: d.folder == base,
+                base_folder=folders[0],
+                on_document=on_document,
+                before_install=before_install,
+            )
         if store is not None:
             store.prune({p.key for p in plans}, {os.path.realpath(p.path) for p in plans})
     finally:
@@ -456,8 +485,18 @@ def _parsed(plans: list[PlanFile], store, jobs: int | None, report: BuildReport,
         raise BuildError(str(e)) from None
 
 
-def write_database(out: Path, docs, catalog, units_file: Path | None, report: BuildReport, *, is_base,
-                   base_folder: Path, on_document=None, before_install=None) -> None:
+def write_database(
+    out: Path,
+    docs,
+    catalog,
+    units_file: Path | None,
+    report: BuildReport,
+    *,
+    is_base,
+    base_folder: Path,
+    on_document=None,
+    before_install=None,
+) -> None:
     """Write ``out`` (store.Writer: a new file renamed into place) from ParsedDocs in order:
     their rows with units resolved, then the catalogue, the characters and build_info."""
     from whodoes.build.phrasebook import PhraseCounter, char_pinyin_rows
@@ -484,8 +523,14 @@ def write_database(out: Path, docs, catalog, units_file: Path | None, report: Bu
         writer.add_phrases(phrases.rows(), char_pinyin_rows(seen_chars))
         from whodoes import __version__
 
-        writer.add_info({"whodoes": __version__, "base_digest": digest(base_docs, units_file),
-                         "base_folder": folder_label(base_folder, out), "parse_context": parse_context(units_file)})
+        writer.add_info(
+            {
+                "whodoes": __version__,
+                "base_digest": digest(base_docs, units_file),
+                "base_folder": folder_label(base_folder, out),
+                "parse_context": parse_context(units_file),
+            }
+        )
         writer.commit(before_install)
 
 
@@ -505,8 +550,9 @@ def _write_document(writer, d, catalog, ids: UnitIds, report: BuildReport, out: 
     report.warnings += _unknown_units(d.file, d.rows, ids.knows, d.doc.get("jurisdiction") or "")
     writer.add_document(doc, d.rows, ids.resolve, d.extras, d.grams)
     ids.pinyin.update(d.pinyin)
-    report.documents.append(DocReport(d.id, len(d.rows), d.source_encoding, d.traditional, d.doc["layouts"],
-                                      d.inferred))
+    report.documents.append(
+        DocReport(d.id, len(d.rows), d.source_encoding, d.traditional, d.doc["layouts"], d.inferred)
+    )
     if d.source_encoding not in ("utf-8", ""):
         report.notes.append(f"{d.file}: read as {d.source_encoding}")
     if not d.rows:
@@ -522,13 +568,33 @@ def unit_rows(units, ids: UnitIds, seen_chars: set[str]) -> tuple[list[dict], li
     unit_list, names = [], []
     for unit in units:
         uid = ids.ids[unit.key]
-        unit_list.append({"id": uid, "key": unit.key, "name": unit.name, "jurisdiction": unit.jurisdiction,
-                          "kind": unit.kind, "type": unit.type, "curated": int(unit.curated), "note": unit.note})
+        unit_list.append(
+            {
+                "id": uid,
+                "key": unit.key,
+                "name": unit.name,
+                "jurisdiction": unit.jurisdiction,
+                "kind": unit.kind,
+                "type": unit.type,
+                "curated": int(unit.curated),
+                "note": unit.note,
+            }
+        )
         for entry in unit.names:
             full, initials = ids.pinyin_of(entry.name)
-            names.append({"name": entry.name, "unit_id": uid, "jurisdiction": unit.jurisdiction, "how": entry.how,
-                          "year": entry.year, "change": entry.change, "reason": entry.reason,
-                          "pinyin": full, "initials": initials})
+            names.append(
+                {
+                    "name": entry.name,
+                    "unit_id": uid,
+                    "jurisdiction": unit.jurisdiction,
+                    "how": entry.how,
+                    "year": entry.year,
+                    "change": entry.change,
+                    "reason": entry.reason,
+                    "pinyin": full,
+                    "initials": initials,
+                }
+            )
             seen_chars.update(entry.name)
     unit_list.sort(key=lambda u: u["id"])
     return unit_list, names
@@ -552,17 +618,37 @@ def _bodies_rows(catalog) -> tuple[list[dict], list[dict], list[dict]]:
     prefixes as data/units.toml gives them where it does (they override)."""
     bodies = catalog.bodies
 
-    types = [{"type": t.type, "full": t.full, "kind": t.kind, "reason": t.reason, "source": t.source}
-             for t in bodies.types.values()]
-    names = [{"name": n.name, "type": n.type, "how": n.how, "year": n.year, "change": n.change, "reason": n.reason}
-             for n in bodies.type_names()]
-    places = [{"name": p.name, "kind": p.kind, "parent": p.parent,
-               "prefixes": "".join(catalog.jurisdictions.get(p.name, p.prefixes)),
-               "short": " ".join(p.short), "reason": p.reason}
-              for p in bodies.places.values()]
-    places += [{"name": j, "kind": None, "parent": None, "prefixes": "".join(prefixes), "short": "",
-                "reason": "a [[jurisdiction]] of data/units.toml"}
-               for j, prefixes in catalog.jurisdictions.items() if j not in bodies.places]
+    types = [
+        {"type": t.type, "full": t.full, "kind": t.kind, "reason": t.reason, "source": t.source}
+        for t in bodies.types.values()
+    ]
+    names = [
+        {"name": n.name, "type": n.type, "how": n.how, "year": n.year, "change": n.change, "reason": n.reason}
+        for n in bodies.type_names()
+    ]
+    places = [
+        {
+            "name": p.name,
+            "kind": p.kind,
+            "parent": p.parent,
+            "prefixes": "".join(catalog.jurisdictions.get(p.name, p.prefixes)),
+            "short": " ".join(p.short),
+            "reason": p.reason,
+        }
+        for p in bodies.places.values()
+    ]
+    places += [
+        {
+            "name": j,
+            "kind": None,
+            "parent": None,
+            "prefixes": "".join(prefixes),
+            "short": "",
+            "reason": "a [[jurisdiction]] of data/units.toml",
+        }
+        for j, prefixes in catalog.jurisdictions.items()
+        if j not in bodies.places
+    ]
     return types, names, places
 
 
@@ -603,5 +689,7 @@ def check_size(path: Path, max_size: int) -> None:
     except OSError:
         return  # read_source says what is wrong
     if size > max_size:
-        raise BuildError(f"{path.name} is {megabytes(size)}, more than the {megabytes(max_size)} a source may have "
-                         "(--max-size sets the limit)")
+        raise BuildError(
+            f"{path.name} is {megabytes(size)}, more than the {megabytes(max_size)} a source may have "
+            "(--max-size sets the limit)"
+        )

@@ -60,8 +60,15 @@ def _plan_file(given: str, metadata: dict[Path, dict]) -> PlanFile:
     return PlanFile(path, metadata[folder].get(path.name), folder)
 
 
-def parse_files(files: list[str], out: Path, *, units_file: Path | None = None, jobs: int | None = None,
-                max_size: int = MAX_SIZE, on_document=None) -> list[str]:
+def parse_files(
+    files: list[str],
+    out: Path,
+    *,
+    units_file: Path | None = None,
+    jobs: int | None = None,
+    max_size: int = MAX_SIZE,
+    on_document=None,
+) -> list[str]:
     """Parse ``files`` into the shard ``out`` (created, or added to); returns their ids.
     ``on_document(doc_id, rows, index)`` after each."""
     from whodoes.build.parsepool import ParseFailed, ParseTask, parsed_in_order
@@ -109,8 +116,10 @@ def _entries(shards: list[Path]):
         stores.append(store)
         for key, doc_id, file, _reader, _blob in store.conn.execute("SELECT key, id, file, reader, '' FROM parsed"):
             if doc_id in found and found[doc_id][2] != key:
-                raise ShardError(f"document {doc_id!r} is in {found[doc_id][3].path} and {path}, parsed from "
-                                 "different files or metadata; parse it once")
+                raise ShardError(
+                    f"document {doc_id!r} is in {found[doc_id][3].path} and {path}, parsed from "
+                    "different files or metadata; parse it once"
+                )
             found.setdefault(doc_id, (file, doc_id, key, store))
     return stores, sorted(found.values(), key=lambda e: (e[0], e[1]))
 
@@ -120,8 +129,15 @@ def _with_key(doc, key: str):
     return doc
 
 
-def merge(shards: list[str], out: Path, *, units_file: Path | None = None, force: bool = False,
-          on_start=None, on_document=None) -> BuildReport:
+def merge(
+    shards: list[str],
+    out: Path,
+    *,
+    units_file: Path | None = None,
+    force: bool = False,
+    on_start=None,
+    on_document=None,
+) -> BuildReport:
     """Write the database ``out`` from the documents of ``shards`` (see the module docstring)."""
     from whodoes.build.parsed import ParsedDoc, reader_version
 
@@ -146,8 +162,16 @@ def merge(shards: list[str], out: Path, *, units_file: Path | None = None, force
         units_file = units_file or default_units_file(Path(first.folder))
         if on_start:
             on_start(len(entries))
-        write_database(out, docs, load_catalog(units_file), units_file, report, is_base=lambda d: True,
-                       base_folder=Path(first.folder), on_document=on_document)
+        write_database(
+            out,
+            docs,
+            load_catalog(units_file),
+            units_file,
+            report,
+            is_base=lambda d: True,
+            base_folder=Path(first.folder),
+            on_document=on_document,
+        )
     except BuildError as e:
         raise ShardError(f"{e}; {unchanged(out)}") from None
     finally:

@@ -18,14 +18,21 @@ METADATA_FILE = "metadata.toml"
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 # the published formats, read by whodoes.build.document.load (imported only when one is built)
 FORMAT_SUFFIXES = {
-    ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".xls": "xls",
-    ".doc": "doc", ".wps": "wps", ".et": "et",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+    ".xls": "xls",
+    ".doc": "doc",
+    ".wps": "wps",
+    ".et": "et",
 }
 SOURCE_SUFFIXES = TEXT_SUFFIXES | set(FORMAT_SUFFIXES)
 
 
 def format_of(path: Path) -> str:
-    """"text" for plain text, else the format's name ("docx", "pdf", "html", ...)."""
+    """ "text" for plain text, else the format's name ("docx", "pdf", "html", ...)."""
     return FORMAT_SUFFIXES.get(Path(path).suffix.lower(), "text")
 
 
@@ -103,7 +110,7 @@ def _with_bom(data: bytes) -> tuple[str, str] | None:
     """Text that starts with a UTF-8 or UTF-16 byte-order mark; None without one."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            text = data[len(codecs.BOM_UTF8):].decode("utf-8")
+            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as e:
             pos = e.start + len(codecs.BOM_UTF8)
             raise SourceError(
@@ -114,7 +121,9 @@ def _with_bom(data: bytes) -> tuple[str, str] | None:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as e:
-            raise SourceError(f"starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {e.start})") from None
+            raise SourceError(
+                f"starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {e.start})"
+            ) from None
         if not _plausible(text):
             raise SourceError("starts with a UTF-16 byte-order mark but does not decode to text")
         return text, "utf-16"
@@ -166,8 +175,16 @@ def read_source(path: Path, meta: dict | None = None) -> Source:
         raise SourceError(f"{path.name}: empty file")
     kind = format_of(path)
     if kind != "text":  # read by its backend (whodoes.build.document.load)
-        return Source(id=path.stem, path=path, data=data, text="", encoding="",
-                      sha256=hashlib.sha256(data).hexdigest(), meta=dict(meta or {}), format=kind)
+        return Source(
+            id=path.stem,
+            path=path,
+            data=data,
+            text="",
+            encoding="",
+            sha256=hashlib.sha256(data).hexdigest(),
+            meta=dict(meta or {}),
+            format=kind,
+        )
     try:
         text, encoding = decode(data)
     except SourceError as e:

@@ -52,8 +52,9 @@ class Writer:
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out_path)
         settle_journal(self.out_path)
-        fd, tmp = tempfile.mkstemp(prefix=f"{temp_prefix(self.out_path)}{os.getpid()}.", suffix=".tmp",
-                                   dir=self.out_path.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f"{temp_prefix(self.out_path)}{os.getpid()}.", suffix=".tmp", dir=self.out_path.parent
+        )
         os.close(fd)
         self.tmp_path = Path(tmp)
         self.replaced = False
@@ -77,8 +78,9 @@ class Writer:
             self.conn.execute(statement)
 
     # -- rows -----------------------------------------------------------------
-    def add_document(self, doc: dict, rows: list, resolve, extras: list[dict] | None = None,
-                     grams: list[str] | None = None) -> int:
+    def add_document(
+        self, doc: dict, rows: list, resolve, extras: list[dict] | None = None, grams: list[str] | None = None
+    ) -> int:
         """Write one document and its task rows; ``resolve(name, jurisdiction)`` gives a unit id;
         ``extras``: per row, more task columns (level, project, due, due_kind, deadline_text);
         ``grams``: per row, its bigrams when they were computed already (whodoes.build.parsed)."""
@@ -95,17 +97,30 @@ class Writer:
             self.next_task_id += 1
             tasks.append(
                 {
-                    "id": task_id, "uid": task_uid(doc["id"], ordinal), "document_id": doc["id"],
-                    "ordinal": ordinal, "part": r.part, **(extras[ordinal - 1] if extras else {}),
-                    "seq": r.seq, "section": r.section, "category": r.category, "title": r.title,
-                    "text": r.text, "detail": r.detail,
+                    "id": task_id,
+                    "uid": task_uid(doc["id"], ordinal),
+                    "document_id": doc["id"],
+                    "ordinal": ordinal,
+                    "part": r.part,
+                    **(extras[ordinal - 1] if extras else {}),
+                    "seq": r.seq,
+                    "section": r.section,
+                    "category": r.category,
+                    "title": r.title,
+                    "text": r.text,
+                    "detail": r.detail,
                     "targets": json.dumps(r.targets, ensure_ascii=False),
                     "deadline": r.deadline,
                     "commanders": json.dumps(r.commanders, ensure_ascii=False),
-                    "lead_label": r.lead_label, "support_label": r.support_label,
-                    "lead_raw": r.lead_raw, "support_raw": r.support_raw,
-                    "inherited": json.dumps(r.inherited), "line": r.line, "line_end": r.line_end,
-                    "source_text": r.source_text, "location": r.location,
+                    "lead_label": r.lead_label,
+                    "support_label": r.support_label,
+                    "lead_raw": r.lead_raw,
+                    "support_raw": r.support_raw,
+                    "inherited": json.dumps(r.inherited),
+                    "line": r.line,
+                    "line_end": r.line_end,
+                    "source_text": r.source_text,
+                    "location": r.location,
                 }
             )
             for role, names in (("lead", r.lead), ("support", r.support)):
@@ -113,8 +128,12 @@ class Writer:
                 for position, name in enumerate(names, 1):
                     links.append(
                         {
-                            "task_id": task_id, "role": role, "position": position, "name": name,
-                            "unit_id": resolve(name, jurisdiction), "label": label,
+                            "task_id": task_id,
+                            "role": role,
+                            "position": position,
+                            "name": name,
+                            "unit_id": resolve(name, jurisdiction),
+                            "label": label,
                             "inherited": int(role in r.inherited),
                         }
                     )
@@ -293,7 +312,7 @@ def remove_stale(out_path: Path, max_age: float = 3600.0) -> list[Path]:
     removed = []
     prefix = temp_prefix(out_path)
     for path in temp_files(out_path):
-        pid_text = path.name[len(prefix):].split(".", 1)[0]
+        pid_text = path.name[len(prefix) :].split(".", 1)[0]
         try:
             stale = not _alive(int(pid_text)) if pid_text.isdigit() else time.time() - path.stat().st_mtime > max_age
             if stale:

@@ -219,22 +219,30 @@ def recover(folder: Path) -> list[str]:
         try:
             data = json.loads(journal.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:  # never half-written (renamed into place): changed by hand
-            raise LockError(f"{journal} cannot be read ({e}); the staged files are in {folder / STAGING_NAME}: "
-                            "move them into place by hand, or remove both to undo the add") from None
+            raise LockError(
+                f"{journal} cannot be read ({e}); the staged files are in {folder / STAGING_NAME}: "
+                "move them into place by hand, or remove both to undo the add"
+            ) from None
         if "token" in data and not _token_committed(data):  # in place, stopped before its COMMIT
             _undo_in_place(folder)
-            notes.append(f"undid an add of {', '.join(data.get('files') or ['metadata.toml'])} that was stopped "
-                         "before its database was changed")
+            notes.append(
+                f"undid an add of {', '.join(data.get('files') or ['metadata.toml'])} that was stopped "
+                "before its database was changed"
+            )
             return notes
         _roll_forward(folder, data.get("files", []), data.get("db"), data.get("db_tmp"))
         finish(folder)
-        notes.append(f"completed an add of {', '.join(data.get('files') or ['metadata.toml'])} that was stopped "
-                     f"while it was putting its files in place")
+        notes.append(
+            f"completed an add of {', '.join(data.get('files') or ['metadata.toml'])} that was stopped "
+            f"while it was putting its files in place"
+        )
     elif (folder / STAGING_NAME).exists():
         staged = sorted(p.name for p in (folder / STAGING_NAME).iterdir() if p.name != METADATA_FILE)
         abandon(folder)
-        notes.append(f"undid an add{' of ' + ', '.join(staged) if staged else ''} that was stopped before it "
-                     "had changed anything")
+        notes.append(
+            f"undid an add{' of ' + ', '.join(staged) if staged else ''} that was stopped before it "
+            "had changed anything"
+        )
     return notes
 
 

@@ -59,7 +59,9 @@ def rebuild(reason: str | None = None):
         from pathlib import Path
 
         units = paths.shipped_units()
-        return build(Path(sources), Path(db), Path(units) if units else None, shipped=Path(shipped) if shipped else None)
+        return build(
+            Path(sources), Path(db), Path(units) if units else None, shipped=Path(shipped) if shipped else None
+        )
     except BuildError as e:
         raise DataError(f"cannot rebuild your database: {e}") from None
 

@@ -45,8 +45,9 @@ def _max_size(value) -> int:
     except ValueError:
         mb = -1.0
     if not mb > 0 or mb != mb or mb > 1e7:
-        raise UsageError(_("--max-size must be a number of megabytes such as 50 or 200, not {value!r}").format(
-            value=str(value)[:40]))
+        raise UsageError(
+            _("--max-size must be a number of megabytes such as 50 or 200, not {value!r}").format(value=str(value)[:40])
+        )
     return int(mb * 1024 * 1024)
 
 
@@ -98,20 +99,68 @@ def _with_progress(conn, result, status, limit) -> bool:
 
 @command(
     "unit",
-    args=[Param("query", metavar="QUERY", help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).",
-                complete="unit")],
-    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "status",
-             Param("fuzzy", "--fuzzy", flag=True, help="Let the nearest names answer when nothing matches exactly (each row says matched_by fuzzy)."),
-             Param("compare", "--compare", flag=True, help="Side by side, per jurisdiction: what its body of the same type leads and supports."),
-             "fmt", "output", "bom", "quiet", "db"],
+    args=[
+        Param(
+            "query",
+            metavar="QUERY",
+            help="A unit: its name, short form, former name, traditional characters, pinyin (chengguanju) or initials (cgj).",
+            complete="unit",
+        )
+    ],
+    options=[
+        "year",
+        "role",
+        "where",
+        "doc",
+        "due_before",
+        "due_after",
+        "overdue",
+        "as_of",
+        "limit",
+        "status",
+        Param(
+            "fuzzy",
+            "--fuzzy",
+            flag=True,
+            help="Let the nearest names answer when nothing matches exactly (each row says matched_by fuzzy).",
+        ),
+        Param(
+            "compare",
+            "--compare",
+            flag=True,
+            help="Side by side, per jurisdiction: what its body of the same type leads and supports.",
+        ),
+        "fmt",
+        "output",
+        "bom",
+        "quiet",
+        "db",
+    ],
     epilog="Examples:  whodoes unit 城管局  ·  whodoes unit 生态环境分局 --year 2020 --format csv  ·  "
     "whodoes unit hbfj --role lead  ·  whodoes unit 城市管理局 --where 武隆区 -o out.csv --bom  ·  "
     "whodoes unit 城管局 -o 台账.xlsx (a printable ledger; also .docx)  ·  whodoes unit 水利局 --overdue  ·  "
     "whodoes unit 生态环境局 --compare",
 )
-def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
-             as_of=None, limit=None, status=None, fuzzy=False, compare=False, fmt=None, output=None, bom=False,
-             quiet=False, db=None) -> int:
+def cmd_unit(
+    query,
+    year=None,
+    role=None,
+    where=None,
+    doc=None,
+    due_before=None,
+    due_after=None,
+    overdue=False,
+    as_of=None,
+    limit=None,
+    status=None,
+    fuzzy=False,
+    compare=False,
+    fmt=None,
+    output=None,
+    bom=False,
+    quiet=False,
+    db=None,
+) -> int:
     """Every task a unit leads or supports, grouped by document, lead rows first.
 
     The line above the results says how the query was resolved (城管局 -> 城市管理局 (两江新区), also written 城管局), and every row says how its unit was found (matched_by: exact, short form, predecessor, traditional, pinyin, fuzzy). A short form or former name of a body type (发改委, 环保局) finds that body in every jurisdiction; a jurisdiction in front (武隆区环保局) only there. A query naming units in several jurisdictions gives each its own group; --where narrows. When only the nearest names match, nothing is shown and they are suggested (exit 1), unless --fuzzy.
@@ -123,9 +172,21 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None,
     if compare:
         return _compare(conn, query, fmt, output=output, bom=bom, quiet=quiet, year=year, where=where, doc=doc)
     status = _status_filter(status)
-    result = q.tasks_for_unit(conn, query, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
-                              details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
-                              overdue=bool(overdue), as_of=as_of, fuzzy=bool(fuzzy))
+    result = q.tasks_for_unit(
+        conn,
+        query,
+        year=year,
+        role=role,
+        where=where,
+        doc=doc,
+        limit=None if status else limit,
+        details=fmt in ("json", "jsonl"),
+        due_before=due_before,
+        due_after=due_after,
+        overdue=bool(overdue),
+        as_of=as_of,
+        fuzzy=bool(fuzzy),
+    )
     if not result.resolution:
         return no_unit(result.resolution)
     if not result.rows:
@@ -137,16 +198,54 @@ def cmd_unit(query, year=None, role=None, where=None, doc=None, due_before=None,
 
 @command(
     "task",
-    args=[Param("query", metavar="QUERY", help="Words to find in the task text, title or category (simplified or traditional "
-                "characters), or the pinyin or initials of a phrase of the plans (haimianchengshi, hmcs).")],
-    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "exact", "status",
-             "fmt", "output", "bom", "quiet", "db"],
+    args=[
+        Param(
+            "query",
+            metavar="QUERY",
+            help="Words to find in the task text, title or category (simplified or traditional "
+            "characters), or the pinyin or initials of a phrase of the plans (haimianchengshi, hmcs).",
+        )
+    ],
+    options=[
+        "year",
+        "role",
+        "where",
+        "doc",
+        "due_before",
+        "due_after",
+        "overdue",
+        "as_of",
+        "limit",
+        "exact",
+        "status",
+        "fmt",
+        "output",
+        "bom",
+        "quiet",
+        "db",
+    ],
     epilog="Examples:  whodoes task 河长制  ·  whodoes task 海绵城市 --format csv  ·  whodoes task 水质 --year 2020  ·  "
     "whodoes task 河長制 --where 两江  ·  whodoes task 污水 --due-before 2025-06-30  ·  whodoes task hmcs",
 )
-def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False,
-             as_of=None, limit=None, exact=False, status=None, fmt=None, output=None, bom=False, quiet=False,
-             db=None) -> int:
+def cmd_task(
+    query,
+    year=None,
+    role=None,
+    where=None,
+    doc=None,
+    due_before=None,
+    due_after=None,
+    overdue=False,
+    as_of=None,
+    limit=None,
+    exact=False,
+    status=None,
+    fmt=None,
+    output=None,
+    bom=False,
+    quiet=False,
+    db=None,
+) -> int:
     """Tasks whose text, title or category match the query, each with its lead and supporting units.
 
     Exact matches first, in the order of the plans; when there are none, the tasks of the phrase the query probably means (a homophone or one character off: 海棉城市 -> 海绵城市; its pinyin or initials), said on the first line; then fuzzy ones (tasks holding most of the query's character pairs). --role lead|support keeps tasks that have a lead|supporting unit.
@@ -156,17 +255,34 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None,
     fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     status = _status_filter(status)
-    result = q.search_tasks(conn, query, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
-                            exact=bool(exact),
-                            details=fmt in ("json", "jsonl"), due_before=due_before, due_after=due_after,
-                            overdue=bool(overdue), as_of=as_of)
+    result = q.search_tasks(
+        conn,
+        query,
+        year=year,
+        role=role,
+        where=where,
+        doc=doc,
+        limit=None if status else limit,
+        exact=bool(exact),
+        details=fmt in ("json", "jsonl"),
+        due_before=due_before,
+        due_after=due_after,
+        overdue=bool(overdue),
+        as_of=as_of,
+    )
     if not result.rows:
         if result.unfiltered:
             n = result.unfiltered
-            return no_rows(ngettext("no task matches {query!r} under these filters ({n} task without "
-                                    "--year/--where/--doc/--role/--due-*)",
-                                    "no task matches {query!r} under these filters ({n} tasks without "
-                                    "--year/--where/--doc/--role/--due-*)", n).format(query=result.searched, n=n), [])
+            return no_rows(
+                ngettext(
+                    "no task matches {query!r} under these filters ({n} task without "
+                    "--year/--where/--doc/--role/--due-*)",
+                    "no task matches {query!r} under these filters ({n} tasks without "
+                    "--year/--where/--doc/--role/--due-*)",
+                    n,
+                ).format(query=result.searched, n=n),
+                [],
+            )
         return no_rows(_("no task matches {query!r}").format(query=result.searched), result.suggestions)
     if not _with_progress(conn, result, status, limit):
         return no_rows(_("{what}: no task with status {status}").format(what=result.description, status=status), [])
@@ -175,8 +291,14 @@ def cmd_task(query, year=None, role=None, where=None, doc=None, due_before=None,
 
 @command(
     "show",
-    args=[Param("task_id", metavar="ID", help="A task's uid (document/number: wulong-2019-two-mountains-base-plan/3, "
-                "or with a document-id prefix, wulong/3), or an old numeric id where unambiguous.")],
+    args=[
+        Param(
+            "task_id",
+            metavar="ID",
+            help="A task's uid (document/number: wulong-2019-two-mountains-base-plan/3, "
+            "or with a document-id prefix, wulong/3), or an old numeric id where unambiguous.",
+        )
+    ],
     options=["fmt", "output", "bom", "db"],
     epilog="Examples:  whodoes show wulong/3  ·  whodoes show liangjiang-2018/5 --format json",
 )
@@ -230,11 +352,24 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
     rows = q.list_documents(conn, verbose=bool(verbose))
     if not rows:
         return no_rows(_("the database has no documents"), [])
-    cols = [("id", "id"), ("title", "title"), ("jurisdiction", "jurisdiction"), ("period", "period"), ("tasks", "tasks"),
-            ("file", "path")]
+    cols = [
+        ("id", "id"),
+        ("title", "title"),
+        ("jurisdiction", "jurisdiction"),
+        ("period", "period"),
+        ("tasks", "tasks"),
+        ("file", "path"),
+    ]
     if verbose:
-        cols += [("issuer", "issuer"), ("doc_number", "doc_number"), ("date", "date"), ("layouts", "layouts"),
-                 ("period_note", "period_note"), ("encoding", "encoding"), ("sha256", "sha256")]
+        cols += [
+            ("issuer", "issuer"),
+            ("doc_number", "doc_number"),
+            ("date", "date"),
+            ("layouts", "layouts"),
+            ("period_note", "period_note"),
+            ("encoding", "encoding"),
+            ("sha256", "sha256"),
+        ]
 
     def table(rows, console):  # --verbose on a terminal: a list per document, not thirteen narrow columns
         from whodoes.output import termtable
@@ -247,10 +382,27 @@ def cmd_docs(verbose=False, fmt=None, output=None, bom=False, db=None) -> int:
 
 @command(
     "units",
-    options=["where",
-             Param("body_type", "--type", "-t", metavar="TYPE", help="Only the bodies of this type in every jurisdiction (生态环境局, 发改委, 环保局 ...)."),
-             Param("unknown", "--unknown", "-u", flag=True, help="Only the names nothing knows: in neither data/units.toml nor data/bodies.toml."),
-             "fmt", "output", "bom", "db"],
+    options=[
+        "where",
+        Param(
+            "body_type",
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Only the bodies of this type in every jurisdiction (生态环境局, 发改委, 环保局 ...).",
+        ),
+        Param(
+            "unknown",
+            "--unknown",
+            "-u",
+            flag=True,
+            help="Only the names nothing knows: in neither data/units.toml nor data/bodies.toml.",
+        ),
+        "fmt",
+        "output",
+        "bom",
+        "db",
+    ],
     epilog="Examples:  whodoes units  ·  whodoes units --where 两江新区  ·  whodoes units --type 生态环境局  ·  "
     "whodoes units --unknown  ·  whodoes units --format csv",
 )
@@ -264,16 +416,26 @@ def cmd_units(where=None, body_type=None, unknown=False, fmt=None, output=None, 
     if body_type is not None:
         type_ = q.find_type(conn, body_type)
         if type_ is None:
-            return no_rows(_("no body type {type!r} in the catalogue (data/bodies.toml)").format(type=body_type.strip()),
-                           q.nearest_types(conn, body_type))
+            return no_rows(
+                _("no body type {type!r} in the catalogue (data/bodies.toml)").format(type=body_type.strip()),
+                q.nearest_types(conn, body_type),
+            )
     rows = q.list_units(conn, where=where, body_type=type_, unknown=bool(unknown))
     if type_ is not None:
         _say_missing(conn, type_, rows, where)
     if not rows:
-        what = (_("no units of type {type}").format(type=type_) if type_ else _("no units"))
+        what = _("no units of type {type}").format(type=type_) if type_ else _("no units")
         return no_rows(what + (_(" that nothing knows") if unknown else ""), [])
-    cols = [("name", "name"), ("jurisdiction", "jurisdiction"), ("kind", "kind"), ("type", "type"), ("leads", "leads"),
-            ("supports", "supports"), ("written", "written"), ("key", "key")]
+    cols = [
+        ("name", "name"),
+        ("jurisdiction", "jurisdiction"),
+        ("kind", "kind"),
+        ("type", "type"),
+        ("leads", "leads"),
+        ("supports", "supports"),
+        ("written", "written"),
+        ("key", "key"),
+    ]
 
     def table(rows, console):
         from whodoes.output import termtable
@@ -304,15 +466,25 @@ def _compare(conn, query, fmt, *, output=None, bom=False, quiet=False, year=None
 
     type_, rows = q.compare_type(conn, query, year=year, where=where, doc=doc)
     if type_ is None:
-        return no_rows(_("{query!r} names no body type to compare (see `whodoes units --type`)").format(query=query.strip()),
-                       q.nearest_types(conn, query))
+        return no_rows(
+            _("{query!r} names no body type to compare (see `whodoes units --type`)").format(query=query.strip()),
+            q.nearest_types(conn, query),
+        )
     if not rows:
         return no_rows(_("no {type} in the database under these filters").format(type=type_), [])
-    cols = [("jurisdiction", "jurisdiction"), ("unit", "unit"), ("leads", "leads"), ("supports", "supports"),
-            ("lead_tasks", "lead_tasks"), ("support_tasks", "support_tasks")]
-    heading = ngettext("{type} side by side: {n} jurisdiction (the first 5 tasks of each role)",
-                       "{type} side by side: {n} jurisdictions (the first 5 tasks of each role)", len(rows)).format(
-        type=type_, n=len(rows))
+    cols = [
+        ("jurisdiction", "jurisdiction"),
+        ("unit", "unit"),
+        ("leads", "leads"),
+        ("supports", "supports"),
+        ("lead_tasks", "lead_tasks"),
+        ("support_tasks", "support_tasks"),
+    ]
+    heading = ngettext(
+        "{type} side by side: {n} jurisdiction (the first 5 tasks of each role)",
+        "{type} side by side: {n} jurisdictions (the first 5 tasks of each role)",
+        len(rows),
+    ).format(type=type_, n=len(rows))
 
     def table(rows, console):  # one task a line
         from whodoes.output import termtable
@@ -326,22 +498,59 @@ def _compare(conn, query, fmt, *, output=None, bom=False, quiet=False, year=None
 
 @command(
     "export",
-    options=["year", "role", "where", "doc", "due_before", "due_after", "overdue", "as_of", "limit", "status", "fmt",
-             "output", "bom", "db"],
+    options=[
+        "year",
+        "role",
+        "where",
+        "doc",
+        "due_before",
+        "due_after",
+        "overdue",
+        "as_of",
+        "limit",
+        "status",
+        "fmt",
+        "output",
+        "bom",
+        "db",
+    ],
     epilog="Examples:  whodoes export --format jsonl > tasks.jsonl  ·  whodoes export -o tasks.csv --bom  ·  "
     "whodoes export --doc 2018 --format markdown  ·  whodoes export --overdue --as-of 2025-01-01",
 )
-def cmd_export(year=None, role=None, where=None, doc=None, due_before=None, due_after=None, overdue=False, as_of=None,
-               limit=None, status=None, fmt=None, output=None, bom=False, db=None) -> int:
+def cmd_export(
+    year=None,
+    role=None,
+    where=None,
+    doc=None,
+    due_before=None,
+    due_after=None,
+    overdue=False,
+    as_of=None,
+    limit=None,
+    status=None,
+    fmt=None,
+    output=None,
+    bom=False,
+    db=None,
+) -> int:
     """Every task row in document order; jsonl objects carry targets, units as written and canonical, and source lines."""
     from whodoes.query import api as q
 
     fmt = checked_format(fmt, output, db)
     conn = _connect(db)
     status = _status_filter(status)
-    result = q.export_tasks(conn, year=year, role=role, where=where, doc=doc, limit=None if status else limit,
-                            due_before=due_before,
-                            due_after=due_after, overdue=bool(overdue), as_of=as_of)
+    result = q.export_tasks(
+        conn,
+        year=year,
+        role=role,
+        where=where,
+        doc=doc,
+        limit=None if status else limit,
+        due_before=due_before,
+        due_after=due_after,
+        overdue=bool(overdue),
+        as_of=as_of,
+    )
     if not result.rows:
         return no_rows(_("no tasks under these filters"), [])
     if not _with_progress(conn, result, status, limit):
@@ -353,12 +562,32 @@ def cmd_export(year=None, role=None, where=None, doc=None, due_before=None, due_
     "due",
     options=[
         Param("within", "--within", metavar="SPAN", help="How far ahead: 90d (the default), 12w, 6m, 1y."),
-        "as_of", "where", "doc", "role", "limit", "fmt", "output", "bom", "quiet", "db",
+        "as_of",
+        "where",
+        "doc",
+        "role",
+        "limit",
+        "fmt",
+        "output",
+        "bom",
+        "quiet",
+        "db",
     ],
     epilog="Examples:  whodoes due  ·  whodoes due --within 1y --where 两江新区  ·  whodoes due --as-of 2025-01-01 --within 6m",
 )
-def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None, fmt=None, output=None, bom=False,
-            quiet=False, db=None) -> int:
+def cmd_due(
+    within=None,
+    as_of=None,
+    where=None,
+    doc=None,
+    role=None,
+    limit=None,
+    fmt=None,
+    output=None,
+    bom=False,
+    quiet=False,
+    db=None,
+) -> int:
     """What falls due: tasks whose deadline (完成时限 cell, or a phrase such as 2025年底前 in the text) falls in the next 90 days (--within), month by month.
 
     From today, or --as-of DATE. Only tasks with a due date; recurring (每季度, 每年) and ongoing (持续推进) ones are counted in the first line.
@@ -367,8 +596,9 @@ def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None
 
     fmt = checked_format(fmt, output)
     conn = _connect(db)
-    result = q.due_tasks(conn, within=within, as_of=as_of, where=where, doc=doc, role=role, limit=limit,
-                         details=fmt in ("json", "jsonl"))
+    result = q.due_tasks(
+        conn, within=within, as_of=as_of, where=where, doc=doc, role=role, limit=limit, details=fmt in ("json", "jsonl")
+    )
     if not result.rows:
         return no_rows(_("nothing falls {what}").format(what=result.description), [])
     return emit_tasks(result, fmt, output=output, bom=bom, quiet=quiet, conn=conn)
@@ -378,9 +608,14 @@ def cmd_due(within=None, as_of=None, where=None, doc=None, role=None, limit=None
     "build",
     options=[
         Param("sources", "--sources", metavar="DIR", help="The plan files (default: data/sources)."),
-        Param("out", "--out", metavar="PATH", help="The database to write (default: data/plans.sqlite, or $WHODOES_DB)."),
+        Param(
+            "out", "--out", metavar="PATH", help="The database to write (default: data/plans.sqlite, or $WHODOES_DB)."
+        ),
         Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
-        "jobs", "no_cache", "max_size", "force",
+        "jobs",
+        "no_cache",
+        "max_size",
+        "force",
     ],
     epilog="Examples:  whodoes build  ·  whodoes build --out /tmp/plans.sqlite  ·  whodoes build --jobs 1",
     fast=False,
@@ -397,14 +632,27 @@ def cmd_build(sources=None, out=None, units=None, jobs=None, no_cache=False, max
     try:
         from whodoes.build.pipeline import BuildError, build, unchanged
     except ImportError as e:
-        raise DataError(_("cannot build: {error} (install whodoes with its build dependencies)").format(error=e)) from None
+        raise DataError(
+            _("cannot build: {error} (install whodoes with its build dependencies)").format(error=e)
+        ) from None
     sources, out, units, shipped = paths.build_folders(sources, out, units)
     limit = _max_size(max_size)
     commandline.handle_sigterm()
     try:
         with BuildProgress() as progress:
-            report = build(sources, out, units, on_start=progress.start, on_document=progress.document, shipped=shipped,
-                           force=bool(force), max_size=limit, on_wait=err, jobs=_jobs(jobs), cache=not no_cache)
+            report = build(
+                sources,
+                out,
+                units,
+                on_start=progress.start,
+                on_document=progress.document,
+                shipped=shipped,
+                force=bool(force),
+                max_size=limit,
+                on_wait=err,
+                jobs=_jobs(jobs),
+                cache=not no_cache,
+            )
     except BuildError as e:
         raise DataError(_("build failed: {error}").format(error=e)) from None
     except KeyboardInterrupt as e:
@@ -414,22 +662,47 @@ def cmd_build(sources=None, out=None, units=None, jobs=None, no_cache=False, max
     except Exception as e:  # noqa: BLE001 - a bug in the build: one line (WHODOES_DEBUG=1: the traceback)
         if os.environ.get("WHODOES_DEBUG"):
             raise
-        raise DataError(f"build failed: internal error: {type(e).__name__}: {' '.join(str(e).split())[:200]}; "
-                        f"{unchanged(out)} (WHODOES_DEBUG=1 shows the traceback)") from None
+        raise DataError(
+            f"build failed: internal error: {type(e).__name__}: {' '.join(str(e).split())[:200]}; "
+            f"{unchanged(out)} (WHODOES_DEBUG=1 shows the traceback)"
+        ) from None
     _notes_and_warnings(report)
-    sys.stdout.write(_("{rows} task rows, {units} units from {documents} documents in {seconds} s -> {out}").format(
-        rows=report.rows, units=report.units, documents=len(report.documents), seconds=f"{report.seconds:.2f}",
-        out=one_line(report.out)) + "\n")
+    sys.stdout.write(
+        _("{rows} task rows, {units} units from {documents} documents in {seconds} s -> {out}").format(
+            rows=report.rows,
+            units=report.units,
+            documents=len(report.documents),
+            seconds=f"{report.seconds:.2f}",
+            out=one_line(report.out),
+        )
+        + "\n"
+    )
     return EXIT_OK
 
 
 @command(
     "stats",
     options=[
-        "where", "role",
-        Param("top", "--top", "-t", metavar="N", help="The N units with most tasks per jurisdiction and role (default 10)."),
-        Param("collectives", "--all", "-a", flag=True, help="Also collectives (相关部门, 各街道, 有关国有企业 ...), marked *."),
-        "fmt", "output", "bom", "db",
+        "where",
+        "role",
+        Param(
+            "top",
+            "--top",
+            "-t",
+            metavar="N",
+            help="The N units with most tasks per jurisdiction and role (default 10).",
+        ),
+        Param(
+            "collectives",
+            "--all",
+            "-a",
+            flag=True,
+            help="Also collectives (相关部门, 各街道, 有关国有企业 ...), marked *.",
+        ),
+        "fmt",
+        "output",
+        "bom",
+        "db",
     ],
     epilog="Examples:  whodoes stats  ·  whodoes stats --where 两江新区 --top 5  ·  whodoes stats --role lead --all  ·  "
     "whodoes stats --format csv",
@@ -447,8 +720,17 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     rows = q.unit_stats(conn, where=where, role=role, top=top, collectives=bool(collectives))
     if not rows:
         return no_rows(_("no unit leads or supports a task under these filters"), [])
-    cols = [("jurisdiction", "jurisdiction"), ("role", "role"), ("rank", "rank"), ("unit", "unit"), ("kind", "kind"),
-            ("tasks", "tasks"), ("projects", "projects"), ("key", "key"), ("label", "label")]
+    cols = [
+        ("jurisdiction", "jurisdiction"),
+        ("role", "role"),
+        ("rank", "rank"),
+        ("unit", "unit"),
+        ("kind", "kind"),
+        ("tasks", "tasks"),
+        ("projects", "projects"),
+        ("key", "key"),
+        ("label", "label"),
+    ]
     n = positive_int(top, "--top") if top is not None else 10
     kinds = _("bodies and collectives, marked *") if collectives else _("bodies; --all adds collectives")
 
@@ -467,8 +749,19 @@ def cmd_stats(where=None, role=None, top=None, collectives=False, fmt=None, outp
     options=[
         Param("host", "--host", metavar="HOST", help="Listen on HOST (default 127.0.0.1: this machine only)."),
         Param("port", "--port", "-p", metavar="PORT", help="The port (default 8001; 0 picks a free one)."),
-        Param("get", "--get", metavar="PATH", help="Print the page at PATH and exit instead of serving (as datasette --get)."),
-        Param("metadata", "--metadata", "-m", metavar="FILE", help="Datasette metadata (default: data/datasette-metadata.json)."),
+        Param(
+            "get",
+            "--get",
+            metavar="PATH",
+            help="Print the page at PATH and exit instead of serving (as datasette --get).",
+        ),
+        Param(
+            "metadata",
+            "--metadata",
+            "-m",
+            metavar="FILE",
+            help="Datasette metadata (default: data/datasette-metadata.json).",
+        ),
         Param("open_browser", "--open", flag=True, help="Open the site in a web browser."),
         "db",
     ],
@@ -488,23 +781,53 @@ def cmd_serve(host=None, port=None, get=None, metadata=None, open_browser=False,
 
 @command(
     "add",
-    args=[Param("files", metavar="FILE", help="Plan files: .docx, .pdf (with text), .html, .xlsx, .xls, .txt/.md (UTF-8, UTF-16 or GB18030/GBK); .doc, .wps, .et with LibreOffice.", many=True)],
+    args=[
+        Param(
+            "files",
+            metavar="FILE",
+            help="Plan files: .docx, .pdf (with text), .html, .xlsx, .xls, .txt/.md (UTF-8, UTF-16 or GB18030/GBK); .doc, .wps, .et with LibreOffice.",
+            many=True,
+        )
+    ],
     options=[
-        Param("title", "--title", "-t", metavar="TITLE", help="The plan's title (default: inferred from its heading lines)."),
-        Param("jurisdiction", "--jurisdiction", "-j", metavar="NAME",
-              help="Whose units it assigns: 北碚区, 两江新区 ... (default: inferred from the title or issuing body)."),
-        Param("period", "--period", "-p", metavar="START-END",
-              help="The years it covers, e.g. 2022-2025 (default: inferred from the title or the date)."),
+        Param(
+            "title",
+            "--title",
+            "-t",
+            metavar="TITLE",
+            help="The plan's title (default: inferred from its heading lines).",
+        ),
+        Param(
+            "jurisdiction",
+            "--jurisdiction",
+            "-j",
+            metavar="NAME",
+            help="Whose units it assigns: 北碚区, 两江新区 ... (default: inferred from the title or issuing body).",
+        ),
+        Param(
+            "period",
+            "--period",
+            "-p",
+            metavar="START-END",
+            help="The years it covers, e.g. 2022-2025 (default: inferred from the title or the date).",
+        ),
         Param("sources", "--sources", metavar="DIR", help="The sources folder to add to (default: data/sources)."),
-        Param("db", "--db", metavar="PATH",
-              help="The database to rebuild (default: $WHODOES_DB; else plans.sqlite beside DIR with --sources, else data/plans.sqlite)."),
-        "max_size", "force",
+        Param(
+            "db",
+            "--db",
+            metavar="PATH",
+            help="The database to rebuild (default: $WHODOES_DB; else plans.sqlite beside DIR with --sources, else data/plans.sqlite).",
+        ),
+        "max_size",
+        "force",
     ],
     epilog="Examples:  whodoes add ~/Downloads/北碚区方案.docx  ·  "
     "whodoes add plan.txt --jurisdiction 北碚区 --period 2023-2025  ·  whodoes add a.txt b.txt --sources /tmp/src --db /tmp/p.sqlite",
     fast=False,
 )
-def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=None, max_size=None, force=False) -> int:
+def cmd_add(
+    files, title=None, jurisdiction=None, period=None, sources=None, db=None, max_size=None, force=False
+) -> int:
     """Add plan files: copy them byte for byte into the sources folder, describe them in its metadata.toml, rebuild.
 
     Title, issuing body, jurisdiction and period are inferred from the text where not given, and the report says which were inferred (check them; metadata.toml is the place to correct them). A file of the same name with other bytes is never overwritten (exit 2). All or nothing: the files, metadata.toml and the database change together once the new database is built; a failed, interrupted or killed add leaves them as they were (the next add or build completes or undoes a killed one). Adds and builds of one folder take turns.
@@ -516,16 +839,30 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
     try:
         from whodoes.build.add import add
     except ImportError as e:
-        raise DataError(_("cannot add: {error} (install whodoes with its build dependencies)").format(error=e)) from None
+        raise DataError(
+            _("cannot add: {error} (install whodoes with its build dependencies)").format(error=e)
+        ) from None
     sources, db, units, shipped = paths.add_folders(sources, db)
     if shipped is not None:
         _refuse_shipped_names(files, shipped)
     limit = _max_size(max_size)
     commandline.handle_sigterm()
     with BuildProgress() as progress:
-        items, report = add(list(files), sources, db, title=title, jurisdiction=jurisdiction, period=period,
-                            units=units, shipped=shipped, on_start=progress.start, on_document=progress.document,
-                            on_wait=err, force=bool(force), max_size=limit)
+        items, report = add(
+            list(files),
+            sources,
+            db,
+            title=title,
+            jurisdiction=jurisdiction,
+            period=period,
+            units=units,
+            shipped=shipped,
+            on_start=progress.start,
+            on_document=progress.document,
+            on_wait=err,
+            force=bool(force),
+            max_size=limit,
+        )
     out = stdout()
     for item in items:
         what = "copied" if item.copied else "already there, identical"
@@ -544,8 +881,10 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
             out.write(f"  inferred: {', '.join(item.inferred)} (check them; correct them in {where})\n")
     _notes_and_warnings(report)
     done = "added in place" if report.patched else "rebuilt"
-    out.write(f"{done}: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-              f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
+    out.write(
+        f"{done}: {report.rows} task rows, {report.units} units from {len(report.documents)} documents "
+        f"in {report.seconds:.2f} s -> {one_line(report.out)}\n"
+    )
     out.flush()
     if report.interrupted is not None:  # it came during the commit, which finished first
         terminated = isinstance(report.interrupted, commandline.Terminated)
@@ -554,14 +893,21 @@ def cmd_add(files, title=None, jurisdiction=None, period=None, sources=None, db=
     return EXIT_OK
 
 
-
 @command(
     "parse",
-    args=[Param("files", metavar="FILE", help="Plan files (each described by the metadata.toml of its folder, if any).", many=True)],
+    args=[
+        Param(
+            "files",
+            metavar="FILE",
+            help="Plan files (each described by the metadata.toml of its folder, if any).",
+            many=True,
+        )
+    ],
     options=[
         Param("out", "--output", "-o", metavar="SHARD", help="The shard to write (created, or added to)."),
         Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
-        "jobs", "max_size",
+        "jobs",
+        "max_size",
     ],
     epilog="Examples:  whodoes parse data/sources/*.txt -o part1.sqlite  ·  "
     "ls plans/*.docx | parallel -N 100 whodoes parse {} -o shards/{#}.sqlite",
@@ -593,7 +939,13 @@ def cmd_parse(files, out=None, units=None, jobs=None, max_size=None) -> int:
     "merge",
     args=[Param("shards", metavar="SHARD", help="Shards written by whodoes parse.", many=True)],
     options=[
-        Param("out", "--output", "-o", metavar="PATH", help="The database to write (default: data/plans.sqlite, or $WHODOES_DB)."),
+        Param(
+            "out",
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="The database to write (default: data/plans.sqlite, or $WHODOES_DB).",
+        ),
         Param("units", "--units", metavar="FILE", help="The curated units file (default: data/units.toml)."),
         "force",
     ],
@@ -617,45 +969,112 @@ def cmd_merge(shards, out=None, units=None, force=False) -> int:
     commandline.handle_sigterm()
     try:
         with BuildProgress() as progress:
-            report = merge(list(shards), out, units_file=units, force=bool(force), on_start=progress.start,
-                           on_document=progress.document)
+            report = merge(
+                list(shards),
+                out,
+                units_file=units,
+                force=bool(force),
+                on_start=progress.start,
+                on_document=progress.document,
+            )
     except ShardError as e:
         raise DataError(f"merge failed: {e}") from None
     _notes_and_warnings(report)
-    sys.stdout.write(f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
-                     f"in {report.seconds:.2f} s -> {one_line(report.out)}\n")
+    sys.stdout.write(
+        f"{report.rows} task rows, {report.units} units from {len(report.documents)} documents "
+        f"in {report.seconds:.2f} s -> {one_line(report.out)}\n"
+    )
     return EXIT_OK
 
 
 # ----------------------------------------------------------------------------------------------
 # progress records, progress reports, tasks traced across plans (issue 19)
 
-PROGRESS_COLS = [("entry", "id"), ("task_id", "task_id"), ("uid", "uid"), ("date", "date"), ("status", "status"),
-                 ("progress", "note"), ("by", "reporter"), ("attached", "attached"), ("source", "source"),
-                 ("recorded_at", "recorded_at")]
-ORPHAN_COLS = [("entry", "id"), ("uid", "uid"), ("date", "date"), ("status", "status"), ("progress", "note"),
-               ("why", "why"), ("task_text", "task_text"), ("doc_sha256", "doc_sha256")]
+PROGRESS_COLS = [
+    ("entry", "id"),
+    ("task_id", "task_id"),
+    ("uid", "uid"),
+    ("date", "date"),
+    ("status", "status"),
+    ("progress", "note"),
+    ("by", "reporter"),
+    ("attached", "attached"),
+    ("source", "source"),
+    ("recorded_at", "recorded_at"),
+]
+ORPHAN_COLS = [
+    ("entry", "id"),
+    ("uid", "uid"),
+    ("date", "date"),
+    ("status", "status"),
+    ("progress", "note"),
+    ("why", "why"),
+    ("task_text", "task_text"),
+    ("doc_sha256", "doc_sha256"),
+]
 
 
 @command(
     "progress",
-    args=[Param("task_id", metavar="TASK_ID", optional=True,
-                help="A task: its id (the id column) or its stable id <document id>/<n> (the uid column)."),
-          Param("text", metavar="TEXT", optional=True, help="The progress to record (推进情况); without it, the task's entries are listed.")],
+    args=[
+        Param(
+            "task_id",
+            metavar="TASK_ID",
+            optional=True,
+            help="A task: its id (the id column) or its stable id <document id>/<n> (the uid column).",
+        ),
+        Param(
+            "text",
+            metavar="TEXT",
+            optional=True,
+            help="The progress to record (推进情况); without it, the task's entries are listed.",
+        ),
+    ],
     options=[
         Param("date", "--date", metavar="YYYY-MM-DD", help="The date the progress refers to (default: today)."),
-        Param("status", "--status", "-s", metavar="STATUS", help="The status to record: done, on-track, behind or not-started."),
+        Param(
+            "status",
+            "--status",
+            "-s",
+            metavar="STATUS",
+            help="The status to record: done, on-track, behind or not-started.",
+        ),
         Param("by", "--by", metavar="NAME", help="Who reported it."),
-        Param("import_file", "--import", metavar="FILE", help="Read a filled-in ledger (.xlsx, .docx or .csv; the task ledger of `whodoes unit -o 台账.xlsx` too): a task id (or 来源) column and a 完成情况/推进情况 column, optional 状态/status and 日期/date."),
-        Param("orphans", "--orphans", flag=True, help="List the entries no task takes any more (its text changed or its document is gone)."),
+        Param(
+            "import_file",
+            "--import",
+            metavar="FILE",
+            help="Read a filled-in ledger (.xlsx, .docx or .csv; the task ledger of `whodoes unit -o 台账.xlsx` too): a task id (or 来源) column and a 完成情况/推进情况 column, optional 状态/status and 日期/date.",
+        ),
+        Param(
+            "orphans",
+            "--orphans",
+            flag=True,
+            help="List the entries no task takes any more (its text changed or its document is gone).",
+        ),
         Param("attach", "--attach", metavar="ENTRY", help="Re-attach entry ENTRY (see --orphans) to TASK_ID."),
-        "fmt", "output", "bom", "db",
+        "fmt",
+        "output",
+        "bom",
+        "db",
     ],
-    epilog="Examples:  whodoes progress 85 \"勘界定标已完成\" --status done --date 2020-12-20 --by 生态环境分局  ·  "
+    epilog='Examples:  whodoes progress 85 "勘界定标已完成" --status done --date 2020-12-20 --by 生态环境分局  ·  '
     "whodoes progress 85  ·  whodoes progress --import 推进情况.xlsx  ·  whodoes progress --orphans",
 )
-def cmd_progress(task_id=None, text=None, date=None, status=None, by=None, import_file=None, orphans=False,
-                 attach=None, fmt=None, output=None, bom=False, db=None) -> int:
+def cmd_progress(
+    task_id=None,
+    text=None,
+    date=None,
+    status=None,
+    by=None,
+    import_file=None,
+    orphans=False,
+    attach=None,
+    fmt=None,
+    output=None,
+    bom=False,
+    db=None,
+) -> int:
     """Record the progress of a task (a dated entry, never overwritten), list a task's entries, or import a filled-in ledger.
 
     The records are kept in the user's folder (<WHODOES_HOME or the user data folder>/progress.sqlite), apart from the plan database: rebuilding it, adding plans or reinstalling whodoes never touches them. An entry is keyed by the task's stable id and its text: when a plan changes, it follows its task's text within the document; when the text changed, it is kept and listed by --orphans for a person to re-attach (--attach). --import exits 1 when some rows could not be matched (they are listed; the others are recorded).
@@ -686,8 +1105,10 @@ def cmd_progress(task_id=None, text=None, date=None, status=None, by=None, impor
     with rec:
         entry = records.add_entry(rec, task, text, date=when, status=status, by=by)
     rec.close()
-    stdout().write(f"entry {entry}: task {task['id']} ({task['uid']}) {status or 'no status'}, {when} -> "
-                   f"{records.records_path()}\n")
+    stdout().write(
+        f"entry {entry}: task {task['id']} ({task['uid']}) {status or 'no status'}, {when} -> "
+        f"{records.records_path()}\n"
+    )
     return EXIT_OK
 
 
@@ -704,11 +1125,17 @@ def _progress_list(conn, task, fmt, output, bom) -> int:
         lost = sum(1 for e in entries if e["task_id"] is None and e["key"][1] == task["document_id"])
         entries = [e for e in entries if e["task_id"] == task["id"]]
         if not entries:
-            hint = [f"{lost} orphaned entr{'y' if lost == 1 else 'ies'} of its document: whodoes progress --orphans"] if lost else []
+            hint = (
+                [f"{lost} orphaned entr{'y' if lost == 1 else 'ies'} of its document: whodoes progress --orphans"]
+                if lost
+                else []
+            )
             return no_rows(f"no progress recorded for task {task['id']} ({task['uid']})", hint)
     if not entries:
         return no_rows(_("no progress recorded"), [])
-    heading = f"task {task['id']} ({task['uid']}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if task else None
+    heading = (
+        f"task {task['id']} ({task['uid']}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" if task else None
+    )
 
     def table(rows, console):  # on a terminal: the columns a person reads
         from whodoes.output import termtable
@@ -747,20 +1174,42 @@ def _progress_import(conn, path, date, by) -> int:
     rec.close()
     for line in result.unmatched:
         err(f"not matched: {line}")
-    stdout().write(f"{path}: {result.added} entries added, {result.repeated} already recorded, {result.blank} blank rows, "
-                   f"{len(result.unmatched)} rows not matched -> {records.records_path()}\n")
+    stdout().write(
+        f"{path}: {result.added} entries added, {result.repeated} already recorded, {result.blank} blank rows, "
+        f"{len(result.unmatched)} rows not matched -> {records.records_path()}\n"
+    )
     return commandline.EXIT_EMPTY if result.unmatched else EXIT_OK
-
 
 
 @command(
     "report",
     options=[
-        Param("unit", "--unit", "-u", metavar="UNIT", help="The tasks a unit leads or supports (as for `whodoes unit`).", complete="unit"),
-        "where", "doc",
-        Param("period", "--period", "-p", metavar="PERIOD", help="The reporting period: 2024Q1, 2024H2, 2024-03 or 2024 (required)."),
-        Param("fmt", "--format", "-f", metavar="FORMAT", help="xlsx, docx, markdown or csv (default: by -o FILE's extension; markdown on standard output)."),
-        "output", "db",
+        Param(
+            "unit",
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="The tasks a unit leads or supports (as for `whodoes unit`).",
+            complete="unit",
+        ),
+        "where",
+        "doc",
+        Param(
+            "period",
+            "--period",
+            "-p",
+            metavar="PERIOD",
+            help="The reporting period: 2024Q1, 2024H2, 2024-03 or 2024 (required).",
+        ),
+        Param(
+            "fmt",
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="xlsx, docx, markdown or csv (default: by -o FILE's extension; markdown on standard output).",
+        ),
+        "output",
+        "db",
     ],
     epilog="Examples:  whodoes report --unit 城管局 --period 2020Q4 -o 推进情况.xlsx  ·  "
     "whodoes report --where 两江新区 --period 2020 -o 推进情况.docx  ·  whodoes report --doc 2018 --period 2020H2",
@@ -789,19 +1238,42 @@ def cmd_report(unit=None, where=None, doc=None, period=None, fmt=None, output=No
     rp.write_report(rep, kind, output, stdout())
     if output:
         total = rep["summary"][-1]
-        err(f"{rep['title']}, {rep['scope']}: {total['tasks']} tasks ({total['done']} done, {total['on-track']} on track, "
-            f"{total['behind']} behind, {total['not reported']} not reported, {total['overdue']} overdue) -> {output}")
+        err(
+            f"{rep['title']}, {rep['scope']}: {total['tasks']} tasks ({total['done']} done, {total['on-track']} on track, "
+            f"{total['behind']} behind, {total['not reported']} not reported, {total['overdue']} overdue) -> {output}"
+        )
     return EXIT_OK
 
 
-
-TRACE_COLS = [("rank", "rank"), ("score", "score"), ("verdict", "verdict"), ("id", "id"), ("uid", "uid"),
-              ("period", "period"), ("task", "text"), ("lead", "lead"), ("support", "support"),
-              ("responsibility", "responsibility"), ("text_score", "text_score"), ("unit_score", "unit_score"),
-              ("document", "document")]
-CORRESPOND_COLS = [("status", "status"), ("score", "score"), ("a_id", "a_id"), ("a_uid", "a_uid"), ("a_task", "a_text"),
-                   ("a_lead", "a_lead"), ("b_id", "b_id"), ("b_uid", "b_uid"), ("b_task", "b_text"), ("b_lead", "b_lead"),
-                   ("responsibility", "responsibility"), ("nearest", "nearest")]
+TRACE_COLS = [
+    ("rank", "rank"),
+    ("score", "score"),
+    ("verdict", "verdict"),
+    ("id", "id"),
+    ("uid", "uid"),
+    ("period", "period"),
+    ("task", "text"),
+    ("lead", "lead"),
+    ("support", "support"),
+    ("responsibility", "responsibility"),
+    ("text_score", "text_score"),
+    ("unit_score", "unit_score"),
+    ("document", "document"),
+]
+CORRESPOND_COLS = [
+    ("status", "status"),
+    ("score", "score"),
+    ("a_id", "a_id"),
+    ("a_uid", "a_uid"),
+    ("a_task", "a_text"),
+    ("a_lead", "a_lead"),
+    ("b_id", "b_id"),
+    ("b_uid", "b_uid"),
+    ("b_task", "b_text"),
+    ("b_lead", "b_lead"),
+    ("responsibility", "responsibility"),
+    ("nearest", "nearest"),
+]
 
 
 def _one_doc(conn, text, flag):
@@ -817,13 +1289,35 @@ def _one_doc(conn, text, flag):
 
 @command(
     "trace",
-    args=[Param("task_id", metavar="TASK_ID", optional=True,
-                help="A task: its id or stable id <document id>/<n>; its matches in the other plans of its jurisdiction.")],
+    args=[
+        Param(
+            "task_id",
+            metavar="TASK_ID",
+            optional=True,
+            help="A task: its id or stable id <document id>/<n>; its matches in the other plans of its jurisdiction.",
+        )
+    ],
     options=[
-        Param("doc", "--doc", "-d", metavar="DOCUMENT", help="With --to: the earlier plan (an id or a part of its id or title).", complete="doc"),
-        Param("to", "--to", metavar="DOCUMENT", help="With --doc: the later plan; gives the whole correspondence.", complete="doc"),
+        Param(
+            "doc",
+            "--doc",
+            "-d",
+            metavar="DOCUMENT",
+            help="With --to: the earlier plan (an id or a part of its id or title).",
+            complete="doc",
+        ),
+        Param(
+            "to",
+            "--to",
+            metavar="DOCUMENT",
+            help="With --doc: the later plan; gives the whole correspondence.",
+            complete="doc",
+        ),
         Param("limit", "--limit", "-n", metavar="N", help="At most N matches of TASK_ID (default 5)."),
-        "fmt", "output", "bom", "db",
+        "fmt",
+        "output",
+        "bom",
+        "db",
     ],
     epilog="Examples:  whodoes trace 108  ·  whodoes trace liangjiang-2018-green-development-action-plan/49  ·  "
     "whodoes trace --doc liangjiang-2018 --to liangjiang-2021 -o 对照.xlsx",
@@ -845,8 +1339,10 @@ def cmd_trace(task_id=None, doc=None, to=None, limit=None, fmt=None, output=None
             raise UsageError(_("trace takes a TASK_ID, or --doc A --to B (both)"))
         a, b = _one_doc(conn, doc, "--doc"), _one_doc(conn, to, "--to")
         rows, n = trace.correspond(conn, a, b)
-        heading = (f"{a} -> {b}: {n['carried']} of {n['a_tasks']} tasks carried over, {n['dropped']} dropped; "
-                   f"{n['new']} of {n['b_tasks']} tasks of {b} new (score >= {trace.SAME_WORK:.2f}: the same work)")
+        heading = (
+            f"{a} -> {b}: {n['carried']} of {n['a_tasks']} tasks carried over, {n['dropped']} dropped; "
+            f"{n['new']} of {n['b_tasks']} tasks of {b} new (score >= {trace.SAME_WORK:.2f}: the same work)"
+        )
         emit(rows, CORRESPOND_COLS, fmt, output=output, bom=bom, heading=heading)
         return EXIT_OK
     if task_id is None:
@@ -861,8 +1357,10 @@ def cmd_trace(task_id=None, doc=None, to=None, limit=None, fmt=None, output=None
     me, rows = trace.trace_task(conn, task["id"], limit=positive_int(limit, "--limit") if limit is not None else 5)
     if not rows:
         return no_rows(f"task {me['id']} ({me['uid']}): no other plan of its jurisdiction", [])
-    heading = (f"task {me['id']} ({me['uid']}, {me['period']}, lead {'、'.join(me['lead']) or '-'}): {me['text'][:60]}"
-               f"{'…' if len(me['text']) > 60 else ''}")
+    heading = (
+        f"task {me['id']} ({me['uid']}, {me['period']}, lead {'、'.join(me['lead']) or '-'}): {me['text'][:60]}"
+        f"{'…' if len(me['text']) > 60 else ''}"
+    )
     emit(rows, TRACE_COLS, fmt, output=output, bom=bom, heading=heading, table=_trace_table)
     return EXIT_OK
 
@@ -873,8 +1371,13 @@ def _trace_table(rows, console) -> None:
 
     keys = ["rank", "score", "verdict", "id", "period", "text", "responsibility"]
     short = [dict(r, text=r["text"][:60] + ("…" if len(r["text"]) > 60 else "")) for r in rows]
-    termtable.plain_table(short, keys, console, headers=["#", "score", "verdict", "id", "period", "task", "lead"],
-                          ratios={"text": 1, "responsibility": 1})
+    termtable.plain_table(
+        short,
+        keys,
+        console,
+        headers=["#", "score", "verdict", "id", "period", "task", "lead"],
+        ratios={"text": 1, "responsibility": 1},
+    )
 
 
 def _refuse_shipped_names(files, shipped) -> None:

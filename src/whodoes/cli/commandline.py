@@ -30,28 +30,49 @@ from whodoes.interrupts import _SIGTERM, Terminated, handle_sigterm, quiet_stdou
 
 COMPLETE_VAR = "_WHODOES_COMPLETE"  # set by the shell completion script (whodoes --install-completion)
 APP_HELP = N_("Who does what in Chongqing's green-development plans: tasks with their lead and supporting units.")
-APP_EPILOG = N_("Examples:  whodoes unit 城管局  ·  whodoes task 河长制  ·  whodoes show 42  ·  whodoes docs  ·  "
-                "whodoes units  ·  whodoes stats  ·  whodoes serve")
+APP_EPILOG = N_(
+    "Examples:  whodoes unit 城管局  ·  whodoes task 河长制  ·  whodoes show 42  ·  whodoes docs  ·  "
+    "whodoes units  ·  whodoes stats  ·  whodoes serve"
+)
 # --lang is taken off the command line before any parsing (take_language); a str option of
 # the Typer app would cost every --help and usage error pydantic's import (typer 0.2x)
-LANG_HELP = N_("--lang zh|en, anywhere on the command line: the language of messages, help and table headers "
-               "(default: $WHODOES_LANG, else the locale: LANG=zh_CN.UTF-8 is Chinese). --header zh|en: the "
-               "language of column names (default: the field names in files, the interface language on a terminal).")
+LANG_HELP = N_(
+    "--lang zh|en, anywhere on the command line: the language of messages, help and table headers "
+    "(default: $WHODOES_LANG, else the locale: LANG=zh_CN.UTF-8 is Chinese). --header zh|en: the "
+    "language of column names (default: the field names in files, the interface language on a terminal)."
+)
 # typer's and click's own words, translated through the global gettext domain (i18n.for_typer):
 # listed here so that the catalogue has them (typer 0.2x and click 8.1 translate different subsets)
 TYPER_WORDS = (
-    N_("Usage:"), N_("Arguments"), N_("Options"), N_("Commands"), N_("[required]"), N_("required"),
-    N_("Show this message and exit."), N_("No such command {name!r}."), N_("Missing command."),
-    N_("No such option: {name}"), N_("Did you mean {possibility}?"), N_("(Possible options: {options})"),
-    N_("Missing argument {param_hint}."), N_("Option {name!r} requires an argument."),
-    N_("Got unexpected extra argument ({args})"), N_("Got unexpected extra arguments ({args})"),
-    N_("Error"), N_("Aborted!"), N_("Aborted."), N_("[default: {}]"), N_("default: {default}"),
+    N_("Usage:"),
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("[required]"),
+    N_("required"),
+    N_("Show this message and exit."),
+    N_("No such command {name!r}."),
+    N_("Missing command."),
+    N_("No such option: {name}"),
+    N_("Did you mean {possibility}?"),
+    N_("(Possible options: {options})"),
+    N_("Missing argument {param_hint}."),
+    N_("Option {name!r} requires an argument."),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Error"),
+    N_("Aborted!"),
+    N_("Aborted."),
+    N_("[default: {}]"),
+    N_("default: {default}"),
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
 )
-FORMAT_HELP = N_("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
-                 "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx). Column names stay the field names "
-                 "scripts read; --header zh gives Chinese ones (csv, tsv, markdown, xlsx).")
+FORMAT_HELP = N_(
+    "table, csv, tsv, json, jsonl, markdown, xlsx or docx (default: table on a terminal, csv otherwise, or by "
+    "-o FILE's extension: .csv .tsv .json .jsonl .md .xlsx .docx). Column names stay the field names "
+    "scripts read; --header zh gives Chinese ones (csv, tsv, markdown, xlsx)."
+)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -61,8 +82,9 @@ FORMAT_HELP = N_("table, csv, tsv, json, jsonl, markdown, xlsx or docx (default:
 class Param:
     """One argument or option of a command."""
 
-    def __init__(self, name, *flags, metavar=None, help="", flag=False, default=None, complete=None, many=False,
-                 optional=False):
+    def __init__(
+        self, name, *flags, metavar=None, help="", flag=False, default=None, complete=None, many=False, optional=False
+    ):
         self.name = name  # the keyword of the command function
         self.flags = flags  # ("--year", "-y"); empty for an argument
         self.metavar = metavar
@@ -76,30 +98,83 @@ class Param:
 
 # the options several commands share, by name
 OPTS = {
-    "year": Param("year", "--year", "-y", metavar="YEAR", help="Only plans whose period covers YEAR, with that year's target where the table has one."),
+    "year": Param(
+        "year",
+        "--year",
+        "-y",
+        metavar="YEAR",
+        help="Only plans whose period covers YEAR, with that year's target where the table has one.",
+    ),
     "role": Param("role", "--role", "-r", metavar="ROLE", help="lead, support or any (the default)."),
-    "where": Param("where", "--where", "-w", metavar="JURISDICTION", help="Only this jurisdiction: a district, county, 新区 or 重庆市 of the database; short forms work (两江, 武隆). `whodoes docs` lists them.", complete="where"),
-    "doc": Param("doc", "--doc", "-d", metavar="DOCUMENT", help="Only this document: its id or a part of its id or title (see `whodoes docs`).", complete="doc"),
+    "where": Param(
+        "where",
+        "--where",
+        "-w",
+        metavar="JURISDICTION",
+        help="Only this jurisdiction: a district, county, 新区 or 重庆市 of the database; short forms work (两江, 武隆). `whodoes docs` lists them.",
+        complete="where",
+    ),
+    "doc": Param(
+        "doc",
+        "--doc",
+        "-d",
+        metavar="DOCUMENT",
+        help="Only this document: its id or a part of its id or title (see `whodoes docs`).",
+        complete="doc",
+    ),
     "limit": Param("limit", "--limit", "-n", metavar="N", help="At most N rows."),
     "exact": Param("exact", "--exact", "-e", flag=True, help="Only exact matches, no fuzzy ones."),
-    "verbose": Param("verbose", "--verbose", "-v", flag=True, help="Also issuer, number, date, period note, the layouts recognised, file."),
+    "verbose": Param(
+        "verbose",
+        "--verbose",
+        "-v",
+        flag=True,
+        help="Also issuer, number, date, period note, the layouts recognised, file.",
+    ),
     "fmt": Param("fmt", "--format", "-f", metavar="FORMAT", help=FORMAT_HELP),
     "output": Param("output", "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
-    "bom": Param("bom", "--bom", flag=True, help="Start the output with the UTF-8 byte-order mark (Excel needs it to read csv as UTF-8)."),
+    "bom": Param(
+        "bom",
+        "--bom",
+        flag=True,
+        help="Start the output with the UTF-8 byte-order mark (Excel needs it to read csv as UTF-8).",
+    ),
     "quiet": Param("quiet", "--quiet", "-q", flag=True, help="Leave out the line saying how the query was understood."),
-    "due_before": Param("due_before", "--due-before", metavar="DATE", help="Only tasks due on or before DATE (2025-06-30; also 2025-06, 2025)."),
+    "due_before": Param(
+        "due_before",
+        "--due-before",
+        metavar="DATE",
+        help="Only tasks due on or before DATE (2025-06-30; also 2025-06, 2025).",
+    ),
     "due_after": Param("due_after", "--due-after", metavar="DATE", help="Only tasks due on or after DATE."),
     "overdue": Param("overdue", "--overdue", flag=True, help="Only tasks due before today (or --as-of DATE)."),
-    "as_of": Param("as_of", "--as-of", metavar="DATE", help="The day --overdue (and whodoes due) counts from (default today)."),
-    "db": Param("db", "--db", metavar="PATH", help="The database (default: $WHODOES_DB, else the shipped data/plans.sqlite)."),
+    "as_of": Param(
+        "as_of", "--as-of", metavar="DATE", help="The day --overdue (and whodoes due) counts from (default today)."
+    ),
+    "db": Param(
+        "db", "--db", metavar="PATH", help="The database (default: $WHODOES_DB, else the shipped data/plans.sqlite)."
+    ),
     # progress records (issue 19, whodoes.query.records)
-    "status": Param("status", "--status", "-s", metavar="STATUS",
-                    help="Only tasks whose latest progress record says STATUS: done, on-track, behind, not-started, or none (no record)."),
-    "max_size": Param("max_size", "--max-size", metavar="MB", help="The largest plan file read, in megabytes (default 50)."),
-    "jobs": Param("jobs", "--jobs", "-j", metavar="N", help="Worker processes that parse the plans (default: one per core)."),
+    "status": Param(
+        "status",
+        "--status",
+        "-s",
+        metavar="STATUS",
+        help="Only tasks whose latest progress record says STATUS: done, on-track, behind, not-started, or none (no record).",
+    ),
+    "max_size": Param(
+        "max_size", "--max-size", metavar="MB", help="The largest plan file read, in megabytes (default 50)."
+    ),
+    "jobs": Param(
+        "jobs", "--jobs", "-j", metavar="N", help="Worker processes that parse the plans (default: one per core)."
+    ),
     "no_cache": Param("no_cache", "--no-cache", flag=True, help="Parse every plan, and keep no parse cache."),
-    "force": Param("force", "--force", flag=True,
-                   help="Replace the database path even if it holds a file that is not a whodoes database."),
+    "force": Param(
+        "force",
+        "--force",
+        flag=True,
+        help="Replace the database path even if it holds a file that is not a whodoes database.",
+    ),
 }
 
 
@@ -177,7 +252,7 @@ def fast_parse(args: list[str]):
     required = sum(1 for p in spec.args if not p.optional)
     if not required <= len(positional) <= len(spec.args):
         return None
-    for p in spec.args[len(positional):]:
+    for p in spec.args[len(positional) :]:
         kwargs[p.name] = None
     for p, value in zip(spec.args, positional):
         kwargs[p.name] = value
@@ -245,13 +320,24 @@ def _typer_parameters(spec, typer):
 
     params, annotations = [], {}
     for p in spec.args:
-        default = typer.Argument(*((None,) if p.optional else ()), metavar=p.metavar, help=_(p.help),
-                                 show_default=False, autocompletion=_completion(p.complete))
+        default = typer.Argument(
+            *((None,) if p.optional else ()),
+            metavar=p.metavar,
+            help=_(p.help),
+            show_default=False,
+            autocompletion=_completion(p.complete),
+        )
         params.append(inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
         annotations[p.name] = List[str] if p.many else Optional[str] if p.optional else str
     for p in spec.options:
-        default = typer.Option(p.default, *p.flags, metavar=p.metavar, help=_(p.help), show_default=False,
-                               autocompletion=_completion(p.complete))
+        default = typer.Option(
+            p.default,
+            *p.flags,
+            metavar=p.metavar,
+            help=_(p.help),
+            show_default=False,
+            autocompletion=_completion(p.complete),
+        )
         params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=default))
         annotations[p.name] = bool if p.flag else Optional[str]
     return params, annotations
@@ -293,9 +379,15 @@ def build_app():
         app.command(name=name, epilog=_(spec.epilog), cls=command_class)(wrapper)
 
     def root(
-        version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help=_("Show the version.")),
-        no_pager: bool = typer.Option(False, "--no-pager", help="Never send a table through the pager (less -FRX, or "
-                                      "$WHODOES_PAGER, else $PAGER) when it is taller than the terminal."),
+        version: bool = typer.Option(
+            False, "--version", "-V", callback=_version, is_eager=True, help=_("Show the version.")
+        ),
+        no_pager: bool = typer.Option(
+            False,
+            "--no-pager",
+            help="Never send a table through the pager (less -FRX, or "
+            "$WHODOES_PAGER, else $PAGER) when it is taller than the terminal.",
+        ),
     ) -> None:
         pass
 
@@ -410,7 +502,9 @@ def take_language(args: list[str]) -> list[str]:
             chosen[name] = i18n.check(value)
         except ValueError:
             i18n.set_language(chosen.get("--lang"))
-            raise UsageError(_("{option} must be zh or en, not {value!r}").format(option=name, value=value[:40])) from None
+            raise UsageError(
+                _("{option} must be zh or en, not {value!r}").format(option=name, value=value[:40])
+            ) from None
     i18n.set_language(chosen.get("--lang"))
     i18n.set_header(chosen.get("--header"))
     return rest
@@ -432,8 +526,11 @@ def bare_query(args: list[str]) -> bool:
 
     query = one_line(" ".join(args))
     quoted = f"'{query}'" if " " in query else query
-    err(_("{word!r} is not a command; did you mean `whodoes unit {query}` or `whodoes task {query}`?").format(
-        word=one_line(word), query=quoted))
+    err(
+        _("{word!r} is not a command; did you mean `whodoes unit {query}` or `whodoes task {query}`?").format(
+            word=one_line(word), query=quoted
+        )
+    )
     return True
 
 
@@ -494,6 +591,9 @@ def run(args: list[str]) -> int:
         if damaged is not None:
             err(str(damaged))
             return EXIT_ERROR
-        err(_("internal error: {error} (WHODOES_DEBUG=1 shows the traceback)").format(
-            error=f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"))
+        err(
+            _("internal error: {error} (WHODOES_DEBUG=1 shows the traceback)").format(
+                error=f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"
+            )
+        )
         return EXIT_ERROR

@@ -30,8 +30,13 @@ class BuildProgress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         console = Console(file=self.stream, highlight=False)
-        self.progress = Progress(TextColumn("[bold]building[/bold] {task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console)
+        self.progress = Progress(
+            TextColumn("[bold]building[/bold] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
         self.progress.start()
         self.task = self.progress.add_task("", total=n_files)
 

@@ -34,9 +34,17 @@ def display_width(text: str) -> int:
     n = 0
     for ch in text:
         o = ord(ch)
-        wide = (0x1100 <= o <= 0x115F or 0x2E80 <= o <= 0xA4CF or 0xAC00 <= o <= 0xD7A3
-                or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFF60
-                or 0xFFE0 <= o <= 0xFFE6 or 0x20000 <= o <= 0x3FFFD or 0x201C <= o <= 0x201D)
+        wide = (
+            0x1100 <= o <= 0x115F
+            or 0x2E80 <= o <= 0xA4CF
+            or 0xAC00 <= o <= 0xD7A3
+            or 0xF900 <= o <= 0xFAFF
+            or 0xFE30 <= o <= 0xFE4F
+            or 0xFF00 <= o <= 0xFF60
+            or 0xFFE0 <= o <= 0xFFE6
+            or 0x20000 <= o <= 0x3FFFD
+            or 0x201C <= o <= 0x201D
+        )
         n += 2 if wide else 1
     return n
 
@@ -53,7 +61,11 @@ def detail_items(rec) -> list[tuple[str, str]]:
         ("category", rec.get("category") or ""),
         ("title", rec.get("title") or ""),
         ("no.", rec.get("seq") or ""),
-        ("level", (rec.get("level") or "") + (_(" of {project}").format(project=rec["project"]) if rec.get("project") else "")),
+        (
+            "level",
+            (rec.get("level") or "")
+            + (_(" of {project}").format(project=rec["project"]) if rec.get("project") else ""),
+        ),
         ("task", rec.get("text") or ""),
     ]
     if rec.get("detail"):
@@ -64,8 +76,14 @@ def detail_items(rec) -> list[tuple[str, str]]:
         items.append(("deadline", rec["deadline"]))
     if rec.get("due_kind") not in (None, "none"):
         due = rec.get("due") or _("no single date")
-        items.append(("due", _("{due} ({kind}; as written: {text})").format(due=due, kind=rec["due_kind"],
-                                                                           text=rec.get("deadline_text") or "")))
+        items.append(
+            (
+                "due",
+                _("{due} ({kind}; as written: {text})").format(
+                    due=due, kind=rec["due_kind"], text=rec.get("deadline_text") or ""
+                ),
+            )
+        )
     for role in ("lead", "support"):
         label = rec.get(f"{role}_label")
         units = [u for u in rec.get("units") or [] if u["role"] == role]

@@ -17,8 +17,18 @@ from whodoes.i18n import headers as column_names
 # the columns of task rows in the flat formats
 
 TASK_HEAD = [
-    ("id", "id"), ("uid", "uid"), ("document", "document"), ("document_title", "document_title"), ("jurisdiction", "jurisdiction"),
-    ("period", "period"), ("level", "level"), ("project", "project"), ("seq", "seq"), ("section", "section"), ("category", "category"), ("title", "title"),
+    ("id", "id"),
+    ("uid", "uid"),
+    ("document", "document"),
+    ("document_title", "document_title"),
+    ("jurisdiction", "jurisdiction"),
+    ("period", "period"),
+    ("level", "level"),
+    ("project", "project"),
+    ("seq", "seq"),
+    ("section", "section"),
+    ("category", "category"),
+    ("title", "title"),
     ("task", "text"),
 ]
 YEAR_COLS = [("year", "year"), ("target", "target")]
@@ -26,21 +36,49 @@ UNIT_COLS = [("unit", "unit"), ("role", "role"), ("as_written", "as_written"), (
 MATCH_COLS = [("match", "match")]
 DUE_COLS = [("month", "month")]
 TASK_TAIL = [
-    ("lead", "lead"), ("support", "support"), ("lead_canonical", "lead_canonical"),
-    ("support_canonical", "support_canonical"), ("detail", "detail"), ("deadline", "deadline"),
-    ("due", "due"), ("due_kind", "due_kind"), ("deadline_text", "deadline_text"), ("source_file", "source_file"), ("source_line", "line"),
-    ("status", "status"), ("status_date", "status_date"),  # the latest progress record (whodoes.query.records)
+    ("lead", "lead"),
+    ("support", "support"),
+    ("lead_canonical", "lead_canonical"),
+    ("support_canonical", "support_canonical"),
+    ("detail", "detail"),
+    ("deadline", "deadline"),
+    ("due", "due"),
+    ("due_kind", "due_kind"),
+    ("deadline_text", "deadline_text"),
+    ("source_file", "source_file"),
+    ("source_line", "line"),
+    ("status", "status"),
+    ("status_date", "status_date"),  # the latest progress record (whodoes.query.records)
 ]
 EXPORT_EXTRA = [
-    ("targets", "targets"), ("lead_label", "lead_label"), ("support_label", "support_label"),
-    ("inherited", "inherited"), ("commanders", "commanders"), ("doc_sha256", "doc_sha256"), ("location", "location"),
+    ("targets", "targets"),
+    ("lead_label", "lead_label"),
+    ("support_label", "support_label"),
+    ("inherited", "inherited"),
+    ("commanders", "commanders"),
+    ("doc_sha256", "doc_sha256"),
+    ("location", "location"),
 ]
-MD_UNIT = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("role", "role"), ("as_written", "as_written"),
-           ("matched_by", "matched_by"), ("category", "category"), ("task", "text")]
+MD_UNIT = [
+    ("uid", "uid"),
+    ("seq", "seq"),
+    ("level", "level"),
+    ("role", "role"),
+    ("as_written", "as_written"),
+    ("matched_by", "matched_by"),
+    ("category", "category"),
+    ("task", "text"),
+]
 MD_TASK = [("uid", "uid"), ("seq", "seq"), ("level", "level"), ("category", "category"), ("task", "text")]
-MD_TAIL = [("lead", "lead"), ("support", "support"), ("due", "due"), ("deadline", "deadline_text"),
-           ("source_line", "line"), ("status", "status"),
-           ("status_date", "status_date")]
+MD_TAIL = [
+    ("lead", "lead"),
+    ("support", "support"),
+    ("due", "due"),
+    ("deadline", "deadline_text"),
+    ("source_line", "line"),
+    ("status", "status"),
+    ("status_date", "status_date"),
+]
 
 
 def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]:
@@ -55,7 +93,12 @@ def task_columns(kind: str, year: int | None, fmt: str) -> list[tuple[str, str]]
     yc = YEAR_COLS if year is not None else []
     if fmt == "markdown":
         head = MD_UNIT if kind == "unit" else MD_TASK if kind != "due" else [("month", "month"), *MD_TASK]
-        return head + ([("target", "target")] if year is not None else []) + MD_TAIL + (MATCH_COLS if kind == "task" else [])
+        return (
+            head
+            + ([("target", "target")] if year is not None else [])
+            + MD_TAIL
+            + (MATCH_COLS if kind == "task" else [])
+        )
     middle = UNIT_COLS if kind == "unit" else MATCH_COLS if kind == "task" else DUE_COLS if kind == "due" else []
     return TASK_HEAD + yc + middle + TASK_TAIL + (EXPORT_EXTRA if kind == "export" else [])
 
@@ -146,8 +189,13 @@ def emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False, 
     if fmt == "xlsx":
         render.write(rows, keys, fmt, None, headers=headers, path=output, heading=heading)
         return
-    _write_to(output, lambda out: render.write(rows, keys, fmt, out, headers=headers, heading=heading, bom=bom,
-                                               json_keys=json_keys, table=table), fmt)
+    _write_to(
+        output,
+        lambda out: render.write(
+            rows, keys, fmt, out, headers=headers, heading=heading, bom=bom, json_keys=json_keys, table=table
+        ),
+        fmt,
+    )
 
 
 def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True, conn=None) -> int:
@@ -173,11 +221,26 @@ def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True
 
             prefixes = short_prefixes(conn)
             ids = lambda r: short_uid(prefixes, r.get("uid"), r.get("document")) or str(r["id"])  # noqa: E731
-        termtable.task_table(rows, console, year=year, mode=result.kind, ids=ids,
-                             group="month" if result.kind == "due" else "unit", terms=result.terms)
+        termtable.task_table(
+            rows,
+            console,
+            year=year,
+            mode=result.kind,
+            ids=ids,
+            group="month" if result.kind == "due" else "unit",
+            terms=result.terms,
+        )
 
-    emit(result.rows, task_columns(result.kind, year, fmt), fmt, output=output, bom=bom,
-         heading=summary(result) if heading else None, quiet=quiet, table=table)
+    emit(
+        result.rows,
+        task_columns(result.kind, year, fmt),
+        fmt,
+        output=output,
+        bom=bom,
+        heading=summary(result) if heading else None,
+        quiet=quiet,
+        table=table,
+    )
     return EXIT_OK
 
 
@@ -194,11 +257,16 @@ def filters_text(result) -> str:
     """The filters of a query as written on a ledger (--year 2020, --role lead ...)."""
     f = result.filters
     parts = [f"查询 {result.query}"] if result.query else []
-    for label, value in (("--year", f.year), ("--where", "、".join(f.where or []) or None),
-                         ("--doc", "、".join(f.docs or []) or None),
-                         ("--role", f.role if f.role != "any" else None), ("--due-before", f.due_before),
-                         ("--due-after", f.due_after), ("--overdue --as-of", f.overdue_as_of),
-                         ("--limit", f.limit)):
+    for label, value in (
+        ("--year", f.year),
+        ("--where", "、".join(f.where or []) or None),
+        ("--doc", "、".join(f.docs or []) or None),
+        ("--role", f.role if f.role != "any" else None),
+        ("--due-before", f.due_before),
+        ("--due-after", f.due_after),
+        ("--overdue --as-of", f.overdue_as_of),
+        ("--limit", f.limit),
+    ):
         if value:
             parts.append(f"{label} {value}")
     return "；".join(parts)
@@ -222,8 +290,9 @@ def summary(result) -> str:
     text = result.description
     if result.kind == "unit":
         lead = sum(1 for r in rows if r.get("role") == "lead")
-        text += ngettext(": {n} row ({lead} lead, {support} support)", ": {n} rows ({lead} lead, {support} support)",
-                         shown).format(n=shown, lead=lead, support=shown - lead)
+        text += ngettext(
+            ": {n} row ({lead} lead, {support} support)", ": {n} rows ({lead} lead, {support} support)", shown
+        ).format(n=shown, lead=lead, support=shown - lead)
     if result.total > shown:
         text += _(", the first {shown} of {total} (--limit)").format(shown=shown, total=result.total)
     return text

@@ -107,21 +107,31 @@ def write_xlsx_ledger(rows, path: str, *, title: str, filters: str = "") -> None
     except ImportError:
         raise RenderError("--format xlsx needs xlsxwriter: pip install xlsxwriter") from None
     try:
-        wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+        wb = xlsxwriter.Workbook(
+            path, {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         wb.set_properties({"title": f"任务台账 {title}", "comments": "written by whodoes"})
         base = {"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}
         fmts = {
-            "title": wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}),
+            "title": wb.add_format(
+                {"font_name": "黑体", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
+            ),
             "sub": wb.add_format({"font_name": "宋体", "font_size": 9, "align": "left", "valign": "vcenter"}),
-            "head": wb.add_format({**base, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#E7E6E6"}),
+            "head": wb.add_format(
+                {**base, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#E7E6E6"}
+            ),
             "cell": wb.add_format(base),
             "num": wb.add_format({**base, "align": "center"}),
         }
         taken: set[str] = set()
         for group_title, members in groups(rows, title):
-            _xlsx_sheet(wb.add_worksheet(sheet_name(group_title, taken)), fmts, group_title,
-                        with_matched_by(filters, members), members)
+            _xlsx_sheet(
+                wb.add_worksheet(sheet_name(group_title, taken)),
+                fmts,
+                group_title,
+                with_matched_by(filters, members),
+                members,
+            )
         wb.close()
     except OSError as e:
         raise RenderError(f"cannot write {path}: {getattr(e, 'strerror', None) or e}") from None

@@ -57,10 +57,13 @@ def read_tables(path: str) -> list[tuple[str, list[list]]]:
     if ext == ".docx":
         try:
             import docx
+
             document = docx.Document(path)
         except Exception as e:  # noqa: BLE001 - a bad file: zipfile, lxml or python-docx errors
             raise UsageError(f"cannot read {path} as .docx: {type(e).__name__}") from None
-        return [(f"table {i}", [[c.text for c in row.cells] for row in t.rows]) for i, t in enumerate(document.tables, 1)]
+        return [
+            (f"table {i}", [[c.text for c in row.cells] for row in t.rows]) for i, t in enumerate(document.tables, 1)
+        ]
     if ext in (".csv", ".txt", ".tsv"):
         import csv
 
@@ -81,8 +84,15 @@ def find_columns(rows: list[list]) -> tuple[int | None, dict[str, int]]:
     for i, row in enumerate(rows[:10]):
         heads = [_norm(c) for c in row]
         cols: dict[str, int] = {}
-        for field, names in (("id", ID_HEADS), ("source", SOURCE_HEADS), ("note", PROGRESS_HEADS),
-                             ("status", STATUS_HEADS), ("date", DATE_HEADS), ("by", BY_HEADS), ("text", TEXT_HEADS)):
+        for field, names in (
+            ("id", ID_HEADS),
+            ("source", SOURCE_HEADS),
+            ("note", PROGRESS_HEADS),
+            ("status", STATUS_HEADS),
+            ("date", DATE_HEADS),
+            ("by", BY_HEADS),
+            ("text", TEXT_HEADS),
+        ):
             for name in names:  # the first name found wins (uid before id)
                 if name in heads:
                     cols[field] = heads.index(name)
@@ -93,8 +103,10 @@ def find_columns(rows: list[list]) -> tuple[int | None, dict[str, int]]:
 
 
 def no_header() -> UsageError:
-    return UsageError("no header row with a task id column (uid, 任务编号, task_id) and a progress column "
-                     "(完成情况, 推进情况, progress) or status column (状态, status) in the first 10 rows")
+    return UsageError(
+        "no header row with a task id column (uid, 任务编号, task_id) and a progress column "
+        "(完成情况, 推进情况, progress) or status column (状态, status) in the first 10 rows"
+    )
 
 
 def _task_ref(row, cols) -> str:
@@ -131,7 +143,7 @@ def import_ledger(conn, rec, path: str, *, date=None, by=None) -> ImportResult:
     seen = {(r[0], r[1], r[2], r[3]) for r in rec.execute("SELECT uid, date, status, note FROM entries")}
     for name, rows, head, cols in tables:
         where = f"{os.path.basename(path)}{f' {name}' if len(tables) > 1 else ''}"
-        for n, row in enumerate(rows[head + 1:], start=head + 2):
+        for n, row in enumerate(rows[head + 1 :], start=head + 2):
             _import_row(conn, rec, row, cols, f"{where} row {n}", date, by, seen, result)
     return result
 
@@ -165,8 +177,11 @@ def _match_row(conn, row, cols, ref, status_text, date):
     if task is None:
         return f"no task {ref[:60]!r} in the database", None
     text = _cell(row, cols, "text")
-    if text and text_hash(text) != text_hash(task["text"]) and not (_norm(text) in _norm(task["text"])
-                                                                    or _norm(task["text"]) in _norm(text)):
+    if (
+        text
+        and text_hash(text) != text_hash(task["text"])
+        and not (_norm(text) in _norm(task["text"]) or _norm(task["text"]) in _norm(text))
+    ):
         return f"task {ref} has another text in the database ({task['text'][:30]}…); the ledger says {text[:30]}…", None
     try:
         status = check_status(status_text, words=True)

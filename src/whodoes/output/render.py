@@ -57,8 +57,10 @@ def choose_format(fmt: str | None, output: str | None = None, stream=None) -> st
         if ext in STRICT_EXTENSIONS and EXTENSIONS[ext] != f and f != "table":
             from whodoes.errors import UsageError
 
-            raise UsageError(f"--format {f} and -o {output} disagree: the file's extension says {EXTENSIONS[ext]}; "
-                             f"drop --format, or name the file .{ 'md' if f == 'markdown' else f}")
+            raise UsageError(
+                f"--format {f} and -o {output} disagree: the file's extension says {EXTENSIONS[ext]}; "
+                f"drop --format, or name the file .{'md' if f == 'markdown' else f}"
+            )
         return f
     if output:
         return EXTENSIONS.get(ext, "csv")
@@ -114,7 +116,9 @@ def json_default(value):
     from whodoes.query.db import REBUILD_HINT
 
     if isinstance(value, (bytes, bytearray, memoryview)):
-        raise DataError(f"the database holds binary data (a BLOB of {len(bytes(value))} bytes) where text belongs; {REBUILD_HINT}")
+        raise DataError(
+            f"the database holds binary data (a BLOB of {len(bytes(value))} bytes) where text belongs; {REBUILD_HINT}"
+        )
     raise DataError(f"the database holds a value json cannot write ({type(value).__name__}); {REBUILD_HINT}")
 
 
@@ -134,7 +138,9 @@ def write_jsonl(rows, out, *, keys=None, bom=False):
     if bom:
         out.write(BOM)
     for r in rows:
-        out.write(json.dumps({k: r.get(k) for k in keys} if keys else r, ensure_ascii=False, default=json_default) + "\n")
+        out.write(
+            json.dumps({k: r.get(k) for k in keys} if keys else r, ensure_ascii=False, default=json_default) + "\n"
+        )
 
 
 def _md(text: str) -> str:

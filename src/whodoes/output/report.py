@@ -25,17 +25,37 @@ from whodoes.errors import UsageError
 from whodoes.output import cells
 
 REPORT_COLS = [
-    ("序号", "n"), ("任务编号", "uid"), ("任务", "text"), ("牵头单位", "lead"), ("配合单位", "support"),
-    ("完成时限", "deadline"), ("推进情况", "progress"), ("状态", "status_label"), ("日期", "date"),
+    ("序号", "n"),
+    ("任务编号", "uid"),
+    ("任务", "text"),
+    ("牵头单位", "lead"),
+    ("配合单位", "support"),
+    ("完成时限", "deadline"),
+    ("推进情况", "progress"),
+    ("状态", "status_label"),
+    ("日期", "date"),
     ("是否逾期", "overdue_label"),
 ]
 SUMMARY_COLS = [
-    ("单位", "unit"), ("任务", "tasks"), ("已完成", "done"), ("正常推进", "on-track"), ("滞后", "behind"),
-    ("未启动", "not-started"), ("未标状态", "no status"), ("未报送", "not reported"), ("逾期", "overdue"),
+    ("单位", "unit"),
+    ("任务", "tasks"),
+    ("已完成", "done"),
+    ("正常推进", "on-track"),
+    ("滞后", "behind"),
+    ("未启动", "not-started"),
+    ("未标状态", "no status"),
+    ("未报送", "not reported"),
+    ("逾期", "overdue"),
 ]
 BUCKETS = ("done", "on-track", "behind", "not-started", "no status", "not reported")
-LABELS = {"done": "已完成", "on-track": "正常推进", "behind": "滞后", "not-started": "未启动", "no status": "未标状态",
-          "not reported": "未报送"}
+LABELS = {
+    "done": "已完成",
+    "on-track": "正常推进",
+    "behind": "滞后",
+    "not-started": "未启动",
+    "no status": "未标状态",
+    "not reported": "未报送",
+}
 FORMATS = {".xlsx": "xlsx", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 
 
@@ -54,7 +74,9 @@ def parse_period(text) -> Period:
     value = "".join(str(text or "").split()).upper()
     m = re.fullmatch(r"(\d{4})(?:([QH])([1-4])|-(\d{1,2}))?", value)
     if not m:
-        raise UsageError(f"--period is a quarter, half-year, month or year such as 2024Q1, 2024H2, 2024-03 or 2024, not {str(text)[:40]!r}")
+        raise UsageError(
+            f"--period is a quarter, half-year, month or year such as 2024Q1, 2024H2, 2024-03 or 2024, not {str(text)[:40]!r}"
+        )
     year = int(m.group(1))
     if m.group(2) == "Q":
         first, last = 3 * int(m.group(3)) - 2, 3 * int(m.group(3))
@@ -83,7 +105,9 @@ def scope_rows(conn, *, unit=None, where=None, doc=None, year: int) -> tuple[lis
     if unit:
         res = q.tasks_for_unit(conn, unit, year=year, where=where, doc=doc, details=False)
         if not res.resolution:
-            raise UsageError(f"no unit matches {unit!r}" + (f"; nearest: {', '.join(res.suggestions)}" if res.suggestions else ""))
+            raise UsageError(
+                f"no unit matches {unit!r}" + (f"; nearest: {', '.join(res.suggestions)}" if res.suggestions else "")
+            )
         seen: dict[int, dict] = {}
         for r in res.rows:  # a task the unit leads and supports (or two of its units) comes once
             row = seen.setdefault(r["id"], r)
@@ -122,16 +146,29 @@ def build_report(conn, period: Period, *, unit=None, where=None, doc=None) -> di
         bucket = status if status == "done" or (now and status) else "no status" if now else "not reported"
         due = _due_year(r)
         overdue = status != "done" and due is not None and dt.date(due, 12, 31) <= period.end
-        out.append({
-            "n": n, "id": r["id"], "uid": uids.get(r["id"]), "document": r["document"],
-            "document_title": r["document_title"], "period": r["period"], "text": r["text"],
-            "lead": "、".join(r["lead"]), "support": "、".join(r["support"]), "summary_units": r.get("summary_units") or r["lead_canonical"],
-            "deadline": r.get("deadline") or (f"{due}年底(规划期末)" if due else ""),
-            "progress": (now or {}).get("note") or "", "status": status or "", "bucket": bucket,
-            "status_label": LABELS.get(status or "", ""), "date": (now or {}).get("date") or got.get("status_date") or "",
-            "overdue": overdue, "overdue_label": "逾期" if overdue else "",
-            "source": f"{r.get('source_file')}:{r.get('line')}",
-        })
+        out.append(
+            {
+                "n": n,
+                "id": r["id"],
+                "uid": uids.get(r["id"]),
+                "document": r["document"],
+                "document_title": r["document_title"],
+                "period": r["period"],
+                "text": r["text"],
+                "lead": "、".join(r["lead"]),
+                "support": "、".join(r["support"]),
+                "summary_units": r.get("summary_units") or r["lead_canonical"],
+                "deadline": r.get("deadline") or (f"{due}年底(规划期末)" if due else ""),
+                "progress": (now or {}).get("note") or "",
+                "status": status or "",
+                "bucket": bucket,
+                "status_label": LABELS.get(status or "", ""),
+                "date": (now or {}).get("date") or got.get("status_date") or "",
+                "overdue": overdue,
+                "overdue_label": "逾期" if overdue else "",
+                "source": f"{r.get('source_file')}:{r.get('line')}",
+            }
+        )
     title = f"推进情况 {period.label} ({period.start} – {period.end})"
     return {"title": title, "scope": scope, "period": period, "rows": out, "summary": summarise(out)}
 
@@ -147,8 +184,12 @@ def summarise(rows: list[dict]) -> list[dict]:
             line[r["bucket"]] += 1
             line["overdue"] += r["overdue"]
     lines = sorted(by_unit.values(), key=lambda x: (-x["tasks"], x["unit"]))
-    total = {"unit": "合计 (任务)", "tasks": len(rows), "overdue": sum(r["overdue"] for r in rows),
-             **{b: sum(r["bucket"] == b for r in rows) for b in BUCKETS}}
+    total = {
+        "unit": "合计 (任务)",
+        "tasks": len(rows),
+        "overdue": sum(r["overdue"] for r in rows),
+        **{b: sum(r["bucket"] == b for r in rows) for b in BUCKETS},
+    }
     return lines + [total]
 
 
@@ -223,15 +264,29 @@ def _write_xlsx(report: dict, path: str) -> None:
         import xlsxwriter
     except ImportError:
         raise UsageError("an xlsx report needs xlsxwriter: pip install xlsxwriter") from None
-    wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        path, {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     wb.set_properties({"title": report["title"], "comments": f"{report['scope']}; written by whodoes"})
     title_fmt = wb.add_format({"bold": True, "font_size": 14})
     head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#EEEEEE"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
     late = wb.add_format({"text_wrap": True, "valign": "top", "border": 1, "font_color": "#C00000", "bold": True})
     cols = REPORT_COLS + [("规划", "document_title"), ("出处", "source")]
-    widths = {"n": 5, "uid": 16, "text": 60, "lead": 18, "support": 22, "deadline": 14, "progress": 40,
-              "status_label": 9, "date": 11, "overdue_label": 8, "document_title": 30, "source": 20}
+    widths = {
+        "n": 5,
+        "uid": 16,
+        "text": 60,
+        "lead": 18,
+        "support": 22,
+        "deadline": 14,
+        "progress": 40,
+        "status_label": 9,
+        "date": 11,
+        "overdue_label": 8,
+        "document_title": 30,
+        "source": 20,
+    }
     for name, rows, columns in (("推进情况", report["rows"], cols), ("汇总", report["summary"], SUMMARY_COLS)):
         ws = wb.add_worksheet(name)
         ws.write_string(0, 0, f"{report['title']} · {report['scope']}", title_fmt)

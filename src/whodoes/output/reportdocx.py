@@ -12,8 +12,18 @@ from whodoes.errors import UsageError
 
 FONT = "宋体"
 # column widths in centimetres (A4 landscape: 25.7 cm between the margins)
-WIDTHS = {"n": 0.9, "uid": 3.0, "text": 7.8, "lead": 2.2, "support": 2.6, "deadline": 1.8, "progress": 3.6,
-          "status_label": 1.4, "date": 2.1, "overdue_label": 1.2}
+WIDTHS = {
+    "n": 0.9,
+    "uid": 3.0,
+    "text": 7.8,
+    "lead": 2.2,
+    "support": 2.6,
+    "deadline": 1.8,
+    "progress": 3.6,
+    "status_label": 1.4,
+    "date": 2.1,
+    "overdue_label": 1.2,
+}
 
 
 def write_docx(report: dict, path: str, cols, summary_cols) -> None:

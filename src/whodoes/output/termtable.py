@@ -79,7 +79,10 @@ def record_list(rows, columns, console, *, headers=None):
             items = [_clean(cell(v)) for v in value] if isinstance(value, (list, tuple)) else [_clean(cell(value))]
             lines = [line.strip() for item in items if item for line, _width in _wrap(item, width, 0, cw)[0]]
             for k, line in enumerate(lines):  # a list: an item a line
-                text = Text(f"  {head}{' ' * (label_w - display_width(head))}" if k == 0 else " " * (2 + label_w), style="dim" if k == 0 else "")
+                text = Text(
+                    f"  {head}{' ' * (label_w - display_width(head))}" if k == 0 else " " * (2 + label_w),
+                    style="dim" if k == 0 else "",
+                )
                 text.append(line)
                 console.print(text, no_wrap=True, crop=False)
 
@@ -239,7 +242,7 @@ def snippet(text: str, terms, room: int, cell_width) -> tuple[str, bool]:
     for i in range(max(0, start), p):  # from the start of the clause when it is near
         if text[i] in _CLAUSE_END:
             start = i + 1
-    return "…" + text[max(0, start):].lstrip(), True
+    return "…" + text[max(0, start) :].lstrip(), True
 
 
 def highlighted(lines, terms, style):
@@ -409,16 +412,27 @@ class _Layout:
         self.show_match = mode == "task" and any(r.get("match") not in (None, "exact") for r in rows)
         self.show_level = any(r.get("level") == "project" for r in rows)
         self.show_due = any(due_cell(r) for r in rows)  # the plan gives deadlines
-        status_w = max((len(r.get("status") or "") for r in rows), default=0)  # progress records (whodoes.query.records)
-        head = {"id": display_width(header_text("id")), "no.": display_width(header_text("no.")),
-                "level": display_width(header_text("level")), "due": display_width(header_text("due")),
-                "match": display_width(header_text("match")), "status": display_width(header_text("status"))}
+        status_w = max(
+            (len(r.get("status") or "") for r in rows), default=0
+        )  # progress records (whodoes.query.records)
+        head = {
+            "id": display_width(header_text("id")),
+            "no.": display_width(header_text("no.")),
+            "level": display_width(header_text("level")),
+            "due": display_width(header_text("due")),
+            "match": display_width(header_text("match")),
+            "status": display_width(header_text("status")),
+        }
         self.status_w = max(status_w, 8, head["status"]) if status_w else 0
         self.level_w = max(7, head["level"]) * self.show_level
         self.due_w, self.match_w = max(10, head["due"]) * self.show_due, max(6, head["match"]) * self.show_match
         self.id_w = max(2, head["id"], max(len(ids(r)) for r in rows))
         self.seq_w = max(3, head["no."], min(8, max(self.cells(_clean(r.get("seq"))) for r in rows)))
-        self.role_w = max(4, display_width(header_text("role")), max(display_width(role_word(r.get("role"))) for r in rows)) if mode == "unit" else 0
+        self.role_w = (
+            max(4, display_width(header_text("role")), max(display_width(role_word(r.get("role"))) for r in rows))
+            if mode == "unit"
+            else 0
+        )
         fixed = [self.id_w, self.seq_w, self.level_w, self.role_w, self.due_w, self.match_w, self.status_w]
         flex = width - (3 * (3 + sum(1 for w in fixed if w)) + 1) - sum(fixed)
         self.lead_w = self._unit_width(rows, "lead", flex)
@@ -511,8 +525,9 @@ def _target(r, layout, styles) -> tuple[list, bool]:
     """The year's target: its column's lines, or (in italics) lines to go under the text."""
     goal = _clean(r.get("target"))
     own = bool(layout.target_w)
-    lines, more = _wrap(goal if own else f"{layout.year} target: {goal}", layout.target_w or layout.text_w,
-                        TABLE_TEXT_LINES, layout.cw)
+    lines, more = _wrap(
+        goal if own else f"{layout.year} target: {goal}", layout.target_w or layout.text_w, TABLE_TEXT_LINES, layout.cw
+    )
     return _plain(lines, None if own else styles.italic), more
 
 
@@ -568,19 +583,29 @@ def _block(r, layout, styles, ids, terms) -> tuple[list, bool]:
 
     mark = set((r.get("as_written") or "").split(JOIN)) if layout.mode == "unit" else None
     facts = [f"no. {_clean(r.get('seq'))}" if r.get("seq") else ""]
-    facts += [role_word(r.get(k)) if k == "role" else _clean(r.get(k)) for k in ("level", "role") if layout.show_level or k == "role"]
+    facts += [
+        role_word(r.get(k)) if k == "role" else _clean(r.get(k))
+        for k in ("level", "role")
+        if layout.show_level or k == "role"
+    ]
     facts += [_clean(r.get("match")) if layout.show_match else "", _clean(r.get("status"))]
     sid = ids(r)
-    lines = [([Segment(sid, styles.bold), Segment("".join(f" · {f}" for f in facts if f))],
-              len(sid) + sum(3 + layout.cells(f) for f in facts if f))]
+    lines = [
+        (
+            [Segment(sid, styles.bold), Segment("".join(f" · {f}" for f in facts if f))],
+            len(sid) + sum(3 + layout.cells(f) for f in facts if f),
+        )
+    ]
     indent = Segment("  ")
     task, cut = _task_text(r, layout, styles, terms)
     if layout.year is not None and r.get("target"):
         target, more = _target(r, layout, styles)
         task, cut = task + target, cut or more
     lines += [([indent, *segs], n + 2) for segs, n in task]
-    labelled = [("lead", _units(r, "lead", layout.width - 2 - _LABEL_W, layout, styles, mark)),
-                ("support", _units(r, "support", layout.width - 2 - _LABEL_W, layout, styles, mark))]
+    labelled = [
+        ("lead", _units(r, "lead", layout.width - 2 - _LABEL_W, layout, styles, mark)),
+        ("support", _units(r, "support", layout.width - 2 - _LABEL_W, layout, styles, mark)),
+    ]
     if due_cell(r):
         labelled.append(("due", _one(due_cell(r))))
     for label, cell in labelled:  # noqa: F402
@@ -588,8 +613,10 @@ def _block(r, layout, styles, ids, terms) -> tuple[list, bool]:
             continue  # no unit of that role
         for k, (segs, n) in enumerate(cell):
             shown = header_text(label)
-            head = Segment(f"  {shown}{' ' * max(0, _LABEL_W - display_width(shown))}" if k == 0 else " " * (2 + _LABEL_W),
-                           styles.dim if k == 0 else None)
+            head = Segment(
+                f"  {shown}{' ' * max(0, _LABEL_W - display_width(shown))}" if k == 0 else " " * (2 + _LABEL_W),
+                styles.dim if k == 0 else None,
+            )
             lines.append(([head, *segs], 2 + _LABEL_W + n))
     return lines, cut
 
@@ -646,7 +673,9 @@ def task_table(rows, console, *, year=None, mode="task", ids=None, group="unit",
             console.print(_Grid(title, columns, [cells for cells, _ in laid]), crop=too_wide)
         cut = cut or any(more for _, more in laid)
     if cut:
-        console.print(_("… text cut: `whodoes show ID` shows a task in full"), style="dim", markup=False, highlight=False)
+        console.print(
+            _("… text cut: `whodoes show ID` shows a task in full"), style="dim", markup=False, highlight=False
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -698,8 +727,11 @@ def bar_chart(rows, console, *, title=None):
     name_w = max((display_width(n) for n in names), default=4)
     count_w = max((len(str(r["tasks"])) for r in rows), default=1)
     extra = 18 if any(r.get("projects") for r in rows) else 0  # " +21 key projects"
-    headings = {(j, role): role_heading(role, [r for r in members if r["role"] == role])
-                for j, members in groups.items() for role in ("lead", "support")}
+    headings = {
+        (j, role): role_heading(role, [r for r in members if r["role"] == role])
+        for j, members in groups.items()
+        for role in ("lead", "support")
+    }
     role_w = max(12, *(display_width(h) for h in headings.values()))
     width = max(10, min(50, (console.width or 80) - role_w - name_w - count_w - 4 - extra))
     top = max(max((r["tasks"] for r in rows), default=1), 1)  # one scale for every jurisdiction
@@ -718,7 +750,9 @@ def bar_chart(rows, console, *, title=None):
             last = r["role"]
             shown = Text(bar(r["tasks"], top, width), style="green" if r["role"] == "lead" else "cyan")
             if r.get("projects"):
-                shown.append(" " + ngettext("+{n} key project", "+{n} key projects", r["projects"]).format(n=r["projects"]),
-                             style="dim")
+                shown.append(
+                    " " + ngettext("+{n} key project", "+{n} key projects", r["projects"]).format(n=r["projects"]),
+                    style="dim",
+                )
             t.add_row(role, name, str(r["tasks"]), shown)
         console.print(t)

@@ -23,7 +23,9 @@ def write_xlsx(rows, columns, path, *, headers=None, title=None):
         import xlsxwriter
         from xlsxwriter.exceptions import XlsxWriterException
     except ImportError:
-        raise RenderError("--format xlsx needs xlsxwriter, a dependency of whodoes: reinstall whodoes, or pip install xlsxwriter") from None
+        raise RenderError(
+            "--format xlsx needs xlsxwriter, a dependency of whodoes: reinstall whodoes, or pip install xlsxwriter"
+        ) from None
     heads = list(headers or columns)
     table = []
     widths = [display_width(h) for h in heads]
@@ -46,8 +48,10 @@ def write_xlsx(rows, columns, path, *, headers=None, title=None):
 
     buffer = io.BytesIO()  # written in memory, then to the file as any other format (whodoes.output.outfile)
     try:
-        wb = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                          "strings_to_urls": False, "in_memory": True})
+        wb = xlsxwriter.Workbook(
+            buffer,
+            {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, "in_memory": True},
+        )
         if title:
             wb.set_properties({"title": title, "comments": "written by whodoes"})
         ws = wb.add_worksheet("whodoes")

@@ -43,8 +43,14 @@ class Result:
     Truthy when there are rows; iterating gives the rows.
     """
 
-    def __init__(self, kind: str, query: str, filters: Filters | None = None, resolution: Resolution | None = None,
-                 searched: str | None = None):
+    def __init__(
+        self,
+        kind: str,
+        query: str,
+        filters: Filters | None = None,
+        resolution: Resolution | None = None,
+        searched: str | None = None,
+    ):
         self.kind = kind  # "unit" | "task" | "export"
         self.query = query
         self.rows: list[dict] = []
@@ -115,8 +121,18 @@ def tasks_for_unit(
     ``year`` and ``target`` (that year's target where the table has one), and ``matched_by``
     (exact, short form, predecessor, traditional, pinyin, fuzzy: how the query found the unit).
     """
-    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
-                      due_after=due_after, overdue=overdue, as_of=as_of)
+    f = check_filters(
+        conn,
+        year=year,
+        role=role,
+        where=where,
+        doc=doc,
+        limit=limit,
+        due_before=due_before,
+        due_after=due_after,
+        overdue=overdue,
+        as_of=as_of,
+    )
     res = resolve(conn, query, f.where, fuzzy=fuzzy)
     result = Result(kind="unit", query=query, filters=f, resolution=res)
     if not res.units:
@@ -146,7 +162,7 @@ def _unit_hits(conn: sqlite3.Connection, unit_ids: list[int], f: Filters) -> lis
                 FROM task_units tu
                 JOIN tasks t ON t.id = tu.task_id
                 JOIN documents d ON d.id = t.document_id
-               WHERE tu.unit_id IN ({','.join('?' * len(unit_ids))}) AND {cond}"""
+               WHERE tu.unit_id IN ({",".join("?" * len(unit_ids))}) AND {cond}"""
     args = [*unit_ids, *args]
     if f.role in ("lead", "support"):
         sql += " AND tu.role = ?"
@@ -175,8 +191,13 @@ def _unit_rows(conn: sqlite3.Connection, res: Resolution, hits: list[tuple], f: 
         u.written.extend(w for w in written if w not in u.written)
         row = dict(rec) if task_id in seen else rec
         seen.add(task_id)
-        row.update(unit=u.label, unit_jurisdiction=u.jurisdiction, role=role, as_written="、".join(written),
-                   matched_by=u.matched_by)
+        row.update(
+            unit=u.label,
+            unit_jurisdiction=u.jurisdiction,
+            role=role,
+            as_written="、".join(written),
+            matched_by=u.matched_by,
+        )
         rows.append(row)
     return rows
 
@@ -188,7 +209,7 @@ def _why_no_rows(conn: sqlite3.Connection, res: Resolution, f: Filters) -> list[
     rows = conn.execute(
         f"""SELECT d.id, d.period_start, d.period_end, tu.role, count(DISTINCT tu.task_id) AS n
               FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN documents d ON d.id = t.document_id
-             WHERE tu.unit_id IN ({','.join('?' * len(ids))})
+             WHERE tu.unit_id IN ({",".join("?" * len(ids))})
              GROUP BY d.id, tu.role ORDER BY d.ordinal, tu.role""",
         ids,
     ).fetchall()
@@ -232,8 +253,18 @@ def search_tasks(
     """
     from whodoes.query import search  # imported here: the other queries do without it
 
-    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
-                      due_after=due_after, overdue=overdue, as_of=as_of)
+    f = check_filters(
+        conn,
+        year=year,
+        role=role,
+        where=where,
+        doc=doc,
+        limit=limit,
+        due_before=due_before,
+        due_after=due_after,
+        overdue=overdue,
+        as_of=as_of,
+    )
     cleaned = clean_query(query)
     text = simplified_by_table(conn, cleaned)
     result = Result(kind="task", query=query, filters=f, searched=text)
@@ -248,7 +279,11 @@ def search_tasks(
             result.rows.append(rec)
     result.total = len(ranked)
     head = cleaned if text == cleaned else f"{cleaned} (traditional characters: {text})"
-    how = "trigram index" if min(len(t) for t in terms) >= 3 else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
+    how = (
+        "trigram index"
+        if min(len(t) for t in terms) >= 3
+        else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
+    )
     result.terms = [*terms, *(m.phrase for m, ids in near if ids)]  # type: ignore[attr-defined]  # merged late; to type properly
     meant = "".join(f", {len(ids)} as {m.phrase} ({m.reason})" for m, ids in near if ids)  # type: ignore[attr-defined]  # merged late; to type properly
     result.description = f"{head}: {n_exact} exact{meant}, {n_fuzzy} fuzzy ({how})"
@@ -360,8 +395,13 @@ def plan_path(base: str, folder: str | None, file: str | None) -> str:
     return os.path.normpath(os.path.join(base, folder, file))
 
 
-def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None, body_type: str | None = None,
-               unknown: bool = False) -> list[dict]:
+def list_units(
+    conn: sqlite3.Connection,
+    *,
+    where: str | list[str] | None = None,
+    body_type: str | None = None,
+    unknown: bool = False,
+) -> list[dict]:
     """Units with jurisdiction, kind, body type and how many tasks each leads and supports.
 
     Bodies first, collectives after; within each, by jurisdiction (document order), then by
@@ -373,13 +413,21 @@ def list_units(conn: sqlite3.Connection, *, where: str | list[str] | None = None
     rows = _unit_counts(conn, f.where, body_type, unknown)
     out = [_unit_entry(r) for r in rows]
     pos = jurisdiction_order(conn)
-    out.sort(key=lambda u: (u["kind"] == "collective", pos.get(u["jurisdiction"], len(pos)),
-                            -(u["leads"] + u["supports"]), -u["leads"], u["name"]))
+    out.sort(
+        key=lambda u: (
+            u["kind"] == "collective",
+            pos.get(u["jurisdiction"], len(pos)),
+            -(u["leads"] + u["supports"]),
+            -u["leads"],
+            u["name"],
+        )
+    )
     return out
 
 
-def _unit_counts(conn: sqlite3.Connection, where: list[str] | None, body_type: str | None,
-                 unknown: bool) -> list[sqlite3.Row]:
+def _unit_counts(
+    conn: sqlite3.Connection, where: list[str] | None, body_type: str | None, unknown: bool
+) -> list[sqlite3.Row]:
     """Each unit under the filters with the tasks and projects it leads and supports, and the
     names it is written under (joined by char 31)."""
     sql = """SELECT u.id, u.key, u.name, u.jurisdiction, u.kind, u.type, u.curated, u.note,
@@ -408,8 +456,21 @@ def _unit_counts(conn: sqlite3.Connection, where: list[str] | None, body_type: s
 def _unit_entry(r: sqlite3.Row) -> dict:
     """A unit as ``list_units`` gives it: the names it is written under other than its own."""
     written = [w for w in dict.fromkeys((r["written"] or "").split("\x1f")) if w and w != r["name"]]
-    entry = {k: r[k] for k in ("id", "key", "name", "jurisdiction", "kind", "type", "leads", "supports",
-                                  "lead_projects", "support_projects")}
+    entry = {
+        k: r[k]
+        for k in (
+            "id",
+            "key",
+            "name",
+            "jurisdiction",
+            "kind",
+            "type",
+            "leads",
+            "supports",
+            "lead_projects",
+            "support_projects",
+        )
+    }
     entry.update(kind=r["kind"] or "body", written=written, curated=bool(r["curated"]))
     return entry
 
@@ -472,9 +533,17 @@ def compare_type(
         by_role: dict[str, list[str]] = {"lead": [], "support": []}
         for h in hits:
             by_role[h["role"]].append(f"{_short(h['text'])} (#{h['id']})")
-        rows.append({"jurisdiction": u["jurisdiction"], "unit": u["name"], "type": type_,
-                     "leads": len(by_role["lead"]), "supports": len(by_role["support"]),
-                     "lead_tasks": by_role["lead"][:tasks], "support_tasks": by_role["support"][:tasks]})
+        rows.append(
+            {
+                "jurisdiction": u["jurisdiction"],
+                "unit": u["name"],
+                "type": type_,
+                "leads": len(by_role["lead"]),
+                "supports": len(by_role["support"]),
+                "lead_tasks": by_role["lead"][:tasks],
+                "support_tasks": by_role["support"][:tasks],
+            }
+        )
     pos = jurisdiction_order(conn)
     rows.sort(key=lambda r: pos.get(r["jurisdiction"], len(pos)))
     return type_, rows
@@ -500,8 +569,18 @@ def export_tasks(
     as_of: str | None = None,
 ) -> Result:
     """Every task row in document order (filters as for the other queries)."""
-    f = check_filters(conn, year=year, role=role, where=where, doc=doc, limit=limit, due_before=due_before,
-                      due_after=due_after, overdue=overdue, as_of=as_of)
+    f = check_filters(
+        conn,
+        year=year,
+        role=role,
+        where=where,
+        doc=doc,
+        limit=limit,
+        due_before=due_before,
+        due_after=due_after,
+        overdue=overdue,
+        as_of=as_of,
+    )
     rows = fetch_tasks(conn, None, filters=f, details=details)
     result = Result(kind="export", query="", filters=f)
     result.total = len(rows)
@@ -556,12 +635,19 @@ def due_tasks(
     result.rows = rows[: f.limit] if f.limit else rows
     plain = Filters(where=f.where, docs=f.docs, role=f.role)
     cond, args = filter_sql(plain)
-    result.undated = dict(tuples(conn, f"SELECT t.due_kind, count(*) FROM tasks t JOIN documents d ON d.id = t.document_id"
-                                       f" WHERE {cond} AND t.due_kind IN ('yearly', 'quarterly', 'monthly', 'ongoing')"
-                                       " GROUP BY t.due_kind", args))
+    result.undated = dict(
+        tuples(
+            conn,
+            f"SELECT t.due_kind, count(*) FROM tasks t JOIN documents d ON d.id = t.document_id"
+            f" WHERE {cond} AND t.due_kind IN ('yearly', 'quarterly', 'monthly', 'ongoing')"
+            " GROUP BY t.due_kind",
+            args,
+        )
+    )
     others = ", ".join(f"{n} {k}" for k, n in sorted(result.undated.items()))
-    result.description = (f"due from {start} to {end} ({days} days): {len(rows)} task{'s' if len(rows) != 1 else ''}"
-                          + (f"; without a single date: {others}" if others else ""))
+    result.description = f"due from {start} to {end} ({days} days): {len(rows)} task{'s' if len(rows) != 1 else ''}" + (
+        f"; without a single date: {others}" if others else ""
+    )
     return result
 
 
@@ -600,8 +686,10 @@ def unit_stats(
     for j in jurisdictions:
         for r in roles:
             counts = {u["key"]: (u[r + "s"] - u[r + "_projects"], u[r + "_projects"]) for u in units}
-            ranked = sorted((u for u in units if (u["jurisdiction"] or "") == j and u[r + "s"] > 0),
-                            key=lambda u: (-counts[u["key"]][0], -counts[u["key"]][1], u["name"]))
+            ranked = sorted(
+                (u for u in units if (u["jurisdiction"] or "") == j and u[r + "s"] > 0),
+                key=lambda u: (-counts[u["key"]][0], -counts[u["key"]][1], u["name"]),
+            )
             rank = 0
             for i, u in enumerate(ranked):
                 if i == 0 or counts[u["key"]] != counts[ranked[i - 1]["key"]]:
@@ -609,9 +697,19 @@ def unit_stats(
                 if rank > n:
                     break
                 tasks, projects = counts[u["key"]]
-                out.append({"jurisdiction": j, "role": r, "rank": rank, "unit": u["name"], "kind": u["kind"],
-                            "tasks": tasks, "projects": projects, "key": u["key"],
-                            "label": "、".join(labels.get((u["id"], r), []))})
+                out.append(
+                    {
+                        "jurisdiction": j,
+                        "role": r,
+                        "rank": rank,
+                        "unit": u["name"],
+                        "kind": u["kind"],
+                        "tasks": tasks,
+                        "projects": projects,
+                        "key": u["key"],
+                        "label": "、".join(labels.get((u["id"], r), [])),
+                    }
+                )
     return out
 
 
@@ -620,7 +718,8 @@ def unit_labels(conn: sqlite3.Connection) -> dict[tuple[int, str], list[str]]:
     牵头单位, 责任单位, 配合单位 ...), the most used first."""
     got: dict[tuple[int, str], list[str]] = {}
     for unit_id, role, label, _n in conn.execute(
-            "SELECT unit_id, role, label, count(*) AS n FROM task_units WHERE label IS NOT NULL AND label != '' "
-            "GROUP BY unit_id, role, label ORDER BY unit_id, role, n DESC, label"):
+        "SELECT unit_id, role, label, count(*) AS n FROM task_units WHERE label IS NOT NULL AND label != '' "
+        "GROUP BY unit_id, role, label ORDER BY unit_id, role, n DESC, label"
+    ):
         got.setdefault((unit_id, role), []).append(label)
     return got

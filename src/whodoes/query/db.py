@@ -46,7 +46,9 @@ def _check_file(path: str) -> None:
     if len(head) < 100:
         raise DataError(f"database is truncated: {path}; {REBUILD_HINT}")
     if head[18] == 2 or head[19] == 2:  # WAL: reading it would create -wal/-shm files beside it
-        raise DataError(f"database is in WAL mode, which whodoes does not read (queries never write): {path}; {REBUILD_HINT}")
+        raise DataError(
+            f"database is in WAL mode, which whodoes does not read (queries never write): {path}; {REBUILD_HINT}"
+        )
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(head[28:32], "big")
@@ -163,8 +165,10 @@ def runaway_error(e: Exception) -> BaseException | None:
     if why == "interrupt" or (why is None and str(e) == "interrupted"):  # Ctrl-C just before the guard's try
         return KeyboardInterrupt()
     if why == "time":
-        return DataError(f"a query computed for more than {RunawayGuard.limit_used:g} s and was stopped: the database may be crafted "
-                         f"or damaged (a view that never ends?); {REBUILD_HINT} (${QUERY_SECONDS_VAR} sets the limit)")
+        return DataError(
+            f"a query computed for more than {RunawayGuard.limit_used:g} s and was stopped: the database may be crafted "
+            f"or damaged (a view that never ends?); {REBUILD_HINT} (${QUERY_SECONDS_VAR} sets the limit)"
+        )
     return None
 
 
@@ -239,7 +243,9 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 def _reason(e: Exception) -> str:
     text = str(e)
-    if isinstance(e, UnicodeDecodeError) or "decode to UTF-8" in text:  # sqlite3: "Could not decode to UTF-8 column 'x' ..."
+    if (
+        isinstance(e, UnicodeDecodeError) or "decode to UTF-8" in text
+    ):  # sqlite3: "Could not decode to UTF-8 column 'x' ..."
         column = text.split("column '", 1)[1].split("'", 1)[0] if "column '" in text else ""
         return "it holds text that is not UTF-8" + (f" in column {column}" if column else "")
     return " ".join(text.split())

@@ -20,9 +20,17 @@ ROLES = ("lead", "support", "any")
 class Filters:
     """Checked filter values (see ``check_filters``)."""
 
-    def __init__(self, year: int | None = None, role: str = "any", where: list[str] | None = None,
-                 docs: list[str] | None = None, limit: int | None = None, due_before: str | None = None,
-                 due_after: str | None = None, overdue_as_of: str | None = None):
+    def __init__(
+        self,
+        year: int | None = None,
+        role: str = "any",
+        where: list[str] | None = None,
+        docs: list[str] | None = None,
+        limit: int | None = None,
+        due_before: str | None = None,
+        due_after: str | None = None,
+        overdue_as_of: str | None = None,
+    ):
         self.year = year
         self.role = role
         self.where = where
@@ -37,9 +45,11 @@ class Filters:
         return bool(self.due_before or self.due_after or self.overdue_as_of)
 
     def __repr__(self) -> str:
-        return (f"Filters(year={self.year!r}, role={self.role!r}, where={self.where!r}, docs={self.docs!r}, "
-                f"limit={self.limit!r}, due_before={self.due_before!r}, due_after={self.due_after!r}, "
-                f"overdue_as_of={self.overdue_as_of!r})")
+        return (
+            f"Filters(year={self.year!r}, role={self.role!r}, where={self.where!r}, docs={self.docs!r}, "
+            f"limit={self.limit!r}, due_before={self.due_before!r}, due_after={self.due_after!r}, "
+            f"overdue_as_of={self.overdue_as_of!r})"
+        )
 
 
 HUGE_DIGITS = 30
@@ -68,8 +78,11 @@ def positive_int(value, flag: str) -> int:
     except UsageError:
         n = 0
     if n < 1:
-        raise UsageError(_("{option} must be a positive whole number (1, 2, ...), not {value!r}").format(
-            option=flag, value=str(value)[:40]))
+        raise UsageError(
+            _("{option} must be a positive whole number (1, 2, ...), not {value!r}").format(
+                option=flag, value=str(value)[:40]
+            )
+        )
     return n
 
 
@@ -101,8 +114,11 @@ def resolve_docs(conn: sqlite3.Connection, doc: str | None) -> list[str] | None:
         if any(needle in (v or "").lower() for v in (r["id"], r["title"], r["doc_number"], r["file"]))
     ]
     if not hits:
-        raise UsageError(_("unknown document {name!r} for --doc: use one of {ids} (see `whodoes docs`)").format(
-            name=text[:60], ids=", ".join(ids)))
+        raise UsageError(
+            _("unknown document {name!r} for --doc: use one of {ids} (see `whodoes docs`)").format(
+                name=text[:60], ids=", ".join(ids)
+            )
+        )
     return hits
 
 
@@ -121,8 +137,11 @@ def iso_date(value, flag: str) -> str:
             return f"{y:04d}-{m:02d}-{last:02d}"
         return datetime.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise UsageError(_("{option} must be a date such as 2025-06-30 (or 2025-06, 2025), not {value!r}").format(
-            option=flag, value=text[:40])) from None
+        raise UsageError(
+            _("{option} must be a date such as 2025-06-30 (or 2025-06, 2025), not {value!r}").format(
+                option=flag, value=text[:40]
+            )
+        ) from None
 
 
 def today() -> str:
@@ -141,8 +160,9 @@ def _check_due(f: Filters, due_before, due_after, overdue, as_of) -> None:
     if overdue:
         f.overdue_as_of = iso_date(as_of, "--as-of") if as_of is not None else today()
     if f.due_before and f.due_after and f.due_after > f.due_before:
-        raise UsageError(_("--due-after {after} is later than --due-before {before}").format(after=f.due_after,
-                                                                                            before=f.due_before))
+        raise UsageError(
+            _("--due-after {after} is later than --due-before {before}").format(after=f.due_after, before=f.due_before)
+        )
 
 
 def check_filters(
@@ -163,19 +183,25 @@ def check_filters(
     _check_due(f, due_before, due_after, overdue, as_of)
     if year is not None:
         span = year_span(conn)
-        accepted = _("the plans cover {start}-{end}").format(start=span[0], end=span[1]) if span else _("no plan has a period")
+        accepted = (
+            _("the plans cover {start}-{end}").format(start=span[0], end=span[1]) if span else _("no plan has a period")
+        )
         try:
             y = as_int(year, "--year")
         except UsageError:
-            raise UsageError(_("--year must be a year such as 2020 ({accepted}), not {value!r}").format(
-                accepted=accepted, value=str(year)[:40])) from None
+            raise UsageError(
+                _("--year must be a year such as 2020 ({accepted}), not {value!r}").format(
+                    accepted=accepted, value=str(year)[:40]
+                )
+            ) from None
         if span is None or not span[0] <= y <= span[1]:
             raise UsageError(_("--year {year}: no plan covers it; {accepted}").format(year=y, accepted=accepted))
         f.year = y
     r = (role or "any").strip().lower()
     if r not in ROLES:
-        raise UsageError(_("--role must be one of {roles}, not {value!r}").format(roles=", ".join(ROLES),
-                                                                                  value=str(role)[:40]))
+        raise UsageError(
+            _("--role must be one of {roles}, not {value!r}").format(roles=", ".join(ROLES), value=str(role)[:40])
+        )
     f.role = r
     if isinstance(where, (list, tuple)):
         where = ",".join(where)

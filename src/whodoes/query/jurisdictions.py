@@ -27,9 +27,12 @@ def document_jurisdictions(conn: sqlite3.Connection) -> tuple[str, ...]:
     """The jurisdictions of the documents, in document order (a few rows; the units are many)."""
 
     def compute():
-        return tuple(j for (j,) in conn.execute(
-            "SELECT jurisdiction FROM documents WHERE jurisdiction IS NOT NULL GROUP BY jurisdiction ORDER BY min(ordinal)"
-        ))
+        return tuple(
+            j
+            for (j,) in conn.execute(
+                "SELECT jurisdiction FROM documents WHERE jurisdiction IS NOT NULL GROUP BY jurisdiction ORDER BY min(ordinal)"
+            )
+        )
 
     return cached(conn, "document jurisdictions", compute)
 
@@ -52,7 +55,7 @@ def short_jurisdiction(name: str) -> str:
 
 
 def split_jurisdiction(text: str, known) -> tuple[str | None, str]:
-    """"武隆区城管局" -> ("武隆区", "城管局"); ("两江城管局") -> ("两江新区", "城管局").
+    """ "武隆区城管局" -> ("武隆区", "城管局"); ("两江城管局") -> ("两江新区", "城管局").
 
     ``known``: jurisdictions (each also by its short form), or a dict form -> jurisdiction
     (``place_forms``); the longest form written in front wins."""
@@ -61,7 +64,7 @@ def split_jurisdiction(text: str, known) -> tuple[str | None, str]:
     best_len = 0
     for form, j in forms.items():
         if text.startswith(form) and len(text) - len(form) >= 2 and len(form) > best_len:
-            best, best_len = (j, text[len(form):]), len(form)
+            best, best_len = (j, text[len(form) :]), len(form)
     return best
 
 

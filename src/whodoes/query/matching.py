@@ -29,8 +29,15 @@ HOW_WORDS = {
 }
 # how a unit was found, as every output format says it (the matched_by column)
 MATCHED_BY_STEP = {"traditional": "traditional", "pinyin": "pinyin", "fuzzy": "fuzzy"}
-MATCHED_BY_HOW = {"canonical": "exact", "full": "exact", "written": "exact", "short": "short form",
-                  "variant": "short form", "typo": "short form", "predecessor": "predecessor"}
+MATCHED_BY_HOW = {
+    "canonical": "exact",
+    "full": "exact",
+    "written": "exact",
+    "short": "short form",
+    "variant": "short form",
+    "typo": "short form",
+    "predecessor": "predecessor",
+}
 FUZZY_CUTOFF = 60.0
 FUZZY_BAND = 8.0  # keep fuzzy matches within this many points of the best
 UNIT_COLUMNS = "u.id AS unit_id, u.key, u.name AS unit_name, u.jurisdiction AS unit_jurisdiction, u.kind, u.type"
@@ -40,12 +47,40 @@ class UnitMatch:
     """One unit a query resolved to, and how.  (A plain class, not a dataclass: importing
     dataclasses costs milliseconds on the query path.)"""
 
-    __slots__ = ("unit_id", "key", "name", "jurisdiction", "kind", "step", "how", "matched", "score", "year",
-                 "change", "written", "type", "by_type")
+    __slots__ = (
+        "unit_id",
+        "key",
+        "name",
+        "jurisdiction",
+        "kind",
+        "step",
+        "how",
+        "matched",
+        "score",
+        "year",
+        "change",
+        "written",
+        "type",
+        "by_type",
+    )
 
-    def __init__(self, unit_id: int, key: str, name: str, jurisdiction: str | None, kind: str, step: str, how: str,
-                 matched: str, score: float | None = None, year: int | None = None, change: str | None = None,
-                 written: list[str] | None = None, type: str | None = None, by_type: bool = False):
+    def __init__(
+        self,
+        unit_id: int,
+        key: str,
+        name: str,
+        jurisdiction: str | None,
+        kind: str,
+        step: str,
+        how: str,
+        matched: str,
+        score: float | None = None,
+        year: int | None = None,
+        change: str | None = None,
+        written: list[str] | None = None,
+        type: str | None = None,
+        by_type: bool = False,
+    ):
         self.unit_id = unit_id
         self.key = key
         self.name = name  # canonical
@@ -74,19 +109,24 @@ class UnitMatch:
 
     @property
     def label(self) -> str:
-        """"城市管理局 (两江新区)"."""
+        """ "城市管理局 (两江新区)"."""
         return f"{self.name} ({self.jurisdiction})" if self.jurisdiction else self.name
 
     def describe(self, query: str | None = None) -> str:
-        """"城市管理局 (两江新区), also written 城管局" (``query``: the text that was looked up)."""
+        """ "城市管理局 (两江新区), also written 城管局" (``query``: the text that was looked up)."""
         parts = [self.label]
         named = "" if self.matched == query else f" {self.matched}"
-        of_type = _(" of {type}").format(type=self.type) if self.by_type and self.type and self.matched != self.type else ""
+        of_type = (
+            _(" of {type}").format(type=self.type) if self.by_type and self.type and self.matched != self.type else ""
+        )
         if self.how == "predecessor":
             when = f" {self.year}" if self.year else ""
             change = self.change or _("renamed")
-            parts.append(_("former name{name}{of_type} ({change}{when})").format(name=named, of_type=of_type, change=change,
-                                                                                 when=when))
+            parts.append(
+                _("former name{name}{of_type} ({change}{when})").format(
+                    name=named, of_type=of_type, change=change, when=when
+                )
+            )
         elif self.step == "fuzzy":
             parts.append(_("nearest name {name} (score {score})").format(name=self.matched, score=f"{self.score:.0f}"))
         elif self.step == "pinyin":
@@ -103,7 +143,7 @@ class UnitMatch:
 
 
 def ascii_letters(text: str) -> str | None:
-    """"Cheng Guan-Ju" -> "chengguanju"; None when the text is not (full-width) latin letters."""
+    """ "Cheng Guan-Ju" -> "chengguanju"; None when the text is not (full-width) latin letters."""
     import unicodedata
 
     text = unicodedata.normalize("NFKC", text).lower()
@@ -113,7 +153,9 @@ def ascii_letters(text: str) -> str | None:
     return None
 
 
-def match_from(row: sqlite3.Row, step: str | None = None, score: float | None = None, by_type: bool = False) -> UnitMatch:
+def match_from(
+    row: sqlite3.Row, step: str | None = None, score: float | None = None, by_type: bool = False
+) -> UnitMatch:
     how = row["how"] or "canonical"
     return UnitMatch(
         unit_id=row["unit_id"],

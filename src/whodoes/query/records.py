@@ -35,7 +35,10 @@ STATUS_LABELS = {"done": "已完成", "on-track": "正常推进", "behind": "滞
 STATUS_WORDS = (
     ("not-started", ("not-started", "not started", "未启动", "未开始", "尚未启动", "未开展")),
     ("behind", ("behind", "滞后", "进度滞后", "落后", "未完成", "延期")),
-    ("on-track", ("on-track", "on track", "正常推进", "按计划推进", "推进中", "正在推进", "序时推进", "进行中", "有序推进")),
+    (
+        "on-track",
+        ("on-track", "on track", "正常推进", "按计划推进", "推进中", "正在推进", "序时推进", "进行中", "有序推进"),
+    ),
     ("done", ("done", "已完成", "完成", "办结", "已办结")),
 )
 
@@ -107,7 +110,9 @@ def find_task(conn: sqlite3.Connection, ref) -> dict | None:
         return None
     row = conn.execute(
         f"SELECT t.id, {uid_sql(conn)}, t.document_id, t.text, t.ordinal, d.sha256"
-        " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id = ?", (task_id,)).fetchone()
+        " FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id = ?",
+        (task_id,),
+    ).fetchone()
     if row is None:
         return None
     return {"id": row[0], "uid": row[1], "document_id": row[2], "text": row[3], "ordinal": row[4], "doc_sha256": row[5]}
@@ -157,10 +162,14 @@ def open_records(path: str | None = None, *, create: bool = False) -> sqlite3.Co
             conn.commit()
         elif version != RECORDS_VERSION:
             conn.close()
-            raise DataError(f"{path} is not a whodoes progress file of version {RECORDS_VERSION} (it says {version}); "
-                            "move it aside (it is never overwritten)")
+            raise DataError(
+                f"{path} is not a whodoes progress file of version {RECORDS_VERSION} (it says {version}); "
+                "move it aside (it is never overwritten)"
+            )
     except sqlite3.DatabaseError as e:
-        raise DataError(f"cannot read the progress records {path}: {e}; move the file aside (whodoes never overwrites it)") from None
+        raise DataError(
+            f"cannot read the progress records {path}: {e}; move the file aside (whodoes never overwrites it)"
+        ) from None
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -204,14 +213,33 @@ def check_status(value, *, words: bool = False) -> str | None:
     raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {str(value)[:40]!r}")
 
 
-def add_entry(rec: sqlite3.Connection, task: dict, note: str | None, *, date=None, status=None, by=None,
-              source: str = "command line") -> int:
+def add_entry(
+    rec: sqlite3.Connection,
+    task: dict,
+    note: str | None,
+    *,
+    date=None,
+    status=None,
+    by=None,
+    source: str = "command line",
+) -> int:
     """Add one entry for ``task`` (a ``find_task`` dict); returns its id.  Not committed."""
     cur = rec.execute(
         "INSERT INTO entries (uid, document_id, doc_sha256, text_hash, task_text, date, status, note, reporter,"
         " source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (task["uid"], task["document_id"], task.get("doc_sha256"), text_hash(task["text"]), task["text"],
-         check_date(date), check_status(status), note, by, source, now_utc()),
+        (
+            task["uid"],
+            task["document_id"],
+            task.get("doc_sha256"),
+            text_hash(task["text"]),
+            task["text"],
+            check_date(date),
+            check_status(status),
+            note,
+            by,
+            source,
+            now_utc(),
+        ),
     )
     entry = cur.lastrowid
     assert entry is not None  # an INSERT sets it
@@ -222,8 +250,10 @@ def attach(rec: sqlite3.Connection, entry_id: int, task: dict) -> None:
     """A person re-attaches entry ``entry_id`` to ``task`` (an added row; the entry stays as it was)."""
     if rec.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone() is None:
         raise UsageError(f"no progress entry {entry_id} (see `whodoes progress --orphans`)")
-    rec.execute("INSERT INTO attachments (entry_id, uid, document_id, text_hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
-                (entry_id, task["uid"], task["document_id"], text_hash(task["text"]), now_utc()))
+    rec.execute(
+        "INSERT INTO attachments (entry_id, uid, document_id, text_hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
+        (entry_id, task["uid"], task["document_id"], text_hash(task["text"]), now_utc()),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -252,7 +282,8 @@ def place_entries(conn: sqlite3.Connection, entries: list[dict]) -> None:
         marks = ",".join("?" * len(docs))
         for tid, uid, doc, text, ordinal in conn.execute(
             f"SELECT t.id, {uid_sql(conn)}, t.document_id, t.text, t.ordinal FROM tasks t"
-            f" WHERE t.document_id IN ({marks}) ORDER BY t.document_id, t.ordinal", docs
+            f" WHERE t.document_id IN ({marks}) ORDER BY t.document_id, t.ordinal",
+            docs,
         ):
             h = text_hash(text)
             by_uid[uid] = (tid, h, ordinal)
@@ -299,8 +330,9 @@ def orphans(conn: sqlite3.Connection, rec: sqlite3.Connection | None = None) -> 
     return [e for e in entries if e["task_id"] is None]
 
 
-def latest_by_task(conn: sqlite3.Connection, *, since: str | None = None, until: str | None = None,
-                   path: str | None = None) -> dict[int, dict]:
+def latest_by_task(
+    conn: sqlite3.Connection, *, since: str | None = None, until: str | None = None, path: str | None = None
+) -> dict[int, dict]:
     """{task id: its latest entry dated ``since``..``until``}, with ``status`` the latest
     status given up to then (an entry without a status keeps the one before).
     Empty when there is no progress file (it is not created)."""

@@ -102,7 +102,9 @@ class Resolution:
             head += _(" ({notes})").format(notes=_("; ").join(self.notes))
         if not self.units:
             if self.no_plan:
-                return _("{query}: no plan of {jurisdiction} in the database").format(query=head, jurisdiction=self.no_plan)
+                return _("{query}: no plan of {jurisdiction} in the database").format(
+                    query=head, jurisdiction=self.no_plan
+                )
             return _("{query}: no unit").format(query=head)
         body = _("; ").join(u.describe(self.text) for u in self.units)
         where = _(" [where {jurisdictions}]").format(jurisdictions="、".join(self.where)) if self.where else ""
@@ -170,8 +172,11 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
             known = known or jurisdictions(conn)
             hits = [j for j in known if short_jurisdiction(j) in (part, simp) or j.startswith(simp)]
         if not hits:
-            raise UsageError(_("unknown jurisdiction {name!r} for --where: use one of {names}").format(
-                name=part, names="、".join(known or [])))
+            raise UsageError(
+                _("unknown jurisdiction {name!r} for --where: use one of {names}").format(
+                    name=part, names="、".join(known or [])
+                )
+            )
         wanted.extend(h for h in hits if h not in wanted)
     if not wanted:
         raise UsageError(_("--where needs a jurisdiction: one of {names}").format(names="、".join(jurisdictions(conn))))
@@ -182,9 +187,9 @@ def resolve_where(conn: sqlite3.Connection, where: str | None) -> list[str] | No
 # lookups
 
 
-
-
-def _allowed(jurisdiction: str | None, need_prefix: str | None, where: list[str] | None, prefixed: set | None = None) -> bool:
+def _allowed(
+    jurisdiction: str | None, need_prefix: str | None, where: list[str] | None, prefixed: set | None = None
+) -> bool:
     if where is not None and jurisdiction not in where:
         return False
     if need_prefix is not None and (jurisdiction, need_prefix) not in (prefixed or set()):
@@ -251,7 +256,7 @@ def lookup_types(conn: sqlite3.Connection, name: str, where: list[str] | None = 
     rows = conn.execute(
         f"""SELECT {UNIT_COLUMNS}, tn.name AS matched, tn.how, tn.year, tn.change
               FROM type_names tn JOIN units u ON u.type = tn.type
-             WHERE tn.name IN ({','.join('?' * len(names))}){scope}""",
+             WHERE tn.name IN ({",".join("?" * len(names))}){scope}""",
         [*names, *scope_args],
     ).fetchall()
     prefixed = None
@@ -326,7 +331,9 @@ def nearest(conn: sqlite3.Connection, text: str, where: list[str] | None = None,
     scope = f" AND u.jurisdiction IN ({','.join('?' * len(where))})" if where else ""
     rows = conn.execute(
         f"""SELECT {UNIT_COLUMNS}, u.name AS matched, 'canonical' AS how, NULL AS year, NULL AS change
-              FROM units u WHERE u.type = ?{scope}""", args).fetchall()
+              FROM units u WHERE u.type = ?{scope}""",
+        args,
+    ).fetchall()
     same = {m.unit_id: m for m in found if m.type == best.type}
     for row in rows:
         same.setdefault(row["unit_id"], match_from(row, step="fuzzy", score=best.score, by_type=True))
@@ -354,7 +361,9 @@ def _order(conn: sqlite3.Connection, matches: list[UnitMatch]) -> list[UnitMatch
     )
 
 
-def resolve(conn: sqlite3.Connection, query: str, where: list[str] | str | None = None, *, fuzzy: bool = False) -> Resolution:
+def resolve(
+    conn: sqlite3.Connection, query: str, where: list[str] | str | None = None, *, fuzzy: bool = False
+) -> Resolution:
     """Resolve a unit query; see the module docstring for the steps.
 
     ``where``: jurisdictions to look in (a list from ``resolve_where`` or one name).
@@ -397,7 +406,9 @@ def _names_a_body(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute(f"SELECT 1 FROM type_names WHERE name IN ({marks}) LIMIT 1", names).fetchone() is not None
 
 
-def _lookups(conn: sqlite3.Connection, res: Resolution, text: str, where: list[str] | None) -> tuple[list[UnitMatch], str]:
+def _lookups(
+    conn: sqlite3.Connection, res: Resolution, text: str, where: list[str] | None
+) -> tuple[list[UnitMatch], str]:
     """Steps 1-3 (names and body types, traditional characters, pinyin): the units found and
     the text looked up last (simplified)."""
     forms = place_forms(conn)

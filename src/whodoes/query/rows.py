@@ -16,9 +16,34 @@ from whodoes.query.filters import Filters, filter_sql
 # ``unit_jurisdiction``, ``role``, ``as_written`` only in tasks_for_unit rows; ``match`` only in
 # search_tasks rows; the keys after ``source_file`` only with details=True.
 TASK_KEYS = (
-    "id", "uid", "document", "document_title", "jurisdiction", "period", "doc_sha256", "level", "project", "seq",
-    "section", "category", "title", "text", "detail", "deadline", "due", "due_kind", "deadline_text", "lead", "support", "lead_canonical",
-    "support_canonical", "lead_label", "support_label", "line", "line_end", "source_file",
+    "id",
+    "uid",
+    "document",
+    "document_title",
+    "jurisdiction",
+    "period",
+    "doc_sha256",
+    "level",
+    "project",
+    "seq",
+    "section",
+    "category",
+    "title",
+    "text",
+    "detail",
+    "deadline",
+    "due",
+    "due_kind",
+    "deadline_text",
+    "lead",
+    "support",
+    "lead_canonical",
+    "support_canonical",
+    "lead_label",
+    "support_label",
+    "line",
+    "line_end",
+    "source_file",
 )
 DETAIL_KEYS = ("part", "targets", "commanders", "inherited", "lead_raw", "support_raw", "location")
 
@@ -55,9 +80,27 @@ def _json_strings(values) -> str:
 # The columns of a task row; the document's columns come from ``_documents`` (once per
 # document, not once per row).  Rows are read as tuples: sqlite3.Row and its lookups by name
 # cost more than the query itself for thousands of rows.
-_COLS = ("t.id", "t.document_id", "t.seq", "t.section", "t.category", "t.title", "t.text", "t.detail",
-         "t.deadline", "t.lead_label", "t.support_label", "t.line", "t.line_end", "t.uid", "t.level", "t.project",
-         "t.due", "t.due_kind", "t.deadline_text")
+_COLS = (
+    "t.id",
+    "t.document_id",
+    "t.seq",
+    "t.section",
+    "t.category",
+    "t.title",
+    "t.text",
+    "t.detail",
+    "t.deadline",
+    "t.lead_label",
+    "t.support_label",
+    "t.line",
+    "t.line_end",
+    "t.uid",
+    "t.level",
+    "t.project",
+    "t.due",
+    "t.due_kind",
+    "t.deadline_text",
+)
 _N = len(_COLS)
 _DETAIL_COLS = ("t.part", "t.targets", "t.commanders", "t.inherited", "t.lead_raw", "t.support_raw", "t.location")
 

@@ -24,8 +24,10 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-_HAY = ("lower(coalesce(t.category, '') || char(31) || coalesce(t.title, '') || char(31) || coalesce(t.text, '')"
-        " || char(31) || coalesce(t.detail, ''))")
+_HAY = (
+    "lower(coalesce(t.category, '') || char(31) || coalesce(t.title, '') || char(31) || coalesce(t.text, '')"
+    " || char(31) || coalesce(t.detail, ''))"
+)
 
 
 def _index_failed(e: sqlite3.OperationalError) -> bool:
@@ -69,8 +71,9 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
-def find(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool
-         ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+def find(
+    conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
     """The exact and fuzzy matches of ``text`` under the filters and the number of character
     pairs (see ``_matches``); by a scan when the full-text indexes fail."""
     try:
@@ -81,8 +84,9 @@ def find(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool
         return _matches(conn, text, f, fuzzy=fuzzy, scan=True)
 
 
-def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, scan: bool = False
-             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+def _matches(
+    conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, scan: bool = False
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
     """The matches of ``text`` under the filters, each in its rank order, the filters in the SQL
     (documents joined to the full-text lookups, no id set materialised in Python):
 
@@ -96,14 +100,19 @@ def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sc
     # --where/--doc name a few documents: read their tasks and test each against the matches
     # (a set built once), rather than look up every match (海绵城市: 1,000 at 200x) and its document
     by_document = f.where is not None or f.docs is not None
-    tables, lookup = ("documents d CROSS JOIN tasks t ON d.id = t.document_id", "+") if by_document else (
-        "tasks t JOIN documents d ON d.id = t.document_id", "")
+    tables, lookup = (
+        ("documents d CROSS JOIN tasks t ON d.id = t.document_id", "+")
+        if by_document
+        else ("tasks t JOIN documents d ON d.id = t.document_id", "")
+    )
     parts = [_term_sql(t, scan=scan, lookup=lookup) for t in dict.fromkeys(sorted(terms, key=len, reverse=True))]
     phrase, phrase_args = "1", []  # type: tuple[str, list]
     if len(terms) > 1 and len(text) >= 3:
         phrase, phrase_args = _term_sql(text, scan=scan)
-    sql = (f"SELECT t.id, {phrase} FROM {tables}"
-           f" WHERE {' AND '.join(c for c, _ in parts)} AND {cond} ORDER BY d.ordinal, t.ordinal, t.id")
+    sql = (
+        f"SELECT t.id, {phrase} FROM {tables}"
+        f" WHERE {' AND '.join(c for c, _ in parts)} AND {cond} ORDER BY d.ordinal, t.ordinal, t.id"
+    )
     exact = tuples(conn, sql, [*phrase_args, *(a for _, x in parts for a in x), *args])
     grams = bigrams(text)[:40] if fuzzy and len(text.replace(" ", "")) >= 3 else []
     if len(grams) < 2:
@@ -122,9 +131,11 @@ def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sc
 
         some = " OR ".join("(" + " AND ".join(map(_fts_phrase, c)) + ")" for c in combinations(grams, need))
         count = " + ".join("(t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?))" for _ in grams)
-        sql = (f"SELECT t.id, {count} AS n FROM {tables}"
-               f" WHERE {lookup}t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?) AND {cond}"
-               " AND t.id NOT IN (SELECT value FROM json_each(?)) ORDER BY n DESC, d.ordinal, t.ordinal, t.id")
+        sql = (
+            f"SELECT t.id, {count} AS n FROM {tables}"
+            f" WHERE {lookup}t.id IN (SELECT rowid FROM task_grams WHERE task_grams MATCH ?) AND {cond}"
+            " AND t.id NOT IN (SELECT value FROM json_each(?)) ORDER BY n DESC, d.ordinal, t.ordinal, t.id"
+        )
         fuzzy_rows = tuples(conn, sql, [*map(_fts_phrase, grams), some, *args, ids_json(i for i, _ in exact)])
         return exact, fuzzy_rows, len(grams)
     else:  # counted by SQLite
@@ -132,9 +143,11 @@ def _matches(conn: sqlite3.Connection, text: str, f: Filters, *, fuzzy: bool, sc
         source = f"(SELECT id, count(*) AS n FROM ({union}) GROUP BY id HAVING count(*) >= ?) g"
         source_args = [*(_fts_phrase(g) for g in grams), need]
         source_cond = "1"
-    sql = (f"SELECT t.id, g.n FROM {source} JOIN tasks t ON t.id = g.id JOIN documents d ON d.id = t.document_id"
-           f" WHERE {source_cond} AND {cond} AND t.id NOT IN (SELECT value FROM json_each(?))"
-           " ORDER BY g.n DESC, d.ordinal, t.ordinal, t.id")
+    sql = (
+        f"SELECT t.id, g.n FROM {source} JOIN tasks t ON t.id = g.id JOIN documents d ON d.id = t.document_id"
+        f" WHERE {source_cond} AND {cond} AND t.id NOT IN (SELECT value FROM json_each(?))"
+        " ORDER BY g.n DESC, d.ordinal, t.ordinal, t.id"
+    )
     fuzzy_rows = tuples(conn, sql, [*source_args, *([need] if scan else []), *args, ids_json(i for i, _ in exact)])
     return exact, fuzzy_rows, len(grams)
 
@@ -154,8 +167,9 @@ def find_near(conn: sqlite3.Connection, text: str, f: Filters, *, typos: bool) -
     return out  # type: ignore[return-value]  # merged late; to type properly
 
 
-def ranked(conn: sqlite3.Connection, text: str, f: Filters, *, exact: bool
-           ) -> tuple[list[tuple[int, str]], int, list[tuple[object, list[int]]], int]:
+def ranked(
+    conn: sqlite3.Connection, text: str, f: Filters, *, exact: bool
+) -> tuple[list[tuple[int, str]], int, list[tuple[object, list[int]]], int]:
     """The matches of ``whodoes task`` in rank order, [(id, "exact" | "pinyin" | "fuzzy")]:
     the whole query as written, every word of it, then (only when those are none) the
     phrases it means (``find_near``; with ``exact``, by pinyin only), then (unless ``exact``)

@@ -36,8 +36,12 @@ class Near:
     @property
     def reason(self) -> str:
         """Why the query was taken to mean the phrase, for the summary line."""
-        return {"pinyin": f"pinyin {self.pinyin}", "initials": "initials",
-                "homophone": f"same pinyin {self.pinyin}", "typo": "one character off"}[self.how]
+        return {
+            "pinyin": f"pinyin {self.pinyin}",
+            "initials": "initials",
+            "homophone": f"same pinyin {self.pinyin}",
+            "typo": "one character off",
+        }[self.how]
 
 
 def available(conn: sqlite3.Connection) -> bool:
@@ -50,7 +54,7 @@ def is_chinese(ch: str) -> bool:
 
 
 def latin_letters(text: str) -> str | None:
-    """"Hai Mian" -> "haimian"; None unless the text is latin letters (and spaces, ' - _ .)."""
+    """ "Hai Mian" -> "haimian"; None unless the text is latin letters (and spaces, ' - _ .)."""
     letters = "".join(ch for ch in text.lower() if ch not in " '-_.·")
     if not letters:
         return None
@@ -68,8 +72,9 @@ def query_pinyins(conn: sqlite3.Connection, text: str) -> list[str]:
     chars = sorted(set(text))
     marks = ",".join("?" * len(chars))
     readings: dict[str, list[str]] = {}
-    for ch, syllable in conn.execute(f"SELECT char, pinyin FROM char_pinyin WHERE char IN ({marks}) ORDER BY char, rank",
-                                     chars):
+    for ch, syllable in conn.execute(
+        f"SELECT char, pinyin FROM char_pinyin WHERE char IN ({marks}) ORDER BY char, rank", chars
+    ):
         readings.setdefault(ch, []).append(syllable)
     if len(readings) < len(chars):
         return []
@@ -101,11 +106,14 @@ def by_pinyin(conn: sqlite3.Connection, letters: str) -> list[Near]:
     rows = conn.execute(
         """SELECT phrase, tasks, pinyin, pinyin = ? FROM phrases WHERE pinyin = ? OR initials = ?
             ORDER BY pinyin = ? DESC, tasks DESC, length DESC, phrase LIMIT ?""",
-        (letters, letters, letters, letters, MAX_PHRASES)).fetchall()
+        (letters, letters, letters, letters, MAX_PHRASES),
+    ).fetchall()
     if not rows and len(letters) >= 4:
         rows = conn.execute(
             """SELECT phrase, tasks, pinyin, 1 FROM phrases WHERE pinyin > ? AND pinyin < ?
-                ORDER BY tasks DESC, length, phrase LIMIT ?""", (letters, letters + "{", MAX_PHRASES)).fetchall()
+                ORDER BY tasks DESC, length, phrase LIMIT ?""",
+            (letters, letters + "{", MAX_PHRASES),
+        ).fetchall()
     return [Near(p, "pinyin" if full else "initials", n, pinyin) for p, n, pinyin, full in rows]
 
 
@@ -118,7 +126,8 @@ def _candidates(conn: sqlite3.Connection, text: str, spread: int, shared: int) -
     return conn.execute(
         f"""SELECT phrase, tasks, pinyin FROM phrases
              WHERE length BETWEEN ? AND ? AND ({held} >= ? OR pinyin IN ({",".join("?" * len(pinyins))}))""",
-        (len(text) - spread, len(text) + spread, *chars, shared, *pinyins)).fetchall()
+        (len(text) - spread, len(text) + spread, *chars, shared, *pinyins),
+    ).fetchall()
 
 
 def by_characters(conn: sqlite3.Connection, text: str) -> list[Near]:
@@ -132,8 +141,14 @@ def by_characters(conn: sqlite3.Connection, text: str) -> list[Near]:
         d = distance(text, phrase)
         homophone = phrase_pinyin in readings
         if d and ((homophone and d <= max(1, n // 2)) or (d == 1 and n >= 3)):
-            found.append(((not homophone, d), -tasks, phrase, Near(phrase, "homophone" if homophone else "typo", tasks,
-                                                                     phrase_pinyin)))
+            found.append(
+                (
+                    (not homophone, d),
+                    -tasks,
+                    phrase,
+                    Near(phrase, "homophone" if homophone else "typo", tasks, phrase_pinyin),
+                )
+            )
     found.sort(key=lambda x: x[:3])
     return [near for rank, _, _, near in found if rank == found[0][0]][:MAX_PHRASES]
 
@@ -167,8 +182,11 @@ def suggestions(conn: sqlite3.Connection, text: str, n: int = 5) -> list[str]:
         for word in words:
             near = sorted((distance(word, p), -t, p) for p, t, _ in _candidates(conn, word, 2, max(1, len(word) - 2)))
             out += [p for d, _, p in near if d <= 2]
-            held = conn.execute("""SELECT phrase FROM phrases WHERE instr(?, phrase) > 0
-                                    ORDER BY length DESC, tasks DESC, phrase LIMIT ?""", (word, n)).fetchall()
+            held = conn.execute(
+                """SELECT phrase FROM phrases WHERE instr(?, phrase) > 0
+                                    ORDER BY length DESC, tasks DESC, phrase LIMIT ?""",
+                (word, n),
+            ).fetchall()
             out += [p for (p,) in held if not any(p in q for q in out)]
         return list(dict.fromkeys(out))[:n]
     letters = latin_letters(text)
@@ -176,8 +194,11 @@ def suggestions(conn: sqlite3.Connection, text: str, n: int = 5) -> list[str]:
         return []
     from rapidfuzz import fuzz, process
 
-    choices = cached(conn, ("phrase pinyin",),
-                     lambda: dict(conn.execute("SELECT phrase, pinyin FROM phrases ORDER BY tasks DESC, phrase")))
+    choices = cached(
+        conn,
+        ("phrase pinyin",),
+        lambda: dict(conn.execute("SELECT phrase, pinyin FROM phrases ORDER BY tasks DESC, phrase")),
+    )
     out = []
     for _, _, phrase in process.extract(letters, choices, scorer=fuzz.ratio, limit=4 * n, score_cutoff=75):
         if not any(p in phrase for p in out):  # 推进海绵城市 adds nothing to 海绵城市

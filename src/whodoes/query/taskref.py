@@ -29,8 +29,10 @@ def document_of_prefix(conn: sqlite3.Connection, prefix: str) -> str | None:
         return prefix
     hits = [i for i in ids if i.startswith(prefix)]
     if len(hits) > 1:
-        raise UsageError(f"{prefix!r} starts the ids of {len(hits)} documents ({', '.join(hits[:4])}"
-                         f"{' ...' if len(hits) > 4 else ''}): write more of the document id")
+        raise UsageError(
+            f"{prefix!r} starts the ids of {len(hits)} documents ({', '.join(hits[:4])}"
+            f"{' ...' if len(hits) > 4 else ''}): write more of the document id"
+        )
     return hits[0] if hits else None
 
 
@@ -94,8 +96,10 @@ def _numeric(conn: sqlite3.Connection, i: int) -> int | None:
     other, uid = _shipped_uid(conn, i)
     if other and uid != row[0]:
         there = f"{uid} in the shipped database" if uid else "no task in the shipped database"
-        raise UsageError(f"numeric id {i} is ambiguous: it is {row[0]} in this database but {there} "
-                         "(numeric ids change when plans are added); give the uid")
+        raise UsageError(
+            f"numeric id {i} is ambiguous: it is {row[0]} in this database but {there} "
+            "(numeric ids change when plans are added); give the uid"
+        )
     return i
 
 
@@ -112,8 +116,9 @@ def find_task_id(conn: sqlite3.Connection, ref) -> int | None:
         row = conn.execute("SELECT id FROM tasks WHERE uid = ?", (f"{doc_id}/{int(n)}",)).fetchone()
         return row[0] if row else None
     if not (text.isascii() and text.isdigit()):
-        raise UsageError(f"task id must be a uid such as wulong/3 (document/number) or a whole number such as 42, "
-                         f"not {text[:40]!r}")
+        raise UsageError(
+            f"task id must be a uid such as wulong/3 (document/number) or a whole number such as 42, not {text[:40]!r}"
+        )
     if len(text.lstrip("0")) > 19:  # beyond any id (and int() refuses 4,300 digits)
         return None
     i = int(text)

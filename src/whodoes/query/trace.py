@@ -41,14 +41,31 @@ def load_tasks(conn: sqlite3.Connection, doc_ids: list[str]) -> list[dict]:
     rows = conn.execute(
         f"""SELECT t.id, {uid_sql(conn)}, t.document_id, d.period_start, d.period_end, t.text, d.jurisdiction
               FROM tasks t JOIN documents d ON d.id = t.document_id
-             WHERE t.document_id IN ({marks}) ORDER BY d.ordinal, t.ordinal""", doc_ids).fetchall()
-    tasks = {r[0]: {"id": r[0], "uid": r[1], "document": r[2], "period": _period(r[3], r[4]), "text": r[5] or "",
-                    "jurisdiction": r[6], "lead": [], "support": [], "lead_units": [], "bodies": set(),
-                    "lead_bodies": set()} for r in rows}
+             WHERE t.document_id IN ({marks}) ORDER BY d.ordinal, t.ordinal""",
+        doc_ids,
+    ).fetchall()
+    tasks = {
+        r[0]: {
+            "id": r[0],
+            "uid": r[1],
+            "document": r[2],
+            "period": _period(r[3], r[4]),
+            "text": r[5] or "",
+            "jurisdiction": r[6],
+            "lead": [],
+            "support": [],
+            "lead_units": [],
+            "bodies": set(),
+            "lead_bodies": set(),
+        }
+        for r in rows
+    }
     for tid, role, name, unit_id, canonical, kind in conn.execute(
         f"""SELECT tu.task_id, tu.role, tu.name, tu.unit_id, u.name, u.kind FROM task_units tu
               JOIN tasks t ON t.id = tu.task_id LEFT JOIN units u ON u.id = tu.unit_id
-             WHERE t.document_id IN ({marks}) ORDER BY tu.task_id, tu.role, tu.position""", doc_ids):
+             WHERE t.document_id IN ({marks}) ORDER BY tu.task_id, tu.role, tu.position""",
+        doc_ids,
+    ):
         t = tasks[tid]
         t[role].append(name)
         if role == "lead" and canonical and canonical not in t["lead_units"]:
@@ -70,7 +87,7 @@ def grams(text: str, sizes=(2, 3)) -> dict[str, int]:
     out: dict[str, int] = {}
     for n in sizes:
         for i in range(len(chars) - n + 1):
-            g = chars[i:i + n]
+            g = chars[i : i + n]
             out[g] = out.get(g, 0) + 1
     return out
 
@@ -118,13 +135,19 @@ def responsibility(a: dict, b: dict) -> str:
         return "no lead unit named"
     if set(a["lead_units"]) == set(b["lead_units"]):
         if a["lead"] != b["lead"] and set(a["lead"]) != set(b["lead"]):
-            return f"same lead, renamed: {'、'.join(a['lead'])} ({a['period']}) = {'、'.join(b['lead'])} ({b['period']})"
+            return (
+                f"same lead, renamed: {'、'.join(a['lead'])} ({a['period']}) = {'、'.join(b['lead'])} ({b['period']})"
+            )
         return f"same lead: {'、'.join(a['lead_units'])}"
     earlier, later = (a, b) if a["period"] <= b["period"] else (b, a)
     before, after = set(earlier["lead_units"]), set(later["lead_units"])
-    how = "moved" if not before & after else "widened" if after > before else "narrowed" if after < before else "changed"
-    return (f"{how}: {'、'.join(earlier['lead']) or '(none)'} led it in {earlier['period']}; "
-            f"{'、'.join(later['lead']) or '(none)'} in {later['period']}")
+    how = (
+        "moved" if not before & after else "widened" if after > before else "narrowed" if after < before else "changed"
+    )
+    return (
+        f"{how}: {'、'.join(earlier['lead']) or '(none)'} led it in {earlier['period']}; "
+        f"{'、'.join(later['lead']) or '(none)'} in {later['period']}"
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -133,8 +156,12 @@ def responsibility(a: dict, b: dict) -> str:
 
 def same_jurisdiction_docs(conn: sqlite3.Connection, doc_id: str) -> list[str]:
     row = conn.execute("SELECT jurisdiction FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return [r[0] for r in conn.execute(
-        "SELECT id FROM documents WHERE jurisdiction IS ? ORDER BY coalesce(period_start, 0), ordinal", (row[0],))]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM documents WHERE jurisdiction IS ? ORDER BY coalesce(period_start, 0), ordinal", (row[0],)
+        )
+    ]
 
 
 def trace_task(conn: sqlite3.Connection, task_id: int, *, limit: int = 5) -> tuple[dict, list[dict]]:
@@ -157,14 +184,27 @@ def trace_task(conn: sqlite3.Connection, task_id: int, *, limit: int = 5) -> tup
 
 
 def _match_row(a: dict, b: dict, score: float, text: float, units: float) -> dict:
-    return {**_public(b), "score": round(score, 3), "text_score": round(text, 3), "unit_score": round(units, 3),
-            "verdict": "same work" if score >= SAME_WORK else "related" if score >= SAME_WORK / 2 else "unlike",
-            "responsibility": responsibility(a, b)}
+    return {
+        **_public(b),
+        "score": round(score, 3),
+        "text_score": round(text, 3),
+        "unit_score": round(units, 3),
+        "verdict": "same work" if score >= SAME_WORK else "related" if score >= SAME_WORK / 2 else "unlike",
+        "responsibility": responsibility(a, b),
+    }
 
 
 def _public(t: dict) -> dict:
-    return {"id": t["id"], "uid": t["uid"], "document": t["document"], "period": t["period"], "text": t["text"],
-            "lead": t["lead"], "support": t["support"], "lead_units": t["lead_units"]}
+    return {
+        "id": t["id"],
+        "uid": t["uid"],
+        "document": t["document"],
+        "period": t["period"],
+        "text": t["text"],
+        "lead": t["lead"],
+        "support": t["support"],
+        "lead_units": t["lead_units"],
+    }
 
 
 def correspond(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> tuple[list[dict], dict]:
@@ -189,11 +229,14 @@ def correspond(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> tuple[list[d
     for b in b_tasks:
         if best_a[b["id"]] < SAME_WORK:
             rows.append(_pair_row(None, b, (best_a[b["id"]], None, None)))
-    counts = {"a_tasks": len(a_tasks), "b_tasks": len(b_tasks),
-              "carried": sum(r["status"] == "carried over" for r in rows),
-              "dropped": sum(r["status"] == "dropped" for r in rows),
-              "new": sum(r["status"] == "new" for r in rows),
-              "b_carried": sum(1 for b in b_tasks if best_a[b["id"]] >= SAME_WORK)}
+    counts = {
+        "a_tasks": len(a_tasks),
+        "b_tasks": len(b_tasks),
+        "carried": sum(r["status"] == "carried over" for r in rows),
+        "dropped": sum(r["status"] == "dropped" for r in rows),
+        "new": sum(r["status"] == "new" for r in rows),
+        "b_carried": sum(1 for b in b_tasks if best_a[b["id"]] >= SAME_WORK),
+    }
     return rows, counts
 
 
@@ -202,8 +245,14 @@ def _pair_row(a: dict | None, b: dict | None, s: tuple) -> dict:
     status = "new" if a is None else "carried over" if score >= SAME_WORK else "dropped"
     row = {"status": status, "score": round(score, 3)}
     for side, t in (("a", a), ("b", b if a is None or score >= SAME_WORK else None)):
-        row.update({f"{side}_id": t and t["id"], f"{side}_uid": t and t["uid"], f"{side}_text": t and t["text"],
-                    f"{side}_lead": t and t["lead"]})
+        row.update(
+            {
+                f"{side}_id": t and t["id"],
+                f"{side}_uid": t and t["uid"],
+                f"{side}_text": t and t["text"],
+                f"{side}_lead": t and t["lead"],
+            }
+        )
     row["nearest"] = b["uid"] if (a is not None and b is not None and status == "dropped") else None
     row["responsibility"] = responsibility(a, b) if status == "carried over" and a and b else ""
     return row

@@ -142,7 +142,7 @@ def sources_html(docs: list[dict], db_name: str) -> str:
         link = f"/{e(db_name)}/task_list?{e(urlencode({'plan': title}))}"
         url = f'<br>网址 <a href="{e(d["url"])}">{e(d["url"])}</a>' if d.get("url") else ""
         items.append(
-            f"<li><a href=\"{link}\">{e(title)}</a> ({d.get('task_count') or 0} 项任务)"
+            f'<li><a href="{link}">{e(title)}</a> ({d.get("task_count") or 0} 项任务)'
             f"<br>{e(' · '.join(str(b) for b in bits))}{url}"
             f"<br><small>文件 <code>{e(d['file'] or '')}</code> sha256 <code>{e((d['sha256'] or '')[:16])}…</code></small></li>"
         )
@@ -221,8 +221,16 @@ def datasette_version() -> str | None:
     return __version__
 
 
-def serve_args(db: str, metadata_path: str, *, host: str, port: int, get: str | None = None,
-               open_browser: bool = False, config_path: str | None = None) -> list[str]:
+def serve_args(
+    db: str,
+    metadata_path: str,
+    *,
+    host: str,
+    port: int,
+    get: str | None = None,
+    open_browser: bool = False,
+    config_path: str | None = None,
+) -> list[str]:
     """The ``datasette`` command line (without the program name)."""
     args = ["serve", "-i", db, "--metadata", metadata_path, "-h", host, "-p", str(port)]
     args += site_args()
@@ -237,9 +245,14 @@ def serve_args(db: str, metadata_path: str, *, host: str, port: int, get: str | 
 
 def site_args() -> list[str]:
     """The Datasette options that load the site: templates, plugin, stylesheet."""
-    return ["--template-dir", os.path.join(SITE_DIR, "templates"),
-            "--plugins-dir", os.path.join(SITE_DIR, "plugins"),
-            "--static", f"{STATIC_MOUNT}:{os.path.join(SITE_DIR, 'static')}"]
+    return [
+        "--template-dir",
+        os.path.join(SITE_DIR, "templates"),
+        "--plugins-dir",
+        os.path.join(SITE_DIR, "plugins"),
+        "--static",
+        f"{STATIC_MOUNT}:{os.path.join(SITE_DIR, 'static')}",
+    ]
 
 
 def _port(port) -> int:
@@ -251,8 +264,15 @@ def _port(port) -> int:
     return int(text)
 
 
-def serve(*, db: str | None = None, host: str | None = None, port=None, get: str | None = None,
-          metadata: str | None = None, open_browser: bool = False) -> int:
+def serve(
+    *,
+    db: str | None = None,
+    host: str | None = None,
+    port=None,
+    get: str | None = None,
+    metadata: str | None = None,
+    open_browser: bool = False,
+) -> int:
     """Start Datasette on the database (or, with ``get``, fetch one page and print it)."""
     from whodoes.paths import database
     from whodoes.query import db as _db
@@ -262,7 +282,9 @@ def serve(*, db: str | None = None, host: str | None = None, port=None, get: str
     port_n = _port(port)
     host = (host or DEFAULT_HOST).strip() or DEFAULT_HOST
     if get is not None and not str(get).startswith("/"):
-        raise UsageError(f"--get takes a path on the site, starting with /, such as /plans/task_rows.json; not {str(get)[:40]!r}")
+        raise UsageError(
+            f"--get takes a path on the site, starting with /, such as /plans/task_rows.json; not {str(get)[:40]!r}"
+        )
     exposed = not get and not is_loopback(host)
     path = database(db)
     conn = _db.connect(path)  # the usual checks: a whodoes database of the right schema
@@ -287,11 +309,14 @@ def serve(*, db: str | None = None, host: str | None = None, port=None, get: str
         if config_path:
             with open(config_path, "w", encoding="utf-8") as f:
                 json.dump(config, f, ensure_ascii=False, indent=2)
-        args = serve_args(path, meta_path, host=host, port=port_n, get=get, open_browser=open_browser,
-                          config_path=config_path)
+        args = serve_args(
+            path, meta_path, host=host, port=port_n, get=get, open_browser=open_browser, config_path=config_path
+        )
         if not get:
-            sys.stderr.write(f"whodoes: serving {path} read-only with Datasette {version} at http://{host}:{port_n}/ "
-                             "(Ctrl-C stops)\n")
+            sys.stderr.write(
+                f"whodoes: serving {path} read-only with Datasette {version} at http://{host}:{port_n}/ "
+                "(Ctrl-C stops)\n"
+            )
             sys.stderr.flush()
         return _run_datasette(args)
     finally:
@@ -319,8 +344,10 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to anything
 
 
-EXPOSED = ("whodoes serve listens on {host}, not only on this machine: anyone who can reach it can read the whole "
-           "database, run read-only SQL on it and see the paths of its files; use --host 127.0.0.1 unless that is meant")
+EXPOSED = (
+    "whodoes serve listens on {host}, not only on this machine: anyone who can reach it can read the whole "
+    "database, run read-only SQL on it and see the paths of its files; use --host 127.0.0.1 unless that is meant"
+)
 
 
 def warn_exposed(meta: dict, host: str, db_name: str) -> None:

@@ -65,7 +65,7 @@ def _run_text(p) -> str:
     for el in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
         if any(a.tag == MC_FALLBACK or a.tag == f"{W}del" for a in el.iterancestors()):
             continue
-        tag = el.tag[len(W):]
+        tag = el.tag[len(W) :]
         if tag == "t":
             out.append(el.text or "")
         elif tag == "tab":
@@ -174,7 +174,9 @@ def read_docx(data: bytes, name: str) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise SourceError(f"{name}: not a readable Word file (.docx): {str(e).splitlines()[0] if str(e) else 'damaged'}") from None
+        raise SourceError(
+            f"{name}: not a readable Word file (.docx): {str(e).splitlines()[0] if str(e) else 'damaged'}"
+        ) from None
     except Exception as e:  # lxml or zipfile errors of a damaged package
         raise SourceError(f"{name}: a damaged Word file (.docx): {type(e).__name__}") from None
     part = document.part

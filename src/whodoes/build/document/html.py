@@ -27,14 +27,68 @@ _SPACE = re.compile(r"[ \t\r\n\f]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:nav\w*|menu\w*|breadcrumb\w*|crumb\w*|position|location|footer?\w*|header|banner|share\w*|"
-    r"print\w*|close|related|xgwj|xglj|tools?|sidebar|search\w*|login|weixin|wx)(?:$|[\s_-])", re.I)
-_DROP_TAGS = ("script", "style", "noscript", "head", "nav", "header", "footer", "form", "iframe", "select",
-              "button", "object", "svg", "template")
-BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section",
-          "article", "blockquote", "pre", "center", "address", "tr", "table", "tbody", "thead", "tfoot", "hr",
-          "main", "aside", "figure", "figcaption", "caption"}
-_LABELS = {"索引号": "index", "发布机构": "issuer", "发文机关": "issuer", "成文日期": "date", "发文字号": "doc_number",
-           "文号": "doc_number", "标题": "title", "发布日期": "published"}
+    r"print\w*|close|related|xgwj|xglj|tools?|sidebar|search\w*|login|weixin|wx)(?:$|[\s_-])",
+    re.I,
+)
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "head",
+    "nav",
+    "header",
+    "footer",
+    "form",
+    "iframe",
+    "select",
+    "button",
+    "object",
+    "svg",
+    "template",
+)
+BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "center",
+    "address",
+    "tr",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "hr",
+    "main",
+    "aside",
+    "figure",
+    "figcaption",
+    "caption",
+}
+_LABELS = {
+    "索引号": "index",
+    "发布机构": "issuer",
+    "发文机关": "issuer",
+    "成文日期": "date",
+    "发文字号": "doc_number",
+    "文号": "doc_number",
+    "标题": "title",
+    "发布日期": "published",
+}
 _LABEL = re.compile(r"^(索引号|发布机构|发文机关|成文日期|发文字号|文号|标题|发布日期)[:：]?(.*)$")
 
 

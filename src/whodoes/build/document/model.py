@@ -111,8 +111,10 @@ class Document:
                 prov = item.row_prov(r)
                 prov.line = len(out) + 1
                 provs.append(prov)
-                texts = [c.text.replace("\n", " ") if c is not None and c.row == r and c.col == k else ""
-                         for k, c in enumerate(row)]
+                texts = [
+                    c.text.replace("\n", " ") if c is not None and c.row == r and c.col == k else ""
+                    for k, c in enumerate(row)
+                ]
                 out.append("\t".join(texts))
             item.row_provs = provs
         return out

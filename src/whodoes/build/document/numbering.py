@@ -23,15 +23,35 @@ def chinese_number(n: int) -> str:
     if n < 100:
         return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
     rest = n % 100
-    middle = "" if rest == 0 else ("零" + chinese_number(rest) if rest < 10 else
-                                   ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
+    middle = (
+        ""
+        if rest == 0
+        else (
+            "零" + chinese_number(rest)
+            if rest < 10
+            else ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest))
+        )
+    )
     return _CN[n // 100] + "百" + middle
 
 
 def _roman(n: int) -> str:
     out = ""
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + sym, n - value
     return out
@@ -42,8 +62,15 @@ def _letters(n: int) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "chineseLegalSimplified",
-               "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "chineseLegalSimplified",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "ideographDigital",
+    ):
         return chinese_number(n)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
         return _CIRCLED[n - 1] if 0 < n <= len(_CIRCLED) else str(n)
@@ -83,7 +110,11 @@ class Numberer:
             levels = {}
             for lvl in abstract.iter(f"{W}lvl"):
                 ilvl = int(lvl.get(f"{W}ilvl", "0"))
-                levels[ilvl] = (int(_val(lvl, "start") or 1), _val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "")
+                levels[ilvl] = (
+                    int(_val(lvl, "start") or 1),
+                    _val(lvl, "numFmt") or "decimal",
+                    _val(lvl, "lvlText") or "",
+                )
             self.levels[abstract.get(f"{W}abstractNumId")] = levels
         for num in numbering_element.iter(f"{W}num"):
             overrides = {}

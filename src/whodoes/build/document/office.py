@@ -31,22 +31,39 @@ def convert(data: bytes, name: str, kind: str) -> tuple[bytes, str]:
     if not program or not shutil.which(program):
         raise SourceError(
             f"{name}: reading .{kind} files needs LibreOffice (soffice), which is not installed: install it "
-            f"(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui) or save the file as .{target}")
+            f"(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui) or save the file as .{target}"
+        )
     with tempfile.TemporaryDirectory(prefix="whodoes-convert-") as tmp:
         src = Path(tmp) / f"input.{kind}"
         src.write_bytes(data)
         profile = Path(tmp) / "profile"
         try:
             subprocess.run(
-                [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                 "--convert-to", target, "--outdir", tmp, str(src)],
-                capture_output=True, timeout=TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+                [
+                    program,
+                    f"-env:UserInstallation={profile.as_uri()}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    tmp,
+                    str(src),
+                ],
+                capture_output=True,
+                timeout=TIMEOUT,
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired:
-            raise SourceError(f"{name}: LibreOffice took over {TIMEOUT} s to convert it; save it as .{target}") from None
+            raise SourceError(
+                f"{name}: LibreOffice took over {TIMEOUT} s to convert it; save it as .{target}"
+            ) from None
         except OSError as e:
             raise SourceError(f"{name}: cannot run LibreOffice ({program}): {e.strerror}") from None
         out = Path(tmp) / f"input.{target}"
         if not out.is_file() or out.stat().st_size == 0:
-            raise SourceError(f"{name}: LibreOffice could not convert it (damaged or password-protected?); "
-                              f"save it as .{target}")
+            raise SourceError(
+                f"{name}: LibreOffice could not convert it (damaged or password-protected?); save it as .{target}"
+            )
         return out.read_bytes(), target

@@ -28,8 +28,10 @@ from whodoes.build.document.model import Cell, Document, Paragraph, Provenance, 
 from whodoes.build.sources import SourceError
 
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’—…]")
-_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}\s*[.．、)）](?!\d)|"
-                         r"第[一二三四五六七八九十\d]+[章节条部分]|附\s*件|[①-⑳])")
+_ITEM_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}\s*[.．、)）](?!\d)|"
+    r"第[一二三四五六七八九十\d]+[章节条部分]|附\s*件|[①-⑳])"
+)
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–_\s]*$")
 _ROW_NUMBER = re.compile(r"[\d一二三四五六七八九十]{1,4}[.、．]?")
 _NO_LINE_START = set("、，。；：！？）》」』”,.;:!?)")  # punctuation a line may not start with
@@ -92,8 +94,16 @@ def _lines_of(chars: list[dict]) -> list[_Line]:
             prev = ch
         text = text.strip()
         if text:
-            out.append(_Line(min(c["top"] for c in group), max(c["bottom"] for c in group), group[0]["x0"],
-                             group[-1]["x1"], max(c["size"] for c in group), text))
+            out.append(
+                _Line(
+                    min(c["top"] for c in group),
+                    max(c["bottom"] for c in group),
+                    group[0]["x0"],
+                    group[-1]["x1"],
+                    max(c["size"] for c in group),
+                    text,
+                )
+            )
     out.sort(key=lambda ln: ln.top)
     return out
 
@@ -164,8 +174,9 @@ def _page_table(boxes: list[tuple], bbox: tuple, chars: list[dict], page_number:
     for k, (r0, c0, r1, c1) in enumerate(spans):
         if c1 <= c0 or r1 <= r0:
             continue
-        cell = Cell(r0, c0, _cell_text(_lines_of(by_box[k]), boxes[k][0], boxes[k][2]), row_span=r1 - r0,
-                    col_span=c1 - c0)
+        cell = Cell(
+            r0, c0, _cell_text(_lines_of(by_box[k]), boxes[k][0], boxes[k][2]), row_span=r1 - r0, col_span=c1 - c0
+        )
         cells.append(cell)
         right[id(cell)] = boxes[k][2]
     cells.sort(key=lambda c: (c.row, c.col))
@@ -178,8 +189,11 @@ def _running(pages: list[tuple[float, list[_Line]]]) -> set[tuple[int, str]]:
         return set()
     seen: Counter = Counter()
     for height, lines in pages:
-        keys = {(round(ln.top / 4), re.sub(r"\d+", "#", ln.text)) for ln in lines
-                if ln.top < height * EDGE_BAND or ln.bottom > height * (1 - EDGE_BAND)}
+        keys = {
+            (round(ln.top / 4), re.sub(r"\d+", "#", ln.text))
+            for ln in lines
+            if ln.top < height * EDGE_BAND or ln.bottom > height * (1 - EDGE_BAND)
+        }
         seen.update(keys)
     return {key for key, n in seen.items() if n >= max(2, len(pages) // 2)}
 
@@ -235,8 +249,12 @@ def _paragraphs(lines: list[_Line], left: float, right: float, indented: bool) -
     out: list[tuple[str, int]] = []  # (text, page of its first line)
     prev: _Line | None = None
     for line in lines:
-        starts = (_ITEM_START.match(line.text) or (indented and line.x0 - left > 1.2 * line.size)
-                  or "\t" in line.text or (prev is not None and "\t" in prev.text))
+        starts = (
+            _ITEM_START.match(line.text)
+            or (indented and line.x0 - left > 1.2 * line.size)
+            or "\t" in line.text
+            or (prev is not None and "\t" in prev.text)
+        )
         if prev is not None and _full(prev, right, line) and not starts:
             out[-1] = (join_wrapped(out[-1][0], line.text), out[-1][1])
         else:
@@ -267,8 +285,16 @@ def _broken_row(top: list[Cell], last_row: list[Cell | None], last: int) -> bool
         return False
     if last_row[0].row == last and _ROW_NUMBER.fullmatch(last_row[0].text.strip()):
         return True  # the last row's number (序号) is never merged down: its row goes on
-    return any(c in by_col and not by_col[c].text.strip() and cell is not None and cell.row == last
-               and cell.row_span == 1 and cell.text.strip() for c, cell in enumerate(last_row) if c > 0)
+    return any(
+        c in by_col
+        and not by_col[c].text.strip()
+        and cell is not None
+        and cell.row == last
+        and cell.row_span == 1
+        and cell.text.strip()
+        for c, cell in enumerate(last_row)
+        if c > 0
+    )
 
 
 def _append(whole: Table, part: _PageTable, row_pages: list[int]) -> None:
@@ -296,8 +322,9 @@ def _append(whole: Table, part: _PageTable, row_pages: list[int]) -> None:
                     above.text = join_wrapped(above.text, cell.text)
                 above.row_span = max(above.row_span, last - above.row + (0 if broken else 1) + cell.row_span)
                 continue
-        whole.cells.append(Cell(cell.row + offset - (1 if broken else 0), cell.col, cell.text,
-                                cell.row_span, cell.col_span))
+        whole.cells.append(
+            Cell(cell.row + offset - (1 if broken else 0), cell.col, cell.text, cell.row_span, cell.col_span)
+        )
     added = part.n_rows - first - (1 if broken else 0)
     whole.n_rows += added
     row_pages += [part.page] * added
@@ -320,8 +347,16 @@ def _page_chars(page) -> list[dict]:
                 continue
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
             size = pdfium_c.FPDFText_GetFontSize(handle, i) or (top - bottom)
-            chars.append({"text": chr(code), "x0": left, "x1": right, "top": height - top,
-                          "bottom": height - bottom, "size": size})
+            chars.append(
+                {
+                    "text": chr(code),
+                    "x0": left,
+                    "x1": right,
+                    "top": height - top,
+                    "bottom": height - bottom,
+                    "size": size,
+                }
+            )
     finally:
         textpage.close()
     return chars
@@ -359,12 +394,32 @@ def _edge(p: tuple[float, float], q: tuple[float, float]) -> list[dict]:
     (x0, y0), (x1, y1) = p, q
     if abs(y0 - y1) < 1 and abs(x0 - x1) >= 3:
         left, right = sorted((x0, x1))
-        return [{"x0": left, "x1": right, "top": y0, "bottom": y0, "width": right - left, "height": 0,
-                 "orientation": "h", "object_type": "line"}]
+        return [
+            {
+                "x0": left,
+                "x1": right,
+                "top": y0,
+                "bottom": y0,
+                "width": right - left,
+                "height": 0,
+                "orientation": "h",
+                "object_type": "line",
+            }
+        ]
     if abs(x0 - x1) < 1 and abs(y0 - y1) >= 3:
         top, bottom = sorted((y0, y1))
-        return [{"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
-                 "orientation": "v", "object_type": "line"}]
+        return [
+            {
+                "x0": x0,
+                "x1": x0,
+                "top": top,
+                "bottom": bottom,
+                "width": 0,
+                "height": bottom - top,
+                "orientation": "v",
+                "object_type": "line",
+            }
+        ]
     return []
 
 
@@ -383,8 +438,11 @@ def _tables_and_text(page, number: int) -> tuple[list[_PageTable], list[dict], f
     tables = []
     for boxes in _table_cells(_page_edges(page)):
         bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        inside = [c for c in chars if bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]
-                  and bbox[1] <= (c["top"] + c["bottom"]) / 2 <= bbox[3]]
+        inside = [
+            c
+            for c in chars
+            if bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2] and bbox[1] <= (c["top"] + c["bottom"]) / 2 <= bbox[3]
+        ]
         table = _page_table(boxes, bbox, inside, number)
         if table is not None:
             tables.append(table)
@@ -400,8 +458,12 @@ def _open(data: bytes, name: str):
         return pdfium.PdfDocument(data)
     except Exception as e:  # PdfiumError: password, damage
         if "password" in str(e).lower():
-            raise SourceError(f"{name}: the PDF is password-protected; save it without a password and add it again") from None
-        raise SourceError(f"{name}: not a readable PDF ({str(e).split('(')[-1].rstrip(').') or type(e).__name__})") from None
+            raise SourceError(
+                f"{name}: the PDF is password-protected; save it without a password and add it again"
+            ) from None
+        raise SourceError(
+            f"{name}: not a readable PDF ({str(e).split('(')[-1].rstrip(').') or type(e).__name__})"
+        ) from None
 
 
 def _elements(pdf, name: str) -> list[tuple]:
@@ -416,12 +478,16 @@ def _elements(pdf, name: str) -> list[tuple]:
     except Exception as e:
         raise SourceError(f"{name}: a damaged PDF ({type(e).__name__} on page {len(pages) + 1})") from None
     if not any(lines or tables for _, _, tables, lines in pages):
-        raise SourceError(f"{name}: a scanned PDF with no text layer; whodoes does not do OCR "
-                          "(save the plan as text or Word, or OCR it first)")
+        raise SourceError(
+            f"{name}: a scanned PDF with no text layer; whodoes does not do OCR "
+            "(save the plan as text or Word, or OCR it first)"
+        )
     running = _running([(h, lines) for _, h, _, lines in pages])
     out: list[tuple] = []
     for number, height, tables, lines in pages:
-        kept = [("line", ln.top, ln, number, _in_band(ln, height)) for ln in lines if not _furniture(ln, height, running)]
+        kept = [
+            ("line", ln.top, ln, number, _in_band(ln, height)) for ln in lines if not _furniture(ln, height, running)
+        ]
         out += sorted(kept + [("table", t.top, t, number, False) for t in tables], key=lambda e: e[1])
     return out
 
@@ -469,8 +535,9 @@ def read_pdf(data: bytes, name: str) -> Document:
     flush()
     for item in items:
         if isinstance(item, Table):
-            item.row_provs = [Provenance(page=p, table=item.prov.table, row=r + 1)
-                              for r, p in enumerate(table_pages[id(item)])]
+            item.row_provs = [
+                Provenance(page=p, table=item.prov.table, row=r + 1) for r, p in enumerate(table_pages[id(item)])
+            ]
     title = str(meta.get("Title") or "").strip()
     found = {"title": title} if len(re.findall(r"[\u4e00-\u9fff]", title)) >= 4 else {}
     return Document(items, format="pdf", metadata=found)

@@ -92,7 +92,9 @@ def _xls(data: bytes, name: str) -> tuple[list[Table], dict]:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as e:  # xlrd.XLRDError and the struct / compound-document errors of damage
         if "encrypt" in str(e).lower():
-            raise SourceError(f"{name}: the spreadsheet is password-protected; save it without a password and add it again") from None
+            raise SourceError(
+                f"{name}: the spreadsheet is password-protected; save it without a password and add it again"
+            ) from None
         raise SourceError(f"{name}: not a readable spreadsheet (.xls): {str(e).splitlines()[0][:80]}") from None
     tables = []
     for sh in book.sheets():
@@ -116,7 +118,9 @@ def _xls(data: bytes, name: str) -> tuple[list[Table], dict]:
 def read_sheets(data: bytes, name: str, kind: str) -> Document:
     if kind == "xlsx" and data[:8] == OLE2:
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise SourceError(f"{name}: the spreadsheet is password-protected; save it without a password and add it again")
+            raise SourceError(
+                f"{name}: the spreadsheet is password-protected; save it without a password and add it again"
+            )
         kind = "xls"  # an old .xls named .xlsx
     tables, meta = _xlsx(data, name) if kind == "xlsx" else _xls(data, name)
     if not tables:

@@ -56,7 +56,7 @@ from whodoes.build.parse.markers import (
 from whodoes.build.parse.tablerows import TableRow, assign_cell, is_section_line
 from whodoes.build.parse.tables import SEPARATOR_END, is_table_end
 
-TERMINAL = tuple("。；;！？!?)）”\"")
+TERMINAL = tuple('。；;！？!?)）”"')
 WRAPS = tuple("，,、；;：:（(")
 DEADLINE = re.compile(r"(年|月|底|前|季度|持续|长期|常态|每年|逐年)")
 _SEQ = re.compile(r"(\d{1,3})[.．、*＊★]?")
@@ -138,9 +138,9 @@ def _cell_rows(lines: list[Line], header: Header) -> _CellRows:
     return _CellRows(
         has_seq=bool(header.index("seq")),
         has_note=bool(header.index("note")),
-        after_units=[c.kind for c in header.columns[last_unit + 1:]],
+        after_units=[c.kind for c in header.columns[last_unit + 1 :]],
         units_first=next((c.kind for c in header.columns if c.kind != "seq"), "") in UNIT_KINDS,
-        units_after_task=any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1:]),
+        units_after_task=any(c.kind in UNIT_KINDS for c in header.columns[task_at + 1 :]),
         pipe_led=_pipe_led(lines, header),
     )
 
@@ -185,20 +185,37 @@ def _place_cell(table: _CellRows, ln: Line) -> None:
         if cur is not None and not cur.closed and (cur.texts or cur.units):
             cur.cells.append(("", ln.number, "empty"))
             cur.closed = table.has_note
-    elif table.units_first and not table.has_seq and _unit_cell(t) and (
-            cur is None or cur.closed or cur.texts and not (table.units_after_task and cur.cells[-1][2] == "text")):
+    elif (
+        table.units_first
+        and not table.has_seq
+        and _unit_cell(t)
+        and (cur is None or cur.closed or cur.texts and not (table.units_after_task and cur.cells[-1][2] == "text"))
+    ):
         table.open(_Raw(ln.number, ln.number, None, units=[t]), (t, ln.number, "units"))  # 相关部门 | 职责分工
     elif cur is not None and not cur.closed and cur.texts and _unit_cell(t):
         cur.units.append(t)
         cur.cells.append((t, ln.number, "units"))
-    elif (cur is not None and not cur.closed and cur.units and "deadline" in table.after_units
-          and cur.deadline is None and _is_deadline(t)):
+    elif (
+        cur is not None
+        and not cur.closed
+        and cur.units
+        and "deadline" in table.after_units
+        and cur.deadline is None
+        and _is_deadline(t)
+    ):
         cur.deadline = t
         cur.cells.append((t, ln.number, "deadline"))
         cur.closed = table.after_units[-1] == "deadline"  # a deadline column last closes the row
     else:
-        if cur is None or cur.closed or cur.units and not (table.units_first and not cur.texts) \
-                or table.pipe_led and cur.texts and not ln.raw.lstrip().startswith(("|", "｜")):
+        if (
+            cur is None
+            or cur.closed
+            or cur.units
+            and not (table.units_first and not cur.texts)
+            or table.pipe_led
+            and cur.texts
+            and not ln.raw.lstrip().startswith(("|", "｜"))
+        ):
             cur = table.open(_Raw(ln.number, ln.number, None))
         cur.texts.append(t)
         cur.text_lines.append(ln.number)
@@ -208,7 +225,7 @@ def _place_cell(table: _CellRows, ln: Line) -> None:
 def _pipe_led(lines: list[Line], header: Header) -> bool:
     """Header cells after the first open with '| ' (牵头单位 / | 目标任务 / | 责任单位): every cell but
     a row's first does, so a text line without the pipe opens a row (its first cells merged from above)."""
-    raws = [ln.raw.strip() for ln in lines[header.start: header.end] if ln.text]
+    raws = [ln.raw.strip() for ln in lines[header.start : header.end] if ln.text]
     return len(raws) >= 3 and not raws[0].startswith(("|", "｜")) and all(r.startswith(("|", "｜")) for r in raws[1:])
 
 
@@ -222,7 +239,7 @@ def _cell_at(lines: list[Line], i: int, stop: int, narrow_units: bool) -> tuple[
     if broken is None:
         return Line(ln.number, ln.raw, t), i
     t, last = broken
-    return Line(ln.number, "\n".join(cell.raw for cell in lines[i:last + 1]), t), last
+    return Line(ln.number, "\n".join(cell.raw for cell in lines[i : last + 1]), t), last
 
 
 def _broken_name(lines: list[Line], i: int, stop: int) -> tuple[str, int] | None:
@@ -257,7 +274,7 @@ def _join_wrapped_text(cells: list[str], want: int) -> list[str]:
     while len(cells) > want:
         for k in range(len(cells) - 1):
             if not cells[k].rstrip().endswith(TERMINAL):
-                cells[k: k + 2] = [cells[k] + cells[k + 1]]
+                cells[k : k + 2] = [cells[k] + cells[k + 1]]
                 break
         else:
             break
@@ -288,7 +305,7 @@ def _join_plain_wraps(cells: list[tuple[str, int, str]], want: int) -> list[tupl
     while len(cells) > want and k < len(cells) - 1:
         (a, la, ka), (b, _, kb) = cells[k], cells[k + 1]
         if ka == kb == "text" and a.rstrip().endswith(WRAPS):
-            cells[k: k + 2] = [(a + b, la, "text")]
+            cells[k : k + 2] = [(a + b, la, "text")]
         else:
             k += 1
     return cells
@@ -376,8 +393,7 @@ def _by_kind(header: Header, r: _Raw, text_cols: list, categories: set[str], tab
     has_category = any(c.kind == "category" for c in text_cols)
     has_title = bool(header.index("title"))
     has_deadline = any(c.kind == "deadline" for c in text_cols)
-    row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, deadline=r.deadline,
-                   source_text="\n".join(r.source))
+    row = TableRow(line=r.line, line_end=r.line_end, seq=r.seq, deadline=r.deadline, source_text="\n".join(r.source))
     cells = list(r.texts)
     cell_lines = list(r.text_lines)
     if has_category and cells:

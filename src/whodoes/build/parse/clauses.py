@@ -108,10 +108,12 @@ def parse_labelled(inner: str) -> Clause | None:
         return None
     fields: list[tuple[str, str]] = []
     for m, nxt in zip(matches, matches[1:] + [None]):
-        value = inner[m.end(): nxt.start() if nxt else len(inner)]
+        value = inner[m.end() : nxt.start() if nxt else len(inner)]
         value = _first_sentence(value)  # what follows 。 is a note (以下各项均需…落实，不再列出)
         fields.append((m.group(1), value.strip().strip(";；,，。 ")))
-    unit_fields = [_leads_each(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS]
+    unit_fields = [
+        _leads_each(k, "" if is_none_cell(v) else _DUTY_TAIL.sub("", v)) for k, v in fields if k in UNIT_LABELS
+    ]
     for k, v in fields:
         if k in DIVISION_LABELS:
             unit_fields += _division(v)
@@ -151,7 +153,7 @@ def _first_sentence(value: str) -> str:
             depth += 1
         elif ch in CLOSE and depth:
             depth -= 1
-        elif ch == "。" and depth == 0 and value[i + 1:].strip():
+        elif ch == "。" and depth == 0 and value[i + 1 :].strip():
             return value[:i]
     return value
 
@@ -195,7 +197,7 @@ def trailing_labelled(text: str, spans: list[tuple[int, int]]) -> Clause | None:
             continue  # '农村道路畅通工程，牵头部门：市交通局。' (a label after the item's name) counts too
         if m.group(1) in PERSON_LABELS:
             continue
-        inner = text[m.start():]
+        inner = text[m.start() :]
         clause = parse_labelled(inner)
         # a line that opens with a label is a label line; after a sentence, the values must read as units
         if clause is None or before and not _starts_with_unit(clause):
@@ -212,25 +214,65 @@ _VERB = re.compile(
     rf"{_DUTY}|为责任单位|负责)$"
 )
 _ROLE_OF_VERB = {
-    "牵头": "lead", "牵头负责": "lead", "牵头实施": "lead", "牵头推进": "lead", "牵头落实": "lead",
-    "牵头组织": "lead", "分别牵头": "lead", "负责牵头": "lead", "为牵头单位": "lead", "主办": "lead",
-    "负责": "lead", "为责任单位": "lead",
-    "配合": "support", "参与": "support", "协助": "support", "协同": "support", "协办": "support",
-    "为配合单位": "support", "负责落实": "support", "具体落实": "support", "抓好落实": "support",
-    "组织落实": "support", "落实": "support", "会同": "support", "承办": "lead",
+    "牵头": "lead",
+    "牵头负责": "lead",
+    "牵头实施": "lead",
+    "牵头推进": "lead",
+    "牵头落实": "lead",
+    "牵头组织": "lead",
+    "分别牵头": "lead",
+    "负责牵头": "lead",
+    "为牵头单位": "lead",
+    "主办": "lead",
+    "负责": "lead",
+    "为责任单位": "lead",
+    "配合": "support",
+    "参与": "support",
+    "协助": "support",
+    "协同": "support",
+    "协办": "support",
+    "为配合单位": "support",
+    "负责落实": "support",
+    "具体落实": "support",
+    "抓好落实": "support",
+    "组织落实": "support",
+    "落实": "support",
+    "会同": "support",
+    "承办": "lead",
 }
-_LEAD_VERBS = ("牵头", "牵头负责", "负责牵头", "为牵头单位", "主办", "牵头实施", "牵头推进", "牵头落实", "牵头组织",
-               "分别牵头")
-_LABEL_OF_VERB = {"牵头负责": "牵头", "负责牵头": "牵头", "牵头实施": "牵头", "牵头推进": "牵头", "牵头落实": "牵头",
-                  "牵头组织": "牵头", "分别牵头": "牵头", "为牵头单位": "牵头单位", "为配合单位": "配合单位",
-                  "为责任单位": "责任单位"}
+_LEAD_VERBS = (
+    "牵头",
+    "牵头负责",
+    "负责牵头",
+    "为牵头单位",
+    "主办",
+    "牵头实施",
+    "牵头推进",
+    "牵头落实",
+    "牵头组织",
+    "分别牵头",
+)
+_LABEL_OF_VERB = {
+    "牵头负责": "牵头",
+    "负责牵头": "牵头",
+    "牵头实施": "牵头",
+    "牵头推进": "牵头",
+    "牵头落实": "牵头",
+    "牵头组织": "牵头",
+    "分别牵头": "牵头",
+    "为牵头单位": "牵头单位",
+    "为配合单位": "配合单位",
+    "为责任单位": "责任单位",
+}
 
 
 _PERSON_DUTY = re.compile(r"^(?:由|请)?[\u4e00-\u9fff、，,]{1,16}同志(?:负责|牵头|分管|主抓|联系)?$")
 _TOGETHER = re.compile(r"^(.+?)(?:会同|联合|协调)(.+?)(?:共同)?(?:负责|牵头|实施|推进|落实|组织实施|负责落实)?$")
 
 
-_TIME_NOTE = re.compile(r"^(?:\d{4}年|年内|年底|今年|全年|[一二三四]?季度|持续|长期|常态|逐步|分步|按期|按时|\d{1,2}月)")
+_TIME_NOTE = re.compile(
+    r"^(?:\d{4}年|年内|年底|今年|全年|[一二三四]?季度|持续|长期|常态|逐步|分步|按期|按时|\d{1,2}月)"
+)
 
 
 def _verb(word: str) -> str:
@@ -305,7 +347,9 @@ def parse_sentences(inner: str) -> Clause | None:
     return None
 
 
-_ENDS_IN_ROLE = re.compile(r"(牵头|负责|配合|参与|协助|协同|协办|落实|主办|承办|单位)\s*$")  # a quick test before parsing
+_ENDS_IN_ROLE = re.compile(
+    r"(牵头|负责|配合|参与|协助|协同|协办|落实|主办|承办|单位)\s*$"
+)  # a quick test before parsing
 _SENTENCE_MARKS = re.compile(r"[(（\[【〔)）\]】〕。；;！!]")
 
 
@@ -331,15 +375,15 @@ def plain_sentences(text: str, spans: list[tuple[int, int]]) -> list[Clause]:
             clause = parse_roles(sentence.strip())
             k = max(sentence.rfind("，由"), sentence.rfind(",由"))
             if clause is None and k > 0:  # 推进河道整治，由A会同B负责: the words after 由 assign the task
-                clause = parse_roles(sentence[k + 1:].strip())
+                clause = parse_roles(sentence[k + 1 :].strip())
                 s0 = start + k + 1 if clause and clause.lead_raw else s0
                 clause = clause if clause and clause.lead_raw else None
             if clause and found and found[-1].end == s0:
-                clause = parse_roles(text[found[-1].start: i]) or clause
+                clause = parse_roles(text[found[-1].start : i]) or clause
                 s0 = found.pop().start
             if clause:
                 clause.form = "plain"
-                clause.start, clause.end, clause.raw = s0, min(i + 1, len(text)), text[s0: i + 1]
+                clause.start, clause.end, clause.raw = s0, min(i + 1, len(text)), text[s0 : i + 1]
                 found.append(clause)
         start = i + 1
     return found
@@ -363,7 +407,7 @@ def find_clauses(text: str) -> list[Clause]:
     text = _unbox_labels(text)
     spans = bracket_groups(text)
     for start, end in spans:
-        inner = close_gaps(text[start + 1: end - 1])
+        inner = close_gaps(text[start + 1 : end - 1])
         clause = parse_labelled(inner) or parse_sentences(inner)
         if clause and (clause.names_units or clause.deadline):
             clause.start, clause.end, clause.raw = start, end, text[start:end]

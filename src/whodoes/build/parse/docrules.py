@@ -24,8 +24,10 @@ from whodoes.build.parse.model import TaskRow
 _ROLE_RULE = re.compile(
     r"(?:(?:列|排|位|写)(?:在|于)?(?:第一位|第一|首位|最前)|首位)的?(?:[\u4e00-\u9fff]{0,6}?)(?:为|是)(?:牵头|主办|主责)"
 )
-_STANDING_NOTE = re.compile(r"(?:以下|下列|上述|各项)[^。]{0,30}(?:均需|均由|均要)[^。]{0,40}(?:不再[^。]{0,6}列出|不再分工|下同)")
-_ENDS = tuple("。！？!?；;）)】〕」”\"")
+_STANDING_NOTE = re.compile(
+    r"(?:以下|下列|上述|各项)[^。]{0,30}(?:均需|均由|均要)[^。]{0,40}(?:不再[^。]{0,6}列出|不再分工|下同)"
+)
+_ENDS = tuple('。！？!?；;）)】〕」”"')
 
 
 @dataclass
@@ -46,7 +48,9 @@ def _role_rule(rows: list[TaskRow], lines: list[Line], report: DocumentReport) -
     rule = next(((ln.number, m.group(0)) for ln in lines for m in [_ROLE_RULE.search(ln.text)] if m), None)
     if rule is None:
         return
-    governed = [r for r in rows if len(r.lead) >= 2 and not r.support and (r.lead_label in DUAL_LABELS or r.lead_label is None)]
+    governed = [
+        r for r in rows if len(r.lead) >= 2 and not r.support and (r.lead_label in DUAL_LABELS or r.lead_label is None)
+    ]
     for r in governed:
         r.lead, r.support = r.lead[:1], r.lead[1:]
         r.support_label = r.support_label or "其余单位"
@@ -60,7 +64,9 @@ def _standing_notes(lines: list[Line], report: DocumentReport) -> None:
     for ln in lines:
         m = _STANDING_NOTE.search(ln.text)
         if m:
-            report.layouts.append(f"a standing note at line {ln.number} ('{m.group(0)[:40]}') adds no units to the rows")
+            report.layouts.append(
+                f"a standing note at line {ln.number} ('{m.group(0)[:40]}') adds no units to the rows"
+            )
             return
 
 
@@ -81,7 +87,9 @@ def _cut_off(rows: list[TaskRow], lines: list[Line], report: DocumentReport) -> 
     for role in ("lead", "support"):
         names = getattr(row, role)
         if names and text.endswith(names[-1]) and (len(names[-1]) <= 2 or not looks_like_unit(names[-1])):
-            report.warnings.append(f"line {last.number}: '{names[-1]}' at the very end of the text is not kept as a unit")
+            report.warnings.append(
+                f"line {last.number}: '{names[-1]}' at the very end of the text is not kept as a unit"
+            )
             setattr(row, role, names[:-1])
 
 

@@ -90,8 +90,12 @@ _JOINED_LABEL = re.compile(rf"[ \t\u3000](?:{_LABELS})[:：]")
 
 def _joined(text: str) -> bool:
     """A long line, not a table row, with two numbered items and a unit label after spaces."""
-    return (len(text) >= 200 and not re.search(r"[|｜\t]", text) and len(_JOINED_ITEM.findall(text)) >= 2
-            and bool(_JOINED_LABEL.search(text)))
+    return (
+        len(text) >= 200
+        and not re.search(r"[|｜\t]", text)
+        and len(_JOINED_ITEM.findall(text)) >= 2
+        and bool(_JOINED_LABEL.search(text))
+    )
 
 
 def unjoin(lines: list[Line]) -> list[Line]:
@@ -146,7 +150,7 @@ def _read(lines: list[Line], grid_rows: list[TaskRow] | None = None, grid_layout
                 f"a table header at {where} had no unit column (牵头单位 / 责任单位 / 配合单位 ...): its rows were not read"
             )
             continue
-        stop = next((h.start for h in headers[k + 1:]), len(lines))
+        stop = next((h.start for h in headers[k + 1 :]), len(lines))
         if header.style == "cellline":
             raw_rows, end = read_cellrows(lines, header, stop)
         elif header.style == "spaced":
@@ -168,8 +172,10 @@ def _read(lines: list[Line], grid_rows: list[TaskRow] | None = None, grid_layout
     if rows:
         return Parsed(rows=rows, layouts=layouts, warnings=warnings)
     if any(_INTERPRETATION.search(ln.text) for ln in lines):
-        layouts.append("the page is an interpretation (政策解读) of a plan: its numbered points summarise the plan "
-                       "and are not read as tasks")
+        layouts.append(
+            "the page is an interpretation (政策解读) of a plan: its numbered points summarise the plan "
+            "and are not read as tasks"
+        )
         return Parsed(rows=[], layouts=layouts, warnings=warnings)
     rows = numbered_tasks(lines, in_tables)
     if rows:
@@ -185,20 +191,28 @@ def table_readings(header: Header, rows: list[TaskRow]) -> list[str]:
     """The readings taken where a table's layout is ambiguous, for ``whodoes docs --verbose``."""
     notes = []
     if header.inferred:
-        notes.append("  no header printed above these rows: the columns were read off the rows (a number is the 序号, "
-                     "the longest text the task, unit lists the unit columns: the first read as the lead, the next as the support)")
+        notes.append(
+            "  no header printed above these rows: the columns were read off the rows (a number is the 序号, "
+            "the longest text the task, unit lists the unit columns: the first read as the lead, the next as the support)"
+        )
     years = header.index("year")
     short = [r for r in rows if 0 < len(r.targets) < len(years)]
     if short:
-        notes.append(f"  {len(short)} rows print fewer per-year cells than the {len(years)} year columns "
-                     f"(first at line {short[0].line}): read as the first years' cells, the later years print nothing")
+        notes.append(
+            f"  {len(short)} rows print fewer per-year cells than the {len(years)} year columns "
+            f"(first at line {short[0].line}): read as the first years' cells, the later years print nothing"
+        )
     duals = [c for c in header.columns if c.kind == "dual"]
     if len(duals) >= 2 and header.roles.get(duals[1].extra or "") == "support":
-        notes.append(f"  two responsibility columns ({duals[0].name} | {duals[1].name}) and no lead or support "
-                     "label: the first read as the lead, the second as the support")
+        notes.append(
+            f"  two responsibility columns ({duals[0].name} | {duals[1].name}) and no lead or support "
+            "label: the first read as the lead, the second as the support"
+        )
     starred = [r for r in rows if _STARRED.search(r.source_text)]
     if starred:
-        notes.append(f"  {len(starred)} rows mark units with ★ / *: the marked unit read as the lead, the others as support")
+        notes.append(
+            f"  {len(starred)} rows mark units with ★ / *: the marked unit read as the lead, the others as support"
+        )
     return notes
 
 
@@ -213,7 +227,8 @@ def _why_nothing(lines: list[Line], headers: list[Header], in_tables: set[int]) 
         names = "; ".join(f"'{t}' at line {n}" for n, t in sections)
         why.append(f"task section {names} has no numbered items (1. / 1． / （一）)")
     else:
-        why.append("no task section heading (重点任务 / 主要任务 / 工作任务 ...) found, "
-                   "and no numbered items in sections other than 总体要求 / 保障措施 ...")
+        why.append(
+            "no task section heading (重点任务 / 主要任务 / 工作任务 ...) found, "
+            "and no numbered items in sections other than 总体要求 / 保障措施 ..."
+        )
     return why
-

@@ -85,8 +85,7 @@ def _row_values(grid: Grid, r: int, groups: list[list[int]]) -> list[str | None]
     values: list[str | None] = []
     seen: set[int] = set()  # a cell spanning several columns counts in the first only
     for group in groups:
-        cells = [cell for cell in dict.fromkeys(grid[r][c] for c in group)
-                 if cell is not None and id(cell) not in seen]
+        cells = [cell for cell in dict.fromkeys(grid[r][c] for c in group) if cell is not None and id(cell) not in seen]
         seen.update(id(cell) for cell in cells)
         own = [c for c in cells if c.row == r]
         if cells and not own:
@@ -135,7 +134,7 @@ def _goes_on(table: Table, prev: _Columns | None, lines: list[Line]) -> bool:
     them nothing but blank lines and at most two short ones (a section heading)?"""
     if prev is None or table.n_cols != prev.n_cols or not table.row_provs:
         return False
-    between = [ln.text for ln in lines[prev.last_line: _row_line(table, 0) - 1] if ln.text]
+    between = [ln.text for ln in lines[prev.last_line : _row_line(table, 0) - 1] if ln.text]
     return len(between) <= 2 and all(len(t) < 40 for t in between)
 
 
@@ -157,8 +156,10 @@ def read_grid(table: Table, lines: list[Line], prev: _Columns | None = None) -> 
     if not header.unit_column:
         return columns, []
     rows: list[TableRow] = []
-    if prev is not None and first == 0:  # going on from the table above: a section heading between them is the rows' section
-        heading = [ln for ln in lines[prev.last_line: _row_line(table, 0) - 1] if is_section_line(ln.text)]
+    if (
+        prev is not None and first == 0
+    ):  # going on from the table above: a section heading between them is the rows' section
+        heading = [ln for ln in lines[prev.last_line : _row_line(table, 0) - 1] if is_section_line(ln.text)]
         if heading:
             rows.append(TableRow(line=heading[-1].number, line_end=heading[-1].number, section=heading[-1].text))
     for r in range(first, len(grid)):
@@ -193,8 +194,10 @@ def read_grids(tables: list[Table], lines: list[Line]) -> tuple[list[TaskRow], l
         where = table.row_prov(0 if goes_on else header.start).describe()
         names = " | ".join(c.name for c in header.columns)
         if not header.unit_column:
-            layouts.append(f"a table header at {where} ({names}) had no unit column "
-                           "(牵头单位 / 责任单位 / 配合单位 ...): its rows were not read")
+            layouts.append(
+                f"a table header at {where} ({names}) had no unit column "
+                "(牵头单位 / 责任单位 / 配合单位 ...): its rows were not read"
+            )
             used.update(p.line for p in table.row_provs if p.line is not None)  # said once, here
             prev = None
             continue

@@ -93,7 +93,7 @@ def _years_under_their_group(cols: list[Column]) -> list[Column]:
         return cols
     rest = [c for c in cols if c.kind != "year"]
     k = rest.index(cols[groups[0]])
-    return rest[: k + 1] + years + rest[k + 1:]
+    return rest[: k + 1] + years + rest[k + 1 :]
 
 
 def _normalise(cols: list[Column]) -> list[Column]:
@@ -107,13 +107,16 @@ def _normalise(cols: list[Column]) -> list[Column]:
       down from merged cells), the second its text; any further one is detail.
     """
     cols = _years_under_their_group(cols)
-    cols = [c for k, c in enumerate(cols)
-            if not (c.kind == "yeargroup" and k + 1 < len(cols) and cols[k + 1].kind == "year")]
+    cols = [
+        c
+        for k, c in enumerate(cols)
+        if not (c.kind == "yeargroup" and k + 1 < len(cols) and cols[k + 1].kind == "year")
+    ]
     for c in cols:
         if c.kind == "yeargroup":
             c.kind = "deadline" if c.name in DEADLINE_HEADERS else "other"
     first = next((k for k, c in enumerate(cols) if c.kind in ("task", "task2")), len(cols))
-    for c in cols[first + 1:]:
+    for c in cols[first + 1 :]:
         if c.kind == "category":
             c.kind = "task"
     tasks = [c for c in cols if c.kind == "task"]
@@ -204,9 +207,11 @@ def _headerless_pipe_table(lines: list[Line], headers: list[Header]) -> list[Hea
     start = next((k for k, ln in enumerate(lines) if k not in taken and len(split_pipe(ln.text)) >= 4), None)
     if start is None:
         return []
-    rows = [split_pipe(ln.text) for ln in lines[start: start + 8] if has_pipe(ln.text)]
+    rows = [split_pipe(ln.text) for ln in lines[start : start + 8] if has_pipe(ln.text)]
     template = max(rows, key=len)
-    kinds = ["seq" if re.fullmatch(r"\d{1,3}", c) else "units" if c and looks_like_units(c) else "text" for c in template]
+    kinds = [
+        "seq" if re.fullmatch(r"\d{1,3}", c) else "units" if c and looks_like_units(c) else "text" for c in template
+    ]
     texts = [k for k, kind in enumerate(kinds) if kind == "text"]
     if len(rows) < 2 or kinds.count("seq") != 1 or "units" not in kinds or not texts:
         return []
@@ -215,7 +220,9 @@ def _headerless_pipe_table(lines: list[Line], headers: list[Header]) -> list[Hea
     cols, units = [], 0
     for k, kind in enumerate(kinds):
         if kind == "units":
-            cols.append(Column("dual" if units == 0 else "support", "责任单位" if units == 0 else "配合单位", "(units)"))
+            cols.append(
+                Column("dual" if units == 0 else "support", "责任单位" if units == 0 else "配合单位", "(units)")
+            )
             units += 1
         elif kind == "seq":
             cols.append(Column("seq", None, "序号"))
@@ -290,7 +297,7 @@ def _two_line(lines: list[Line], i: int, style: str, first: list[str]) -> Header
         if len(spans) != 1:
             return None
         k = spans[0]
-        merged = first[:k] + [c for c in second if c] + first[k + 1:]
+        merged = first[:k] + [c for c in second if c] + first[k + 1 :]
     cols = columns_of([c for c in merged if c])
     if not cols:
         return None
@@ -374,8 +381,11 @@ def _cell_per_line(lines: list[Line], i: int) -> Header | None:
             last = j
             j += 1
             continue
-        if lines[j].empty_cell or not (header_kind(t) or could_be_header(t) and (
-                _next_is_header(lines, j + 1) or header_kind(t + _next_cell(lines, j + 1)))):
+        if lines[j].empty_cell or not (
+            header_kind(t)
+            or could_be_header(t)
+            and (_next_is_header(lines, j + 1) or header_kind(t + _next_cell(lines, j + 1)))
+        ):
             break
         cells.append(t)
         last = j

@@ -10,25 +10,96 @@ import re
 
 # --- role labels -----------------------------------------------------------
 LEAD_LABELS = (
-    "牵头单位", "牵头部门", "主办单位", "主责单位", "主责部门", "牵头领导单位", "牵头责任单位", "主要责任单位",
-    "牵头处室", "牵头科室", "牵头", "责任单位或牵头单位", "牵头责任部门", "主要牵头单位", "主要牵头部门",
+    "牵头单位",
+    "牵头部门",
+    "主办单位",
+    "主责单位",
+    "主责部门",
+    "牵头领导单位",
+    "牵头责任单位",
+    "主要责任单位",
+    "牵头处室",
+    "牵头科室",
+    "牵头",
+    "责任单位或牵头单位",
+    "牵头责任部门",
+    "主要牵头单位",
+    "主要牵头部门",
 )
 SUPPORT_LABELS = (
-    "配合单位", "配合部门", "协办单位", "协办部门", "协助单位", "参与单位", "参与部门",
-    "协同单位", "参加单位", "协作单位", "协同部门", "协作部门", "配合责任单位", "配合处室", "配合", "协办",
-    "协同责任单位", "参与", "协助", "协助部门", "配合科室", "协办处室", "主要参与部门", "主要参与单位", "主要配合部门",
-    "主要配合单位", "配合责任部门",
+    "配合单位",
+    "配合部门",
+    "协办单位",
+    "协办部门",
+    "协助单位",
+    "参与单位",
+    "参与部门",
+    "协同单位",
+    "参加单位",
+    "协作单位",
+    "协同部门",
+    "协作部门",
+    "配合责任单位",
+    "配合处室",
+    "配合",
+    "协办",
+    "协同责任单位",
+    "参与",
+    "协助",
+    "协助部门",
+    "配合科室",
+    "协办处室",
+    "主要参与部门",
+    "主要参与单位",
+    "主要配合部门",
+    "主要配合单位",
+    "配合责任部门",
 )
 # 责任单位 is the lead unless a lead label stands beside it (docs/SCHEMA.md, "Roles").
-DUAL_LABELS = ("责任单位", "责任部门", "责任街镇", "责任镇街", "责任乡镇", "责任镇乡", "承办单位", "实施单位", "责任主体", "落实单位", "责任处室", "责任科室", "责任股室",
-               "责任股室单位", "责任科室单位", "责任处室单位", "责任部门单位", "相关部门")
+DUAL_LABELS = (
+    "责任单位",
+    "责任部门",
+    "责任街镇",
+    "责任镇街",
+    "责任乡镇",
+    "责任镇乡",
+    "承办单位",
+    "实施单位",
+    "责任主体",
+    "落实单位",
+    "责任处室",
+    "责任科室",
+    "责任股室",
+    "责任股室单位",
+    "责任科室单位",
+    "责任处室单位",
+    "责任部门单位",
+    "相关部门",
+)
 COMMANDER_LABELS = ("副指挥长", "指挥长")
 # Labels of a clause that name people or a date, not units: read (deadline) or skipped.
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求")
 PERSON_LABELS = (
-    "牵头领导", "责任领导", "分管领导", "牵头市领导", "牵头区领导", "牵头县领导", "责任人", "联系人", "牵头负责领导",
-    "分管省领导", "分管市领导", "分管区领导", "分管县领导", "责任区领导", "责任市领导", "责任县领导", "联系领导",
-    "牵头省领导", "责任领导同志", "牵头负责人",
+    "牵头领导",
+    "责任领导",
+    "分管领导",
+    "牵头市领导",
+    "牵头区领导",
+    "牵头县领导",
+    "责任人",
+    "联系人",
+    "牵头负责领导",
+    "分管省领导",
+    "分管市领导",
+    "分管区领导",
+    "分管县领导",
+    "责任区领导",
+    "责任市领导",
+    "责任县领导",
+    "联系领导",
+    "牵头省领导",
+    "责任领导同志",
+    "牵头负责人",
 )
 # Labels whose value is role sentences ("部门分工：A牵头，B配合").
 DIVISION_LABELS = ("部门分工", "责任分工", "任务分工", "单位分工", "职责分工", "分工")
@@ -36,12 +107,17 @@ UNIT_LABELS = LEAD_LABELS + SUPPORT_LABELS + DUAL_LABELS
 
 LABEL_RE = re.compile(
     "(?:主要(?!责任单位|牵头单位|牵头部门))?("  # 主要协作单位 is 协作单位
-    + "|".join(sorted(UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS + DIVISION_LABELS,
-                      key=len, reverse=True))
+    + "|".join(
+        sorted(
+            UNIT_LABELS + COMMANDER_LABELS + DEADLINE_LABELS + PERSON_LABELS + DIVISION_LABELS, key=len, reverse=True
+        )
+    )
     + r")\s*[:：]"
 )
 # A line that names people, not units (责任领导：张三 / 牵头负责领导：… / 指挥长：…).
-PERSON_LINE = re.compile(r"^[(（【\[]?\s*(?:[\u4e00-\u9fff]{0,6}领导(?:同志)?|责任人|联系人|负责人|副?指挥长)\s*[】\]]?\s*[:：]")
+PERSON_LINE = re.compile(
+    r"^[(（【\[]?\s*(?:[\u4e00-\u9fff]{0,6}领导(?:同志)?|责任人|联系人|负责人|副?指挥长)\s*[】\]]?\s*[:：]"
+)
 
 
 def assign_roles(labels: list[str]) -> dict[str, str]:
@@ -87,38 +163,151 @@ def first_sentence(text: str, limit: int = 60) -> str:
 # --- table headers ------------------------------------------------------------
 SEQ_HEADERS = {"序号", "编号", "序"}
 CATEGORY_HEADERS = {
-    "工程类别", "类别", "项目类别", "任务类别", "分类", "领域", "重点领域", "工作领域", "措施",
-    "主要措施", "类型", "板块", "专项", "工作类别", "重点方向",
+    "工程类别",
+    "类别",
+    "项目类别",
+    "任务类别",
+    "分类",
+    "领域",
+    "重点领域",
+    "工作领域",
+    "措施",
+    "主要措施",
+    "类型",
+    "板块",
+    "专项",
+    "工作类别",
+    "重点方向",
 }
 TASK_HEADERS = {
-    "职责分工", "职责", "工作职责", "主要职责", "职责任务", "职责内容",
-    "工作任务", "主要内容", "重点任务", "任务", "具体任务", "工作内容", "任务内容",
-    "主要任务", "工作措施", "具体措施", "内容", "任务名称", "重点工作", "主要工作",
-    "工作事项", "事项", "具体工作", "工作要求", "任务分工", "项目名称", "建设内容", "项目",
-    "重点任务及措施", "工作举措", "主要举措", "具体举措", "重点举措", "任务措施", "改革任务", "工作重点",
-    "整治任务", "整改措施", "整改任务", "重点项目", "建设任务", "任务要求", "具体内容",
+    "职责分工",
+    "职责",
+    "工作职责",
+    "主要职责",
+    "职责任务",
+    "职责内容",
+    "工作任务",
+    "主要内容",
+    "重点任务",
+    "任务",
+    "具体任务",
+    "工作内容",
+    "任务内容",
+    "主要任务",
+    "工作措施",
+    "具体措施",
+    "内容",
+    "任务名称",
+    "重点工作",
+    "主要工作",
+    "工作事项",
+    "事项",
+    "具体工作",
+    "工作要求",
+    "任务分工",
+    "项目名称",
+    "建设内容",
+    "项目",
+    "重点任务及措施",
+    "工作举措",
+    "主要举措",
+    "具体举措",
+    "重点举措",
+    "任务措施",
+    "改革任务",
+    "工作重点",
+    "整治任务",
+    "整改措施",
+    "整改任务",
+    "重点项目",
+    "建设任务",
+    "任务要求",
+    "具体内容",
     # 任务名称 | 指标要求: what is required of the named item is the task text, the name its title
-    "指标要求", "目标要求",
+    "指标要求",
+    "目标要求",
 }
 # Columns that hold the task only when the table has no task column of its own;
 # beside one (重点任务 | 工作目标) they are detail.
 SECONDARY_TASK_HEADERS = {
-    "职责分工", "职责", "工作职责", "主要职责", "职责任务", "职责内容",
-    "工作目标", "目标任务", "目标", "预期目标", "指标", "指标名称", "主要指标", "具体指标", "考核指标",
-    "预期成效", "工作成效", "预期成果",
+    "职责分工",
+    "职责",
+    "工作职责",
+    "主要职责",
+    "职责任务",
+    "职责内容",
+    "工作目标",
+    "目标任务",
+    "目标",
+    "预期目标",
+    "指标",
+    "指标名称",
+    "主要指标",
+    "具体指标",
+    "考核指标",
+    "预期成效",
+    "工作成效",
+    "预期成果",
 }
 # A header cell spanning the per-year columns of a second header line (年度目标: 2023年 | 2024年 ...).
-YEAR_GROUP_HEADERS = {"年度目标", "年度任务", "分年度目标", "分年度任务", "年度安排", "年度计划", "进度安排",
-                      "时间安排", "年度工作目标", "年度目标任务", "分年度推进计划", "年度推进计划"}
+YEAR_GROUP_HEADERS = {
+    "年度目标",
+    "年度任务",
+    "分年度目标",
+    "分年度任务",
+    "年度安排",
+    "年度计划",
+    "进度安排",
+    "时间安排",
+    "年度工作目标",
+    "年度目标任务",
+    "分年度推进计划",
+    "年度推进计划",
+}
 DEADLINE_HEADERS = {
-    "完成时限", "时间节点", "完成时间", "时限", "时间安排", "进度安排", "完成时限要求", "时限要求", "完成期限",
-    "时间进度", "推进时限", "时间要求", "完成时间节点", "整改时限", "整改期限", "办结时限", "完成节点", "时间",
+    "完成时限",
+    "时间节点",
+    "完成时间",
+    "时限",
+    "时间安排",
+    "进度安排",
+    "完成时限要求",
+    "时限要求",
+    "完成期限",
+    "时间进度",
+    "推进时限",
+    "时间要求",
+    "完成时间节点",
+    "整改时限",
+    "整改期限",
+    "办结时限",
+    "完成节点",
+    "时间",
 }
 # Columns that are neither task, unit nor date: their cells are kept as detail.
 OTHER_HEADERS = {
-    "问题", "存在问题", "主要问题", "问题描述", "问题清单", "考核方式", "验收标准", "成果形式", "进展情况",
-    "完成情况", "工作进展", "资金来源", "总投资", "投资", "建设地点", "建设规模", "建设年限", "建设性质",
-    "责任人", "联系人", "政策依据", "依据",
+    "问题",
+    "存在问题",
+    "主要问题",
+    "问题描述",
+    "问题清单",
+    "考核方式",
+    "验收标准",
+    "成果形式",
+    "进展情况",
+    "完成情况",
+    "工作进展",
+    "资金来源",
+    "总投资",
+    "投资",
+    "建设地点",
+    "建设规模",
+    "建设年限",
+    "建设性质",
+    "责任人",
+    "联系人",
+    "政策依据",
+    "依据",
 }
 NOTE_HEADERS = {"备注", "说明"}
 # Progress columns of a report on a plan: 一季度 / 二季度推进情况 / 上半年推进情况 / 1-6月完成情况.
@@ -174,7 +363,9 @@ def _joined_labels(word: str) -> tuple[str, str | None] | None:
 def _header_kind(word: str) -> tuple[str, str | None] | None:
     if word in SEQ_HEADERS:
         return ("seq", None)
-    if word in LEAD_LABELS or word == "主办":  # a bare 主办 is a lead only as a column name (a page footer says 主办：…)
+    if (
+        word in LEAD_LABELS or word == "主办"
+    ):  # a bare 主办 is a lead only as a column name (a page footer says 主办：…)
         return ("lead", word)
     if word in SUPPORT_LABELS:
         return ("support", word)
@@ -218,11 +409,63 @@ SECTION_SEQ = re.compile(rf"^[(（]?[{CN_NUM}]+[)）]?[、.．]?$")
 # --- unit names ------------------------------------------------------------
 SEPARATORS = "、,，;；\n"
 UNIT_SUFFIXES = (
-    "局", "委", "办", "部", "室", "处", "厅", "署", "中心", "公司", "集团", "政府", "单位", "部门",
-    "街道", "园区", "管委会", "委员会", "小组", "机构", "企业", "队", "所", "站", "院", "行",
-    "区", "县", "市", "镇", "乡", "会", "团", "社", "馆", "组", "校", "支队", "大队", "办事处",
-    "分局", "法院", "检察院", "海关", "银行", "机关", "镇街", "镇乡", "乡镇", "党委", "党组",
-    "联", "协", "村", "专班", "股", "科",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班, 文化宣传股, 经管科
+    "局",
+    "委",
+    "办",
+    "部",
+    "室",
+    "处",
+    "厅",
+    "署",
+    "中心",
+    "公司",
+    "集团",
+    "政府",
+    "单位",
+    "部门",
+    "街道",
+    "园区",
+    "管委会",
+    "委员会",
+    "小组",
+    "机构",
+    "企业",
+    "队",
+    "所",
+    "站",
+    "院",
+    "行",
+    "区",
+    "县",
+    "市",
+    "镇",
+    "乡",
+    "会",
+    "团",
+    "社",
+    "馆",
+    "组",
+    "校",
+    "支队",
+    "大队",
+    "办事处",
+    "分局",
+    "法院",
+    "检察院",
+    "海关",
+    "银行",
+    "机关",
+    "镇街",
+    "镇乡",
+    "乡镇",
+    "党委",
+    "党组",
+    "联",
+    "协",
+    "村",
+    "专班",
+    "股",
+    "科",  # 妇联 / 残联 / 工商联, 科协, 各村（社区）, 工作专班, 文化宣传股, 经管科
 )
 # Verbs that start task text but never a unit name.
 TASK_START = re.compile(
@@ -284,8 +527,11 @@ def drop_notes(cell: str) -> str:
         return cell
 
     def keep(m: re.Match) -> str:
-        parts = [p for p in re.split(r"[，,]", m.group(2))
-                 if p.strip() and not _NOTE_WORDS.search(p) and not p.strip().startswith(("含", "包括", "不含"))]
+        parts = [
+            p
+            for p in re.split(r"[，,]", m.group(2))
+            if p.strip() and not _NOTE_WORDS.search(p) and not p.strip().startswith(("含", "包括", "不含"))
+        ]
         return m.group(1) + "，".join(parts) + m.group(3) if parts else ""
 
     return _NOTE_GROUP.sub(keep, cell)
@@ -306,12 +552,16 @@ def close_gaps(text: str) -> str:
         return text
     out, pos = [], 0
     for m in _GAP.finditer(text):
-        left = _PIECE_END.split(text[max(0, m.start() - 40):m.start()])[-1]  # names are short: windows keep it linear
-        words = _PIECE_END.split(text[m.end():m.end() + 40])[0].split()
+        left = _PIECE_END.split(text[max(0, m.start() - 40) : m.start()])[-1]  # names are short: windows keep it linear
+        words = _PIECE_END.split(text[m.end() : m.end() + 40])[0].split()
         right = words[0] if words else ""
-        out.append(text[pos:m.start()])
-        if left and right and looks_like_unit(left) and looks_like_unit(right) and (
-            right[0] == left[0] or right.startswith(("各", "相关", "有关"))
+        out.append(text[pos : m.start()])
+        if (
+            left
+            and right
+            and looks_like_unit(left)
+            and looks_like_unit(right)
+            and (right[0] == left[0] or right.startswith(("各", "相关", "有关")))
         ):
             out.append("、")
         pos = m.end()

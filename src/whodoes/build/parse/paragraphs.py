@@ -50,7 +50,7 @@ def _split_seq(text: str) -> tuple[str | None, str]:
     m = _SEQ_PREFIX.match(text)
     if not m:
         return None, text.strip()
-    return next(g for g in m.groups() if g), text[m.end():].strip()
+    return next(g for g in m.groups() if g), text[m.end() :].strip()
 
 
 def _heading_text(text: str) -> str:
@@ -124,7 +124,7 @@ def _tasks_in(text: str, clauses: list[Clause]) -> list[tuple[str | None, str, C
         return text[a:b]
 
     seq0, body0 = _split_seq(text[: units[0].start].lstrip(_LEAD_IN_PUNCT))
-    prefix = not _has_words(body0) and not units[0].keeps_text and _has_words(text[units[-1].end:])
+    prefix = not _has_words(body0) and not units[0].keeps_text and _has_words(text[units[-1].end :])
     spans = []
     if prefix:
         for k, c in enumerate(units):
@@ -155,7 +155,7 @@ def _only_clauses(text: str, clauses: list[Clause], units: list[Clause]) -> bool
     """A line with no task words of its own: nothing before its first clause, nothing after its last."""
     if not clauses or _has_words(text[: clauses[0].start].strip(_LEAD_IN_PUNCT)):
         return False
-    return not (units and _has_words(text[units[-1].end:]))
+    return not (units and _has_words(text[units[-1].end :]))
 
 
 class _Inline:
@@ -248,8 +248,11 @@ class _Inline:
         seq, body = _split_seq(ln.text)
         introduces = body.rstrip().endswith((":", "："))  # "…其职责分工为：" introduces the list below
         safeguards = bool(self.outline.level1 and NON_TASK_SECTION.search(self.outline.level1))
-        first = None if introduces or safeguards else (
-            unit_first(body, must=level >= 2) if level >= 2 or level == 0 and _COLON_FIRST.match(body) else None)
+        first = (
+            None
+            if introduces or safeguards
+            else (unit_first(body, must=level >= 2) if level >= 2 or level == 0 and _COLON_FIRST.match(body) else None)
+        )
         if first is not None:
             clause, rest = first
         elif self.owner is not None and level > self.owner[1] and seq is not None:
@@ -325,14 +328,16 @@ def _is_heading_clause(text: str, clauses: list[Clause]) -> bool:
     if len(units) != 1:
         return False
     _, title = _split_seq(text[: units[0].start])
-    return 0 < len(title) <= 30 and "。" not in title and not _has_words(text[units[0].end:])
+    return 0 < len(title) <= 30 and "。" not in title and not _has_words(text[units[0].end :])
 
 
 _OWNER = re.compile(r"^(.{2,30}?)(?:的)?(?:主要)?(?:工作)?职责(?:[。：:]|$)|^(.{2,30}?)为.{0,40}?(?:牵头|责任)单位")
 _UNIT_FIRST = re.compile(r"^(.{2,30}?)[：:。]\s*(\S.*)$")
 # An unnumbered duty line of a division list: 区委宣传部:制订宣传工作方案…
-_COLON_FIRST = re.compile(r"^[^：:，,。]{2,30}[：:]\s*(?:负责|协调|做好|制订|制定|承担|督促|指导|配合|会同|参与|组织|牵头|"
-                          r"开展|加强|落实|推进|实施|建立|完善|抓好|监督|检查)")
+_COLON_FIRST = re.compile(
+    r"^[^：:，,。]{2,30}[：:]\s*(?:负责|协调|做好|制订|制定|承担|督促|指导|配合|会同|参与|组织|牵头|"
+    r"开展|加强|落实|推进|实施|建立|完善|抓好|监督|检查)"
+)
 # An item whose first words are its units, then what they must do: 区财政局负责安排资金 / 各乡(镇)政府必须依据…
 _UNITS_MUST = re.compile(r"^(.{2,60}?)((?:负责|必须|要|应当|应)\S.*)$")
 
@@ -374,8 +379,11 @@ _NEXT_IN_CHARGE = re.compile(r"。([^。，,；;：:]{2,30}?)负责")
 def _more_units_in_charge(duty: str) -> list[str]:
     """'A负责城区道路清雪…。B负责城区清雪工作': a later sentence of the item that opens with
     its own unit and 负责 names another lead of the item."""
-    return [m.group(1) for m in _NEXT_IN_CHARGE.finditer(duty)
-            if looks_like_units(m.group(1)) and not TASK_START.match(m.group(1))]
+    return [
+        m.group(1)
+        for m in _NEXT_IN_CHARGE.finditer(duty)
+        if looks_like_units(m.group(1)) and not TASK_START.match(m.group(1))
+    ]
 
 
 # A duty that opens with 会同X (市商务局：会同市发展改革委负责…) names X as its support.
@@ -392,12 +400,16 @@ class Para:
     text: str
 
 
-_OPENS_ITEM = re.compile(r"^\s*(?:\d{1,3}\s*[.．、]|[(（]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]+\s*[、.．]"
-                         r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|第[一二三四五六七八九十\d]+[章条节部分]|附\s*[件表])")
+_OPENS_ITEM = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.．、]|[(（]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]+\s*[、.．]"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|第[一二三四五六七八九十\d]+[章条节部分]|附\s*[件表])"
+)
 _ENDS_SENTENCE = tuple("。！？；;!?：:)）】〕」”")
 
 
-_TITLE_END = re.compile(r"(方案|意见|通知|计划|规划|办法|要点|决定|细则|分工|清单|任务|报告|函)(\s*[(（][^()（）]{0,40}[)）])?$")
+_TITLE_END = re.compile(
+    r"(方案|意见|通知|计划|规划|办法|要点|决定|细则|分工|清单|任务|报告|函)(\s*[(（][^()（）]{0,40}[)）])?$"
+)
 
 
 def _continues(prev: Para, ln: Line) -> bool:
@@ -462,9 +474,11 @@ def numbered_tasks(lines: list[Line], skip: set[int]) -> list[TaskRow]:
     head = [ln.text for ln in lines if ln.text][:3]
     if any(_NOT_A_PLAN.search(t) for t in head):
         return []
-    return _numbered(lines, skip, lambda h: bool(TASK_SECTION.search(h))) or _numbered(
-        lines, skip, lambda h: not NON_TASK_SECTION.search(h)
-    ) or _list_without_sections(lines, skip)
+    return (
+        _numbered(lines, skip, lambda h: bool(TASK_SECTION.search(h)))
+        or _numbered(lines, skip, lambda h: not NON_TASK_SECTION.search(h))
+        or _list_without_sections(lines, skip)
+    )
 
 
 # A reply to a proposal: its numbered parts tell what was done, not tasks to do.
@@ -488,21 +502,32 @@ def _items_in_order(lines: list[Line], skip: set[int], pattern: re.Pattern) -> l
     rows: list[TaskRow] = []
     for k, ln in enumerate(lines):
         m = pattern.match(ln.text)
-        if k in skip or not m or _item_number(m.group(1)) != len(rows) + 1 or not ln.text[m.end():].strip():
+        if k in skip or not m or _item_number(m.group(1)) != len(rows) + 1 or not ln.text[m.end() :].strip():
             if rows and k not in skip and _MEASURE_LINE.match(ln.text) and (rows[-1].line_end or 0) >= ln.number - 2:
                 _add_measure(rows[-1], ln)
             continue
-        body = ln.text[m.end():].strip()
-        rows.append(TaskRow(part="numbered", text=body, seq=m.group(1), category=first_sentence(body),
-                            line=ln.number, line_end=ln.number, source_text=ln.raw))
+        body = ln.text[m.end() :].strip()
+        rows.append(
+            TaskRow(
+                part="numbered",
+                text=body,
+                seq=m.group(1),
+                category=first_sentence(body),
+                line=ln.number,
+                line_end=ln.number,
+                source_text=ln.raw,
+            )
+        )
     return rows
 
 
 # A measure line under a numbered problem (整改措施：由县住建局督促商户更换。) belongs to it;
 # 由X督促 / 由X负责… names the unit that carries it out.
 _MEASURE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:措施|要求|意见|办法)\s*[:：]")
-_BY_UNIT = re.compile(r"由(?:[\u4e00-\u9fff]{0,4}单位)?([^，,。；;由]{2,30}?)"
-                      r"(?:督促|负责|牵头|组织|落实|开展|实施|协调|进行|抓好|做好|加强|整改|处理|清理)")
+_BY_UNIT = re.compile(
+    r"由(?:[\u4e00-\u9fff]{0,4}单位)?([^，,。；;由]{2,30}?)"
+    r"(?:督促|负责|牵头|组织|落实|开展|实施|协调|进行|抓好|做好|加强|整改|处理|清理)"
+)
 
 
 def _add_measure(row: TaskRow, ln: Line) -> None:

@@ -99,8 +99,13 @@ def _wrap_last(r: _Raw, text: str) -> None:
 
 def _wraps_task(r: _Raw, piece: str) -> bool:
     """A line of text under a row whose task cell stops mid-sentence: the rest of the task."""
-    return bool(r.texts) and bool(r.units) and not r.after and not _unit_cell(piece) \
+    return (
+        bool(r.texts)
+        and bool(r.units)
+        and not r.after
+        and not _unit_cell(piece)
         and not r.texts[-1].rstrip().endswith(TERMINAL)
+    )
 
 
 def _wrap_task(r: _Raw, piece: str) -> None:
@@ -138,7 +143,7 @@ def read_spaced(lines: list[Line], header: Header, stop: int) -> tuple[list[Tabl
             cur.cells.append((str(n), ln.number, "seq"))
             raws.append(cur)
             start = _ROW_START.match(t)  # it matched: it gave n
-            rest = t[start.end():] if start else t
+            rest = t[start.end() :] if start else t
             pieces = [p for p in re.split(header.gap, rest.strip()) if p]
         elif is_section_line(t) and not re.search(r"\s{2,}", t):
             cur, after_section = None, True
@@ -169,6 +174,3 @@ def read_spaced(lines: list[Line], header: Header, stop: int) -> tuple[list[Tabl
     while raws and raws[-1].section is not None:
         raws.pop()
     return build_rows(header, raws), end
-
-
-

@@ -16,7 +16,21 @@ from whodoes.build.parse.markers import close_gaps, drop_notes, split_pieces
 
 _NONE = {"/", "／", "-", "—", "——", "无"}
 # X in "A等X" names a group when it ends with one of these, or starts with 相关/有关/各.
-_GROUP_END = ("部门", "单位", "机构", "企业", "集团", "公司", "街道", "园区", "乡镇", "区县", "镇街", "成员单位", "委办局")
+_GROUP_END = (
+    "部门",
+    "单位",
+    "机构",
+    "企业",
+    "集团",
+    "公司",
+    "街道",
+    "园区",
+    "乡镇",
+    "区县",
+    "镇街",
+    "成员单位",
+    "委办局",
+)
 _GROUP_START = ("相关", "有关", "各", "其他", "其它")
 
 

@@ -117,7 +117,9 @@ class _Columns:
         return cls(
             lead_label=header.label("lead"),
             support_label=header.label("support"),
-            title_layout=any(c.kind == "task" and c.name in ("工作任务", "任务名称", "项目名称") for c in header.columns),
+            title_layout=any(
+                c.kind == "task" and c.name in ("工作任务", "任务名称", "项目名称") for c in header.columns
+            ),
             title_column=bool(header.index("title")),
             category_column=bool(header.index("category")),
         )
@@ -166,8 +168,9 @@ def _own_roles(r: TableRow, cols: _Columns) -> str | None:
     return cols.support_label
 
 
-def _task_row(r: TableRow, above: _FilledDown, cols: _Columns, inherited: list[str],
-              support_label: str | None) -> TaskRow:
+def _task_row(
+    r: TableRow, above: _FilledDown, cols: _Columns, inherited: list[str], support_label: str | None
+) -> TaskRow:
     text = r.task or (r.detail.pop(0) if r.detail else next(iter(r.years.values())))
     lead, support = above.lead, above.support
     return TaskRow(

@@ -34,9 +34,7 @@ def is_table_end(line: Line) -> bool:
     return bool(ATTACHMENT.match(t)) and len(t) < 60 or bool(HEADING_1.match(t)) and not line.tabbed and "|" not in t
 
 
-def _positional_row(
-    header: Header, cells: list[str], cell_lines: list[int], line_end: int, source: str
-) -> TableRow:
+def _positional_row(header: Header, cells: list[str], cell_lines: list[int], line_end: int, source: str) -> TableRow:
     row = TableRow(line=cell_lines[0], line_end=line_end, source_text=source)
     section = section_cell(cells)
     if section:
@@ -62,7 +60,7 @@ def _realign(header: Header, cells: list[str], cell_lines: list[int]) -> tuple[l
     if missing <= 0:
         return cells, cell_lines
     at = 1 if header.columns[0].kind == "seq" and cells and _SEQ_CELL.match(cells[0].strip()) else 0
-    leading = header.columns[at: at + missing]
+    leading = header.columns[at : at + missing]
     if len(leading) < missing or any(c.kind not in ("category", "title") for c in leading):
         return cells, cell_lines
     moved = cells[:at] + [""] * missing + cells[at:]
@@ -105,7 +103,7 @@ class _PositionalRows:
         """The row read so far is done (if it has any text)."""
         if self.cells and any(c.strip() for c in self.cells):
             assert self.first is not None and self.last is not None
-            src = "\n".join(line.raw for line in self.lines[self.first: self.last + 1])
+            src = "\n".join(line.raw for line in self.lines[self.first : self.last + 1])
             row = _positional_row(self.header, self.cells, self.cell_lines, self.lines[self.last].number, src)
             self.rows.append(row)
             if row.section is None:
@@ -208,5 +206,3 @@ def read_positional(lines: list[Line], header: Header, stop: int) -> tuple[list[
     while rows and rows[-1].section is not None:  # a heading after the table is not part of it
         rows.pop()
     return rows, table.end
-
-

@@ -28,10 +28,27 @@ CHANGES = ("renamed", "merged")
 NAME_HOWS = ("canonical", "full", "short", "predecessor")
 MIN_PLACE_CHARS = 2  # an ending (街道, 镇) needs at least this many characters of place name before it
 
-_PLACES_KEYS = {"names": True, "kind": True, "prefixes": True, "reason": True, "source": True,
-                "short": False, "parent": False, "generic": False, "numbers": False}
-_BODY_KEYS = {"type": True, "full": True, "kind": True, "short": True, "reason": True, "source": True,
-              "predecessors": False, "endings": False}
+_PLACES_KEYS = {
+    "names": True,
+    "kind": True,
+    "prefixes": True,
+    "reason": True,
+    "source": True,
+    "short": False,
+    "parent": False,
+    "generic": False,
+    "numbers": False,
+}
+_BODY_KEYS = {
+    "type": True,
+    "full": True,
+    "kind": True,
+    "short": True,
+    "reason": True,
+    "source": True,
+    "predecessors": False,
+    "endings": False,
+}
 _PREDECESSOR_KEYS = {"name": True, "year": True, "change": True, "reason": True}
 
 
@@ -186,7 +203,7 @@ class Bodies:
                 continue
             if form in self.places[place].generic and jurisdiction != self.places[place].parent:
                 continue
-            out.append((place, name[len(form):]))
+            out.append((place, name[len(form) :]))
         own = self.places.get(jurisdiction)
         if own is not None and own.parent and "市" not in own.prefixes and name.startswith("市") and len(name) > 2:
             out.append((own.parent, name[1:]))
@@ -207,6 +224,7 @@ class Bodies:
 
 
 # -- validation -----------------------------------------------------------------
+
 
 def read_toml(path: Path, error: type[Exception]) -> dict:
     """A curated data file as a dict; ``error`` (one line naming the file) when it cannot be read."""
@@ -271,7 +289,9 @@ def _places(data: dict) -> list[Place]:
         for name in _texts(group, "names", where):
             short = _texts(group, "short", where) if "short" in group else default_short_forms(name, kind)
             if not set(generic) <= set(short):
-                raise _Invalid(f"{where}: generic {sorted(set(generic) - set(short))[0]!r} is not one of its short forms")
+                raise _Invalid(
+                    f"{where}: generic {sorted(set(generic) - set(short))[0]!r} is not one of its short forms"
+                )
             out.append(Place(name, kind, prefixes, short, parent, reason, generic, numbers))
     names = [p.name for p in out]
     for p in out:
@@ -290,8 +310,14 @@ def _types(data: dict) -> list[BodyType]:
         _check_keys(b, _BODY_KEYS, f"body #{i}")
         type_ = _text(b, "type", f"body #{i}")
         where = f"body {type_!r}"
-        t = BodyType(type_, _text(b, "full", where), _choice(b, "kind", BODY_KINDS, where),
-                     _text(b, "reason", where), _text(b, "source", where), endings=_texts(b, "endings", where))
+        t = BodyType(
+            type_,
+            _text(b, "full", where),
+            _choice(b, "kind", BODY_KINDS, where),
+            _text(b, "reason", where),
+            _text(b, "source", where),
+            endings=_texts(b, "endings", where),
+        )
         # the type's own reason is stored once, in body_types; a former name keeps its own
         t.names.append(TypeName(type_, type_, "canonical"))
         if t.full != type_:
@@ -305,7 +331,9 @@ def _types(data: dict) -> list[BodyType]:
             year = p["year"]
             if not isinstance(year, int) or isinstance(year, bool):
                 raise _Invalid(f"{w}: year must be an integer")
-            t.names.append(TypeName(old, type_, "predecessor", year, _choice(p, "change", CHANGES, w), _text(p, "reason", w)))
+            t.names.append(
+                TypeName(old, type_, "predecessor", year, _choice(p, "change", CHANGES, w), _text(p, "reason", w))
+            )
         unique = []
         for n in t.names:
             key = normalize(n.name)

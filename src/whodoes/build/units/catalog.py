@@ -29,8 +29,16 @@ ALIAS_KINDS = ("short", "variant", "typo")
 CHANGES = ("renamed", "merged")
 
 _JURISDICTION_KEYS = {"name": True, "prefixes": True, "reason": True}  # key -> required
-_UNIT_KEYS = {"name": True, "jurisdiction": True, "kind": True, "reason": True,
-              "note": False, "aliases": False, "predecessors": False, "type": False}
+_UNIT_KEYS = {
+    "name": True,
+    "jurisdiction": True,
+    "kind": True,
+    "reason": True,
+    "note": False,
+    "aliases": False,
+    "predecessors": False,
+    "type": False,
+}
 _ALIAS_KEYS = {"name": True, "kind": True, "reason": True}
 _PREDECESSOR_KEYS = {"name": True, "year": True, "change": True, "reason": True}
 
@@ -69,8 +77,22 @@ class Unit:
 # place bodies (镇街 = towns and sub-districts: 沿河镇街; 乡镇: 沿江各乡镇). Generic words that are
 # collective without such a marker (bare 街道, 集团, 园区公司, 乡镇人民政府) are marked in
 # data/units.toml instead.
-_COLLECTIVE_START = ("相关", "有关", "各", "其他", "其它", "所有", "委机关", "市级", "区级", "县级", "全区", "全市", "全县",
-                     "区县")
+_COLLECTIVE_START = (
+    "相关",
+    "有关",
+    "各",
+    "其他",
+    "其它",
+    "所有",
+    "委机关",
+    "市级",
+    "区级",
+    "县级",
+    "全区",
+    "全市",
+    "全县",
+    "区县",
+)
 _COLLECTIVE_END = ("部门", "单位", "镇街", "街镇", "乡镇", "镇乡")
 
 
@@ -95,7 +117,7 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     full, initials = [], []
     pos = 0
     for m in _CJK_RUN.finditer(name):
-        other = re.sub(r"[^a-z0-9]", "", name[pos:m.start()].lower())
+        other = re.sub(r"[^a-z0-9]", "", name[pos : m.start()].lower())
         full.append(other)
         initials.append(other)
         for syllable in lazy_pinyin(m.group(), style=Style.NORMAL):
@@ -163,7 +185,9 @@ class Catalog:
                 n = normalize(entry.name)
                 if (unit.jurisdiction, n) in seen:
                     other = seen[unit.jurisdiction, n]
-                    raise _Invalid(f"unit {unit.key}: name {entry.name!r} is already used in {unit.jurisdiction} by {other}")
+                    raise _Invalid(
+                        f"unit {unit.key}: name {entry.name!r} is already used in {unit.jurisdiction} by {other}"
+                    )
                 seen[unit.jurisdiction, n] = unit.key
             units.append(unit)
         return cls(jurisdictions, units, bodies)
@@ -178,7 +202,7 @@ class Catalog:
     def _stripped(self, n: str, jurisdiction: str) -> list[str]:
         """``n`` and ``n`` without each prefix of the jurisdiction it starts with; then the
         same without a closing bracketed part (区城市管理局(区整违办) -> 区城市管理局)."""
-        forms = [n] + [n[len(p):] for p in self.prefixes(jurisdiction) if n.startswith(p) and len(n) - len(p) >= 2]
+        forms = [n] + [n[len(p) :] for p in self.prefixes(jurisdiction) if n.startswith(p) and len(n) - len(p) >= 2]
         bare = _BRACKETED_END.sub("", n)
         if bare != n and len(bare) >= 2:
             forms += self._stripped(bare, jurisdiction)
@@ -234,7 +258,11 @@ class Catalog:
             if branch is None:
                 continue
             written, found = branch
-            place = self.bodies.place_of(written) or self.bodies.place_of(written + "区") or self.bodies.place_of(written + "县")
+            place = (
+                self.bodies.place_of(written)
+                or self.bodies.place_of(written + "区")
+                or self.bodies.place_of(written + "县")
+            )
             if place is None and jurisdiction and written in jurisdiction:
                 place = jurisdiction
             return self._unit_of_type(place, found) if place else None
@@ -265,9 +293,22 @@ class Catalog:
         key = f"{jurisdiction}/{name}"
         unit = self._keys.get(key)
         if unit is None:
-            unit = Unit(key, name, jurisdiction, "body", False, "a body type of data/bodies.toml",
-                        [NameEntry(name, "canonical", reason=f"the {found.type} of {jurisdiction or 'an unknown jurisdiction'} (data/bodies.toml)")],
-                        type=found.type)
+            unit = Unit(
+                key,
+                name,
+                jurisdiction,
+                "body",
+                False,
+                "a body type of data/bodies.toml",
+                [
+                    NameEntry(
+                        name,
+                        "canonical",
+                        reason=f"the {found.type} of {jurisdiction or 'an unknown jurisdiction'} (data/bodies.toml)",
+                    )
+                ],
+                type=found.type,
+            )
             self._add(unit)
         return unit
 
@@ -287,8 +328,15 @@ class Catalog:
         unit = self.lookup(n, jurisdiction) or self.typed(n, jurisdiction)
         if unit is None:
             kind = "collective" if is_collective(n) else "body"
-            unit = Unit(f"{jurisdiction}/{n}", n, jurisdiction, kind, False, "not in data/units.toml",
-                        [NameEntry(n, "written", reason=reason)])
+            unit = Unit(
+                f"{jurisdiction}/{n}",
+                n,
+                jurisdiction,
+                kind,
+                False,
+                "not in data/units.toml",
+                [NameEntry(n, "written", reason=reason)],
+            )
             self._add(unit)
         elif (jurisdiction, n) not in self._index:
             if not any(e.name == n for e in unit.names):
@@ -362,6 +410,7 @@ def _unit(u: dict, i: int, jurisdictions: dict[str, list[str]], bodies: Bodies) 
 
 
 # -- validation helpers ---------------------------------------------------------
+
 
 class _Invalid(Exception):
     pass

@@ -81,13 +81,17 @@ def plan_coverage(conn: sqlite3.Connection) -> list[PlanCoverage]:
 def report(plans: list[PlanCoverage], title: str = "all") -> str:
     """The figures as a text table, one line per plan (document id, resolved/total distinct
     names, the share), the unknown names, and the overall figure."""
-    lines = [f"{'document':<48} {'jurisdiction':<10} {'resolved':>9} {'share':>6} {'groups':>6} {'bodies typed':>12} "
-             f"{'uses resolved':>13}  unknown"]
+    lines = [
+        f"{'document':<48} {'jurisdiction':<10} {'resolved':>9} {'share':>6} {'groups':>6} {'bodies typed':>12} "
+        f"{'uses resolved':>13}  unknown"
+    ]
     for p in plans:
         known = p.total - p.names["unknown"]
-        lines.append(f"{p.document:<48} {p.jurisdiction or '?':<10} {f'{known}/{p.total}':>9} {p.resolved:>6.1%} "
-                     f"{p.names['collective']:>6} {p.typed:>12.1%} "
-                     f"{p.share(p.uses, 'typed', 'curated', 'collective'):>13.1%}  {'、'.join(p.unknown)}")
+        lines.append(
+            f"{p.document:<48} {p.jurisdiction or '?':<10} {f'{known}/{p.total}':>9} {p.resolved:>6.1%} "
+            f"{p.names['collective']:>6} {p.typed:>12.1%} "
+            f"{p.share(p.uses, 'typed', 'curated', 'collective'):>13.1%}  {'、'.join(p.unknown)}"
+        )
     lines.append(overall(plans, title))
     return "\n".join(lines)
 
@@ -99,8 +103,10 @@ def overall(plans: list[PlanCoverage], title: str = "all") -> str:
     known = sum(p.total - p.names["unknown"] for p in plans)
     share = known / names if names else 1.0
     under = [p.document for p in plans if p.resolved < TARGET]
-    return (f"{title}: {known} of {names} distinct written names per plan resolved ({share:.1%}); "
-            f"{len(under)} of {len(plans)} plans under {TARGET:.0%}" + (f": {', '.join(under)}" if under else ""))
+    return (
+        f"{title}: {known} of {names} distinct written names per plan resolved ({share:.1%}); "
+        f"{len(under)} of {len(plans)} plans under {TARGET:.0%}" + (f": {', '.join(under)}" if under else "")
+    )
 
 
 def overall_share(plans: list[PlanCoverage]) -> float:

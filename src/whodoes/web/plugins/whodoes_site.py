@@ -154,8 +154,9 @@ def filters_from_request(request, database, table, datasette):
     q = (request.args.get("_q") or "").strip()
     if table != "task_list" or not q:
         return None
-    return FilterArguments([TEXT_MATCH.replace(":q", ":whodoes_q")], {"whodoes_q": q},
-                           human_descriptions=[f"包含“{q}”"])
+    return FilterArguments(
+        [TEXT_MATCH.replace(":q", ":whodoes_q")], {"whodoes_q": q}, human_descriptions=[f"包含“{q}”"]
+    )
 
 
 @hookimpl
