@@ -323,7 +323,6 @@ def prepare(
             plan = read_plan(src)
         except SourceError as e:
             raise UsageError(str(e)) from None
-        lines = plan.prepared.lines  # noqa: F841
         old = dict(existing.get(src.name, {}))
         known = {**plan.document.metadata, **{k: v for k, v in old.items() if v not in (None, "")}, **given}
         meta = _infer(plan, known, places)

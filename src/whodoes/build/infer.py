@@ -336,7 +336,7 @@ def _unit_level(unit_names: list[str]) -> str | None:
     counts = {
         level: sum(1 for n in unit_names if n.startswith(level) and not n.startswith("市场")) for level in _LEVEL_KINDS
     }
-    best = max(counts, key=counts.get)  # type: ignore[arg-type]  # merged late; to type properly
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] and list(counts.values()).count(counts[best]) == 1 else None
 
 
@@ -399,10 +399,10 @@ def infer_metadata(
             notes.append(how)
     if not meta.get("period"):
         text = "\n".join(ln.text for ln in lines)
-        period, how = infer_period(meta.get("title") or "", "\n".join(texts[:10]), text, meta.get("date"))  # type: ignore[assignment]  # merged late; to type properly
-        if period and how:
+        period, period_how = infer_period(meta.get("title") or "", "\n".join(texts[:10]), text, meta.get("date"))
+        if period and period_how:
             meta["period"] = period
-            notes.append(how)
+            notes.append(period_how)
     if notes and not meta.get("period_note"):
         meta["period_note"] = "; ".join(notes)
     return meta

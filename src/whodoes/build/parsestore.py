@@ -69,7 +69,7 @@ def cache_path(out: Path) -> Path:
     )
 
 
-def remove_stale_caches(folder: Path, keep: Path, days: float = None) -> None:  # type: ignore[assignment]  # merged late; to type properly
+def remove_stale_caches(folder: Path, keep: Path, days: float | None = None) -> None:
     """Parse caches of ``folder`` not used for ``STALE_DAYS`` days (their databases are gone
     or no longer built), except ``keep``."""
     limit = time.time() - 86400 * (STALE_DAYS if days is None else days)

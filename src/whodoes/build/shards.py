@@ -92,7 +92,7 @@ def parse_files(
     bodies = bodies_file(units_file)
     tasks = [ParseTask(p.key, str(p.path), p.meta, str(p.home), p.path.stem, p.path.name, bodies) for p in plans]
     try:
-        for index, (task, blob) in enumerate(parsed_in_order(tasks, store, jobs, replace_ids=True), 1):  # noqa: B007
+        for index, (task, _blob) in enumerate(parsed_in_order(tasks, store, jobs, replace_ids=True), 1):
             if on_document:
                 on_document(task.id, None, index)
     except ParseFailed as e:
@@ -107,7 +107,8 @@ def _entries(shards: list[Path]):
     document id in two shards must be the same parse."""
     from whodoes.build.parsestore import ParseStore, ParseStoreError
 
-    stores, found = [], {}  # type: ignore[var-annotated]  # merged late; to type properly
+    stores: list[ParseStore] = []
+    found: dict[str, tuple[str, str, str, ParseStore]] = {}
     for path in shards:
         try:
             store = ParseStore(Path(path), create=False)

@@ -198,6 +198,19 @@ def emit(rows, cols, fmt, *, output=None, bom=False, heading=None, quiet=False, 
     )
 
 
+def short_ids(conn):
+    """The id column of a task table: each task's shortest unambiguous uid (its row id when it
+    has none)."""
+    from whodoes.query.taskref import short_prefixes, short_uid
+
+    prefixes = short_prefixes(conn)
+
+    def short_id(r) -> str:
+        return short_uid(prefixes, r.get("uid"), r.get("document")) or str(r["id"])
+
+    return short_id
+
+
 def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True, conn=None) -> int:
     """The task rows of ``whodoes unit`` / ``task`` / ``export`` (``result.kind``): the
     columns of that kind, the task table on a terminal (ids as short uids, ``wulong/3``,
@@ -215,12 +228,7 @@ def emit_tasks(result, fmt, *, output=None, bom=False, quiet=False, heading=True
     def table(rows, console):
         from whodoes.output import termtable
 
-        ids = None
-        if conn is not None:
-            from whodoes.query.taskref import short_prefixes, short_uid
-
-            prefixes = short_prefixes(conn)
-            ids = lambda r: short_uid(prefixes, r.get("uid"), r.get("document")) or str(r["id"])  # noqa: E731
+        ids = None if conn is None else short_ids(conn)
         termtable.task_table(
             rows,
             console,

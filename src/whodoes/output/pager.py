@@ -19,7 +19,7 @@ import sys
 
 DEFAULT_PAGER = "less"
 DEFAULT_LESS = "FRX"
-_OFF = []  # type: ignore[var-annotated]  # merged late; to type properly ; --no-pager was given
+_OFF: list[bool] = []  # --no-pager was given
 
 
 def turn_off() -> None:
@@ -108,9 +108,11 @@ def page(text: str, command: str, environ=None) -> bool:
         process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environ)
     except OSError:
         return False
+    pipe = process.stdin
+    assert pipe is not None  # stdin=PIPE
     try:
-        process.stdin.write(text.encode("utf-8"))  # type: ignore[union-attr]  # merged late; to type properly
-        process.stdin.close()  # type: ignore[union-attr]  # merged late; to type properly
+        pipe.write(text.encode("utf-8"))
+        pipe.close()
     except BrokenPipeError:  # the reader quit the pager before the end: fine
         pass
     while True:

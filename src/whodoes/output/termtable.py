@@ -537,7 +537,7 @@ def _units(r, role, width, layout, styles, mark) -> list:
 
     out = []
     for line, cells in unit_lines(layout.names(r, role), width, layout.cw):
-        segs = []  # type: ignore[var-annotated]  # merged late; to type properly
+        segs: list[Segment] = []
         for part in line.split(JOIN):
             if segs:
                 segs.append(Segment(JOIN))
@@ -608,10 +608,10 @@ def _block(r, layout, styles, ids, terms) -> tuple[list, bool]:
     ]
     if due_cell(r):
         labelled.append(("due", _one(due_cell(r))))
-    for label, cell in labelled:  # noqa: F402
-        if not cell[0][1]:
+    for label, role_cell in labelled:
+        if not role_cell[0][1]:
             continue  # no unit of that role
-        for k, (segs, n) in enumerate(cell):
+        for k, (segs, n) in enumerate(role_cell):
             shown = header_text(label)
             head = Segment(
                 f"  {shown}{' ' * max(0, _LABEL_W - display_width(shown))}" if k == 0 else " " * (2 + _LABEL_W),

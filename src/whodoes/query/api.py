@@ -284,8 +284,8 @@ def search_tasks(
         if min(len(t) for t in terms) >= 3
         else ("bigram index" if min(len(t) for t in terms) == 2 else "scan")
     )
-    result.terms = [*terms, *(m.phrase for m, ids in near if ids)]  # type: ignore[attr-defined]  # merged late; to type properly
-    meant = "".join(f", {len(ids)} as {m.phrase} ({m.reason})" for m, ids in near if ids)  # type: ignore[attr-defined]  # merged late; to type properly
+    result.terms = [*terms, *(m.phrase for m, ids in near if ids)]
+    meant = "".join(f", {len(ids)} as {m.phrase} ({m.reason})" for m, ids in near if ids)
     result.description = f"{head}: {n_exact} exact{meant}, {n_fuzzy} fuzzy ({how})"
     if f.year is not None or f.where is not None or f.docs is not None or f.role in ("lead", "support") or f.by_due:
         # counted when asked for (the CLI asks only when the filters leave nothing)

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import sqlite3
 from math import comb
+from typing import TYPE_CHECKING
 
 from whodoes.errors import WhodoesError
 from whodoes.query.filters import Filters, filter_sql
 from whodoes.query.resolve import resolve
 from whodoes.query.rows import ids_json, tuples
+
+if TYPE_CHECKING:
+    from whodoes.query.spelling import Near
 
 
 def _fts_phrase(term: str) -> str:
@@ -152,24 +156,24 @@ def _matches(
     return exact, fuzzy_rows, len(grams)
 
 
-def find_near(conn: sqlite3.Connection, text: str, f: Filters, *, typos: bool) -> list[tuple[object, list[int]]]:
+def find_near(conn: sqlite3.Connection, text: str, f: Filters, *, typos: bool) -> list[tuple[Near, list[int]]]:
     """For a query that matches nothing as written: the phrases it may mean
     (whodoes.query.spelling.Near, the most used first), each with its tasks under the filters in
     plan order (a task under the first phrase that has it)."""
     from whodoes.query.spelling import nearest
 
-    out = []
+    out: list[tuple[Near, list[int]]] = []
     seen: set[int] = set()
     for phrase in nearest(conn, text, typos=typos):
         ids = [i for i, _ in find(conn, phrase.phrase, f, fuzzy=False)[0] if i not in seen]
         seen.update(ids)
         out.append((phrase, ids))
-    return out  # type: ignore[return-value]  # merged late; to type properly
+    return out
 
 
 def ranked(
     conn: sqlite3.Connection, text: str, f: Filters, *, exact: bool
-) -> tuple[list[tuple[int, str]], int, list[tuple[object, list[int]]], int]:
+) -> tuple[list[tuple[int, str]], int, list[tuple[Near, list[int]]], int]:
     """The matches of ``whodoes task`` in rank order, [(id, "exact" | "pinyin" | "fuzzy")]:
     the whole query as written, every word of it, then (only when those are none) the
     phrases it means (``find_near``; with ``exact``, by pinyin only), then (unless ``exact``)
@@ -177,7 +181,7 @@ def ranked(
     number of fuzzy matches."""
     exact_rows, fuzzy_rows, _ = find(conn, text, f, fuzzy=not exact)
     near = [] if exact_rows else find_near(conn, text, f, typos=not exact)
-    near_rows = [(i, "pinyin" if m.how in ("pinyin", "initials") else "fuzzy") for m, ids in near for i in ids]  # type: ignore[attr-defined]  # merged late; to type properly
+    near_rows = [(i, "pinyin" if m.how in ("pinyin", "initials") else "fuzzy") for m, ids in near for i in ids]
     taken = {i for i, _ in near_rows}
     fuzzy_rows = [(i, n) for i, n in fuzzy_rows if i not in taken]
     out = [(i, "exact") for i, whole in exact_rows if whole] + [(i, "exact") for i, whole in exact_rows if not whole]

@@ -69,15 +69,14 @@ def _shipped_uid(conn: sqlite3.Connection, i: int) -> tuple[bool, str | None]:
     """(is there a shipped database other than ``conn``'s, the uid of id ``i`` in it)."""
     import os
 
-    from whodoes.paths import shipped_db
-    from whodoes.query.db import _uri  # noqa: PLC2701 - our own module
+    from whodoes.paths import readonly_uri, shipped_db
 
     shipped = shipped_db()
     here = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
     if not os.path.isfile(shipped) or (here and os.path.samefile(shipped, here)):
         return False, None
     try:
-        other = sqlite3.connect(_uri(shipped), uri=True)
+        other = sqlite3.connect(readonly_uri(shipped), uri=True)
         try:
             row = other.execute("SELECT uid FROM tasks WHERE id = ?", (i,)).fetchone()
         finally:
