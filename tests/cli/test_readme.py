@@ -317,6 +317,7 @@ def tour_dirs(tmp_path_factory):
 TOURS = [(path, i) for path in LOCALES for i in range(len(tour_steps(path=path)))]
 
 
+@pytest.mark.readme
 @pytest.mark.parametrize("path, index", TOURS, ids=[f"{p.name}-{i}" for p, i in TOURS])
 def test_the_tour_runs(path, index, tour_dirs):
     for step in tour_steps(path=path)[index]:
@@ -329,6 +330,26 @@ def test_the_tour_runs(path, index, tour_dirs):
         assert not missing, (
             f"{step}: not in the real output:\n" + "\n".join(missing) + "\n--- real output:\n" + "\n".join(actual)
         )
+
+
+def development_commands() -> list[str]:
+    """The commands of the README's Development section (its ```sh block), comments cut."""
+    section = README.read_text(encoding="utf-8").split("\n## Development\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_every_ci_step_is_in_the_readme():
+    """Each command .ci/run runs is in the README's Development section, as written (bar pip's -q)."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    steps = [
+        line.replace(" -q ", " ")
+        for line in ci.splitlines()
+        if line.startswith((".venv/bin/", "bash .ci/", "python3 -m venv"))
+    ]
+    assert len(steps) >= 8, steps
+    documented = development_commands()
+    assert [s for s in steps if s not in documented] == []
 
 
 def test_the_comparison_itself():
