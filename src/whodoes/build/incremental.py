@@ -225,10 +225,15 @@ def _add_phrases(conn: sqlite3.Connection, new: PhraseCounter, memo: PinyinMemo,
     )
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched (phrase TEXT PRIMARY KEY)")
     conn.execute("DELETE FROM touched")
-    conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((p,) for p, _ in new.counts))
+    conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((key[1:],) for key in new.counts))
     now = PhraseCounter()
     now.merge(
-        conn.execute("SELECT phrase, several, tasks FROM phrase_counts WHERE phrase IN (SELECT phrase FROM touched)")
+        dict(
+            conn.execute(
+                "SELECT CASE WHEN several THEN '+' ELSE '=' END || phrase, tasks FROM phrase_counts "
+                "WHERE phrase IN (SELECT phrase FROM touched)"
+            )
+        )
     )
     conn.executemany(
         "INSERT OR REPLACE INTO phrases (phrase, length, pinyin, initials, tasks) VALUES (?, ?, ?, ?, ?)",

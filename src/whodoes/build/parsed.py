@@ -97,9 +97,9 @@ class ParsedDoc:
     key: str = ""  # its parse key (whodoes.build.parsestore), set when it is taken from a store
     grams: list[str] = field(default_factory=list)  # per row: the bigrams of its searchable text (task_grams)
     pinyin: dict = field(default_factory=dict)  # unit name as the catalogue keeps it -> [pinyin, initials]
-    phrases: list | None = None  # [phrase, several, tasks] of its rows (phrasebook.task_phrases); None: not yet
+    phrases: dict | None = None  # the phrase tallies of its rows (phrasebook.task_phrases); None: not yet
 
-    def phrase_counts(self) -> list:
+    def phrase_counts(self) -> dict:
         """The phrase counts of its rows (counted now if its stored form has none)."""
         if self.phrases is None:
             from whodoes.build.phrasebook import task_phrases

@@ -50,13 +50,13 @@ def phrases_of(text: str) -> set[tuple[str, bool]]:
     return found
 
 
-def task_phrases(rows) -> list[list]:
+def task_phrases(rows) -> dict[str, int]:
     """The phrase counts of one document's task rows (category, title, text, detail of each):
     what its parse keeps, so that the build only adds them up."""
     counter = PhraseCounter()
     for r in rows:
         counter.add(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x))
-    return counter.entries()
+    return counter.tallies()
 
 
 def _word_runs(text: str):
@@ -70,32 +70,41 @@ def _word_runs(text: str):
 class PhraseCounter:
     """The phrases of the tasks, counted as the build adds them one task at a time (the
     texts are not kept: the build's memory does not grow with the corpus, only with the
-    number of distinct phrases)."""
+    number of distinct phrases).  A count's key is the phrase behind "+" (of several words)
+    or "=" (one word): compact to keep in a document's parse, and quick to add up."""
 
     def __init__(self):
-        self.counts: dict[tuple[str, bool], int] = defaultdict(int)  # (phrase, of several words) -> tasks
+        self.counts: dict[str, int] = {}  # "+" or "=" and the phrase -> tasks
 
     def add(self, text: str) -> None:
         """One task's text (category, title, text, detail)."""
-        for key in phrases_of(text):
-            self.counts[key] += 1
+        get = self.counts.get
+        for phrase, several in phrases_of(text):
+            key = ("+" if several else "=") + phrase
+            self.counts[key] = get(key, 0) + 1
 
-    def merge(self, counts) -> None:
-        """Counts made elsewhere (a document's, by its parse): [phrase, several, tasks] each."""
-        for phrase, several, n in counts:
-            self.counts[(phrase, bool(several))] += n
+    def merge(self, counts: dict[str, int]) -> None:
+        """Counts made elsewhere (a document's, by its parse: ``tallies``)."""
+        get = self.counts.get
+        for key, n in counts.items():
+            self.counts[key] = get(key, 0) + n
 
-    def entries(self) -> list[list]:
-        """[phrase, several (0/1), tasks] of every phrase counted, in order: what ``merge`` takes,
-        and the rows of ``phrase_counts`` (so that an add in place can count on)."""
-        return [[p, int(several), n] for (p, several), n in sorted(self.counts.items())]
+    def tallies(self) -> dict[str, int]:
+        """The counts as a document's parse keeps them (what ``merge`` takes)."""
+        return dict(self.counts)
+
+    def entries(self) -> list[tuple[str, int, int]]:
+        """(phrase, several (0/1), tasks) of every phrase counted, in order: the rows of
+        ``phrase_counts`` (so that an add in place can count on)."""
+        return sorted((key[1:], int(key[0] == "+"), n) for key, n in self.counts.items())
 
     def phrases(self) -> dict[str, int]:
         """phrase -> the number of tasks holding it (a phrase of several words: in
         ``MIN_TASKS`` tasks at least)."""
         out: dict[str, int] = {}
-        for (phrase, several), n in self.counts.items():
-            if n >= (MIN_TASKS if several else 1):
+        for key, n in self.counts.items():
+            if n >= (MIN_TASKS if key[0] == "+" else 1):
+                phrase = key[1:]
                 out[phrase] = max(out.get(phrase, 0), n)
         return out
 

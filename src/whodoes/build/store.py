@@ -196,7 +196,7 @@ class Writer(RowWriter):
             ({"trad": t, "simp": s} for t, s in sorted(pairs.items())), batch_size=BATCH
         )
 
-    def add_phrases(self, phrases: list[dict], char_pinyin: list[dict], counts: list[list]) -> None:
+    def add_phrases(self, phrases: list[dict], char_pinyin: list[dict], counts: list[tuple[str, int, int]]) -> None:
         """The plans' phrases with their pinyin, the characters' readings and every phrase's
         count (whodoes.build.phrasebook)."""
         self._insert("phrases", phrases)
