@@ -133,6 +133,9 @@ CREATE_EXTRA = [
     """CREATE TABLE phrases (phrase TEXT PRIMARY KEY, length INTEGER, pinyin TEXT, initials TEXT,
                             tasks INTEGER) WITHOUT ROWID""",
     """CREATE TABLE char_pinyin (char TEXT, pinyin TEXT, rank INTEGER, PRIMARY KEY (char, pinyin)) WITHOUT ROWID""",
+    # every phrase counted, also those below phrases' threshold: what an add in place counts on
+    """CREATE TABLE phrase_counts (phrase TEXT, several INTEGER, tasks INTEGER, PRIMARY KEY (phrase, several))
+       WITHOUT ROWID""",
 ]
 
 # (table, columns, unique), created after the rows are in

@@ -37,6 +37,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from whodoes.build.phrasebook import PhraseCounter, char_pinyin_rows, phrase_rows
+from whodoes.build.pinyinmemo import PinyinMemo, shared_memo
 from whodoes.build.pipeline import (
     MAX_SIZE,
     BuildError,
@@ -50,6 +52,7 @@ from whodoes.build.pipeline import (
     _write_document,
     default_units_file,
     digest,
+    document_chars,
     folder_label,
     key_plans,
     load_catalog,
@@ -57,19 +60,17 @@ from whodoes.build.pipeline import (
     parse_context,
     unit_rows,
 )
-from whodoes.build.store import SCHEMA_VERSION, StoreError, Writer
+from whodoes.build.store import SCHEMA_VERSION, RowWriter, StoreError
 from whodoes.build.transaction import TOKEN_KEY
 
 PATCH_MIN_DOCUMENTS = 50
 
 
-class Patcher(Writer):
-    """A Writer over an open transaction of an existing database (no temporary file)."""
+class Patcher(RowWriter):
+    """Writes rows into an open transaction of an existing database (no temporary file)."""
 
-    def __init__(self, conn: sqlite3.Connection):  # noqa: D107 - Writer's own set-up is a new file
+    def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.tmp_path = None  # type: ignore[assignment]  # merged late; to type properly
-        self.replaced = True
         self.next_task_id = (conn.execute("SELECT max(id) FROM tasks").fetchone()[0] or 0) + 1
         self.doc_ordinal = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
@@ -84,7 +85,7 @@ def _db_state(db: Path) -> tuple[dict[str, str], dict[str, str]] | None:
         if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             return None
         tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {"document_keys", "build_info", "tasks_fts", "task_grams"} <= tables:
+        if not {"document_keys", "build_info", "tasks_fts", "task_grams", "phrase_counts"} <= tables:
             return None
         keys = dict(conn.execute("SELECT document_id, key FROM document_keys"))
         info = dict(conn.execute("SELECT key, value FROM build_info"))
@@ -166,15 +167,17 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
     conn = sqlite3.connect(db, isolation_level=None, timeout=60)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        ids = UnitIds(catalog)
+        memo = shared_memo()
+        ids = UnitIds(catalog, memo)
         ids.ids = dict(conn.execute("SELECT key, id FROM units"))
         known = set(ids.ids)
         writer = Patcher(conn)
-        first_task, seen_chars = writer.next_task_id, set()  # type: ignore[var-annotated]  # merged late; to type properly
+        first_task, seen_chars, phrases = writer.next_task_id, set[str](), PhraseCounter()
         for index, d in enumerate(_parsed(plans, store, jobs, report), 1):
             _write_document(writer, d, catalog, ids, report, db)
             writer.add_key(d.id, d.key)
-            seen_chars.update(d.chars, *(r.text for r in d.rows), *(n for r in d.rows for n in r.lead + r.support))
+            seen_chars.update(document_chars(d))
+            phrases.merge(d.phrase_counts())
             if on_document:
                 on_document(d.id, len(d.rows), index)
         conn.execute(
@@ -186,6 +189,8 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
         conn.executemany(
             "INSERT OR IGNORE INTO chars_t2s VALUES (?, ?)", sorted(_traditional_forms(seen_chars).items())
         )
+        _add_phrases(conn, phrases, memo, seen_chars)
+        memo.save()
         _renumber(conn)
         token = secrets.token_hex(16)
         _update_info(conn, db, units_file, token)
@@ -207,6 +212,37 @@ def _add_units(writer: Patcher, catalog, ids: UnitIds, known: set[str], seen_cha
     units, names = unit_rows(new, ids, seen_chars)
     writer._insert("units", units)
     writer._insert("unit_names", names)
+
+
+def _add_phrases(conn: sqlite3.Connection, new: PhraseCounter, memo: PinyinMemo, seen_chars: set[str]) -> None:
+    """The new documents' phrase counts added to ``phrase_counts``; the phrases they touch
+    written again into ``phrases`` as a build would count them; the readings of characters
+    that the database had not met."""
+    conn.executemany(
+        "INSERT INTO phrase_counts VALUES (?, ?, ?) "
+        "ON CONFLICT (phrase, several) DO UPDATE SET tasks = tasks + excluded.tasks",
+        new.entries(),
+    )
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched (phrase TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM touched")
+    conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((key[1:],) for key in new.counts))
+    now = PhraseCounter()
+    now.merge(
+        dict(
+            conn.execute(
+                "SELECT CASE WHEN several THEN '+' ELSE '=' END || phrase, tasks FROM phrase_counts "
+                "WHERE phrase IN (SELECT phrase FROM touched)"
+            )
+        )
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO phrases (phrase, length, pinyin, initials, tasks) VALUES (?, ?, ?, ?, ?)",
+        [tuple(r.values()) for r in phrase_rows(now.phrases(), memo.keys)],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO char_pinyin (char, pinyin, rank) VALUES (?, ?, ?)",
+        [tuple(r.values()) for r in char_pinyin_rows(seen_chars, memo.readings, common=False)],
+    )
 
 
 def _renumber(conn: sqlite3.Connection) -> None:

@@ -17,6 +17,7 @@ Build path only.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 META_KEYS = ("title", "issuer", "jurisdiction", "doc_number", "date", "period_note", "original", "url")
-FORMAT = 1  # of the stored JSON; part of every key
+FORMAT = 2  # of the stored JSON; part of every key
 
 # The code a parse depends on: these modules, and every module of these packages.  Their
 # source text, hashed, is the reader's version (a changed reader re-parses everything).
@@ -43,23 +44,36 @@ READER_MODULES = (
     "whodoes.build.units.catalog",
     "whodoes.build.store",
     "whodoes.build.parsed",
+    "whodoes.build.phrasebook",
 )
+# the libraries whose output a parse keeps: their versions are part of the reader's
+READER_LIBRARIES = ("rjieba", "pypinyin")
 READER_PACKAGES = ("whodoes.build.document", "whodoes.build.parse")
 
 
 @lru_cache(maxsize=1)
 def reader_version() -> str:
     """sha256 of the source of the reader's modules (READER_MODULES, READER_PACKAGES)."""
-    files: list[Path] = []
-    for name in READER_MODULES:
-        files.append(Path(find_spec(name).origin))  # type: ignore[arg-type, union-attr]  # merged late; to type properly
+    from importlib.metadata import version
+
+    files = [_module_file(name) for name in READER_MODULES]
     for name in READER_PACKAGES:
-        files += sorted(Path(find_spec(name).origin).parent.glob("*.py"))  # type: ignore[arg-type, union-attr]  # merged late; to type properly
+        files += sorted(_module_file(name).parent.glob("*.py"))
     h = hashlib.sha256(f"format {FORMAT}\n".encode())
+    for library in READER_LIBRARIES:
+        h.update(f"{library} {version(library)}\n".encode())
     for f in files:
         h.update(f"{f.parent.name}/{f.name}\n".encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+def _module_file(name: str) -> Path:
+    """The source file of one of our modules (of a package: its __init__.py)."""
+    spec = find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ImportError(f"{name} is not installed")
+    return Path(spec.origin)
 
 
 @dataclass
@@ -83,13 +97,22 @@ class ParsedDoc:
     key: str = ""  # its parse key (whodoes.build.parsestore), set when it is taken from a store
     grams: list[str] = field(default_factory=list)  # per row: the bigrams of its searchable text (task_grams)
     pinyin: dict = field(default_factory=dict)  # unit name as the catalogue keeps it -> [pinyin, initials]
+    phrases: dict | None = None  # the phrase tallies of its rows (phrasebook.task_phrases); None: not yet
 
-    def to_bytes(self) -> bytes:  # type: ignore[valid-type]  # merged late; to type properly
+    def phrase_counts(self) -> dict:
+        """The phrase counts of its rows (counted now if its stored form has none)."""
+        if self.phrases is None:
+            from whodoes.build.phrasebook import task_phrases
+
+            self.phrases = task_phrases(self.rows)
+        return self.phrases
+
+    def to_bytes(self) -> builtins.bytes:  # (the field ``bytes`` shadows the type in the class)
         data = dict(self.__dict__, rows=[dict(r.__dict__) for r in self.rows])  # asdict() is 10x slower
         return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
     @classmethod
-    def from_bytes(cls, blob: bytes) -> ParsedDoc:  # type: ignore[valid-type]  # merged late; to type properly
+    def from_bytes(cls, blob: builtins.bytes) -> ParsedDoc:
         from whodoes.build.parse.model import TaskRow
 
         data = json.loads(zlib.decompress(blob))
@@ -110,6 +133,7 @@ def parse_plan(path: Path, meta: dict | None, folder: Path | None = None, places
     from whodoes.build.document.load import read_plan
     from whodoes.build.infer import infer_metadata
     from whodoes.build.parse.document import parse_document
+    from whodoes.build.phrasebook import task_phrases
     from whodoes.build.sources import parse_period
 
     path = Path(path)
@@ -145,6 +169,7 @@ def parse_plan(path: Path, meta: dict | None, folder: Path | None = None, places
     return ParsedDoc(
         grams=grams,
         pinyin=pinyin,
+        phrases=task_phrases(parsed.rows),
         id=src.id,
         file=path.name,
         folder=os.path.realpath(folder or path.parent),
@@ -184,13 +209,16 @@ def places_of(bodies: str) -> dict:
 def search_keys(rows: list) -> tuple[list[str], dict]:
     """What the writer would otherwise compute one document after another: each row's
     bigrams (task_grams) and the pinyin keys of the unit names the rows write."""
+    from whodoes.build.pinyinmemo import shared_memo
     from whodoes.build.store import bigrams
     from whodoes.build.units.bodies import normalize
-    from whodoes.build.units.catalog import pinyin_keys
 
     grams = [bigrams(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x)) for r in rows]
     names = {n for r in rows for w in r.lead + r.support if (n := normalize(w))}
-    return grams, {n: list(pinyin_keys(n)) for n in sorted(names)}
+    memo = shared_memo()
+    pinyin = {n: list(memo.keys(n)) for n in sorted(names)}
+    memo.save()
+    return grams, pinyin
 
 
 def parse_task(

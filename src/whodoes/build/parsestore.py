@@ -69,12 +69,12 @@ def cache_path(out: Path) -> Path:
     )
 
 
-def remove_stale_caches(folder: Path, keep: Path, days: float | None = None) -> None:
+def remove_stale_caches(folder: Path, keep: Path, days: float | None = None, pattern: str = "parse-*.sqlite") -> None:
     """Parse caches of ``folder`` not used for ``STALE_DAYS`` days (their databases are gone
-    or no longer built), except ``keep``."""
+    or no longer built), except ``keep``; ``pattern``: other caches of the build's."""
     limit = time.time() - 86400 * (STALE_DAYS if days is None else days)
     try:
-        for p in Path(folder).glob("parse-*.sqlite"):
+        for p in Path(folder).glob(pattern):
             if p != keep and p.stat().st_mtime < limit:
                 p.unlink(missing_ok=True)
     except OSError:

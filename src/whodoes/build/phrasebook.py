@@ -31,6 +31,34 @@ FUNCTION_WORDS = frozenset(
 _RUN = re.compile(f"[{CJK}]+")
 
 
+def phrases_of(text: str) -> set[tuple[str, bool]]:
+    """The phrases of one task's text, each with whether it is of several words."""
+    found: set[tuple[str, bool]] = set()
+    for words in _word_runs(text):
+        for i, first in enumerate(words):
+            if first in FUNCTION_WORDS:
+                continue
+            phrase = ""
+            for k, word in enumerate(words[i : i + MAX_WORDS]):
+                if word in FUNCTION_WORDS:
+                    break
+                phrase += word
+                if len(phrase) > MAX_LEN:
+                    break
+                if len(phrase) >= 2:
+                    found.add((phrase, k > 0))
+    return found
+
+
+def task_phrases(rows) -> dict[str, int]:
+    """The phrase counts of one document's task rows (category, title, text, detail of each):
+    what its parse keeps, so that the build only adds them up."""
+    counter = PhraseCounter()
+    for r in rows:
+        counter.add(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x))
+    return counter.tallies()
+
+
 def _word_runs(text: str):
     """The words of each run of Chinese characters of ``text``, a list per run."""
     import rjieba  # build path only
@@ -42,48 +70,59 @@ def _word_runs(text: str):
 class PhraseCounter:
     """The phrases of the tasks, counted as the build adds them one task at a time (the
     texts are not kept: the build's memory does not grow with the corpus, only with the
-    number of distinct phrases)."""
+    number of distinct phrases).  A count's key is the phrase behind "+" (of several words)
+    or "=" (one word): compact to keep in a document's parse, and quick to add up."""
 
     def __init__(self):
-        self.counts: dict[tuple[str, bool], int] = defaultdict(int)  # (phrase, of several words) -> tasks
+        self.counts: dict[str, int] = {}  # "+" or "=" and the phrase -> tasks
 
     def add(self, text: str) -> None:
         """One task's text (category, title, text, detail)."""
-        found: set[tuple[str, bool]] = set()
-        for words in _word_runs(text):
-            for i, first in enumerate(words):
-                if first in FUNCTION_WORDS:
-                    continue
-                phrase = ""
-                for k, word in enumerate(words[i : i + MAX_WORDS]):
-                    if word in FUNCTION_WORDS:
-                        break
-                    phrase += word
-                    if len(phrase) > MAX_LEN:
-                        break
-                    if len(phrase) >= 2:
-                        found.add((phrase, k > 0))
-        for key in found:
-            self.counts[key] += 1
+        get = self.counts.get
+        for phrase, several in phrases_of(text):
+            key = ("+" if several else "=") + phrase
+            self.counts[key] = get(key, 0) + 1
+
+    def merge(self, counts: dict[str, int]) -> None:
+        """Counts made elsewhere (a document's, by its parse: ``tallies``)."""
+        get = self.counts.get
+        for key, n in counts.items():
+            self.counts[key] = get(key, 0) + n
+
+    def tallies(self) -> dict[str, int]:
+        """The counts as a document's parse keeps them (what ``merge`` takes)."""
+        return dict(self.counts)
+
+    def entries(self) -> list[tuple[str, int, int]]:
+        """(phrase, several (0/1), tasks) of every phrase counted, in order: the rows of
+        ``phrase_counts`` (so that an add in place can count on)."""
+        return sorted((key[1:], int(key[0] == "+"), n) for key, n in self.counts.items())
 
     def phrases(self) -> dict[str, int]:
         """phrase -> the number of tasks holding it (a phrase of several words: in
         ``MIN_TASKS`` tasks at least)."""
         out: dict[str, int] = {}
-        for (phrase, several), n in self.counts.items():
-            if n >= (MIN_TASKS if several else 1):
+        for key, n in self.counts.items():
+            if n >= (MIN_TASKS if key[0] == "+" else 1):
+                phrase = key[1:]
                 out[phrase] = max(out.get(phrase, 0), n)
         return out
 
-    def rows(self) -> list[dict]:
-        """The rows of the ``phrases`` table: phrase, length, pinyin, initials, tasks."""
-        from whodoes.build.units.catalog import pinyin_keys
+    def rows(self, keys=None) -> list[dict]:
+        """The rows of the ``phrases`` table (``keys``: a PinyinMemo's, else pinyin computed)."""
+        return phrase_rows(self.phrases(), keys)
 
-        rows = []
-        for p, n in sorted(self.phrases().items()):
-            full, initials = pinyin_keys(p)
-            rows.append({"phrase": p, "length": len(p), "pinyin": full, "initials": initials, "tasks": n})
-        return rows
+
+def phrase_rows(phrases: dict[str, int], keys=None) -> list[dict]:
+    """The rows of the ``phrases`` table: phrase, length, pinyin, initials, tasks, by phrase
+    (``keys``: text -> (pinyin, initials); default whodoes.build.units.catalog.pinyin_keys)."""
+    if keys is None:
+        from whodoes.build.units.catalog import pinyin_keys as keys
+    rows = []
+    for p, n in sorted(phrases.items()):
+        full, initials = keys(p)
+        rows.append({"phrase": p, "length": len(p), "pinyin": full, "initials": initials, "tasks": n})
+    return rows
 
 
 def phrases(texts) -> dict[str, int]:
@@ -107,15 +146,22 @@ def common_characters() -> set[str]:
     return out
 
 
-def char_pinyin_rows(chars) -> list[dict]:
-    """The rows of the ``char_pinyin`` table: each Chinese character of ``chars`` and of
-    GB2312 with each of its toneless readings (ü as v), ``rank`` 0 the most common."""
+def readings_of(ch: str) -> list[str]:
+    """The toneless readings of one character (ü as v), the most common first: 长 zhang, chang."""
     from pypinyin import Style, pinyin
 
+    readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+    syllables = [re.sub(r"[^a-z]", "", r.lower().replace("ü", "v")) for r in (readings[0] if readings else [])]
+    return list(dict.fromkeys(s for s in syllables if s))
+
+
+def char_pinyin_rows(chars, readings=readings_of, common: bool = True) -> list[dict]:
+    """The rows of the ``char_pinyin`` table: each Chinese character of ``chars`` (and of
+    GB2312 unless ``common`` is False) with each of its readings, ``rank`` 0 the most common
+    (``readings``: a memo's, else ``readings_of``)."""
     rows = []
-    for ch in sorted(common_characters() | {c for c in chars if _RUN.fullmatch(c)}):
-        readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
-        syllables = [re.sub(r"[^a-z]", "", r.lower().replace("ü", "v")) for r in (readings[0] if readings else [])]
-        for rank, syllable in enumerate(dict.fromkeys(s for s in syllables if s)):
+    wanted = {c for c in chars if _RUN.fullmatch(c)}
+    for ch in sorted(common_characters() | wanted if common else wanted):
+        for rank, syllable in enumerate(readings(ch)):
             rows.append({"char": ch, "pinyin": syllable, "rank": rank})
     return rows

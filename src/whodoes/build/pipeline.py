@@ -313,8 +313,9 @@ class UnitIds:
     """Unit ids in the order units are first met: the documents' units, then the rest of the
     catalogue."""
 
-    def __init__(self, catalog):
+    def __init__(self, catalog, memo=None):
         self.catalog = catalog
+        self.memo = memo  # a PinyinMemo (whodoes.build.pinyinmemo), else pinyin computed each time
         self.ids: dict[str, int] = {}
         self.resolved: dict[tuple[str, str | None], int] = {}  # (written, jurisdiction) -> id
         self.known: set[tuple[str, str]] = set()  # (name, jurisdiction) the catalogue knows (never unlearned)
@@ -344,7 +345,10 @@ class UnitIds:
     def pinyin_of(self, name: str) -> tuple[str, str]:
         from whodoes.build.units.catalog import pinyin_keys
 
-        return tuple(self.pinyin[name]) if name in self.pinyin else pinyin_keys(name)
+        if name in self.pinyin:
+            full, initials = self.pinyin[name]
+            return full, initials
+        return self.memo.keys(name) if self.memo is not None else pinyin_keys(name)
 
 
 def load_catalog(units_file: Path | None):
@@ -500,27 +504,26 @@ def write_database(
     """Write ``out`` (store.Writer: a new file renamed into place) from ParsedDocs in order:
     their rows with units resolved, then the catalogue, the characters and build_info."""
     from whodoes.build.phrasebook import PhraseCounter, char_pinyin_rows
+    from whodoes.build.pinyinmemo import shared_memo
 
-    ids = UnitIds(catalog)
+    memo = shared_memo()
+    ids = UnitIds(catalog, memo)
     seen_chars: set[str] = set()
     base_docs: list[tuple[str, str]] = []
-    phrases = PhraseCounter()  # the phrases of every task (whodoes.build.phrasebook), counted as they come
+    phrases = PhraseCounter()  # the phrases of every task (whodoes.build.phrasebook), as each parse counted them
     with Writer(out) as writer:
         for index, d in enumerate(docs, 1):
             _write_document(writer, d, catalog, ids, report, out)
             writer.add_key(d.id, d.key)
             if is_base(d):
                 base_docs.append((d.file, d.sha256))
-            for r in d.rows:
-                seen_chars.update(r.text)
-                phrases.add(" ".join(x for x in (r.category, r.title, r.text, r.detail) if x))
-                for n in r.lead + r.support:
-                    seen_chars.update(n)
-            seen_chars.update(d.chars)
+            phrases.merge(d.phrase_counts())
+            seen_chars.update(document_chars(d))
             if on_document:
                 on_document(d.id, len(d.rows), index)
         report.units = _write_catalog(writer, catalog, ids, seen_chars)
-        writer.add_phrases(phrases.rows(), char_pinyin_rows(seen_chars))
+        writer.add_phrases(phrases.rows(memo.keys), char_pinyin_rows(seen_chars, memo.readings), phrases.entries())
+        memo.save()
         from whodoes import __version__
 
         writer.add_info(
@@ -532,6 +535,17 @@ def write_database(
             }
         )
         writer.commit(before_install)
+
+
+def document_chars(d) -> set[str]:
+    """The characters of a parsed document that the character tables cover: its task texts,
+    its unit names and the raw characters of a traditional-Chinese source."""
+    chars = set(d.chars)
+    for r in d.rows:
+        chars.update(r.text)
+        for n in r.lead + r.support:
+            chars.update(n)
+    return chars
 
 
 def parse_context(units_file: Path | None) -> str:

@@ -42,40 +42,14 @@ def bigrams(text: str) -> str:
     return " ".join(a + b for a, b in zip(chars, chars[1:]))
 
 
-class Writer:
-    """Writes one database; use as a context manager around ``add_document`` calls."""
+class RowWriter:
+    """Writes documents and their task rows over an open connection: the part of writing
+    that a build (``Writer``, a new file) and an add in place (whodoes.build.incremental,
+    a transaction of the database) share."""
 
-    def __init__(self, out_path: Path):
-        self.out_path = Path(os.path.realpath(out_path))  # through a symlink: replace the file it names
-        if self.out_path.is_dir():
-            raise StoreError(f"{out_path} is a folder; give the path of the .sqlite file")
-        self.out_path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(self.out_path)
-        settle_journal(self.out_path)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f"{temp_prefix(self.out_path)}{os.getpid()}.", suffix=".tmp", dir=self.out_path.parent
-        )
-        os.close(fd)
-        self.tmp_path = Path(tmp)
-        self.replaced = False
-        try:
-            self.conn = sqlite3.connect(self.tmp_path)
-            self.conn.execute("PRAGMA journal_mode = OFF")
-            self.conn.execute("PRAGMA synchronous = OFF")
-            self.db = sqlite_utils.Database(self.conn)
-            self.next_task_id = 1
-            self.doc_ordinal = 0
-            self._create_schema()
-        except BaseException:
-            self.abort()
-            raise
-
-    # -- schema ---------------------------------------------------------------
-    def _create_schema(self) -> None:
-        for name, spec in schema.TABLES.items():
-            self.db.table(name).create(spec["columns"], pk=spec.get("pk"), foreign_keys=spec.get("foreign_keys"))
-        for statement in schema.CREATE_EXTRA:
-            self.conn.execute(statement)
+    conn: sqlite3.Connection
+    next_task_id: int  # the id of the next task row
+    doc_ordinal: int  # documents written so far (the next one's ordinal - 1)
 
     # -- rows -----------------------------------------------------------------
     def add_document(
@@ -167,6 +141,42 @@ class Writer:
         sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
         self.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
 
+
+class Writer(RowWriter):
+    """Writes one database; use as a context manager around ``add_document`` calls."""
+
+    def __init__(self, out_path: Path):
+        self.out_path = Path(os.path.realpath(out_path))  # through a symlink: replace the file it names
+        if self.out_path.is_dir():
+            raise StoreError(f"{out_path} is a folder; give the path of the .sqlite file")
+        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.out_path)
+        settle_journal(self.out_path)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f"{temp_prefix(self.out_path)}{os.getpid()}.", suffix=".tmp", dir=self.out_path.parent
+        )
+        os.close(fd)
+        self.tmp_path = Path(tmp)
+        self.replaced = False
+        try:
+            self.conn = sqlite3.connect(self.tmp_path)
+            self.conn.execute("PRAGMA journal_mode = OFF")
+            self.conn.execute("PRAGMA synchronous = OFF")
+            self.db = sqlite_utils.Database(self.conn)
+            self.next_task_id = 1
+            self.doc_ordinal = 0
+            self._create_schema()
+        except BaseException:
+            self.abort()
+            raise
+
+    # -- schema ---------------------------------------------------------------
+    def _create_schema(self) -> None:
+        for name, spec in schema.TABLES.items():
+            self.db.table(name).create(spec["columns"], pk=spec.get("pk"), foreign_keys=spec.get("foreign_keys"))
+        for statement in schema.CREATE_EXTRA:
+            self.conn.execute(statement)
+
     def add_units(self, units: list[dict], names: list[dict]) -> None:
         self.db.table("units").insert_all(units, batch_size=BATCH)
         self.db.table("unit_names").insert_all(names, batch_size=BATCH)
@@ -186,10 +196,12 @@ class Writer:
             ({"trad": t, "simp": s} for t, s in sorted(pairs.items())), batch_size=BATCH
         )
 
-    def add_phrases(self, phrases: list[dict], char_pinyin: list[dict]) -> None:
-        """The plans' phrases with their pinyin, and the characters' readings (whodoes.build.phrasebook)."""
-        self.db["phrases"].insert_all(phrases, batch_size=BATCH)  # type: ignore[union-attr]  # merged late; to type properly
-        self.db["char_pinyin"].insert_all(char_pinyin, batch_size=BATCH)  # type: ignore[union-attr]  # merged late; to type properly
+    def add_phrases(self, phrases: list[dict], char_pinyin: list[dict], counts: list[tuple[str, int, int]]) -> None:
+        """The plans' phrases with their pinyin, the characters' readings and every phrase's
+        count (whodoes.build.phrasebook)."""
+        self._insert("phrases", phrases)
+        self._insert("char_pinyin", char_pinyin)
+        self.conn.executemany("INSERT INTO phrase_counts VALUES (?, ?, ?)", counts)
 
     # -- finish -----------------------------------------------------------------
     def _finish_schema(self) -> None:
