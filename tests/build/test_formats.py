@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import WHODOES, clean_env
+from whodoes.build.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
@@ -36,13 +37,14 @@ def run(*args, cwd=None, env=None):
 
 
 def build_one(tmp_path: Path, name: str) -> list[dict]:
-    """Build a database of the one file and export its rows (jsonl)."""
+    """Build a database of the one file and export its rows (jsonl).  The build runs in this
+    process (whodoes.build.pipeline.build, what `whodoes build` runs: the tests below build
+    through the command), so that the six formats pay for the build's imports once."""
     sources = tmp_path / f"src-{name}"
     sources.mkdir()
     shutil.copy(FORMATS / name, sources / name)
     db = tmp_path / f"{name}.sqlite"
-    code, out, err = run("build", "--sources", sources, "--units", UNITS, "--out", db)
-    assert code == 0, err
+    build(sources, db, UNITS, jobs=1)
     code, out, err = run("export", "--format", "jsonl", "--db", db)
     assert code == 0, err
     return [json.loads(line) for line in out.splitlines()]
@@ -181,15 +183,25 @@ def tree(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@pytest.fixture
-def work(tmp_path):
-    """A sources folder with the text plan and its database, built."""
-    sources = tmp_path / "sources"
+@pytest.fixture(scope="module")
+def text_plan_built(tmp_path_factory):
+    """A folder with sources/ (the text plan), units.toml and plans.sqlite built from them (once:
+    each test gets a copy, ``work``)."""
+    folder = tmp_path_factory.mktemp("built")
+    sources = folder / "sources"
     sources.mkdir()
     shutil.copy(FORMATS / f"{STEM}.txt", sources)
-    shutil.copy(UNITS, tmp_path / "units.toml")
-    assert run("build", "--sources", sources, "--out", tmp_path / "plans.sqlite")[0] == 0
-    return tmp_path
+    shutil.copy(UNITS, folder / "units.toml")
+    code, _, err = run("build", "--sources", sources, "--out", folder / "plans.sqlite")
+    assert code == 0, err
+    return folder
+
+
+@pytest.fixture
+def work(tmp_path, text_plan_built):
+    """A sources folder with the text plan and its database, built: a copy of ``text_plan_built``."""
+    shutil.copytree(text_plan_built, tmp_path / "work")
+    return tmp_path / "work"
 
 
 @pytest.mark.parametrize("name, words", BAD)
