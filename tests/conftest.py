@@ -72,6 +72,15 @@ def importtime_command() -> list[str]:
     )
 
 
+def as_on_a_terminal() -> None:
+    """``preexec_fn`` of a process a test sends SIGINT: Ctrl-C as a terminal's command gets it.
+    A background job (``pytest ... &`` from a script, some CI runners) inherits SIGINT ignored,
+    and Python then installs no KeyboardInterrupt handler; a command run from a terminal does not."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def clean_env(**extra) -> dict[str, str]:
     """This process's environment without the WHODOES_* variables (and COLUMNS), plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if k not in WHODOES_ENV}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WHODOES, clean_env
+from conftest import WHODOES, as_on_a_terminal, clean_env
 from whodoes.build import store
 from whodoes.build.pipeline import BuildError, build
 
@@ -169,6 +169,7 @@ def test_ctrl_c_mid_build_exits_130_and_leaves_the_old_database(tmp_path, big_so
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=clean_env(),
+        preexec_fn=as_on_a_terminal,
     )
     try:
         wait_for_temp(db, proc)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WHODOES, clean_env
+from conftest import WHODOES, as_on_a_terminal, clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "data" / "plans.sqlite"
@@ -565,9 +565,6 @@ def test_a_runaway_statement_is_stopped_with_a_message(tmp_path):
 
 def test_ctrl_c_ends_a_runaway_statement(tmp_path):
     db = _recursive_view_db(tmp_path / "crafted.sqlite")
-
-    def as_on_a_terminal():  # a background job inherits SIGINT ignored; a terminal's command does not
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     proc = subprocess.Popen(
         [*WHODOES, "docs", "--db", str(db), "-f", "csv"],
