@@ -128,7 +128,13 @@ def big_sources(tmp_path_factory):
 # kill -9 and Ctrl-C in the middle of a build
 
 
-@pytest.mark.parametrize("delay", [0.0, 1.5], ids=["as the temp file appears", "1.5 s later"])
+@pytest.mark.parametrize(
+    "delay",
+    [
+        pytest.param(0.0, id="as the temp file appears"),
+        pytest.param(1.5, id="1.5 s later", marks=pytest.mark.stress),  # the same guarantee, later: a stress trial
+    ],
+)
 def test_kill_9_mid_build_leaves_the_old_database_byte_for_byte(tmp_path, big_sources, delay):
     db = shipped_copy(tmp_path / "db")
     before = db.read_bytes()
@@ -218,8 +224,21 @@ def _damaged_utf8() -> bytes:
     return bytes(data)
 
 
-@pytest.mark.parametrize("builder", list(BUILDERS))
-@pytest.mark.parametrize("case", list(BAD_SOURCES))
+# Every bad source through `whodoes build`; through build_db.py (the same build, its own
+# messages) two of them in the default selection, all of them with the stress tests.
+BAD_SOURCE_RUNS = [
+    pytest.param(
+        case,
+        builder,
+        id=f"{case}-{builder}",
+        marks=[pytest.mark.stress] if builder == "build_db.py" and case not in ("empty", "damaged UTF-8") else [],
+    )
+    for builder in BUILDERS
+    for case in BAD_SOURCES
+]
+
+
+@pytest.mark.parametrize("case, builder", BAD_SOURCE_RUNS)
 def test_unusable_source_fails_the_build_naming_the_file(tmp_path, case, builder):
     name, content, words = BAD_SOURCES[case]
     sources = copy_sources(tmp_path / "sources")
