@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,60 @@ def clean_env(**extra) -> dict[str, str]:
     env["WHODOES_HOME"] = TEST_HOME
     env.update(extra)
     return env
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, proc, patience: float = 120) -> None:
+    """Poll until the server answers (a readiness wait, not a timing assertion)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"whodoes serve exited with {proc.returncode}: {proc.stderr.read().decode('utf-8', 'replace')[-500:]}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (TimeoutError, urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    raise RuntimeError(f"whodoes serve did not answer at {url}")
+
+
+@contextmanager
+def serving(db: Path):
+    """``whodoes serve --db DB`` on a free port of this machine, for as long as the block runs;
+    yields its base URL."""
+    import subprocess
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [*WHODOES, "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/", proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

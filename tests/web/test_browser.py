@@ -17,10 +17,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import sqlite3
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHIPPED, WHODOES, clean_env
+from conftest import ROOT, SHIPPED, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not SHIPPED.exists(), reason="data/plans.sqlite not built")]
 
@@ -60,28 +57,6 @@ def tasks_containing(term: str) -> list[sqlite3.Row]:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, patience: float = 120) -> None:
-    """Poll until the server answers (a readiness wait, not a timing assertion)."""
-    deadline = time.monotonic() + patience
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"whodoes serve exited with {proc.returncode}: {proc.stderr.read().decode('utf-8', 'replace')[-500:]}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except (TimeoutError, urllib.error.URLError, ConnectionError):
-            time.sleep(0.3)
-    raise RuntimeError(f"whodoes serve did not answer at {url}")
-
-
 @pytest.fixture(scope="module")
 def site():
     """The base URL of ``whodoes serve`` on the shipped database."""
@@ -89,24 +64,8 @@ def site():
 
     if web.datasette_version() is None:
         pytest.skip("datasette not installed (pip install -e '.[test]')")
-    port = free_port()
-    proc = subprocess.Popen(
-        [*WHODOES, "serve", "--db", str(SHIPPED), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=clean_env(),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/", proc)
+    with serving(SHIPPED) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
 
 
 def find_chromium() -> tuple[str | None, str | None]:

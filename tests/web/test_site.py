@@ -1,6 +1,10 @@
-"""The site of ``whodoes serve`` without a browser (issue 16): its pages fetched with
-``whodoes serve --get``, compared with the database; the metadata it is given; a database of
-an older whodoes.  tests/web/test_browser.py looks at the same pages in Chromium.
+"""The site of ``whodoes serve`` without a browser (issue 16): its pages fetched, compared
+with the database; the metadata it is given; a database of an older whodoes.
+tests/web/test_browser.py looks at the same pages in Chromium.
+
+The pages of the shipped database come from one ``whodoes serve`` for the module (``page``;
+a ``whodoes serve --get`` each, a Datasette started per page, took 30 s); ``whodoes serve
+--get`` itself fetches the home page and the older database's pages (``get``).
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import sqlite3
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHIPPED, WHODOES, clean_env
+from conftest import ROOT, SHIPPED, WHODOES, clean_env, serving
 from whodoes.web import serve as web
 
 METADATA = ROOT / "data" / "datasette-metadata.json"
@@ -36,6 +41,20 @@ def get(path: str, db: Path = SHIPPED) -> str:
     return p.stdout.decode("utf-8")
 
 
+@pytest.fixture(scope="module")
+def site():
+    """The base URL of ``whodoes serve`` on the shipped database."""
+    with serving(SHIPPED) as base:
+        yield base
+
+
+def page_of(site: str, path: str) -> str:
+    """A page of the running site (as ``get``: it must answer 200)."""
+    with urllib.request.urlopen(site + path, timeout=120) as r:
+        assert r.status == 200, path
+        return r.read().decode("utf-8")
+
+
 def ro(path: Path = SHIPPED):
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
@@ -46,8 +65,8 @@ def q(text: str) -> str:
     return urllib.parse.quote(text)
 
 
-def test_every_plan_with_its_publication_on_the_home_page():
-    page = get("/")
+def test_every_plan_with_its_publication_on_the_home_page(site):
+    page = get("/")  # through whodoes serve --get
     docs = ro().execute("SELECT title, issuer, doc_number, date, url, file FROM documents").fetchall()
     assert docs
     for d in docs:
@@ -55,11 +74,11 @@ def test_every_plan_with_its_publication_on_the_home_page():
             assert field in page, field
     assert sum(1 for d in docs if d["url"]) >= 4  # the shipped plans whose page on the web is known
     for path in ("/", "/plans", "/plans/documents"):
-        page = get(path)
+        page = page_of(site, path)
         assert "seeds/" not in page and "copied from" not in page, path
 
 
-def test_the_task_view_searches_any_text_of_any_length():
+def test_the_task_view_searches_any_text_of_any_length(site):
     """_q= finds what the full-text index cannot (two characters) and agrees with the tables."""
     conn = ro()
     for term in ("河长", "海绵城市"):
@@ -72,12 +91,12 @@ def test_the_task_view_searches_any_text_of_any_length():
             )
         ]
         assert expected, term
-        rows = json.loads(get(f"/plans/task_list.json?_q={q(term)}&_shape=array&_size=max"))
+        rows = json.loads(page_of(site, f"/plans/task_list.json?_q={q(term)}&_shape=array&_size=max"))
         assert [r["uid"] for r in rows] == expected, term
 
 
-def test_the_task_view_shows_plans_by_title_with_chinese_headers():
-    page = get("/plans/task_list?_size=20")
+def test_the_task_view_shows_plans_by_title_with_chinese_headers(site):
+    page = page_of(site, "/plans/task_list?_size=20")
     heads = re.findall(r'<th [^>]*data-column="([^"]+)"[^>]*>\s*(?:<a [^>]*>)?([^<&]+)', page)
     labels = dict(heads)
     assert list(labels)[:2] == ["task", "lead"]
@@ -97,7 +116,7 @@ def test_the_task_view_shows_plans_by_title_with_chinese_headers():
     assert "所属规划" in facet and not any(d in facet for (d,) in ro().execute("SELECT id FROM documents"))
 
 
-def test_the_unit_page_answers_by_any_name_and_by_the_plans_jurisdiction():
+def test_the_unit_page_answers_by_any_name_and_by_the_plans_jurisdiction(site):
     conn = ro()
     unit = conn.execute("SELECT id FROM units WHERE name = '城市管理局' AND jurisdiction = '两江新区'").fetchone()
     expected = {
@@ -108,15 +127,17 @@ def test_the_unit_page_answers_by_any_name_and_by_the_plans_jurisdiction():
         )
     }
     # the short form as the 两江新区 plans write it, with the plan's jurisdiction (as the task view links it)
-    rows = json.loads(get(f"/plans/unit.json?name={q('城管局')}&jurisdiction={q('两江新区')}&_shape=array&_size=max"))
+    rows = json.loads(
+        page_of(site, f"/plans/unit.json?name={q('城管局')}&jurisdiction={q('两江新区')}&_shape=array&_size=max")
+    )
     assert {r["unit_id"] for r in rows} == {unit["id"]}
     assert {(r["uid"], r["role"]) for r in rows} == expected
-    page = get(f"/plans/unit?name={q('城管局')}&jurisdiction={q('两江新区')}")
+    page = page_of(site, f"/plans/unit?name={q('城管局')}&jurisdiction={q('两江新区')}")
     lead = sum(1 for _, role in expected if role == "lead")
     assert f"牵头的任务({lead})" in page
 
 
-def test_the_task_page_has_the_source_lines():
+def test_the_task_page_has_the_source_lines(site):
     t = (
         ro()
         .execute(
@@ -125,12 +146,12 @@ def test_the_task_page_has_the_source_lines():
         )
         .fetchone()
     )
-    page = get(f"/plans/task?uid={q(t['uid'])}")
+    page = page_of(site, f"/plans/task?uid={q(t['uid'])}")
     assert f'<ol class="whodoes-source" start="{t["line"]}">' in page
     for line in t["source_text"].split("\n"):
         assert f"<li>{line}</li>" in page
     assert t["plan"] in page and t["url"] in page and t["text"] in page
-    page = get("/plans/task?uid=no/such")
+    page = page_of(site, "/plans/task?uid=no/such")
     assert "没有编号为“no/such”的任务" in page
 
 
