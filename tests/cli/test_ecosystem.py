@@ -15,11 +15,12 @@ import sqlite3
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import WHODOES, clean_env, importtime_command
+from conftest import WHODOES, clean_env, importtime_command, serving
 from whodoes.cli import app as cli
 from whodoes.cli import complete, progress
 from whodoes.output import render
@@ -54,6 +55,20 @@ def containing(term: str) -> list[int]:
 # Datasette
 
 needs_datasette = pytest.mark.skipif(web.datasette_version() is None, reason="datasette not installed")
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The base URL of one ``whodoes serve`` on the shipped database, for the module's pages
+    after the first (a ``whodoes serve --get`` starts Datasette for one page)."""
+    with serving(SHIPPED) as base:
+        yield base
+
+
+def page_of(site: str, path: str) -> str:
+    with urllib.request.urlopen(site + path, timeout=120) as r:
+        assert r.status == 200, path
+        return r.read().decode("utf-8")
 
 
 def datasette_get(path: str, *extra) -> tuple[int, str]:
@@ -119,7 +134,7 @@ def test_datasette_search_for_haimian_chengshi():
 
 
 @needs_datasette
-def test_whodoes_serve_get_with_facets_labels_and_sources():
+def test_whodoes_serve_get_with_facets_labels_and_sources(site):
     code, out, err = whodoes(
         "serve",
         "--get",
@@ -139,25 +154,22 @@ def test_whodoes_serve_get_with_facets_labels_and_sources():
     facets = data["facet_results"]
     facets = facets.get("results", facets)  # Datasette 1.0 nests them
     assert {"unit", "role"} <= set(facets)
-    # facets configured for the flat view, and the Chinese column labels on the page
-    code, page, err = whodoes("serve", "--get", "/plans/task_units_flat")
-    assert code == 0, err
+    # facets configured for the flat view, and the Chinese column labels on the page (the same
+    # site, running)
+    page = page_of(site, "/plans/task_units_flat")
     assert "牵头" in page and "原文写法" in page and "facet" in page.lower()
     # the database page lists the source of every document
-    code, page, err = whodoes("serve", "--get", "/plans")
-    assert code == 0, err
+    page = page_of(site, "/plans")
     for d in ro().execute("SELECT title, file, sha256 FROM documents"):
         assert d["file"] in page and d["sha256"][:16] in page
-    # search on the view through whodoes serve, as CSV
-    code, out, err = whodoes("serve", "--get", f"/plans/task_rows.csv?_search={q('海绵城市')}&_col=document&_size=max")
-    assert code == 0 and len(out.strip().splitlines()) == 1 + len(containing("海绵城市"))
+    # search on the view, as CSV
+    out = page_of(site, f"/plans/task_rows.csv?_search={q('海绵城市')}&_col=document&_size=max")
+    assert len(out.strip().splitlines()) == 1 + len(containing("海绵城市"))
 
 
 @needs_datasette
-def test_canned_unit_query_knows_short_forms():
-    code, out, err = whodoes("serve", "--get", f"/plans/unit_tasks.json?name={q('城管局')}&_shape=array&_size=max")
-    assert code == 0, err
-    rows = json.loads(out)
+def test_canned_unit_query_knows_short_forms(site):
+    rows = json.loads(page_of(site, f"/plans/unit_tasks.json?name={q('城管局')}&_shape=array&_size=max"))
     ids = {r["task_id"] for r in rows}
     res = query.tasks_for_unit(query.connect(str(SHIPPED)), "城管局")
     assert ids == {r["id"] for r in res.rows}
