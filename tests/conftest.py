@@ -51,6 +51,19 @@ if (os.environ.get("LANG") or "").lower().startswith("zh"):
     os.environ["LANG"] = "C.UTF-8"
 
 
+def pytest_sessionstart(session):
+    """whodoes byte-compiled once, before the tests start it: most tests run the command in
+    processes of their own, and where PYTHONDONTWRITEBYTECODE is set (this machine's
+    environment) each of them compiled every module it imported again (compileall writes the
+    .pyc files whatever that variable says; Python still reads them).  An installed whodoes
+    was compiled by pip: nothing to do."""
+    import compileall
+
+    package = ROOT / "src" / "whodoes"
+    if package.is_dir():
+        compileall.compile_dir(str(package), quiet=1)
+
+
 def whodoes_command() -> list[str]:
     """The installed console script beside this interpreter, else on PATH, else ``python -m whodoes``."""
     exe = Path(sys.executable).parent / ("whodoes.exe" if os.name == "nt" else "whodoes")
