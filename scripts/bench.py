@@ -149,14 +149,17 @@ def run_piped(argv: list[str], env: dict) -> tuple[float, int, bytes, bytes]:
 
 
 def run_tty(argv: list[str], env: dict) -> tuple[float, int, bytes, bytes]:
-    """Run with stdout and stderr on a pseudo-terminal (what a user at a terminal sees)."""
+    """Run with stdin, stdout and stderr on a pseudo-terminal (what a user at a terminal
+    sees), the pager being ``head``: a reader who reads the first screen and quits."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", TTY_SIZE[0], TTY_SIZE[1], 0, 0))
-    env = dict(env, TERM=env.get("TERM") or "xterm-256color")
+    env = dict(env, TERM=env.get("TERM") or "xterm-256color", WHODOES_PAGER=f"head -n {TTY_SIZE[0]}")
     out = bytearray()
     t0 = time.perf_counter()
     try:
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env, close_fds=True)
+        p = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True
+        )
     finally:
         os.close(slave)
     while True:
