@@ -149,14 +149,17 @@ def run_piped(argv: list[str], env: dict) -> tuple[float, int, bytes, bytes]:
 
 
 def run_tty(argv: list[str], env: dict) -> tuple[float, int, bytes, bytes]:
-    """Run with stdout and stderr on a pseudo-terminal (what a user at a terminal sees)."""
+    """Run with stdin, stdout and stderr on a pseudo-terminal (what a user at a terminal
+    sees), the pager being ``head``: a reader who reads the first screen and quits."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", TTY_SIZE[0], TTY_SIZE[1], 0, 0))
-    env = dict(env, TERM=env.get("TERM") or "xterm-256color")
+    env = dict(env, TERM=env.get("TERM") or "xterm-256color", WHODOES_PAGER=f"head -n {TTY_SIZE[0]}")
     out = bytearray()
     t0 = time.perf_counter()
     try:
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env, close_fds=True)
+        p = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True
+        )
     finally:
         os.close(slave)
     while True:
@@ -259,11 +262,20 @@ def _maxrss_mb(ru) -> float:
 
 
 def run_build(
-    label: str, scale: int, sources: Path, out: Path, log: Path, extra: list[str] | None = None, keep_out: bool = False
+    label: str,
+    scale: int,
+    sources: Path,
+    out: Path,
+    log: Path,
+    extra: list[str] | None = None,
+    keep_out: bool = False,
+    home: Path | None = None,
 ) -> Build:
     """scripts/build_db.py in a subprocess: wall time and that process's peak RSS (os.wait4:
     the build and its worker processes, the largest of them).  ``extra``: more arguments
-    (default ``--jobs 1 --no-cache``: one process, everything parsed)."""
+    (default ``--jobs 1 --no-cache``: one process, everything parsed).  ``home``: its own
+    WHODOES_HOME (so that no build finds the caches of another: the parse cache, and the
+    pinyin memo that --no-cache leaves on)."""
     b = Build(label, scale, str(sources), str(out))
     extra = ["--jobs", "1", "--no-cache"] if extra is None else extra
     files = [
@@ -278,7 +290,8 @@ def run_build(
     argv = [sys.executable, str(SCRIPTS / "build_db.py"), "--sources", str(sources), "--out", str(out), *extra]
     with open(log, "wb") as f:
         t0 = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_env({}))
+        env = _env({"WHODOES_HOME": str(home)} if home else {})
+        p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         _, status, ru = os.wait4(p.pid, 0)
         b.wall_s = time.perf_counter() - t0
     p.returncode = b.returncode = os.waitstatus_to_exitcode(status)
@@ -553,14 +566,15 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def run_add(whodoes: Path, sources: Path, db: Path, work: Path) -> dict:
+def run_add(whodoes: Path, sources: Path, db: Path, work: Path, home: Path | None = None) -> dict:
     """``whodoes add`` of one new plan (40 tasks) to the database of ``sources``: wall time,
-    peak RSS, whether it was added in place."""
+    peak RSS, whether it was added in place (``home``: the WHODOES_HOME of its build)."""
     plan = work / "beibei-2023-river-chief-plan.txt"
     plan.write_text(ADD_PLAN, encoding="utf-8")
     argv = [str(whodoes), "add", str(plan), "--sources", str(sources), "--db", str(db), "--jurisdiction", "北碚区"]
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_env({}))
+    env = _env({"WHODOES_HOME": str(home)} if home else {})
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
     out, err = p.communicate()
     wall = time.perf_counter() - t0
     text = out.decode("utf-8", "replace")
@@ -601,7 +615,10 @@ def scale_builds(scale: int, work: Path, whodoes: Path, builds: list, scaled: di
     for s, extra, mode in runs:
         cached = "cache" in mode
         db = work / f"scale-{s}-{'cached' if cached else 'jobs' + extra[1]}.sqlite"
-        b = run_build(f"synthetic {s}×, {mode}", s, corpora[s], db, work / f"build-{s}-{len(builds)}.log", extra)
+        home = work / f"home-{len(builds)}"
+        b = run_build(
+            f"synthetic {s}×, {mode}", s, corpora[s], db, work / f"build-{s}-{len(builds)}.log", extra, home=home
+        )
         builds.append(b)
         say(
             f"- build {b.label}: {b.wall_s:.1f} s, {b.rows} task rows, peak RSS {b.peak_rss_mb:.0f} MB, "
@@ -609,7 +626,7 @@ def scale_builds(scale: int, work: Path, whodoes: Path, builds: list, scaled: di
         )
         if cached and not b.error:
             big_db = db
-            scaled["add"] = add = run_add(whodoes, corpora[s], db, work)
+            scaled["add"] = add = run_add(whodoes, corpora[s], db, work, home=home)
             say(
                 f"- add of one plan to the {s}× database: {add['wall_s']:.2f} s (exit {add['returncode']}, "
                 f"{'in place' if add['in_place'] else 'rebuilt'}): {add['last_line']}"

@@ -323,3 +323,25 @@ def test_metadata_entries_are_written_as_toml(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# top\n") and '# b\n[[document]]\nfile = "b.txt"' in text
     assert entry_text({"file": "x.txt"}).endswith('[[document]]\nfile = "x.txt"\n')
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        'file = "a.txt"',
+        "file = 'a.txt'",
+        'file = "a.txt"  # the plan of 2022',
+        '  file="a.txt"',
+        'file = "\\u0061.txt"',  # an escape: the entry is parsed, not matched
+        'title = "file = \\"b.txt\\""\nfile = "a.txt"',
+    ],
+)
+def test_an_entry_is_replaced_whatever_way_its_file_is_written(tmp_path, written):
+    from whodoes.build.add import write_entries
+
+    path = tmp_path / "metadata.toml"
+    path.write_text(f'[[document]]\nfile = "b.txt"\n\n[[document]]\n{written}\ntitle = "old"\n', encoding="utf-8")
+    write_entries(path, [({"file": "a.txt", "title": "new"}, None)])
+    docs = tomllib.loads(path.read_text(encoding="utf-8"))["document"]
+    assert sorted(d["file"] for d in docs) == ["a.txt", "b.txt"]  # replaced, not appended
+    assert next(d for d in docs if d["file"] == "a.txt")["title"] == "new"

@@ -28,6 +28,7 @@ BUILD_ONLY = [
     "rjieba",
     "whodoes.build.phrasebook",
     "tomllib",
+    "rtoml",
     "tomli",
     "whodoes.build.parse",
     "whodoes.build.pipeline",

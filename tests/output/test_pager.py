@@ -131,3 +131,74 @@ def test_a_pipe_never_gets_a_pager(tmp_path):
     finally:
         os.close(master)
         os.close(slave)
+
+
+class FakePager:
+    """A pager process: its standard input kept, or closed after ``reads`` writes (the reader quit)."""
+
+    def __init__(self, reads=None):
+        self.got = bytearray()
+        self.reads = reads
+        self.stdin = self
+        self.waited = False
+
+    def write(self, data):
+        if self.reads is not None and self.reads <= 0:
+            raise BrokenPipeError
+        self.got += data
+        if self.reads is not None:
+            self.reads -= 1
+
+    def flush(self):
+        pass
+
+    def close(self):
+        pass
+
+    def wait(self):
+        self.waited = True
+
+
+def test_text_that_fits_goes_to_the_screen_and_a_taller_one_streams_into_the_pager():
+    started = []
+    fits = pager.PagedStream(80, 10, "less", start=lambda cmd: started.append(cmd))
+    fits.write("line\n" * 9)
+    screen = io.StringIO()
+    fits.finish(screen)
+    assert screen.getvalue() == "line\n" * 9 and started == []
+    fake = FakePager()
+    tall = pager.PagedStream(80, 10, "less", start=lambda cmd: fake)
+    tall.write("a\n" * 6)
+    assert fake.got == b""  # not yet taller than the screen
+    tall.write("b\n" * 6)
+    assert fake.got == ("a\n" * 6 + "b\n" * 6).encode()  # the pager starts with what was kept
+    tall.write("c\n")
+    assert fake.got.endswith(b"b\nc\n") and tall.getvalue() == ""  # then the rest streams, kept nowhere
+    screen = io.StringIO()
+    tall.finish(screen)
+    assert fake.waited and screen.getvalue() == ""
+
+
+def test_quitting_the_pager_stops_the_drawing(monkeypatch):
+    fake = FakePager(reads=1)
+    drawn = []
+
+    def draw(stream):
+        for n in range(1000):
+            stream.write(f"row {n}\n")
+            drawn.append(n)
+
+    monkeypatch.setattr(pager, "start_pager", lambda command, environ=None: fake)
+    monkeypatch.setattr(pager, "screen_rows", lambda stream: 24)
+    screen = Stream(True)
+    pager.write_paged(draw, screen, "less")
+    assert fake.got.startswith(b"row 0\n") and screen.getvalue() == ""
+    assert len(drawn) < 1000  # the reader quit: the rest was never drawn
+
+
+def test_a_pager_that_cannot_start_leaves_the_text_for_the_screen():
+    stream = pager.PagedStream(80, 3, "no-such-pager-anywhere")
+    stream.write("x\n" * 10)
+    screen = io.StringIO()
+    stream.finish(screen)
+    assert screen.getvalue() == "x\n" * 10

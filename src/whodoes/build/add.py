@@ -35,13 +35,21 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whodoes.build.sources import METADATA_FILE, SOURCE_SUFFIXES, SourceError, load_metadata, parse_period
+from whodoes.build.sources import (
+    METADATA_FILE,
+    SOURCE_SUFFIXES,
+    SourceError,
+    TomlError,
+    load_metadata,
+    parse_period,
+    parse_toml,
+)
 from whodoes.errors import DataError, UsageError
 
 # the metadata keys whodoes add writes, in this order (other keys of an entry are kept after them)
@@ -128,6 +136,26 @@ def _blocks(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return lines, out
 
 
+# a ``file = "..."`` line whose string holds no escape: its text is the value (TOML basic and literal strings)
+_PLAIN_FILE = re.compile(r"""^[ \t]*file[ \t]*=[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)')[ \t]*(?:#.*)?$""", re.M)
+
+
+_OTHER_TABLE = re.compile(r"^[ \t]*\[(?!\[document\]\])", re.M)  # a table header other than [[document]]
+
+
+def _file_of(block: str) -> str | None:
+    """The ``file`` of one [[document]] table's text (None: it has none, or is not TOML)."""
+    found = _PLAIN_FILE.findall(block)
+    if len(found) == 1 and not _OTHER_TABLE.search(block):  # the common case, without parsing (10,000 blocks: 4 s)
+        return found[0][0] or found[0][1]
+    try:
+        doc = parse_toml(block)
+    except TomlError:
+        return None
+    name = (doc.get("document") or [{}])[0].get("file")
+    return name if isinstance(name, str) else None
+
+
 def write_entries(path: Path, entries: list[tuple[dict, str | None]], dest: Path | None = None) -> None:
     """Add or replace the ``[[document]]`` entries of ``path`` (created when missing): an
     entry whose ``file`` is already there is replaced in place, others are appended.
@@ -148,12 +176,8 @@ def write_entries(path: Path, entries: list[tuple[dict, str | None]], dest: Path
     pos = 0
     for start, end in spans:
         block = "".join(lines[start:end])
-        try:
-            doc = tomllib.loads(block)
-            name = (doc.get("document") or [{}])[0].get("file")
-        except tomllib.TOMLDecodeError:
-            name = None
-        if name in by_file and name not in replaced:
+        name = _file_of(block)
+        if name is not None and name in by_file and name not in replaced:
             pieces.append("".join(lines[pos:start]))
             meta, comment = by_file[name]
             old_comment: list[str] = []  # the comment above the old entry is kept
@@ -176,7 +200,10 @@ def write_entries(path: Path, entries: list[tuple[dict, str | None]], dest: Path
             if not new.endswith("\n\n"):
                 new += "\n"
             new += entry_text(meta, comment)
-    tomllib.loads(new)  # never write a file the build cannot read
+    try:
+        parse_toml(new)  # never write a file the build cannot read
+    except TomlError as e:
+        raise DataError(f"{path}: cannot add the entries: {e}") from None
     if dest is not None:
         dest.write_text(new, encoding="utf-8")
         return

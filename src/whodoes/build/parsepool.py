@@ -111,12 +111,12 @@ def _pool(tasks: list[ParseTask], jobs: int):
     pending = iter(tasks)
     inflight: deque = deque()
 
-    def top_up() -> None:
+    def top_up(executor: ProcessPoolExecutor) -> None:
         while len(inflight) < WINDOW_PER_JOB * jobs:
             t = next(pending, None)
             if t is None:
                 return
-            inflight.append(pool.submit(parse_task, t.key, t.path, t.meta, t.folder, t.bodies))  # type: ignore[union-attr]  # merged late; to type properly
+            inflight.append(executor.submit(parse_task, t.key, t.path, t.meta, t.folder, t.bodies))
 
     pool = None
     try:
@@ -124,10 +124,10 @@ def _pool(tasks: list[ParseTask], jobs: int):
             pool = ProcessPoolExecutor(
                 max_workers=jobs, mp_context=_context(), initializer=quiet_worker, initargs=(os.getpid(),)
             )
-            top_up()  # starts every worker (one per submission, up to ``jobs``)
+            top_up(pool)  # starts every worker (one per submission, up to ``jobs``)
         while inflight:
             result = inflight.popleft().result()
-            top_up()
+            top_up(pool)
             yield result
     finally:
         if pool is not None:

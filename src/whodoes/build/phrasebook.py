@@ -16,7 +16,6 @@ first: 长 zhang, chang), so a query's pinyin can be computed at query time (海
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from whodoes.build.cleanup import CJK
 

@@ -79,10 +79,18 @@ def _unknown_units(name: str, rows, knows, jurisdiction: str) -> list[str]:
     ``knows(name, jurisdiction)``: UnitIds.knows."""
     from whodoes.build.units.catalog import is_collective
 
+    answers: dict[str, bool | None] = {}  # within the document (a later one may know a name met here)
+
+    def known(n: str) -> bool | None:
+        """None for a group (相关部门), else whether the catalogue knows the name."""
+        if n not in answers:
+            answers[n] = None if is_collective(n) else knows(n, jurisdiction)
+        return answers[n]
+
     unknown = []
     for r in rows:
-        names = [n for n in r.lead + r.support if not is_collective(n)]
-        if names and not any(knows(n, jurisdiction) for n in names):
+        found = [k for n in r.lead + r.support if (k := known(n)) is not None]
+        if found and not any(found):
             unknown.append(r)
     if not unknown:
         return []
