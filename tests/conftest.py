@@ -21,6 +21,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "plans.sqlite"
 
+# ``shutil.copytree(data/sources, ..., ignore=NOT_PLANS)``: a test in another worker may be
+# building data/sources at that moment, and its lock file (whodoes.build.transaction.LOCK_NAME)
+# is no part of the folder to copy.
+NOT_PLANS = shutil.ignore_patterns(".whodoes.lock")
+
 # variables that change what whodoes does or how wide it draws: never inherited by a test
 # Progress records and added plans go to the user's folder: never the real one in tests.  Every
 # process the tests start gets this empty folder (clean_env too); tests that write there use their own.

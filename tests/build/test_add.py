@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WHODOES, clean_env
+from conftest import NOT_PLANS, WHODOES, clean_env
 from whodoes.cli import app as cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def real_data_untouched():
 @pytest.fixture
 def work(tmp_path):
     """tmp_path with sources/ (a copy of data/sources); the database goes to tmp_path/plans.sqlite."""
-    shutil.copytree(REAL_SOURCES, tmp_path / "sources")
+    shutil.copytree(REAL_SOURCES, tmp_path / "sources", ignore=NOT_PLANS)
     return tmp_path
 
 

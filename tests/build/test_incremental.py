@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import clean_env, whodoes_command
+from conftest import NOT_PLANS, clean_env, whodoes_command
 from whodoes.build import incremental
 from whodoes.build.pipeline import build
 
@@ -65,7 +65,7 @@ def canonical(db: Path) -> dict:
 def big(tmp_path, monkeypatch):
     monkeypatch.setattr(incremental, "PATCH_MIN_DOCUMENTS", 1)
     src = tmp_path / "sources"
-    shutil.copytree(SOURCES, src)
+    shutil.copytree(SOURCES, src, ignore=NOT_PLANS)
     db = tmp_path / "plans.sqlite"
     build(src, db, jobs=1)
     new = tmp_path / "beibei-2023-river-plan.txt"

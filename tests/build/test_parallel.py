@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NOT_PLANS
 from whodoes.build import parsepool
 from whodoes.build.pipeline import build
 
@@ -52,7 +53,7 @@ def table_rows(db: Path) -> dict[str, list[tuple]]:
 
 
 def copy_sources(dest: Path) -> Path:
-    shutil.copytree(SOURCES, dest)
+    shutil.copytree(SOURCES, dest, ignore=NOT_PLANS)
     return dest
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_parallel import table_rows
 
-from conftest import clean_env, whodoes_command
+from conftest import NOT_PLANS, clean_env, whodoes_command
 from whodoes.build.pipeline import build
 from whodoes.build.shards import ShardError, merge, parse_files
 
@@ -59,7 +59,7 @@ def test_the_commands_and_their_exit_codes(tmp_path):
 
 def test_one_document_parsed_differently_in_two_shards_fails_the_merge(tmp_path):
     src = tmp_path / "src"
-    shutil.copytree(SOURCES, src)
+    shutil.copytree(SOURCES, src, ignore=NOT_PLANS)
     plan = src / "wulong-2019-two-mountains-base-plan.txt"
     parse_files([str(plan)], tmp_path / "a.sqlite", jobs=1)
     plan.write_bytes(plan.read_bytes() + b"\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WHODOES, clean_env
+from conftest import NOT_PLANS, WHODOES, clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
@@ -41,7 +41,7 @@ def before_after(tmp_path_factory):
     from whodoes.build.pipeline import build
 
     work = tmp_path_factory.mktemp("uid")
-    shutil.copytree(SOURCES, work / "sources")
+    shutil.copytree(SOURCES, work / "sources", ignore=NOT_PLANS)
     build(work / "sources", work / "before.sqlite", ROOT / "data" / "units.toml")
     for name, fixture in FIRST.items():
         shutil.copyfile(UNSEEN / fixture, work / "sources" / name)

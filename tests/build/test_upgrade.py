@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NOT_PLANS
+
 ROOT = Path(__file__).resolve().parents[2]
 BEIBEI = ROOT / "tests" / "fixtures" / "unseen" / "beibei-2023-jialing-water-clauses.txt"
 DOC_2018 = "liangjiang-2018-green-development-action-plan"
@@ -28,7 +30,7 @@ def test_entries_survive_rebuild_add_and_reinstall(tmp_path):
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
     subprocess.run([*pip, str(ROOT)], check=True, timeout=900, cwd=tmp_path, capture_output=True)
     home, sources, plans = tmp_path / "home", tmp_path / "sources", tmp_path / "plans.sqlite"
-    shutil.copytree(ROOT / "data" / "sources", sources)
+    shutil.copytree(ROOT / "data" / "sources", sources, ignore=NOT_PLANS)
     env = {k: v for k, v in os.environ.items() if not k.startswith("WHODOES_")}
     env.update(WHODOES_HOME=str(home), WHODOES_DB=str(plans))
 

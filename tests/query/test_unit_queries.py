@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, SHIPPED, WHODOES, clean_env
+from conftest import NOT_PLANS, ROOT, SHIPPED, WHODOES, clean_env
 from whodoes.query import api as query
 from whodoes.query import db, resolve
 
@@ -129,7 +129,7 @@ def added(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("added")
     sources = folder / "sources"
-    shutil.copytree(ROOT / "data" / "sources", sources)
+    shutil.copytree(ROOT / "data" / "sources", sources, ignore=NOT_PLANS)
     for name in (BEIBEI, WUSHAN):
         shutil.copy(ROOT / "tests" / "fixtures" / "unseen" / name, sources / name)
     out = folder / "plans.sqlite"
@@ -310,7 +310,7 @@ def real_added(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("real-added")
     sources = folder / "sources"
-    shutil.copytree(ROOT / "data" / "sources", sources)
+    shutil.copytree(ROOT / "data" / "sources", sources, ignore=NOT_PLANS)
     for name in REAL_PAGES:
         shutil.copy(ROOT / "tests" / "fixtures" / "real" / name, sources / name)
     out = folder / "plans.sqlite"
