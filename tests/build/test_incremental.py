@@ -61,13 +61,28 @@ def canonical(db: Path) -> dict:
     return out
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """A copy of data/sources and the database built from it, once for the module."""
+    folder = tmp_path_factory.mktemp("built")
+    src = folder / "sources"
+    shutil.copytree(SOURCES, src, ignore=NOT_PLANS)
+    build(src, folder / "plans.sqlite", jobs=1)
+    return folder
+
+
 @pytest.fixture
-def big(tmp_path, monkeypatch):
+def big(tmp_path, monkeypatch, built_once):
+    """The test's own copy of ``built_once``: the sources, the database and its parse cache (as a
+    build there would have left them)."""
+    from whodoes.build.parsestore import cache_path
+
     monkeypatch.setattr(incremental, "PATCH_MIN_DOCUMENTS", 1)
     src = tmp_path / "sources"
-    shutil.copytree(SOURCES, src, ignore=NOT_PLANS)
+    shutil.copytree(built_once / "sources", src)
     db = tmp_path / "plans.sqlite"
-    build(src, db, jobs=1)
+    shutil.copy2(built_once / "plans.sqlite", db)
+    shutil.copy2(cache_path(built_once / "plans.sqlite"), cache_path(db))
     new = tmp_path / "beibei-2023-river-plan.txt"
     new.write_text(NEW, encoding="utf-8")
     return src, db, new
