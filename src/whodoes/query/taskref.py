@@ -42,17 +42,20 @@ def short_prefixes(conn: sqlite3.Connection) -> dict[str, str]:
     from whodoes.query.db import cached
 
     def compute():
-        ids = _doc_ids(conn)
+        from bisect import bisect_left
+
+        ids = sorted(_doc_ids(conn))  # the ids a prefix starts are a run of the sorted list
+
+        def starting(prefix: str) -> int:
+            return bisect_left(ids, prefix + "\U0010ffff") - bisect_left(ids, prefix)
+
         out = {}
         for i in ids:
             parts = i.split("-")
-            for n in range(1, len(parts) + 1):
-                prefix = "-".join(parts[:n])
-                if not any(o != i and o.startswith(prefix) for o in ids):
-                    out[i] = prefix
-                    break
-            else:
-                out[i] = i
+            out[i] = next(
+                (p for n in range(1, len(parts) + 1) if starting(p := "-".join(parts[:n])) == 1),
+                i,
+            )
         return out
 
     return cached(conn, "short_prefixes", compute)
