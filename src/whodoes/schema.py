@@ -130,6 +130,10 @@ TABLES: dict[str, dict] = {
 # database built before them is read as before (spelling checks they exist)
 CREATE_EXTRA = [
     "CREATE VIRTUAL TABLE task_grams USING fts5(grams, tokenize='unicode61')",
+    # the trigram index of task text, as sqlite-utils' enable_fts writes it (so Datasette finds
+    # it), filled one document at a time by the writer (whodoes.build.store._flush)
+    'CREATE VIRTUAL TABLE "tasks_fts" USING FTS5 (\n    "category", "title", "text", "detail",\n'
+    "    tokenize='trigram',\n    content=\"tasks\"\n)",
     """CREATE TABLE phrases (phrase TEXT PRIMARY KEY, length INTEGER, pinyin TEXT, initials TEXT,
                             tasks INTEGER) WITHOUT ROWID""",
     """CREATE TABLE char_pinyin (char TEXT, pinyin TEXT, rank INTEGER, PRIMARY KEY (char, pinyin)) WITHOUT ROWID""",

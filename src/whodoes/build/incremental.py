@@ -172,7 +172,7 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
         ids.ids = dict(conn.execute("SELECT key, id FROM units"))
         known = set(ids.ids)
         writer = Patcher(conn)
-        first_task, seen_chars, phrases = writer.next_task_id, set[str](), PhraseCounter()
+        seen_chars, phrases = set[str](), PhraseCounter()
         for index, d in enumerate(_parsed(plans, store, jobs, report), 1):
             _write_document(writer, d, catalog, ids, report, db)
             writer.add_key(d.id, d.key)
@@ -180,11 +180,6 @@ def _apply(db: Path, plans, catalog, units_file, report: BuildReport, store, job
             phrases.merge(d.phrase_counts())
             if on_document:
                 on_document(d.id, len(d.rows), index)
-        conn.execute(
-            "INSERT INTO tasks_fts(rowid, category, title, text, detail) "
-            "SELECT id, category, title, text, detail FROM tasks WHERE id >= ?",
-            (first_task,),
-        )
         _add_units(writer, catalog, ids, known, seen_chars)
         conn.executemany(
             "INSERT OR IGNORE INTO chars_t2s VALUES (?, ?)", sorted(_traditional_forms(seen_chars).items())

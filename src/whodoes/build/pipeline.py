@@ -525,6 +525,11 @@ def write_database(
             writer.add_key(d.id, d.key)
             if is_base(d):
                 base_docs.append((d.file, d.sha256))
+            if index == 1:
+                warm_pinyin(memo, catalog)
+            for key in d.phrase_counts():
+                if key not in phrases.counts:
+                    memo.keys(key[1:])  # now, while the workers parse, rather than after the last document
             phrases.merge(d.phrase_counts())
             seen_chars.update(document_chars(d))
             if on_document:
@@ -543,6 +548,19 @@ def write_database(
             }
         )
         writer.commit(before_install)
+
+
+def warm_pinyin(memo, catalog) -> None:
+    """The pinyin the end of a build needs that is known from the start (the catalogue's unit
+    names, the characters of GB2312), computed while the workers parse the first documents:
+    after the last one, only the writer works (a memo that has them makes this nothing)."""
+    from whodoes.build.phrasebook import common_characters
+
+    for unit in catalog.units():
+        for entry in unit.names:
+            memo.keys(entry.name)
+    for ch in common_characters():
+        memo.readings(ch)
 
 
 def document_chars(d) -> set[str]:

@@ -129,6 +129,10 @@ class RowWriter:
     def _flush(self, tasks, links, grams) -> None:
         self._insert("tasks", tasks)
         self._insert("task_units", links)
+        self.conn.executemany(
+            "INSERT INTO tasks_fts(rowid, category, title, text, detail) VALUES (?, ?, ?, ?, ?)",
+            [(t["id"], t["category"], t["title"], t["text"], t["detail"]) for t in tasks],
+        )
         if grams:
             self.conn.executemany("INSERT INTO task_grams(rowid, grams) VALUES (?, ?)", grams)
 
@@ -208,7 +212,6 @@ class Writer(RowWriter):
         db = self.db
         for table, columns, unique in schema.INDEXES:
             db.table(table).create_index(columns, unique=unique)
-        db.table("tasks").enable_fts(["category", "title", "text", "detail"], tokenize="trigram", create_triggers=False)
         self.conn.execute("INSERT INTO task_grams(task_grams) VALUES ('optimize')")
         for view in schema.VIEWS:
             self.conn.executescript(view)
